@@ -1,0 +1,94 @@
+// Reading logs: plain files, stdin, gzip and zstd (recognised by their magic
+// bytes, never by name), in large blocks, as lines with their provenance.
+// Inputs are opened read-only and never changed. A Line's text points into the
+// reader's buffer and stays valid until the next call to next().
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tracekit/time.h"
+
+namespace tracekit {
+
+enum class Compression : uint8_t { none, gzip, zstd };
+std::string_view compression_name(Compression c);
+
+// One input as opened: what evidence and the manifest need to name it.
+struct InputFile {
+  std::string path;  // as given ("-" for stdin)
+  uint64_t size = 0;  // bytes on disk (0 for stdin or a pipe)
+  Instant mtime = kNoTime;
+  Compression compression = Compression::none;
+  bool is_stdin = false;
+};
+
+// A stream of decompressed bytes.
+class ByteSource {
+ public:
+  virtual ~ByteSource() = default;
+  // Fills up to `cap` bytes; returns 0 at the end or after an error.
+  virtual size_t read(char* dst, size_t cap) = 0;
+  // Non-empty after a read error or damaged data: says what and at which offset
+  // of the file as stored (compressed offset for compressed files).
+  const std::string& error() const { return error_; }
+  // A note that is not an error (trailing garbage after the last gzip member).
+  const std::string& warning() const { return warning_; }
+  const InputFile& file() const { return file_; }
+
+ protected:
+  InputFile file_;
+  std::string error_;
+  std::string warning_;
+};
+
+// Opens `path` ("-" = stdin) read-only. On failure returns null and a message
+// ("cannot open dhcpd.log: Permission denied", "... is a directory").
+std::unique_ptr<ByteSource> open_input(const std::string& path, std::string& error);
+// Whether the gzip reader uses ISA-L (else zlib).
+bool gzip_uses_isal();
+
+struct Line {
+  std::string_view text;  // without the newline and a trailing CR
+  uint64_t number = 0;    // 1-based
+  uint64_t offset = 0;    // byte offset of the line in the decompressed stream
+  bool truncated = false;  // longer than the reader's max_line: text is the start only
+};
+
+class LineReader {
+ public:
+  static constexpr size_t kBlockSize = 1 << 20;
+  static constexpr size_t kMaxLine = 1 << 20;
+
+  explicit LineReader(ByteSource& src, size_t block_size = kBlockSize, size_t max_line = kMaxLine);
+  // The first block of the input, not consumed (for format sniffing).
+  std::string_view head();
+  bool next(Line& out);
+  uint64_t bytes_read() const { return consumed_total_; }
+  uint64_t lines_read() const { return line_no_; }
+
+ private:
+  bool fill();
+
+  ByteSource& src_;
+  size_t block_size_, max_line_;
+  std::unique_ptr<char[]> buf_;
+  size_t cap_;
+  size_t begin_ = 0, end_ = 0;  // unread data is buf_[begin_, end_)
+  uint64_t base_offset_ = 0;    // stream offset of buf_[0]
+  uint64_t line_no_ = 0;
+  uint64_t consumed_total_ = 0;
+  bool eof_ = false;
+  bool skipping_ = false;  // inside the rest of an over-long line
+};
+
+// Expands globs and orders rotated sets oldest first: dhcpd.log.3.gz,
+// dhcpd.log.2.gz, dhcpd.log.1, dhcpd.log (and -YYYYMMDD date suffixes by
+// date). A pattern that matches nothing is an error; "-" stays as is.
+bool expand_log_paths(const std::vector<std::string>& patterns, std::vector<std::string>& out,
+                      std::string& error);
+
+}  // namespace tracekit

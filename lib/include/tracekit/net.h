@@ -1,0 +1,55 @@
+// Network addresses as values: IPv4/IPv6 in 16 bytes, MAC-48 in 6 bytes.
+// Parsers take std::string_view, never allocate, and return false on anything
+// that is not exactly one address (no surrounding spaces, no port).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace tracekit {
+
+// An IPv4 address is stored as its IPv4-mapped IPv6 form (::ffff:a.b.c.d), so
+// that one type compares, hashes and sorts both families.
+struct IpAddr {
+  std::array<uint8_t, 16> bytes{};
+
+  bool is_v4() const;
+  bool is_unset() const;  // all zero bytes: "no address"
+  uint32_t v4() const;    // host order; only when is_v4()
+  static IpAddr from_v4(uint32_t host_order);
+
+  friend bool operator==(const IpAddr&, const IpAddr&) = default;
+  friend auto operator<=>(const IpAddr&, const IpAddr&) = default;
+};
+
+struct MacAddr {
+  std::array<uint8_t, 6> bytes{};
+  bool is_unset() const;
+  friend bool operator==(const MacAddr&, const MacAddr&) = default;
+  friend auto operator<=>(const MacAddr&, const MacAddr&) = default;
+};
+
+bool parse_ipv4(std::string_view s, IpAddr& out);
+bool parse_ipv6(std::string_view s, IpAddr& out);
+bool parse_ip(std::string_view s, IpAddr& out);  // either family
+// MAC-48 as aa:bb:cc:dd:ee:ff, aa-bb-..., aabb.ccdd.eeff (Cisco) or 12 hex
+// digits; one-digit groups as ISC dhcpd prints them ("0:1b:2c:...") are accepted.
+bool parse_mac(std::string_view s, MacAddr& out);
+
+// Canonical text: dotted quad, RFC 5952 IPv6, lower-case colon MAC.
+std::string to_string(const IpAddr& ip);
+std::string to_string(const MacAddr& mac);
+// Appends without allocating beyond `out`'s growth; for hot output paths.
+void append_ip(std::string& out, const IpAddr& ip);
+void append_mac(std::string& out, const MacAddr& mac);
+
+struct IpHash {
+  size_t operator()(const IpAddr& ip) const noexcept;
+};
+struct MacHash {
+  size_t operator()(const MacAddr& mac) const noexcept;
+};
+
+}  // namespace tracekit

@@ -1,0 +1,109 @@
+// Instants, query-time parsing, and the conversion of zone-less and year-less
+// log timestamps to UTC. Every instant inside tracekit is UTC with microsecond
+// resolution; local time exists only at the edges (input and reports).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace date {
+class time_zone;
+}
+
+namespace tracekit {
+
+using Micros = std::chrono::microseconds;
+using Instant = std::chrono::time_point<std::chrono::system_clock, Micros>;
+using LocalTime = std::chrono::time_point<std::chrono::system_clock, Micros>;  // zone-less wall clock
+
+inline constexpr Instant kNoTime = Instant::min();
+inline constexpr Instant kForever = Instant::max();
+
+// What a timestamp's conversion to UTC depended on. Carried on records and
+// shown with any answer they support.
+enum TimeFlag : uint8_t {
+  kLocalAmbiguous = 1 << 0,     // local time fell in a DST fold (occurs twice)
+  kLocalNonexistent = 1 << 1,   // local time fell in a DST gap (never occurred)
+  kYearInferred = 1 << 2,       // year-less date, year inferred (mtime / rollover)
+  kZoneAssumed = 1 << 3,        // zone-less time, no zone configured: machine zone used
+  kHasFraction = 1 << 4,        // the source gave sub-second precision
+};
+
+// Returns nullptr for an unknown zone name. "UTC" and "Z" are always known.
+const date::time_zone* find_zone(std::string_view name);
+// The machine's zone ($TZ, else /etc/localtime), never null.
+const date::time_zone* machine_zone();
+std::string_view zone_name(const date::time_zone* zone);
+// Version string of the tz database in use ("2024a"), or "unknown".
+std::string tzdb_version();
+
+// Parses a time given by a user or a query record: RFC 3339, 'YYYY-MM-DD
+// HH:MM:SS[.frac] [±HH:MM|±HHMM|Z|UTC|ZONE]' (also with 'T'), '@EPOCH[.frac]'.
+// A time with no zone or offset is read in `default_zone`, and refused when it
+// is null. On failure returns false and says why in `error`.
+bool parse_query_time(std::string_view s, const date::time_zone* default_zone, Instant& out,
+                      std::string& error, uint8_t* flags = nullptr);
+
+// Parses "90", "90s", "500ms", "2m", "1h30m", "12h", "1d" (no sign).
+bool parse_duration(std::string_view s, Micros& out);
+std::string format_duration(Micros d);
+
+// "2026-04-23T15:19:00Z"; the fraction (6 digits, trailing zeros trimmed to
+// 3 or 6) only when `fraction` is true.
+void append_rfc3339(std::string& out, Instant t, bool fraction = false);
+std::string format_rfc3339(Instant t, bool fraction = false);
+// "2026-04-23 16:19:00 +01:00 (BST)" in the given zone, for reports and notes.
+std::string format_local(Instant t, const date::time_zone* zone);
+
+// Days since 1970-01-01 for a proleptic Gregorian date (no validation).
+int64_t days_from_civil(int64_t y, unsigned m, unsigned d);
+bool valid_date(int y, unsigned m, unsigned d);
+// Month number 1-12 from "Jan".."Dec" (exact case as syslog writes it, or any
+// case when `any_case`); 0 if not a month.
+unsigned parse_month_abbrev(std::string_view s);
+
+// Converts zone-less local date-times of one zone to UTC. Caches the offset of
+// the last local day when the whole day has one offset, so the common case is
+// an addition. A local time in a DST fold is resolved by log order (the later
+// reading if the earlier one would go back in time relative to the previous
+// line) and flagged; one in a DST gap is read with the offset in force before
+// the gap and flagged.
+class LocalTimeConverter {
+ public:
+  explicit LocalTimeConverter(const date::time_zone* zone);
+  Instant to_utc(int64_t local_day, int64_t micros_of_day, uint8_t& flags);
+  const date::time_zone* zone() const { return zone_; }
+  void reset_order() { last_ = kNoTime; }
+
+ private:
+  const date::time_zone* zone_;
+  int64_t cached_day_ = INT64_MIN;
+  int64_t cached_offset_us_ = 0;  // local - utc
+  Instant last_ = kNoTime;
+};
+
+// Gives years to year-less (syslog) dates read in file order. Without a
+// configured year the first date is placed in the year that keeps it at or
+// before the file's modification time; later dates roll the year forward
+// whenever the month goes backwards (December -> January).
+class YearTracker {
+ public:
+  // configured_year: the source's `year` (0 = none). reference: the file's
+  // modification time, or the time of the run for stdin.
+  void begin_file(int configured_year, Instant reference);
+  int year_for(unsigned month, unsigned day);
+  bool inferred() const { return configured_ == 0; }
+  int first_year() const { return first_year_; }
+
+ private:
+  int configured_ = 0;
+  int ref_year_ = 1970;
+  unsigned ref_month_ = 1, ref_day_ = 1;
+  int year_ = 0;  // 0 until the first date
+  int first_year_ = 0;
+  unsigned last_month_ = 0;
+};
+
+}  // namespace tracekit

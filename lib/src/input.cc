@@ -1,0 +1,540 @@
+#include "tracekit/input.h"
+
+#include <fcntl.h>
+#include <glob.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fmt/format.h>
+#include <tuple>
+
+#ifdef TRACEKIT_HAVE_ISAL
+#include <isa-l/igzip_lib.h>
+#endif
+
+namespace tracekit {
+
+namespace {
+
+constexpr size_t kReadChunk = 1 << 20;
+
+// Reads raw bytes of a file descriptor, with a look-ahead buffer used for the
+// magic-byte check.
+class RawFile {
+ public:
+  explicit RawFile(int fd) : fd_(fd) {}
+  ~RawFile() {
+    if (fd_ > 0) ::close(fd_);
+  }
+  RawFile(const RawFile&) = delete;
+  RawFile& operator=(const RawFile&) = delete;
+
+  // Returns bytes read, 0 at EOF, -1 on error (errno kept in err_).
+  ssize_t read(char* dst, size_t cap) {
+    if (pending_pos_ < pending_.size()) {
+      size_t n = std::min(cap, pending_.size() - pending_pos_);
+      std::memcpy(dst, pending_.data() + pending_pos_, n);
+      pending_pos_ += n;
+      offset_ += n;
+      return ssize_t(n);
+    }
+    for (;;) {
+      ssize_t n = ::read(fd_, dst, cap);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) err_ = errno;
+      if (n > 0) offset_ += uint64_t(n);
+      return n;
+    }
+  }
+  // Peeks the first bytes (up to n) without consuming them.
+  std::string_view peek(size_t n) {
+    while (pending_.size() < n) {
+      char buf[4096];
+      ssize_t r;
+      do r = ::read(fd_, buf, std::min(sizeof buf, n - pending_.size()));
+      while (r < 0 && errno == EINTR);
+      if (r <= 0) {
+        if (r < 0) err_ = errno;
+        break;
+      }
+      pending_.append(buf, size_t(r));
+    }
+    return pending_;
+  }
+  uint64_t offset() const { return offset_; }
+  int err() const { return err_; }
+
+ private:
+  int fd_;
+  std::string pending_;
+  size_t pending_pos_ = 0;
+  uint64_t offset_ = 0;
+  int err_ = 0;
+};
+
+class PlainSource final : public ByteSource {
+ public:
+  PlainSource(std::unique_ptr<RawFile> raw, InputFile f) : raw_(std::move(raw)) {
+    file_ = std::move(f);
+  }
+  size_t read(char* dst, size_t cap) override {
+    if (!error_.empty()) return 0;
+    ssize_t n = raw_->read(dst, cap);
+    if (n < 0) {
+      error_ = fmt::format("{}: read error at byte offset {}: {}", file_.path, raw_->offset(),
+                           std::strerror(raw_->err()));
+      return 0;
+    }
+    return size_t(n);
+  }
+
+ private:
+  std::unique_ptr<RawFile> raw_;
+};
+
+// Shared shape of the compressed readers: refill input, inflate into the
+// caller's buffer, detect truncation at EOF.
+class CompressedSource : public ByteSource {
+ protected:
+  explicit CompressedSource(std::unique_ptr<RawFile> raw) : raw_(std::move(raw)) {
+    in_.reset(new char[kReadChunk]);
+  }
+  // Makes sure at least `want` bytes of input are available (fewer only at
+  // EOF); returns false when none are left or on error.
+  bool refill(size_t want = 1) {
+    while (in_len_ - in_pos_ < want && !in_eof_) {
+      size_t left = in_len_ - in_pos_;
+      if (in_pos_ > 0) {
+        std::memmove(in_.get(), in_.get() + in_pos_, left);
+        in_base_ += in_pos_;
+        in_pos_ = 0;
+        in_len_ = left;
+      }
+      ssize_t n = raw_->read(in_.get() + in_len_, kReadChunk - in_len_);
+      if (n < 0) {
+        error_ = fmt::format("{}: read error at byte offset {}: {}", file_.path, raw_->offset(),
+                             std::strerror(raw_->err()));
+        return false;
+      }
+      if (n == 0) in_eof_ = true;
+      in_len_ += size_t(n);
+    }
+    return in_pos_ < in_len_;
+  }
+  uint64_t in_offset() const { return in_base_ + in_pos_; }
+  void set_damaged(std::string_view what) {
+    error_ = fmt::format("{}: {} at compressed byte offset {}; the data before it was read",
+                         file_.path, what, in_offset());
+  }
+
+  std::unique_ptr<RawFile> raw_;
+  std::unique_ptr<char[]> in_;
+  size_t in_pos_ = 0, in_len_ = 0;
+  uint64_t in_base_ = 0;
+  bool in_eof_ = false;
+};
+
+bool at_gzip_magic(const char* p, size_t n) {
+  return n >= 2 && uint8_t(p[0]) == 0x1f && uint8_t(p[1]) == 0x8b;
+}
+
+#ifdef TRACEKIT_HAVE_ISAL
+class IsalGzipSource final : public CompressedSource {
+ public:
+  IsalGzipSource(std::unique_ptr<RawFile> raw, InputFile f) : CompressedSource(std::move(raw)) {
+    file_ = std::move(f);
+    start_member();
+  }
+  size_t read(char* dst, size_t cap) override {
+    if (!error_.empty() || done_) return 0;
+    size_t produced = 0;
+    while (produced == 0) {
+      if (!refill(in_member_ ? 1 : 2)) {
+        if (!error_.empty()) return 0;
+        if (in_member_) set_damaged("truncated gzip data (the file ends inside a member)");
+        done_ = true;
+        return 0;
+      }
+      if (!in_member_) {
+        // Between members: another member, or padding / garbage to report.
+        if (!at_gzip_magic(in_.get() + in_pos_, in_len_ - in_pos_)) {
+          warning_ = fmt::format("{}: {} bytes of trailing data after the last gzip member "
+                                 "(at compressed byte offset {}) ignored",
+                                 file_.path, in_len_ - in_pos_, in_offset());
+          done_ = true;
+          return 0;
+        }
+        start_member();
+      }
+      st_.next_in = reinterpret_cast<uint8_t*>(in_.get() + in_pos_);
+      st_.avail_in = uint32_t(in_len_ - in_pos_);
+      st_.next_out = reinterpret_cast<uint8_t*>(dst);
+      st_.avail_out = uint32_t(std::min<size_t>(cap, 1u << 30));
+      int ret = isal_inflate(&st_);
+      in_pos_ = in_len_ - st_.avail_in;
+      produced = cap - st_.avail_out;
+      if (ret < 0) {
+        set_damaged(ret == ISAL_INCORRECT_CHECKSUM ? "gzip checksum mismatch"
+                                                   : "corrupt gzip data");
+        return produced;
+      }
+      if (st_.block_state == ISAL_BLOCK_FINISH) in_member_ = false;
+    }
+    return produced;
+  }
+
+ private:
+  void start_member() {
+    isal_inflate_init(&st_);
+    st_.crc_flag = ISAL_GZIP;
+    in_member_ = true;
+  }
+  inflate_state st_;
+  bool in_member_ = false;
+  bool done_ = false;
+};
+#endif
+
+class ZlibGzipSource final : public CompressedSource {
+ public:
+  ZlibGzipSource(std::unique_ptr<RawFile> raw, InputFile f) : CompressedSource(std::move(raw)) {
+    file_ = std::move(f);
+    std::memset(&z_, 0, sizeof z_);
+    inflateInit2(&z_, 15 + 16);
+    in_member_ = true;
+  }
+  ~ZlibGzipSource() override { inflateEnd(&z_); }
+  size_t read(char* dst, size_t cap) override {
+    if (!error_.empty() || done_) return 0;
+    size_t produced = 0;
+    while (produced == 0) {
+      if (!refill(in_member_ ? 1 : 2)) {
+        if (!error_.empty()) return 0;
+        if (in_member_) set_damaged("truncated gzip data (the file ends inside a member)");
+        done_ = true;
+        return 0;
+      }
+      if (!in_member_) {
+        if (!at_gzip_magic(in_.get() + in_pos_, in_len_ - in_pos_)) {
+          warning_ = fmt::format("{}: {} bytes of trailing data after the last gzip member "
+                                 "(at compressed byte offset {}) ignored",
+                                 file_.path, in_len_ - in_pos_, in_offset());
+          done_ = true;
+          return 0;
+        }
+        inflateReset(&z_);
+        in_member_ = true;
+      }
+      z_.next_in = reinterpret_cast<Bytef*>(in_.get() + in_pos_);
+      z_.avail_in = uInt(in_len_ - in_pos_);
+      z_.next_out = reinterpret_cast<Bytef*>(dst);
+      z_.avail_out = uInt(std::min<size_t>(cap, 1u << 30));
+      int ret = inflate(&z_, Z_NO_FLUSH);
+      in_pos_ = in_len_ - z_.avail_in;
+      produced = cap - z_.avail_out;
+      if (ret == Z_STREAM_END) {
+        in_member_ = false;
+      } else if (ret != Z_OK && ret != Z_BUF_ERROR) {
+        set_damaged(z_.msg ? fmt::format("corrupt gzip data ({})", z_.msg) : "corrupt gzip data");
+        return produced;
+      }
+    }
+    return produced;
+  }
+
+ private:
+  z_stream z_;
+  bool in_member_ = false;
+  bool done_ = false;
+};
+
+class ZstdSource final : public CompressedSource {
+ public:
+  ZstdSource(std::unique_ptr<RawFile> raw, InputFile f) : CompressedSource(std::move(raw)) {
+    file_ = std::move(f);
+    ds_ = ZSTD_createDStream();
+    ZSTD_initDStream(ds_);
+  }
+  ~ZstdSource() override { ZSTD_freeDStream(ds_); }
+  size_t read(char* dst, size_t cap) override {
+    if (!error_.empty() || done_) return 0;
+    ZSTD_outBuffer out{dst, cap, 0};
+    for (;;) {
+      bool have_input = refill();
+      if (!error_.empty()) return out.pos;
+      ZSTD_inBuffer in{in_.get(), have_input ? in_len_ : 0, have_input ? in_pos_ : 0};
+      if (!have_input && last_ret_ == 0) {
+        done_ = true;
+        return out.pos;
+      }
+      size_t ret = ZSTD_decompressStream(ds_, &out, &in);
+      if (have_input) in_pos_ = in.pos;
+      if (ZSTD_isError(ret)) {
+        set_damaged(fmt::format("corrupt zstd data ({})", ZSTD_getErrorName(ret)));
+        return out.pos;
+      }
+      last_ret_ = ret;
+      if (out.pos > 0) return out.pos;
+      if (!have_input) {
+        set_damaged("truncated zstd data (the file ends inside a frame)");
+        done_ = true;
+        return 0;
+      }
+    }
+  }
+
+ private:
+  ZSTD_DStream* ds_;
+  size_t last_ret_ = 0;
+  bool done_ = false;
+};
+
+std::string_view strip_compression_suffix(std::string_view p) {
+  for (std::string_view suf : {".gz", ".zst", ".bz2", ".xz", ".Z"})
+    if (p.size() > suf.size() && p.substr(p.size() - suf.size()) == suf)
+      return p.substr(0, p.size() - suf.size());
+  return p;
+}
+
+// (base, rank) so that sorting puts a rotated set oldest first.
+struct RotationKey {
+  std::string base;
+  int kind;  // 0 numbered (.N), 1 dated (-YYYYMMDD), 2 current
+  int64_t order;
+  bool operator<(const RotationKey& o) const {
+    return std::tie(base, kind, order) < std::tie(o.base, o.kind, o.order);
+  }
+};
+
+RotationKey rotation_key(std::string_view path) {
+  std::string_view p = strip_compression_suffix(path);
+  size_t i = p.size();
+  while (i > 0 && p[i - 1] >= '0' && p[i - 1] <= '9') --i;
+  size_t digits = p.size() - i;
+  if (digits > 0 && i > 0 && p[i - 1] == '.' && digits <= 4) {
+    int64_t n = 0;
+    for (char c : p.substr(i)) n = n * 10 + (c - '0');
+    return {std::string(p.substr(0, i - 1)), 0, -n};
+  }
+  if ((digits == 8 || digits == 10) && i > 0 && p[i - 1] == '-') {
+    int64_t n = 0;
+    for (char c : p.substr(i)) n = n * 10 + (c - '0');
+    return {std::string(p.substr(0, i - 1)), 1, n};
+  }
+  return {std::string(p), 2, 0};
+}
+
+}  // namespace
+
+std::string_view compression_name(Compression c) {
+  switch (c) {
+    case Compression::gzip: return "gzip";
+    case Compression::zstd: return "zstd";
+    default: return "none";
+  }
+}
+
+bool gzip_uses_isal() {
+#ifdef TRACEKIT_HAVE_ISAL
+  return true;
+#else
+  return false;
+#endif
+}
+
+std::unique_ptr<ByteSource> open_input(const std::string& path, std::string& error) {
+  InputFile f;
+  f.path = path;
+  int fd;
+  if (path == "-") {
+    fd = 0;
+    f.is_stdin = true;
+    fd = ::dup(0);
+    if (fd < 0) {
+      error = fmt::format("cannot read standard input: {}", std::strerror(errno));
+      return nullptr;
+    }
+  } else {
+    fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
+      error = fmt::format("cannot open {}: {}", path, std::strerror(errno));
+      return nullptr;
+    }
+  }
+  struct stat st;
+  if (::fstat(fd, &st) == 0) {
+    if (S_ISDIR(st.st_mode)) {
+      ::close(fd);
+      error = fmt::format("cannot read {}: it is a directory", path);
+      return nullptr;
+    }
+    if (S_ISREG(st.st_mode)) {
+      f.size = uint64_t(st.st_size);
+      ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+    }
+    f.mtime = Instant(Micros(int64_t(st.st_mtim.tv_sec) * 1000000 + st.st_mtim.tv_nsec / 1000));
+  }
+  auto raw = std::make_unique<RawFile>(fd);
+  std::string_view magic = raw->peek(4);
+  if (raw->err()) {
+    error = fmt::format("cannot read {}: {}", path, std::strerror(raw->err()));
+    return nullptr;
+  }
+  if (magic.size() >= 2 && uint8_t(magic[0]) == 0x1f && uint8_t(magic[1]) == 0x8b) {
+    f.compression = Compression::gzip;
+#ifdef TRACEKIT_HAVE_ISAL
+    return std::make_unique<IsalGzipSource>(std::move(raw), std::move(f));
+#else
+    return std::make_unique<ZlibGzipSource>(std::move(raw), std::move(f));
+#endif
+  }
+  if (magic.size() >= 4 && uint8_t(magic[0]) == 0x28 && uint8_t(magic[1]) == 0xb5 &&
+      uint8_t(magic[2]) == 0x2f && uint8_t(magic[3]) == 0xfd) {
+    f.compression = Compression::zstd;
+    return std::make_unique<ZstdSource>(std::move(raw), std::move(f));
+  }
+  return std::make_unique<PlainSource>(std::move(raw), std::move(f));
+}
+
+// Keeps the zlib reader compiled (and tested) when ISA-L is present.
+std::unique_ptr<ByteSource> open_input_zlib_for_tests(const std::string& path, std::string& error);
+std::unique_ptr<ByteSource> open_input_zlib_for_tests(const std::string& path, std::string& error) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    error = fmt::format("cannot open {}: {}", path, std::strerror(errno));
+    return nullptr;
+  }
+  InputFile f;
+  f.path = path;
+  f.compression = Compression::gzip;
+  return std::make_unique<ZlibGzipSource>(std::make_unique<RawFile>(fd), std::move(f));
+}
+
+LineReader::LineReader(ByteSource& src, size_t block_size, size_t max_line)
+    : src_(src), block_size_(block_size), max_line_(max_line) {
+  cap_ = block_size_ + max_line_ + 1;
+  buf_.reset(new char[cap_]);
+}
+
+bool LineReader::fill() {
+  if (eof_) return false;
+  if (begin_ > 0) {
+    std::memmove(buf_.get(), buf_.get() + begin_, end_ - begin_);
+    base_offset_ += begin_;
+    end_ -= begin_;
+    begin_ = 0;
+  }
+  size_t room = cap_ - 1 - end_;
+  if (room == 0) return false;
+  size_t n = src_.read(buf_.get() + end_, std::min(room, block_size_));
+  if (n == 0) {
+    eof_ = true;
+    return false;
+  }
+  end_ += n;
+  return true;
+}
+
+std::string_view LineReader::head() {
+  if (end_ - begin_ < block_size_ && !eof_) {
+    while (end_ - begin_ < std::min<size_t>(block_size_, 64 * 1024) && fill()) {
+    }
+  }
+  return {buf_.get() + begin_, end_ - begin_};
+}
+
+bool LineReader::next(Line& out) {
+  for (;;) {
+    const char* start = buf_.get() + begin_;
+    size_t avail = end_ - begin_;
+    const char* nl = static_cast<const char*>(std::memchr(start, '\n', avail));
+    if (skipping_) {
+      // Discard the rest of an over-long line.
+      if (!nl) {
+        begin_ = end_;
+        if (!fill()) {
+          skipping_ = false;
+          return false;
+        }
+        continue;
+      }
+      begin_ += size_t(nl - start) + 1;
+      skipping_ = false;
+      continue;
+    }
+    if (nl) {
+      size_t len = size_t(nl - start);
+      out.offset = base_offset_ + begin_;
+      out.number = ++line_no_;
+      out.truncated = false;
+      size_t text_len = len;
+      if (text_len > 0 && start[text_len - 1] == '\r') --text_len;
+      out.text = {start, text_len};
+      begin_ += len + 1;
+      consumed_total_ = base_offset_ + begin_;
+      return true;
+    }
+    if (avail >= max_line_) {
+      out.offset = base_offset_ + begin_;
+      out.number = ++line_no_;
+      out.truncated = true;
+      out.text = {start, max_line_};
+      begin_ = end_;
+      skipping_ = true;
+      return true;
+    }
+    if (!fill()) {
+      if (end_ > begin_) {  // last line without a newline
+        start = buf_.get() + begin_;
+        size_t len = end_ - begin_;
+        out.offset = base_offset_ + begin_;
+        out.number = ++line_no_;
+        out.truncated = false;
+        if (len > 0 && start[len - 1] == '\r') --len;
+        out.text = {start, len};
+        begin_ = end_;
+        consumed_total_ = base_offset_ + begin_;
+        return true;
+      }
+      return false;
+    }
+  }
+}
+
+bool expand_log_paths(const std::vector<std::string>& patterns, std::vector<std::string>& out,
+                      std::string& error) {
+  std::vector<std::string> paths;
+  for (const auto& pat : patterns) {
+    if (pat == "-" || pat.find_first_of("*?[") == std::string::npos) {
+      paths.push_back(pat);
+      continue;
+    }
+    glob_t g;
+    int rc = ::glob(pat.c_str(), 0, nullptr, &g);
+    if (rc == GLOB_NOMATCH) {
+      error = fmt::format("{}: matches no file", pat);
+      return false;
+    }
+    if (rc != 0) {
+      error = fmt::format("{}: cannot expand pattern", pat);
+      return false;
+    }
+    for (size_t k = 0; k < g.gl_pathc; ++k) paths.emplace_back(g.gl_pathv[k]);
+    globfree(&g);
+  }
+  std::vector<std::pair<RotationKey, std::string>> keyed;
+  for (auto& p : paths) keyed.emplace_back(rotation_key(p), std::move(p));
+  std::stable_sort(keyed.begin(), keyed.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  out.clear();
+  for (auto& [k, p] : keyed)
+    if (std::find(out.begin(), out.end(), p) == out.end()) out.push_back(std::move(p));
+  return true;
+}
+
+}  // namespace tracekit

@@ -1,0 +1,275 @@
+#include "tracekit/net.h"
+
+#include <cstring>
+
+namespace tracekit {
+
+namespace {
+
+constexpr std::array<uint8_t, 12> kV4Prefix = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+uint64_t mix(uint64_t h) {
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdULL;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ULL;
+  h ^= h >> 33;
+  return h;
+}
+
+}  // namespace
+
+bool IpAddr::is_v4() const { return std::memcmp(bytes.data(), kV4Prefix.data(), 12) == 0; }
+
+bool IpAddr::is_unset() const {
+  for (uint8_t b : bytes)
+    if (b) return false;
+  return true;
+}
+
+uint32_t IpAddr::v4() const {
+  return (uint32_t{bytes[12]} << 24) | (uint32_t{bytes[13]} << 16) | (uint32_t{bytes[14]} << 8) |
+         bytes[15];
+}
+
+IpAddr IpAddr::from_v4(uint32_t v) {
+  IpAddr ip;
+  std::memcpy(ip.bytes.data(), kV4Prefix.data(), 12);
+  ip.bytes[12] = uint8_t(v >> 24);
+  ip.bytes[13] = uint8_t(v >> 16);
+  ip.bytes[14] = uint8_t(v >> 8);
+  ip.bytes[15] = uint8_t(v);
+  return ip;
+}
+
+bool MacAddr::is_unset() const {
+  for (uint8_t b : bytes)
+    if (b) return false;
+  return true;
+}
+
+bool parse_ipv4(std::string_view s, IpAddr& out) {
+  uint32_t v = 0;
+  size_t i = 0;
+  for (int part = 0; part < 4; ++part) {
+    if (part > 0) {
+      if (i >= s.size() || s[i] != '.') return false;
+      ++i;
+    }
+    size_t start = i;
+    unsigned n = 0;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9' && i - start < 3) n = n * 10 + (s[i++] - '0');
+    if (i == start || n > 255) return false;
+    if (i - start > 1 && s[start] == '0') return false;  // no octal-looking octets
+    v = (v << 8) | n;
+  }
+  if (i != s.size()) return false;
+  out = IpAddr::from_v4(v);
+  return true;
+}
+
+bool parse_ipv6(std::string_view s, IpAddr& out) {
+  if (s.size() < 2 || s.size() > 45) return false;
+  std::array<uint16_t, 8> groups{};
+  int n = 0;         // groups written
+  int gap_at = -1;   // index where "::" stands
+  size_t i = 0;
+  if (s[0] == ':') {
+    if (s[1] != ':') return false;
+    gap_at = 0;
+    i = 2;
+    if (i == s.size()) {
+      out = IpAddr{};
+      return true;
+    }
+  }
+  while (i < s.size()) {
+    if (n == 8) return false;
+    // Embedded IPv4 tail (::ffff:1.2.3.4).
+    size_t end = s.find(':', i);
+    std::string_view tok = s.substr(i, end == std::string_view::npos ? s.npos : end - i);
+    if (end == std::string_view::npos && tok.find('.') != std::string_view::npos) {
+      IpAddr v4;
+      if (n > 6 || !parse_ipv4(tok, v4)) return false;
+      uint32_t v = v4.v4();
+      groups[n++] = uint16_t(v >> 16);
+      groups[n++] = uint16_t(v);
+      i = s.size();
+      break;
+    }
+    if (tok.empty() || tok.size() > 4) return false;
+    unsigned g = 0;
+    for (char c : tok) {
+      int h = hex_value(c);
+      if (h < 0) return false;
+      g = g * 16 + h;
+    }
+    groups[n++] = uint16_t(g);
+    i += tok.size();
+    if (i == s.size()) break;
+    ++i;  // the ':'
+    if (i < s.size() && s[i] == ':') {
+      if (gap_at >= 0) return false;
+      gap_at = n;
+      ++i;
+    } else if (i == s.size()) {
+      return false;  // trailing single ':'
+    }
+  }
+  if (gap_at < 0 && n != 8) return false;
+  if (gap_at >= 0 && n == 8) return false;
+  std::array<uint16_t, 8> full{};
+  if (gap_at < 0) {
+    full = groups;
+  } else {
+    int tail = n - gap_at;
+    for (int k = 0; k < gap_at; ++k) full[k] = groups[k];
+    for (int k = 0; k < tail; ++k) full[8 - tail + k] = groups[gap_at + k];
+  }
+  for (int k = 0; k < 8; ++k) {
+    out.bytes[2 * k] = uint8_t(full[k] >> 8);
+    out.bytes[2 * k + 1] = uint8_t(full[k]);
+  }
+  return true;
+}
+
+bool parse_ip(std::string_view s, IpAddr& out) {
+  if (s.find(':') != std::string_view::npos) return parse_ipv6(s, out);
+  return parse_ipv4(s, out);
+}
+
+bool parse_mac(std::string_view s, MacAddr& out) {
+  // Cisco dotted form aabb.ccdd.eeff
+  if (s.size() == 14 && s[4] == '.' && s[9] == '.') {
+    int k = 0;
+    for (size_t i = 0; i < s.size(); i += 5)
+      for (size_t j = 0; j < 4; j += 2) {
+        int hi = hex_value(s[i + j]), lo = hex_value(s[i + j + 1]);
+        if (hi < 0 || lo < 0) return false;
+        out.bytes[k++] = uint8_t(hi * 16 + lo);
+      }
+    return true;
+  }
+  if (s.size() == 12) {
+    for (int k = 0; k < 6; ++k) {
+      int hi = hex_value(s[2 * k]), lo = hex_value(s[2 * k + 1]);
+      if (hi < 0 || lo < 0) return false;
+      out.bytes[k] = uint8_t(hi * 16 + lo);
+    }
+    return true;
+  }
+  size_t i = 0;
+  char sep = 0;
+  for (int k = 0; k < 6; ++k) {
+    if (k > 0) {
+      if (i >= s.size()) return false;
+      if (sep == 0 && (s[i] == ':' || s[i] == '-')) sep = s[i];
+      if (s[i] != sep) return false;
+      ++i;
+    }
+    int v = 0, digits = 0;
+    while (i < s.size() && digits < 2) {
+      int h = hex_value(s[i]);
+      if (h < 0) break;
+      v = v * 16 + h;
+      ++i;
+      ++digits;
+    }
+    if (digits == 0) return false;
+    out.bytes[k] = uint8_t(v);
+  }
+  return i == s.size();
+}
+
+void append_ip(std::string& out, const IpAddr& ip) {
+  char buf[48];
+  char* p = buf;
+  auto put_dec = [&p](unsigned v) {
+    if (v >= 100) *p++ = char('0' + v / 100);
+    if (v >= 10) *p++ = char('0' + v / 10 % 10);
+    *p++ = char('0' + v % 10);
+  };
+  if (ip.is_v4()) {
+    for (int k = 12; k < 16; ++k) {
+      if (k > 12) *p++ = '.';
+      put_dec(ip.bytes[k]);
+    }
+    out.append(buf, p - buf);
+    return;
+  }
+  uint16_t g[8];
+  for (int k = 0; k < 8; ++k) g[k] = uint16_t(ip.bytes[2 * k] << 8 | ip.bytes[2 * k + 1]);
+  // RFC 5952: compress the longest run (>= 2) of zero groups, the first if tied.
+  int best = -1, best_len = 1;
+  for (int k = 0; k < 8;) {
+    if (g[k] != 0) {
+      ++k;
+      continue;
+    }
+    int j = k;
+    while (j < 8 && g[j] == 0) ++j;
+    if (j - k > best_len) best = k, best_len = j - k;
+    k = j;
+  }
+  static const char kHex[] = "0123456789abcdef";
+  for (int k = 0; k < 8; ++k) {
+    if (k == best) {
+      *p++ = ':';
+      *p++ = ':';
+      k += best_len - 1;
+      continue;
+    }
+    if (k > 0 && !(best >= 0 && k == best + best_len)) *p++ = ':';
+    bool started = false;
+    for (int shift = 12; shift >= 0; shift -= 4) {
+      unsigned d = (g[k] >> shift) & 0xf;
+      if (d || started || shift == 0) *p++ = kHex[d], started = true;
+    }
+  }
+  out.append(buf, p - buf);
+}
+
+void append_mac(std::string& out, const MacAddr& mac) {
+  static const char kHex[] = "0123456789abcdef";
+  char buf[17];
+  for (int k = 0; k < 6; ++k) {
+    buf[3 * k] = kHex[mac.bytes[k] >> 4];
+    buf[3 * k + 1] = kHex[mac.bytes[k] & 0xf];
+    if (k < 5) buf[3 * k + 2] = ':';
+  }
+  out.append(buf, 17);
+}
+
+std::string to_string(const IpAddr& ip) {
+  std::string s;
+  append_ip(s, ip);
+  return s;
+}
+
+std::string to_string(const MacAddr& mac) {
+  std::string s;
+  append_mac(s, mac);
+  return s;
+}
+
+size_t IpHash::operator()(const IpAddr& ip) const noexcept {
+  uint64_t a, b;
+  std::memcpy(&a, ip.bytes.data(), 8);
+  std::memcpy(&b, ip.bytes.data() + 8, 8);
+  return size_t(mix(a ^ mix(b)));
+}
+
+size_t MacHash::operator()(const MacAddr& mac) const noexcept {
+  uint64_t a = 0;
+  std::memcpy(&a, mac.bytes.data(), 6);
+  return size_t(mix(a));
+}
+
+}  // namespace tracekit

@@ -1,0 +1,74 @@
+#include "parse_harness.h"
+
+#include <stdexcept>
+
+namespace tracekit::test {
+
+DhcpHarness::DhcpHarness(std::string_view fmt, std::string_view zone, int year, Instant mtime)
+    : format(find_format(fmt)), local(find_zone(zone)) {
+  if (!format) throw std::runtime_error("unknown format " + std::string(fmt));
+  if (!local.zone()) throw std::runtime_error("unknown zone " + std::string(zone));
+  file.path = "test.log";
+  file.mtime = mtime;
+  years.begin_file(year, mtime == kNoTime ? utc("2026-06-01T00:00:00Z") : mtime);
+  ctx.file = &file;
+  ctx.local = &local;
+  ctx.year = &years;
+}
+
+std::vector<DhcpOutcome> DhcpHarness::run(std::string_view text) {
+  std::vector<DhcpOutcome> out;
+  auto parser = format->make_dhcp(ctx);
+  if (!parser) throw std::runtime_error("format has no DHCP parser");
+  auto keep = [&](LineResult r, const DhcpEvent& ev, uint64_t line_no, std::string_view raw) {
+    DhcpOutcome o;
+    o.status = r.status;
+    o.reason = r.reason;
+    o.line = ev.first_line ? ev.first_line : line_no;
+    o.event = ev;
+    o.host = std::string(ev.host);
+    o.client_id = std::string(ev.client_id);
+    o.server = std::string(ev.server);
+    o.relay = std::string(ev.relay);
+    o.raw = std::string(ev.raw.empty() ? raw : ev.raw);
+    o.event.host = o.event.client_id = o.event.server = o.event.relay = o.event.raw = {};
+    out.push_back(std::move(o));
+  };
+  uint64_t n = 0, offset = 0;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t nl = text.find('\n', pos);
+    std::string_view t = text.substr(pos, nl == std::string_view::npos ? text.npos : nl - pos);
+    Line line;
+    line.text = t;
+    if (!line.text.empty() && line.text.back() == '\r') line.text.remove_suffix(1);
+    line.number = ++n;
+    line.offset = offset;
+    DhcpEvent ev;
+    LineResult r = parser->parse(line, ev);
+    if (r.status != LineStatus::more) keep(r, ev, n, line.text);
+    offset += t.size() + 1;
+    if (nl == std::string_view::npos) break;
+    pos = nl + 1;
+  }
+  DhcpEvent ev;
+  LineResult r = parser->finish(ev);
+  if (r.status == LineStatus::record || r.status == LineStatus::malformed) keep(r, ev, n, {});
+  return out;
+}
+
+std::vector<DhcpOutcome> DhcpHarness::records(std::string_view text) {
+  std::vector<DhcpOutcome> all = run(text), recs;
+  for (auto& o : all)
+    if (o.status == LineStatus::record) recs.push_back(std::move(o));
+  return recs;
+}
+
+Instant utc(std::string_view s) {
+  Instant t;
+  std::string err;
+  if (!parse_query_time(s, nullptr, t, err)) throw std::runtime_error(err);
+  return t;
+}
+
+}  // namespace tracekit::test
