@@ -47,6 +47,9 @@ struct ParseContext {
   uint8_t zone_flags = 0;               // kZoneAssumed when no zone was configured
 };
 
+// Parsers set out.time for every line that has a timestamp, also when they
+// return skip: the library uses it for the time coverage of the file (which
+// tells "no lease" from "no log").
 class DhcpParser {
  public:
   virtual ~DhcpParser() = default;

@@ -85,11 +85,11 @@ struct Lease {
     open,        // nothing ends it before the log does: open-ended
   } end_kind = EndKind::open;
   Micros assumed_lease_time{0};
-  uint8_t time_flags = 0;
-  std::vector<EvidenceRef> events;  // every event folded into the lease, in time order
-  std::vector<Instant> event_times;  // parallel to events
-  EvidenceRef end_event;            // the event that ended it (when end_kind is not assumed/open)
-  bool has_end_event = false;
+  uint8_t time_flags = 0;       // union of the flags of its events
+  uint32_t source = 0;          // index of the source it was read from (first event)
+  static constexpr uint32_t kNoEvent = UINT32_MAX;
+  std::vector<uint32_t> events;  // the events folded into it (ids in the run's event store)
+  uint32_t end_event = kNoEvent;  // the event that ended it, if one did
 };
 std::string_view lease_end_kind_name(Lease::EndKind k);
 

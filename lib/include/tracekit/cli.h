@@ -1,0 +1,92 @@
+// What every tool shares on its command line (DESIGN.md "Executables and their
+// arguments"), and the run they set up: diagnostics, zone, skew, output format
+// and the log sources. Header-only so that the library itself does not link
+// CLI11.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "tracekit/codec.h"
+#include "tracekit/config.h"
+#include "tracekit/diag.h"
+#include "tracekit/time.h"
+
+namespace tracekit {
+
+std::string_view tracekit_version();
+
+struct CommonOptions {
+  std::vector<std::string> logs;
+  std::string config;
+  std::string tz;
+  std::string skew;
+  std::string output;
+  std::string max_silence;
+  bool strict = false;
+  bool version = false;
+};
+
+inline void add_common_options(CLI::App& app, CommonOptions& o) {
+  app.add_option("--log", o.logs,
+                 "a log to search (repeatable; globs; .gz/.zst read as they are; FORMAT:PATH "
+                 "forces the format)")
+      ->allow_extra_args(false);
+  app.add_option("--config", o.config,
+                 "sources file naming the site's logs (default: $TRACEKIT_CONFIG, "
+                 "~/.config/tracekit/sources.toml, /etc/tracekit/sources.toml)");
+  app.add_option("--tz", o.tz,
+                 "IANA zone for query times and for log times with no zone (default: "
+                 "$TRACEKIT_TZ)");
+  app.add_option("--skew", o.skew, "clock uncertainty to allow around the time asked (e.g. 10s)");
+  app.add_option("-o,--output", o.output, "tsv | jsonl | table (default: table on a terminal)");
+  app.add_option("--max-silence", o.max_silence,
+                 "a log quiet for longer than this has a gap there (default 1h)");
+  app.add_flag("--strict", o.strict, "a malformed log line is an error");
+  app.add_flag("--version", o.version, "print the version and exit");
+}
+
+struct ToolRun {
+  explicit ToolRun(std::string tool) : diag(tool), tool(std::move(tool)) {}
+  Diagnostics diag;
+  std::string tool;
+  const date::time_zone* zone = nullptr;  // --tz / $TRACEKIT_TZ; null: none given
+  Micros skew{0};
+  Micros max_silence{std::chrono::hours(1)};
+  OutputFormat output = OutputFormat::tsv;
+  std::vector<SourceSpec> sources;
+  std::string config_path;
+};
+
+// Checks the shared options and gathers the sources: --log arguments when
+// given, else the sources file. Reports problems through run.diag and returns
+// false (exit status 2).
+bool setup_run(const CommonOptions& o, ToolRun& run);
+
+// Reads query records from stdin (TSV with a header, CSV, or JSON Lines). A
+// record that cannot be read is reported with its line and left out.
+std::vector<Row> read_query_rows(ToolRun& run);
+
+// grep's convention: 2 after an error, else 0 when something was answered, 1
+// when nothing was.
+int exit_status(const ToolRun& run, bool answered);
+
+// Parses argv with CLI11 and turns its errors into exit status 2 (help: 0).
+// Returns -1 to go on.
+inline int parse_args(CLI::App& app, int argc, char** argv) {
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return 2;
+  }
+  return -1;
+}
+
+}  // namespace tracekit

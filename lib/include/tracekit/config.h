@@ -1,0 +1,44 @@
+// The sources file (TOML, DESIGN.md "Sources file") and the log sources a tool
+// reads, whether named there or given with --log.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tracekit/time.h"
+
+namespace tracekit {
+
+struct SourceSpec {
+  std::string name;                   // the source's name, or the path given with --log
+  std::string format = "auto";        // a format name, or "auto" (sniffed per file)
+  std::vector<std::string> patterns;  // paths or globs
+  std::string tz;                     // zone of zone-less timestamps ("" = not set)
+  Micros skew{0};                     // known clock uncertainty of the device
+  int year = 0;                       // year of year-less dates (0 = infer)
+  std::string host;                   // whose per-machine records these are (wtmp)
+  std::optional<Micros> lease_time;   // DHCP: lease length when the log does not say
+  std::optional<Micros> max_silence;  // a quiet period longer than this is a gap
+  std::string origin;                 // "sources.toml:12" or "--log", for messages
+};
+
+struct SiteConfig {
+  std::string path;
+  std::vector<SourceSpec> sources;
+  std::vector<std::string> directory_files;
+};
+
+// Reads a sources file. Relative paths in `files` are relative to the file's
+// own folder. Unknown keys are errors (a typo must not be ignored silently).
+bool load_config(const std::string& path, SiteConfig& out, std::string& error);
+
+// --config, else $TRACEKIT_CONFIG, else ~/.config/tracekit/sources.toml, else
+// /etc/tracekit/sources.toml; "" when none is given and none exists.
+std::string find_config(const std::string& explicit_path);
+
+// "--log FORMAT:PATH" or "--log PATH". A prefix is a format only when it is a
+// known format name, so paths with colons keep working.
+SourceSpec source_from_log_arg(const std::string& arg);
+
+}  // namespace tracekit

@@ -1,0 +1,80 @@
+// DHCP leases reconstructed from events, and the answer to "which lease held
+// this address (or this MAC, or this host) at time T, give or take the skew".
+//
+// A lease is [start, end). An ACK starts or renews it (a renewal by the same
+// client before the lease ran out extends it); a release, expiry, deletion,
+// decline or NAK by its client ends it; an ACK of the address to another
+// client ends it at that moment; otherwise it ends at the expiry the source
+// states, or at the last grant + lease_time (assumed, and said so).
+#pragma once
+
+#include <span>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "tracekit/records.h"
+#include "tracekit/scan.h"
+
+namespace tracekit {
+
+// An event kept for the answer: owned copies of the fields and the raw line.
+struct StoredDhcpEvent {
+  Instant time = kNoTime, lease_end = kNoTime;
+  Micros lease_time{0};
+  DhcpAction action = DhcpAction::ack;
+  uint8_t time_flags = 0;
+  bool has_mac = false;
+  bool ends_lease = false;
+  IpAddr ip;
+  MacAddr mac;
+  std::string host, client_id, server, relay, raw;
+  EvidenceRef ref;
+  uint32_t source = 0;
+};
+
+enum class MatchKind : uint8_t { exact, ambiguous, none, gap, skipped };
+std::string_view match_name(MatchKind k);
+
+class LeaseStore {
+ public:
+  // Keeps a copy of `ev` (a parser's view of one line).
+  uint32_t add(const DhcpEvent& ev, uint32_t file_id, uint32_t source);
+  // Builds the leases; lease_time[source] is the length assumed when a source
+  // states none (0: none assumed, the lease stays open until an event ends it).
+  void build(std::span<const Micros> lease_time);
+
+  const std::vector<Lease>& leases() const { return leases_; }
+  const StoredDhcpEvent& event(uint32_t id) const { return events_[id]; }
+  size_t event_count() const { return events_.size(); }
+
+  std::vector<const Lease*> for_ip(const IpAddr& ip) const;
+  std::vector<const Lease*> for_mac(const MacAddr& mac) const;
+  std::vector<const Lease*> for_host(std::string_view host) const;  // case-insensitive
+
+  // The events worth quoting for a lease asked about at `t`: its start, the
+  // last renewal at or before t, the first one after t, and its end.
+  std::vector<uint32_t> evidence_for(const Lease& l, Instant t) const;
+
+ private:
+  void build_ip(std::vector<uint32_t>& ids, std::span<const Micros> lease_time);
+  std::vector<StoredDhcpEvent> events_;
+  std::vector<Lease> leases_;
+  std::unordered_map<IpAddr, std::vector<uint32_t>, IpHash> by_ip_;
+};
+
+struct LeaseAnswer {
+  MatchKind kind = MatchKind::none;
+  std::vector<const Lease*> leases;  // one per candidate (exact: one)
+  std::string why;                   // for gap: what coverage is missing
+};
+
+// Candidates are leases overlapping [t - skew, t + skew]; leases of the same
+// client (same MAC, or same host when there is no MAC) count once. No
+// candidate and no coverage (or coverage starting less than `lookback` before
+// t, so that a lease granted earlier could still be active) is a gap.
+// `same` says whether two leases are one candidate.
+LeaseAnswer match_leases(const std::vector<const Lease*>& leases, Instant t, Micros skew,
+                         const Coverage& coverage, Micros lookback, bool by_ip);
+
+}  // namespace tracekit

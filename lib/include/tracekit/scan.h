@@ -1,0 +1,91 @@
+// Reading a source's files through its format's parser: format choice
+// (forced or sniffed), zone and year context, counting of what each line was,
+// time coverage, and diagnostics. One ScanFile per input file read in a run;
+// its index is the `file` of every EvidenceRef.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tracekit/config.h"
+#include "tracekit/diag.h"
+#include "tracekit/format.h"
+#include "tracekit/input.h"
+
+namespace tracekit {
+
+struct Span {
+  Instant from = kNoTime, to = kNoTime;  // closed: a log line stood at both ends
+};
+
+struct ScanFile {
+  InputFile info;
+  uint32_t source = 0;  // index into the run's sources
+  const FormatInfo* format = nullptr;
+  std::string sniff_why;
+  const date::time_zone* zone = nullptr;
+  bool zone_assumed = false;  // no zone configured: the machine's zone was used
+  bool year_inferred = false;
+  int first_year = 0;         // year given to the first year-less date
+  uint64_t lines = 0, records = 0, skipped = 0, foreign = 0, malformed = 0;
+  Instant first_time = kNoTime, last_time = kNoTime;
+  std::vector<Span> silences;  // quiet periods longer than the source's max_silence
+  std::string error;           // unreadable or damaged: what and where
+  bool complete = false;       // read to its end without damage
+};
+
+// Decides a path's format: the forced one, else sniffed within `family`.
+// Returns null with `error` set when none fits.
+const FormatInfo* choose_format(const SourceSpec& src, Family family, std::string_view head,
+                                std::string& why, std::string& error);
+
+struct ScanSettings {
+  Family family = Family::dhcp;
+  const date::time_zone* default_zone = nullptr;  // --tz, or null (machine zone, flagged)
+  Micros max_silence{std::chrono::hours(1)};
+  // Lines must contain one of these to be parsed fully (a cheap prefilter).
+  // Lines without any are still timed for coverage. Empty: parse everything.
+  std::vector<std::string> needles;
+};
+
+using DhcpSink = std::function<void(const DhcpEvent& ev, const ScanFile& file, uint32_t file_id,
+                                    const Line& line)>;
+
+class Scanner {
+ public:
+  Scanner(Diagnostics& diag, ScanSettings settings)
+      : diag_(&diag), settings_(std::move(settings)) {}
+
+  // Reads every file of `src` (index `source` in the run). Files that cannot be
+  // read are reported and skipped. Returns false only when strict mode stops.
+  bool scan_dhcp(const SourceSpec& src, uint32_t source, const DhcpSink& sink);
+
+  const std::vector<ScanFile>& files() const { return files_; }
+  std::vector<ScanFile>& files() { return files_; }
+  // Files of a format that did not fit the family (auto sources of other tools).
+  const std::vector<std::string>& passed_over() const { return passed_over_; }
+
+ private:
+  Diagnostics* diag_;
+  ScanSettings settings_;
+  std::vector<ScanFile> files_;
+  std::vector<std::string> passed_over_;
+};
+
+// The periods the files of a set of sources cover, with quiet periods cut out
+// and short breaks between files (under max_silence) bridged.
+struct Coverage {
+  std::vector<Span> spans;  // sorted, disjoint
+  Instant earliest() const { return spans.empty() ? kNoTime : spans.front().from; }
+  Instant latest() const { return spans.empty() ? kNoTime : spans.back().to; }
+  bool covers(Instant from, Instant to) const;
+  // Says why [from, to] is not covered, naming the nearest coverage.
+  std::string explain_gap(Instant from, Instant to) const;
+};
+Coverage build_coverage(const std::vector<ScanFile>& files, const std::vector<uint32_t>& sources,
+                        Micros bridge);
+
+}  // namespace tracekit

@@ -1,0 +1,85 @@
+#include "tracekit/cli.h"
+
+#include <fmt/format.h>
+
+namespace tracekit {
+
+std::string_view tracekit_version() { return TRACEKIT_VERSION; }
+
+bool setup_run(const CommonOptions& o, ToolRun& run) {
+  std::string tz = o.tz;
+  if (tz.empty())
+    if (const char* env = std::getenv("TRACEKIT_TZ"); env && *env) tz = env;
+  if (!tz.empty()) {
+    run.zone = find_zone(tz);
+    if (!run.zone) {
+      run.diag.usage_error(fmt::format("--tz: unknown time zone '{}' (expected an IANA name such "
+                                       "as Europe/London, or UTC)",
+                                       tz));
+      return false;
+    }
+  }
+  if (!o.skew.empty() && !parse_duration(o.skew, run.skew)) {
+    run.diag.usage_error(
+        fmt::format("--skew: '{}' is not a duration (expected e.g. 10s, 2m, 1h)", o.skew));
+    return false;
+  }
+  if (!o.max_silence.empty() && !parse_duration(o.max_silence, run.max_silence)) {
+    run.diag.usage_error(
+        fmt::format("--max-silence: '{}' is not a duration (expected e.g. 30m, 2h)", o.max_silence));
+    return false;
+  }
+  run.output = default_output_format();
+  if (!o.output.empty() && !parse_output_format(o.output, run.output)) {
+    run.diag.usage_error(
+        fmt::format("--output: '{}' is not an output format (expected tsv, jsonl or table)",
+                    o.output));
+    return false;
+  }
+  if (!o.logs.empty()) {
+    for (const auto& l : o.logs) run.sources.push_back(source_from_log_arg(l));
+    // With --log the sources file is not read: the files are read as given,
+    // with --tz for their zone-less times.
+    return true;
+  }
+  std::string path = find_config(o.config);
+  if (path.empty()) {
+    run.diag.usage_error("no logs to read: give --log PATH or a sources file (--config FILE)");
+    return false;
+  }
+  SiteConfig cfg;
+  std::string error;
+  if (!load_config(path, cfg, error)) {
+    run.diag.usage_error(error);
+    return false;
+  }
+  run.config_path = path;
+  run.sources = std::move(cfg.sources);
+  if (run.sources.empty()) {
+    run.diag.usage_error(fmt::format("{}: names no [[source]]", path));
+    return false;
+  }
+  return true;
+}
+
+std::vector<Row> read_query_rows(ToolRun& run) {
+  std::vector<Row> rows;
+  RowReader reader(stdin, "stdin");
+  Row row;
+  std::string error;
+  while (reader.next(row, error)) {
+    if (!error.empty()) {
+      run.diag.error(error);
+      continue;
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+int exit_status(const ToolRun& run, bool answered) {
+  if (run.diag.had_error()) return 2;
+  return answered ? 0 : 1;
+}
+
+}  // namespace tracekit

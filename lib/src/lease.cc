@@ -1,0 +1,288 @@
+#include "tracekit/lease.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <numeric>
+
+namespace tracekit {
+
+namespace {
+
+bool same_client(const Lease& l, const StoredDhcpEvent& e) {
+  if (l.has_mac && e.has_mac) return l.mac == e.mac;
+  if (l.has_mac != e.has_mac) return !e.has_mac && !e.host.empty() && e.host == l.host;
+  return !l.host.empty() && l.host == e.host;
+}
+
+bool ends_lease(DhcpAction a) {
+  return a == DhcpAction::release || a == DhcpAction::expire || a == DhcpAction::remove ||
+         a == DhcpAction::decline || a == DhcpAction::nak;
+}
+
+Lease::EndKind end_kind_for(DhcpAction a) {
+  switch (a) {
+    case DhcpAction::release: return Lease::EndKind::released;
+    case DhcpAction::expire: return Lease::EndKind::expired;
+    case DhcpAction::remove: return Lease::EndKind::removed;
+    case DhcpAction::decline: return Lease::EndKind::declined;
+    default: return Lease::EndKind::nak;
+  }
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = char(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = char(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string_view match_name(MatchKind k) {
+  switch (k) {
+    case MatchKind::exact: return "exact";
+    case MatchKind::ambiguous: return "ambiguous";
+    case MatchKind::none: return "none";
+    case MatchKind::gap: return "gap";
+    case MatchKind::skipped: return "skipped";
+  }
+  return "?";
+}
+
+uint32_t LeaseStore::add(const DhcpEvent& ev, uint32_t file_id, uint32_t source) {
+  StoredDhcpEvent s;
+  s.time = ev.time;
+  s.lease_end = ev.lease_end;
+  s.lease_time = ev.lease_time;
+  s.action = ev.action;
+  s.time_flags = ev.time_flags;
+  s.has_mac = ev.has_mac;
+  s.ends_lease = ev.ends_lease;
+  s.ip = ev.ip;
+  s.mac = ev.mac;
+  s.host = ev.host;
+  s.client_id = ev.client_id;
+  s.server = ev.server;
+  s.relay = ev.relay;
+  s.raw = ev.raw;
+  s.ref = EvidenceRef{file_id, ev.first_line, ev.first_offset};
+  s.source = source;
+  events_.push_back(std::move(s));
+  return uint32_t(events_.size() - 1);
+}
+
+void LeaseStore::build(std::span<const Micros> lease_time) {
+  leases_.clear();
+  by_ip_.clear();
+  std::unordered_map<IpAddr, std::vector<uint32_t>, IpHash> events_by_ip;
+  for (uint32_t id = 0; id < events_.size(); ++id) {
+    const auto& e = events_[id];
+    if (e.time == kNoTime || e.ip.is_unset()) continue;
+    switch (e.action) {
+      case DhcpAction::ack:
+      case DhcpAction::lease:
+      case DhcpAction::release:
+      case DhcpAction::expire:
+      case DhcpAction::remove:
+      case DhcpAction::decline:
+      case DhcpAction::nak:
+        events_by_ip[e.ip].push_back(id);
+        break;
+      default:
+        break;  // discover, offer, request, inform: no lease changes
+    }
+  }
+  // Deterministic order whatever the hash map does.
+  std::vector<IpAddr> ips;
+  ips.reserve(events_by_ip.size());
+  for (auto& [ip, ids] : events_by_ip) ips.push_back(ip);
+  std::sort(ips.begin(), ips.end());
+  for (const auto& ip : ips) build_ip(events_by_ip[ip], lease_time);
+  for (uint32_t k = 0; k < leases_.size(); ++k) by_ip_[leases_[k].ip].push_back(k);
+}
+
+void LeaseStore::build_ip(std::vector<uint32_t>& ids, std::span<const Micros> lease_time) {
+  // Time order; events of one instant keep the order they were read in.
+  std::stable_sort(ids.begin(), ids.end(),
+                   [&](uint32_t a, uint32_t b) { return events_[a].time < events_[b].time; });
+  Lease cur;
+  bool open = false;
+  Instant stated_end = kNoTime;  // expiry the source gave for the current lease
+  auto assumed_length = [&](const Lease& l) {
+    return l.source < lease_time.size() ? lease_time[l.source] : Micros(0);
+  };
+  // When the current lease runs out by itself (kForever: never by itself).
+  auto natural_end = [&]() {
+    if (stated_end != kNoTime) return stated_end;
+    Micros lt = cur.assumed_lease_time;
+    return lt.count() > 0 ? cur.last_ack + lt : kForever;
+  };
+  auto close_natural = [&]() {
+    Instant end = natural_end();
+    cur.end = end;
+    if (end == kForever)
+      cur.end_kind = Lease::EndKind::open;
+    else
+      cur.end_kind = stated_end != kNoTime ? Lease::EndKind::stated : Lease::EndKind::assumed;
+    leases_.push_back(std::move(cur));
+    cur = Lease{};
+    open = false;
+    stated_end = kNoTime;
+  };
+  for (uint32_t id : ids) {
+    const auto& e = events_[id];
+    if (open && e.time >= natural_end()) close_natural();
+    bool grant = e.action == DhcpAction::ack || e.action == DhcpAction::lease;
+    if (grant) {
+      if (open && !same_client(cur, e)) {
+        cur.end = e.time;
+        cur.end_kind = Lease::EndKind::reassigned;
+        cur.end_event = id;
+        leases_.push_back(std::move(cur));
+        cur = Lease{};
+        open = false;
+        stated_end = kNoTime;
+      }
+      if (!open) {
+        open = true;
+        cur.ip = e.ip;
+        cur.start = e.time;
+        cur.source = e.source;
+        cur.has_mac = e.has_mac;
+        cur.mac = e.mac;
+        cur.server = e.server;
+      }
+      if (!cur.has_mac && e.has_mac) cur.has_mac = true, cur.mac = e.mac;
+      if (!e.host.empty()) cur.host = e.host;
+      cur.last_ack = e.time;
+      cur.time_flags |= e.time_flags;
+      cur.events.push_back(id);
+      // Each grant restates the expiry: a renewal moves it, a database entry
+      // for a released lease pulls it in.
+      if (e.lease_end != kNoTime)
+        stated_end = e.lease_end;
+      else if (e.lease_time.count() > 0)
+        stated_end = e.time + e.lease_time;
+      else
+        stated_end = kNoTime;
+      cur.assumed_lease_time = assumed_length(cur);
+      if (e.action == DhcpAction::lease && e.ends_lease && e.lease_end != kNoTime) {
+        // The database says this lease is over (free/expired/released).
+        cur.end = std::max(e.lease_end, cur.start);
+        cur.end_kind = Lease::EndKind::stated;
+        leases_.push_back(std::move(cur));
+        cur = Lease{};
+        open = false;
+        stated_end = kNoTime;
+      }
+      continue;
+    }
+    if (ends_lease(e.action) && open) {
+      bool mine = e.has_mac ? (cur.has_mac ? cur.mac == e.mac : true) : true;
+      if (e.action == DhcpAction::nak && !e.has_mac) mine = false;
+      if (!mine) continue;  // another client's release of this address changes nothing
+      cur.end = e.time;
+      cur.end_kind = end_kind_for(e.action);
+      cur.end_event = id;
+      cur.time_flags |= e.time_flags;
+      leases_.push_back(std::move(cur));
+      cur = Lease{};
+      open = false;
+      stated_end = kNoTime;
+    }
+  }
+  if (open) close_natural();
+}
+
+std::vector<const Lease*> LeaseStore::for_ip(const IpAddr& ip) const {
+  std::vector<const Lease*> out;
+  auto it = by_ip_.find(ip);
+  if (it != by_ip_.end())
+    for (uint32_t k : it->second) out.push_back(&leases_[k]);
+  return out;
+}
+
+std::vector<const Lease*> LeaseStore::for_mac(const MacAddr& mac) const {
+  std::vector<const Lease*> out;
+  for (const auto& l : leases_)
+    if (l.has_mac && l.mac == mac) out.push_back(&l);
+  std::stable_sort(out.begin(), out.end(),
+                   [](const Lease* a, const Lease* b) { return a->start < b->start; });
+  return out;
+}
+
+std::vector<const Lease*> LeaseStore::for_host(std::string_view host) const {
+  std::vector<const Lease*> out;
+  for (const auto& l : leases_) {
+    std::string_view h = l.host;
+    // "ws-lab1-07" matches "ws-lab1-07.example.org" and the other way round.
+    std::string_view a = h.substr(0, h.find('.')), b = host.substr(0, host.find('.'));
+    if (iequals(h, host) || (iequals(a, b) && (h.find('.') == h.npos || host.find('.') == host.npos)))
+      out.push_back(&l);
+  }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const Lease* a, const Lease* b) { return a->start < b->start; });
+  return out;
+}
+
+std::vector<uint32_t> LeaseStore::evidence_for(const Lease& l, Instant t) const {
+  std::vector<uint32_t> ids;
+  if (l.events.empty()) return ids;
+  ids.push_back(l.events.front());
+  uint32_t before = Lease::kNoEvent, after = Lease::kNoEvent;
+  for (uint32_t id : l.events) {
+    if (events_[id].time <= t)
+      before = id;
+    else if (after == Lease::kNoEvent)
+      after = id;
+  }
+  if (before != Lease::kNoEvent && before != ids.back()) ids.push_back(before);
+  if (after != Lease::kNoEvent && after != ids.back()) ids.push_back(after);
+  if (l.end_event != Lease::kNoEvent) ids.push_back(l.end_event);
+  return ids;
+}
+
+LeaseAnswer match_leases(const std::vector<const Lease*>& leases, Instant t, Micros skew,
+                         const Coverage& coverage, Micros lookback, bool by_ip) {
+  LeaseAnswer a;
+  Instant lo = t - skew, hi = t + skew;
+  for (const Lease* l : leases) {
+    if (!(l->start <= hi && l->end > lo)) continue;
+    // The same client (by IP queries) or the same address (by MAC/host
+    // queries) in two leases is one candidate: keep the lease nearest t.
+    auto same = [&](const Lease* o) {
+      if (by_ip) return o->has_mac == l->has_mac && o->mac == l->mac && o->host == l->host;
+      return o->ip == l->ip;
+    };
+    auto dup = std::find_if(a.leases.begin(), a.leases.end(), same);
+    if (dup == a.leases.end()) {
+      a.leases.push_back(l);
+    } else if (l->start <= t && l->end > t) {
+      *dup = l;
+    }
+  }
+  if (a.leases.size() == 1) {
+    a.kind = MatchKind::exact;
+  } else if (a.leases.size() > 1) {
+    a.kind = MatchKind::ambiguous;
+  } else if (!coverage.covers(lo, hi)) {
+    a.kind = MatchKind::gap;
+    a.why = coverage.explain_gap(lo, hi);
+  } else if (coverage.earliest() > t - lookback) {
+    a.kind = MatchKind::gap;
+    a.why = fmt::format(
+        "the logs start at {}, less than the lease time ({}) before the time asked: a lease "
+        "granted earlier could still have been active",
+        format_rfc3339(coverage.earliest()), format_duration(lookback));
+  } else {
+    a.kind = MatchKind::none;
+  }
+  return a;
+}
+
+}  // namespace tracekit

@@ -1,0 +1,342 @@
+#include "tracekit/lease_hop.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <unordered_set>
+
+namespace tracekit {
+
+namespace {
+
+using json = nlohmann::ordered_json;
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = char(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = char(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
+std::string short_host(std::string_view h) { return std::string(h.substr(0, h.find('.'))); }
+
+bool earlier_hop_failed(const Row& row) {
+  for (auto it = row.begin(); it != row.end(); ++it) {
+    if (!it->is_object() || it.key() == "lease") continue;
+    auto m = it->find("match");
+    if (m == it->end() || !m->is_string()) continue;
+    const std::string& v = m->get_ref<const std::string&>();
+    if (v == "none" || v == "gap" || v == "skipped") return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool parse_lease_key(std::string_view text, LeaseKey& out, std::string& error) {
+  if (text.empty()) {
+    error = "empty key (expected an IP address, a MAC address or a host name)";
+    return false;
+  }
+  if (parse_ip(text, out.ip)) {
+    out.kind = LeaseKey::Kind::ip;
+    return true;
+  }
+  if (parse_mac(text, out.mac)) {
+    out.kind = LeaseKey::Kind::mac;
+    return true;
+  }
+  for (char c : text) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_' || c == '.';
+    if (!ok) {
+      error = fmt::format("'{}' is neither an IP address, a MAC address nor a host name", text);
+      return false;
+    }
+  }
+  out.kind = LeaseKey::Kind::host;
+  out.host = std::string(text);
+  return true;
+}
+
+bool lease_query_from_row(const Row& row, const std::string& key_field,
+                          const date::time_zone* zone, bool need_time, LeaseQuery& out,
+                          std::string& error) {
+  out.row = row;
+  out.skipped = earlier_hop_failed(row);
+  if (out.skipped) return true;
+  std::string field = key_field;
+  if (field.empty()) {
+    for (const char* f : {"nat.ip", "ip", "mac", "host"})
+      if (get_field(row, f)) {
+        field = f;
+        break;
+      }
+  }
+  if (field.empty()) {
+    error = "no ip, mac or host field to look up (name one with --key)";
+    return false;
+  }
+  std::string text = get_text(row, field);
+  if (!parse_lease_key(text, out.key, error)) {
+    error = fmt::format("field {}: {}", field, error);
+    return false;
+  }
+  if (need_time) {
+    std::string t = get_text(row, "time");
+    if (t.empty()) {
+      error = "no time field";
+      return false;
+    }
+    if (!parse_query_time(t, zone, out.time, error)) {
+      error = fmt::format("field time: {}", error);
+      return false;
+    }
+  }
+  return true;
+}
+
+LeaseHop::LeaseHop(ToolRun& run, LeaseHopSettings settings)
+    : run_(run),
+      settings_(settings),
+      scanner_(run.diag, ScanSettings{Family::dhcp, run.zone, run.max_silence, {}}) {}
+
+Micros LeaseHop::lease_time_for(uint32_t source) const {
+  if (settings_.lease_time) return *settings_.lease_time;
+  if (source < run_.sources.size() && run_.sources[source].lease_time)
+    return *run_.sources[source].lease_time;
+  return kDefaultLeaseTime;
+}
+
+bool LeaseHop::load(const std::vector<LeaseKey>& keys) {
+  std::unordered_set<IpAddr, IpHash> ips;
+  std::unordered_set<MacAddr, MacHash> macs;
+  std::vector<std::string> hosts;
+  std::vector<std::string> needles;
+  bool all_v4 = true;
+  for (const auto& k : keys) {
+    switch (k.kind) {
+      case LeaseKey::Kind::ip:
+        ips.insert(k.ip);
+        if (k.ip.is_v4())
+          needles.push_back(to_string(k.ip));
+        else
+          all_v4 = false;
+        break;
+      case LeaseKey::Kind::mac: macs.insert(k.mac); break;
+      case LeaseKey::Kind::host: hosts.push_back(short_host(k.host)); break;
+    }
+  }
+  bool by_client = !macs.empty() || !hosts.empty();
+  auto host_wanted = [&](std::string_view h) {
+    if (h.empty()) return false;
+    std::string s = short_host(h);
+    for (const auto& w : hosts)
+      if (iequals(s, w)) return true;
+    return false;
+  };
+
+  if (by_client) {
+    // Pass 1: which addresses did these clients hold? It reports the input's
+    // problems; pass 2 reads the same files again and stays quiet.
+    Scanner first(run_.diag, ScanSettings{Family::dhcp, run_.zone, run_.max_silence, {}});
+    DhcpSink note_ips = [&](const DhcpEvent& ev, const ScanFile&, uint32_t, const Line&) {
+      if ((ev.has_mac && macs.count(ev.mac)) || host_wanted(ev.host)) ips.insert(ev.ip);
+    };
+    for (uint32_t s = 0; s < run_.sources.size(); ++s)
+      if (!first.scan_dhcp(run_.sources[s], s, note_ips)) return false;
+  }
+  // The prefilter pays only for a few IPv4 keys; many keys are cheaper as a set
+  // lookup, and pass 2 of a client query must see every line of its addresses.
+  std::vector<std::string> prefilter;
+  if (!by_client && all_v4 && !needles.empty() && needles.size() <= 8) prefilter = needles;
+  quiet_ = std::make_unique<Diagnostics>(run_.tool, run_.diag.strict(), nullptr);
+  scanner_ = Scanner(by_client ? *quiet_ : run_.diag,
+                     ScanSettings{Family::dhcp, run_.zone, run_.max_silence, prefilter});
+  DhcpSink keep = [&](const DhcpEvent& ev, const ScanFile& f, uint32_t file_id, const Line&) {
+    if (ips.count(ev.ip)) store_.add(ev, file_id, f.source);
+  };
+  for (uint32_t s = 0; s < run_.sources.size(); ++s)
+    if (!scanner_.scan_dhcp(run_.sources[s], s, keep)) return false;
+  std::vector<Micros> lt(run_.sources.size());
+  for (uint32_t s = 0; s < run_.sources.size(); ++s) lt[s] = lease_time_for(s);
+  store_.build(lt);
+  dhcp_sources_.clear();
+  for (const auto& f : scanner_.files())
+    if (std::find(dhcp_sources_.begin(), dhcp_sources_.end(), f.source) == dhcp_sources_.end())
+      dhcp_sources_.push_back(f.source);
+  coverage_ = build_coverage(scanner_.files(), dhcp_sources_, run_.max_silence);
+  return true;
+}
+
+std::vector<const Lease*> LeaseHop::leases_for(const LeaseKey& key) const {
+  switch (key.kind) {
+    case LeaseKey::Kind::ip: return store_.for_ip(key.ip);
+    case LeaseKey::Kind::mac: return store_.for_mac(key.mac);
+    case LeaseKey::Kind::host: return store_.for_host(key.host);
+  }
+  return {};
+}
+
+void LeaseHop::add_time_notes(uint8_t flags, const std::vector<uint32_t>& events,
+                              std::vector<std::string>& notes) const {
+  auto files_with = [&](uint8_t flag) {
+    std::vector<std::string> out;
+    for (uint32_t id : events) {
+      const auto& e = store_.event(id);
+      if (!(e.time_flags & flag)) continue;
+      std::string where = fmt::format("{}:{}", scanner_.files()[e.ref.file].info.path, e.ref.line);
+      if (std::find(out.begin(), out.end(), where) == out.end()) out.push_back(where);
+    }
+    return fmt::format("{}", fmt::join(out, ", "));
+  };
+  if (flags & kLocalAmbiguous)
+    notes.push_back(fmt::format(
+        "DST-ambiguous local time (it happened twice), placed by the order of the log: {}",
+        files_with(kLocalAmbiguous)));
+  if (flags & kLocalNonexistent)
+    notes.push_back(fmt::format(
+        "local time in a DST gap (it never happened), read with the offset before the change: {}",
+        files_with(kLocalNonexistent)));
+  if (flags & kYearInferred) {
+    std::vector<std::string> said;
+    for (uint32_t id : events) {
+      const auto& e = store_.event(id);
+      if (!(e.time_flags & kYearInferred)) continue;
+      const ScanFile& f = scanner_.files()[e.ref.file];
+      std::string n = f.info.is_stdin
+                          ? fmt::format("year of year-less dates in {} assumed from the time of "
+                                        "this run",
+                                        f.info.path)
+                          : fmt::format("year of year-less dates in {} inferred from its "
+                                        "modification time ({}): first line in {}",
+                                        f.info.path, format_rfc3339(f.info.mtime), f.first_year);
+      if (std::find(said.begin(), said.end(), n) == said.end()) said.push_back(n);
+    }
+    for (auto& n : said) notes.push_back(std::move(n));
+  }
+  if (flags & kZoneAssumed) {
+    for (uint32_t id : events) {
+      const auto& e = store_.event(id);
+      if (!(e.time_flags & kZoneAssumed)) continue;
+      const ScanFile& f = scanner_.files()[e.ref.file];
+      notes.push_back(fmt::format(
+          "zone-less times read in {} (this machine's zone: no tz was configured for {})",
+          zone_name(f.zone), f.info.path));
+      break;
+    }
+  }
+}
+
+Row LeaseHop::row_for(const LeaseQuery& q, MatchKind kind, const Lease* l, Instant t,
+                      const std::string& extra_note) const {
+  Row row = q.row;
+  json hop = json::object();
+  hop["match"] = std::string(match_name(kind));
+  std::vector<std::string> notes;
+  if (!l) {
+    for (const char* f : {"ip", "mac", "host", "start", "end", "server", "evidence"}) hop[f] = "";
+  } else {
+    hop["ip"] = to_string(l->ip);
+    hop["mac"] = l->has_mac ? to_string(l->mac) : "";
+    hop["host"] = l->host;
+    bool frac = l->time_flags & kHasFraction;
+    hop["start"] = format_rfc3339(l->start, frac);
+    hop["end"] = l->end == kForever ? "" : format_rfc3339(l->end, frac);
+    hop["server"] = l->server.empty() ? run_.sources[l->source].name : l->server;
+    std::vector<uint32_t> ev = store_.evidence_for(*l, t);
+    json evidence = json::array();
+    uint8_t flags = 0;
+    for (uint32_t id : ev) {
+      const auto& e = store_.event(id);
+      flags |= e.time_flags;
+      evidence.push_back(json{{"file", scanner_.files()[e.ref.file].info.path},
+                              {"line", e.ref.line},
+                              {"offset", e.ref.offset},
+                              {"raw", e.raw}});
+    }
+    hop["evidence"] = std::move(evidence);
+    switch (l->end_kind) {
+      case Lease::EndKind::assumed:
+        notes.push_back(fmt::format(
+            "end assumed: no expiry or release logged, lease_time {} after the last grant at {}",
+            format_duration(l->assumed_lease_time), format_rfc3339(l->last_ack, frac)));
+        break;
+      case Lease::EndKind::open:
+        notes.push_back("open-ended: nothing in the logs ends this lease");
+        break;
+      case Lease::EndKind::stated: break;
+      default: notes.push_back(fmt::format("ended: {}", lease_end_kind_name(l->end_kind)));
+    }
+    if (t != kNoTime && !(l->start <= t && l->end > t))
+      notes.push_back("the lease meets the skew window but not the time asked itself");
+    add_time_notes(flags, ev, notes);
+  }
+  if (!extra_note.empty()) notes.push_back(extra_note);
+  hop["note"] = fmt::format("{}", fmt::join(notes, "; "));
+  row["lease"] = std::move(hop);
+  return row;
+}
+
+std::vector<Row> LeaseHop::answer(const LeaseQuery& q) const {
+  if (q.skipped) {
+    Row row = q.row;
+    row["lease"] = json{{"match", "skipped"}};
+    return {row};
+  }
+  auto leases = leases_for(q.key);
+  Micros lookback{0};
+  for (uint32_t s : dhcp_sources_) lookback = std::max(lookback, lease_time_for(s));
+  Micros skew = run_.skew;
+  Micros source_skew{0};
+  for (uint32_t s : dhcp_sources_) source_skew = std::max(source_skew, run_.sources[s].skew);
+  skew += source_skew;
+  LeaseAnswer a = match_leases(leases, q.time, skew, coverage_, lookback,
+                               q.key.kind == LeaseKey::Kind::ip);
+  std::string note;
+  if (skew.count() > 0) note = fmt::format("matched within ±{} of the time asked", format_duration(skew));
+  if (a.kind == MatchKind::ambiguous)
+    note = fmt::format("{} candidates within the window{}{}", a.leases.size(),
+                       note.empty() ? "" : "; ", note);
+  if (a.kind == MatchKind::gap) note = a.why + (note.empty() ? "" : "; " + note);
+  if (a.leases.empty()) return {row_for(q, a.kind, nullptr, q.time, note)};
+  std::vector<Row> rows;
+  for (const Lease* l : a.leases) rows.push_back(row_for(q, a.kind, l, q.time, note));
+  return rows;
+}
+
+std::vector<Row> LeaseHop::history(const LeaseQuery& q, Instant from, Instant to) const {
+  std::vector<Row> rows;
+  for (const Lease* l : leases_for(q.key)) {
+    if (from != kNoTime && l->end <= from) continue;
+    if (to != kNoTime && l->start >= to) continue;
+    rows.push_back(row_for(q, MatchKind::exact, l, kNoTime, ""));
+  }
+  if (rows.empty()) {
+    std::string why = coverage_.spans.empty() ? "no DHCP log line was read" : "";
+    rows.push_back(row_for(q, coverage_.spans.empty() ? MatchKind::gap : MatchKind::none, nullptr,
+                           kNoTime, why));
+  }
+  return rows;
+}
+
+std::vector<Row> LeaseHop::last(const LeaseQuery& q) const {
+  const Lease* best = nullptr;
+  for (const Lease* l : leases_for(q.key))
+    if (!best || l->start >= best->start) best = l;
+  if (!best) {
+    bool nothing = coverage_.spans.empty();
+    return {row_for(q, nothing ? MatchKind::gap : MatchKind::none, nullptr, kNoTime,
+                    nothing ? "no DHCP log line was read" : "")};
+  }
+  std::string note;
+  if (coverage_.latest() != kNoTime)
+    note = fmt::format("the logs end at {}", format_rfc3339(coverage_.latest()));
+  return {row_for(q, MatchKind::exact, best, kNoTime, note)};
+}
+
+}  // namespace tracekit

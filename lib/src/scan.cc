@@ -1,0 +1,254 @@
+#include "tracekit/scan.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+
+#include "tracekit/time.h"
+
+namespace tracekit {
+
+namespace {
+
+bool contains_any(std::string_view text, const std::vector<std::string>& needles) {
+  for (const auto& n : needles)
+    if (n.size() <= text.size() && ::memmem(text.data(), text.size(), n.data(), n.size()))
+      return true;
+  return false;
+}
+
+void note_time(ScanFile& f, Instant t, Micros max_silence) {
+  if (t == kNoTime) return;
+  if (f.first_time == kNoTime) {
+    f.first_time = f.last_time = t;
+    return;
+  }
+  if (t > f.last_time) {
+    if (t - f.last_time > max_silence) f.silences.push_back({f.last_time, t});
+    f.last_time = t;
+  }
+  if (t < f.first_time) f.first_time = t;
+}
+
+Instant now_utc() {
+  return std::chrono::time_point_cast<Micros>(std::chrono::system_clock::now());
+}
+
+}  // namespace
+
+const FormatInfo* choose_format(const SourceSpec& src, Family family, std::string_view head,
+                                std::string& why, std::string& error) {
+  if (src.format != "auto" && !src.format.empty()) {
+    const FormatInfo* f = find_format(src.format);
+    if (!f) {
+      error = fmt::format("unknown format '{}' (trace-cat --formats lists them)", src.format);
+      return nullptr;
+    }
+    if (f->family != family) {
+      error = fmt::format("format '{}' is a {} format; this tool reads {} logs", src.format,
+                          family_name(f->family), family_name(family));
+      return nullptr;
+    }
+    why = fmt::format("format forced ({})", src.origin);
+    return f;
+  }
+  SniffResult r = sniff_format(head, &family);
+  if (!r.format) {
+    error = fmt::format("not a {} log that tracekit recognises; name its format with --log FORMAT:PATH",
+                        family_name(family));
+    return nullptr;
+  }
+  why = r.why;
+  return r.format;
+}
+
+bool Scanner::scan_dhcp(const SourceSpec& src, uint32_t source, const DhcpSink& sink) {
+  std::vector<std::string> paths;
+  std::string error;
+  if (!expand_log_paths(src.patterns, paths, error)) {
+    diag_->error(error);
+    return true;
+  }
+  const Micros max_silence = src.max_silence.value_or(settings_.max_silence);
+  for (const auto& path : paths) {
+    auto bytes = open_input(path, error);
+    if (!bytes) {
+      // A FORMAT: prefix that names no format reads as a path that is not there.
+      size_t colon = path.find(':');
+      if (src.format == "auto" && colon != std::string::npos && colon > 0 &&
+          path.find('/') > colon)
+        error += fmt::format(" (if '{}' was meant as a format: no such format)",
+                             path.substr(0, colon));
+      diag_->error(error);
+      continue;
+    }
+    LineReader reader(*bytes);
+    std::string_view head = reader.head();
+    ScanFile f;
+    f.info = bytes->file();
+    f.source = source;
+    if (head.empty() && !bytes->error().empty()) {
+      diag_->error(bytes->error());
+      continue;
+    }
+    std::string why;
+    f.format = choose_format(src, settings_.family, head, why, error);
+    if (!f.format) {
+      if (head.empty()) {
+        // An empty file: nothing to read, nothing to claim.
+        f.complete = true;
+        files_.push_back(std::move(f));
+        continue;
+      }
+      if (src.format == "auto" && src.origin != "--log" && sniff_format(head, nullptr).format) {
+        passed_over_.push_back(path);  // another tool's log in a shared sources file
+        continue;
+      }
+      diag_->error(fmt::format("{}: {}", path, error));
+      continue;
+    }
+    f.sniff_why = why;
+    uint8_t zone_flags = 0;
+    if (!src.tz.empty()) f.zone = find_zone(src.tz);
+    if (!f.zone) f.zone = settings_.default_zone;
+    if (!f.zone) {
+      f.zone = machine_zone();
+      f.zone_assumed = true;
+      zone_flags = kZoneAssumed;
+    }
+    LocalTimeConverter local(f.zone);
+    YearTracker years;
+    years.begin_file(src.year, f.info.mtime == kNoTime ? now_utc() : f.info.mtime);
+    ParseContext ctx{&f.info, &local, &years, zone_flags};
+    auto parser = f.format->make_dhcp(ctx);
+    if (!parser) {
+      diag_->error(fmt::format("{}: format '{}' has no DHCP reader", path, f.format->name));
+      continue;
+    }
+    uint32_t file_id = uint32_t(files_.size());
+    files_.push_back(std::move(f));
+    ScanFile& file = files_.back();
+    Line line;
+    DhcpEvent ev;
+    bool stop = false;
+    auto handle = [&](LineResult r, const Line& at) {
+      switch (r.status) {
+        case LineStatus::record:
+          ++file.records;
+          note_time(file, ev.time, max_silence);
+          if (ev.first_line == 0) {
+            ev.first_line = at.number;
+            ev.first_offset = at.offset;
+          }
+          if (ev.raw.empty()) ev.raw = at.text;
+          sink(ev, file, file_id, at);
+          break;
+        case LineStatus::skip:
+          ++file.skipped;
+          note_time(file, ev.time, max_silence);
+          break;
+        case LineStatus::foreign:
+          ++file.foreign;
+          break;
+        case LineStatus::malformed:
+          ++file.malformed;
+          if (!diag_->malformed(path, ev.first_line ? ev.first_line : at.number, r.reason))
+            stop = true;
+          break;
+        case LineStatus::more:
+          break;
+      }
+    };
+    while (!stop && reader.next(line)) {
+      ++file.lines;
+      if (line.truncated) {
+        ++file.malformed;
+        if (!diag_->malformed(path, line.number, "line longer than 1 MiB (read up to there)"))
+          stop = true;
+        continue;
+      }
+      if (!settings_.needles.empty() && !contains_any(line.text, settings_.needles)) {
+        // Only the time is wanted, for coverage.
+        ev.time = kNoTime;
+        LineResult r = parser->parse(line, ev);
+        if (r.status == LineStatus::record || r.status == LineStatus::skip)
+          note_time(file, ev.time, max_silence);
+        continue;
+      }
+      ev.time = kNoTime;
+      ev.first_line = 0;
+      ev.raw = {};
+      handle(parser->parse(line, ev), line);
+    }
+    if (stop) return false;
+    ev.time = kNoTime;
+    ev.first_line = 0;
+    ev.raw = {};
+    Line end_line;
+    end_line.number = line.number;
+    handle(parser->finish(ev), end_line);
+    if (stop) return false;
+    file.year_inferred = years.inferred() && years.first_year() != 0;
+    file.first_year = years.first_year();
+    if (!bytes->error().empty()) {
+      file.error = bytes->error();
+      diag_->error(file.error);
+    } else {
+      file.complete = true;
+    }
+    if (!bytes->warning().empty()) diag_->warning(bytes->warning());
+  }
+  return true;
+}
+
+bool Coverage::covers(Instant from, Instant to) const {
+  for (const auto& s : spans)
+    if (s.from <= from && to <= s.to) return true;
+  return false;
+}
+
+std::string Coverage::explain_gap(Instant from, Instant to) const {
+  if (spans.empty()) return "no log line with a time was read";
+  if (to < spans.front().from)
+    return fmt::format("the logs start at {}", format_rfc3339(spans.front().from));
+  if (from > spans.back().to)
+    return fmt::format("the logs end at {}", format_rfc3339(spans.back().to));
+  for (size_t k = 0; k + 1 < spans.size(); ++k) {
+    Instant quiet_from = spans[k].to, quiet_to = spans[k + 1].from;
+    if (from < quiet_to && to > quiet_from)
+      return fmt::format("no log lines from {} to {}", format_rfc3339(quiet_from),
+                         format_rfc3339(quiet_to));
+  }
+  if (from < spans.front().from)
+    return fmt::format("the logs start at {}", format_rfc3339(spans.front().from));
+  return fmt::format("the logs end at {}", format_rfc3339(spans.back().to));
+}
+
+Coverage build_coverage(const std::vector<ScanFile>& files, const std::vector<uint32_t>& sources,
+                        Micros bridge) {
+  std::vector<Span> spans;
+  for (const auto& f : files) {
+    if (std::find(sources.begin(), sources.end(), f.source) == sources.end()) continue;
+    if (f.first_time == kNoTime) continue;
+    Instant from = f.first_time;
+    for (const auto& q : f.silences) {
+      spans.push_back({from, q.from});
+      from = q.to;
+    }
+    spans.push_back({from, f.last_time});
+  }
+  std::sort(spans.begin(), spans.end(), [](const Span& a, const Span& b) { return a.from < b.from; });
+  Coverage c;
+  for (const auto& s : spans) {
+    if (!c.spans.empty() && s.from - c.spans.back().to <= bridge) {
+      c.spans.back().to = std::max(c.spans.back().to, s.to);
+    } else {
+      c.spans.push_back(s);
+    }
+  }
+  return c;
+}
+
+}  // namespace tracekit

@@ -1,0 +1,143 @@
+// trace-lease: IP + time -> the DHCP lease that held it (MAC, host, start, end,
+// server, evidence); MAC or host + time -> IP; --history and --last.
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "tracekit/cli.h"
+#include "tracekit/lease_hop.h"
+
+using namespace tracekit;
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "trace-lease: which DHCP lease held an address (or which address a MAC or host held) at "
+      "a time.\n\n  trace-lease --log dhcpd.log 10.20.3.44 2026-04-23T15:19:00Z\n  trace-nat ... "
+      "| trace-lease --log 'dhcpd.log*'\n",
+      "trace-lease"};
+  CommonOptions o;
+  add_common_options(app, o);
+  std::vector<std::string> args;
+  std::string history, last, from, to, key, lease_time;
+  app.add_option("query", args, "KEY TIME: an IP, MAC or host name, and a time");
+  app.add_option("--history", history, "list every lease of this IP, MAC or host");
+  app.add_option("--last", last, "the most recent lease of this MAC or host (or IP)");
+  app.add_option("--from", from, "with --history: leases ending after this time");
+  app.add_option("--to", to, "with --history: leases starting before this time");
+  app.add_option("--key", key, "field of stdin records to look up (default: nat.ip, ip, mac, host)");
+  app.add_option("--lease-time", lease_time,
+                 "lease length when the log states none (default: the source's lease_time, else "
+                 "12h)");
+  if (int rc = parse_args(app, argc, argv); rc >= 0) return rc;
+  if (o.version) {
+    fmt::print("trace-lease (tracekit) {}\n", tracekit_version());
+    return 0;
+  }
+  ToolRun run("trace-lease");
+  if (!setup_run(o, run)) return 2;
+
+  LeaseHopSettings settings;
+  if (!lease_time.empty()) {
+    Micros d;
+    if (!parse_duration(lease_time, d)) {
+      run.diag.usage_error(fmt::format("--lease-time: '{}' is not a duration (e.g. 12h)", lease_time));
+      return 2;
+    }
+    settings.lease_time = d;
+  }
+  Instant from_t = kNoTime, to_t = kNoTime;
+  for (auto [text, out, name] : {std::tuple{&from, &from_t, "--from"}, std::tuple{&to, &to_t, "--to"}}) {
+    std::string error;
+    if (!text->empty() && !parse_query_time(*text, run.zone, *out, error)) {
+      run.diag.usage_error(fmt::format("{}: {}", name, error));
+      return 2;
+    }
+  }
+
+  enum class Mode { at, history, last } mode = Mode::at;
+  std::vector<LeaseQuery> queries;
+  auto key_query = [&](const std::string& text) {
+    LeaseQuery q;
+    std::string error;
+    if (!parse_lease_key(text, q.key, error)) {
+      run.diag.usage_error(error);
+      return false;
+    }
+    const char* field = q.key.kind == LeaseKey::Kind::ip    ? "ip"
+                        : q.key.kind == LeaseKey::Kind::mac ? "mac"
+                                                            : "host";
+    q.row = Row::object();
+    q.row[field] = text;
+    queries.push_back(std::move(q));
+    return true;
+  };
+  if (!history.empty() || !last.empty()) {
+    if (!history.empty() && !last.empty()) {
+      run.diag.usage_error("--history and --last go one at a time");
+      return 2;
+    }
+    mode = history.empty() ? Mode::last : Mode::history;
+    if (!args.empty()) {
+      run.diag.usage_error("--history and --last take no positional query");
+      return 2;
+    }
+    if (!key_query(history.empty() ? last : history)) return 2;
+  } else if (!args.empty()) {
+    if (args.size() < 2) {
+      run.diag.usage_error("a query is KEY TIME (an IP, MAC or host name, and a time)");
+      return 2;
+    }
+    std::string time_text = args[1];
+    for (size_t k = 2; k < args.size(); ++k) time_text += " " + args[k];
+    LeaseQuery q;
+    std::string error;
+    if (!parse_lease_key(args[0], q.key, error) ||
+        !parse_query_time(time_text, run.zone, q.time, error)) {
+      run.diag.usage_error(error);
+      return 2;
+    }
+    const char* field = q.key.kind == LeaseKey::Kind::ip    ? "ip"
+                        : q.key.kind == LeaseKey::Kind::mac ? "mac"
+                                                            : "host";
+    q.row = Row::object();
+    q.row["time"] = format_rfc3339(q.time, q.time.time_since_epoch().count() % 1000000 != 0);
+    q.row[field] = args[0];
+    queries.push_back(std::move(q));
+  } else {
+    if (::isatty(0)) {
+      run.diag.usage_error("no query: give KEY TIME, --history, --last, or records on stdin");
+      return 2;
+    }
+    for (auto& row : read_query_rows(run)) {
+      LeaseQuery q;
+      std::string error;
+      if (!lease_query_from_row(row, key, run.zone, true, q, error)) {
+        run.diag.error(fmt::format("stdin: query {}: {}", queries.size() + 1, error));
+        continue;
+      }
+      queries.push_back(std::move(q));
+    }
+  }
+
+  std::vector<LeaseKey> keys;
+  for (const auto& q : queries)
+    if (!q.skipped) keys.push_back(q.key);
+  LeaseHop hop(run, settings);
+  if (!hop.load(keys)) return 2;
+
+  RowWriter out(run.output, stdout);
+  bool answered = false;
+  for (const auto& q : queries) {
+    std::vector<Row> rows = mode == Mode::at        ? hop.answer(q)
+                            : mode == Mode::history ? hop.history(q, from_t, to_t)
+                                                    : hop.last(q);
+    for (const auto& r : rows) {
+      std::string m = get_text(r, "lease.match");
+      if (m == "exact" || m == "ambiguous") answered = true;
+      out.write(r);
+    }
+  }
+  out.finish();
+  run.diag.finish();
+  return exit_status(run, answered);
+}
