@@ -66,6 +66,13 @@ bool parse_offset(std::string_view s, int& offset_s) {
   return true;
 }
 
+std::string format_offset(seconds off) {
+  int64_t s = off.count();
+  char sign = s < 0 ? '-' : '+';
+  if (s < 0) s = -s;
+  return fmt::format("{}{:02}:{:02}", sign, s / 3600, s / 60 % 60);
+}
+
 }  // namespace
 
 int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
@@ -217,8 +224,7 @@ bool parse_query_time(std::string_view s, const date::time_zone* default_zone, I
     error = fmt::format(
         "'{}' is ambiguous in {} (the clocks went back: it happened twice); give the offset, "
         "{} or {}",
-        s, zone->name(), date::format("%Ez", info.first.offset),
-        date::format("%Ez", info.second.offset));
+        s, zone->name(), format_offset(info.first.offset), format_offset(info.second.offset));
     return false;
   }
   if (info.result == date::local_info::nonexistent) {

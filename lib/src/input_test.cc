@@ -1,0 +1,215 @@
+#include "tracekit/input.h"
+
+#include <unistd.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+namespace tracekit {
+std::unique_ptr<ByteSource> open_input_zlib_for_tests(const std::string& path, std::string& error);
+}
+
+using namespace tracekit;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    char tmpl[] = "/tmp/tracekit-input-XXXXXX";
+    path = ::mkdtemp(tmpl);
+  }
+  ~TempDir() { fs::remove_all(path); }
+  std::string write(const std::string& name, const std::string& bytes) {
+    fs::path p = path / name;
+    std::ofstream(p, std::ios::binary) << bytes;
+    return p.string();
+  }
+};
+
+std::string gzip(const std::string& data) {
+  z_stream z{};
+  deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+  std::string out(deflateBound(&z, data.size()) + 64, '\0');
+  z.next_in = (Bytef*)data.data();
+  z.avail_in = data.size();
+  z.next_out = (Bytef*)out.data();
+  z.avail_out = out.size();
+  deflate(&z, Z_FINISH);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  return out;
+}
+
+std::string zstd(const std::string& data) {
+  std::string out(ZSTD_compressBound(data.size()), '\0');
+  out.resize(ZSTD_compress(out.data(), out.size(), data.data(), data.size(), 3));
+  return out;
+}
+
+struct ReadAll {
+  std::vector<std::string> lines;
+  std::vector<uint64_t> offsets;
+  std::string error, warning;
+  Compression compression = Compression::none;
+};
+
+ReadAll read_all(std::unique_ptr<ByteSource> src, size_t block = LineReader::kBlockSize,
+                 size_t max_line = LineReader::kMaxLine) {
+  ReadAll r;
+  REQUIRE(src);
+  LineReader reader(*src, block, max_line);
+  Line line;
+  while (reader.next(line)) {
+    r.lines.emplace_back(line.truncated ? "<truncated>" : std::string(line.text));
+    r.offsets.push_back(line.offset);
+  }
+  r.error = src->error();
+  r.warning = src->warning();
+  r.compression = src->file().compression;
+  return r;
+}
+
+ReadAll read_path(const std::string& p, size_t block = LineReader::kBlockSize,
+                  size_t max_line = LineReader::kMaxLine) {
+  std::string err;
+  return read_all(open_input(p, err), block, max_line);
+}
+
+std::string many_lines(int n) {
+  std::string s;
+  for (int i = 0; i < n; ++i) s += "line " + std::to_string(i) + " of a log\n";
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("input: plain text, CRLF, last line without newline", "[input]") {
+  TempDir d;
+  auto r = read_path(d.write("a.log", "one\r\ntwo\n\nthree"));
+  CHECK(r.lines == std::vector<std::string>{"one", "two", "", "three"});
+  CHECK(r.offsets == std::vector<uint64_t>{0, 5, 9, 10});
+  CHECK(r.error.empty());
+}
+
+TEST_CASE("input: gzip and zstd by magic bytes, not by name", "[input]") {
+  TempDir d;
+  std::string text = many_lines(50000);
+  auto g = read_path(d.write("plain-name.log", gzip(text)));
+  CHECK(g.compression == Compression::gzip);
+  CHECK(g.lines.size() == 50000);
+  CHECK(g.lines[49999] == "line 49999 of a log");
+  CHECK(g.error.empty());
+  auto z = read_path(d.write("x.gz", zstd(text)));  // a misleading name
+  CHECK(z.compression == Compression::zstd);
+  CHECK(z.lines.size() == 50000);
+  CHECK(z.error.empty());
+  std::string err;
+  auto zl = read_all(open_input_zlib_for_tests(d.write("y", gzip(text)), err));
+  CHECK(zl.lines.size() == 50000);
+}
+
+TEST_CASE("input: concatenated gzip members are one stream", "[input]") {
+  TempDir d;
+  auto p = d.write("multi.gz", gzip("a\nb\n") + gzip("c\n") + gzip("d\n"));
+  auto r = read_path(p);
+  CHECK(r.lines == std::vector<std::string>{"a", "b", "c", "d"});
+  CHECK(r.error.empty());
+  std::string err;
+  auto z = read_all(open_input_zlib_for_tests(p, err));
+  CHECK(z.lines == std::vector<std::string>{"a", "b", "c", "d"});
+}
+
+TEST_CASE("input: truncated gzip keeps what came before and says where", "[input]") {
+  TempDir d;
+  std::string text = many_lines(20000);
+  std::string gz = gzip(text);
+  auto r = read_path(d.write("cut.gz", gz.substr(0, gz.size() / 2)));
+  CHECK(!r.lines.empty());
+  CHECK(r.lines.size() < 20000);
+  CHECK(r.lines[0] == "line 0 of a log");
+  CHECK(r.error.find("cut.gz: truncated gzip data") != std::string::npos);
+  CHECK(r.error.find("at compressed byte offset") != std::string::npos);
+}
+
+TEST_CASE("input: corrupt gzip data is reported", "[input]") {
+  TempDir d;
+  std::string gz = gzip(many_lines(1000));
+  for (size_t i = 40; i < 80; ++i) gz[i] = char(gz[i] ^ 0x5a);
+  auto r = read_path(d.write("bad.gz", gz));
+  CHECK(r.error.find("bad.gz: ") != std::string::npos);
+  CHECK(r.error.find("gzip") != std::string::npos);
+}
+
+TEST_CASE("input: trailing garbage after gzip is a warning", "[input]") {
+  TempDir d;
+  auto r = read_path(d.write("pad.gz", gzip("a\n") + std::string(10, '\0')));
+  CHECK(r.lines == std::vector<std::string>{"a"});
+  CHECK(r.error.empty());
+  CHECK(r.warning.find("10 bytes of trailing data") != std::string::npos);
+}
+
+TEST_CASE("input: truncated zstd keeps what came before", "[input]") {
+  TempDir d;
+  std::string text = many_lines(200000);
+  std::string z = zstd(text);
+  auto r = read_path(d.write("cut.zst", z.substr(0, z.size() / 2)));
+  CHECK(!r.lines.empty());
+  CHECK(r.lines.size() < 200000);
+  CHECK(r.error.find("zstd") != std::string::npos);
+}
+
+TEST_CASE("input: a line longer than the limit is cut, the rest still read", "[input]") {
+  TempDir d;
+  std::string text = "short\n" + std::string(5000, 'x') + "\nafter\n";
+  auto r = read_path(d.write("long.log", text), 1024, 1024);
+  CHECK(r.lines == std::vector<std::string>{"short", "<truncated>", "after"});
+  CHECK(r.offsets[2] == 6 + 5000 + 1);
+}
+
+TEST_CASE("input: lines spanning block boundaries", "[input]") {
+  TempDir d;
+  std::string text = many_lines(3000);
+  auto r = read_path(d.write("blocks.log", text), 4096, 4096);
+  REQUIRE(r.lines.size() == 3000);
+  CHECK(r.lines[1234] == "line 1234 of a log");
+}
+
+TEST_CASE("input: errors name the file", "[input]") {
+  TempDir d;
+  std::string err;
+  CHECK_FALSE(open_input((d.path / "missing.log").string(), err));
+  CHECK(err == "cannot open " + (d.path / "missing.log").string() + ": No such file or directory");
+  CHECK_FALSE(open_input(d.path.string(), err));
+  CHECK(err.find("it is a directory") != std::string::npos);
+  auto r = read_path(d.write("empty.log", ""));
+  CHECK(r.lines.empty());
+  CHECK(r.error.empty());
+}
+
+TEST_CASE("input: rotated sets are read oldest first", "[input][rotation]") {
+  TempDir d;
+  for (const char* n : {"dhcpd.log", "dhcpd.log.1", "dhcpd.log.2.gz", "dhcpd.log.10.gz",
+                        "dhcpd.log.3.zst", "other.log"})
+    d.write(n, "x\n");
+  std::vector<std::string> out;
+  std::string err;
+  REQUIRE(expand_log_paths({(d.path / "dhcpd.log*").string()}, out, err));
+  std::vector<std::string> names;
+  for (auto& p : out) names.push_back(fs::path(p).filename().string());
+  CHECK(names == std::vector<std::string>{"dhcpd.log.10.gz", "dhcpd.log.3.zst", "dhcpd.log.2.gz",
+                                          "dhcpd.log.1", "dhcpd.log"});
+  REQUIRE(expand_log_paths({(d.path / "messages-2026*").string(), (d.path / "dhcpd.log").string()},
+                           out, err) == false);
+  CHECK(err.find("matches no file") != std::string::npos);
+  for (const char* n : {"messages", "messages-20260412", "messages-20260405.gz"}) d.write(n, "x\n");
+  REQUIRE(expand_log_paths({(d.path / "messages*").string()}, out, err));
+  names.clear();
+  for (auto& p : out) names.push_back(fs::path(p).filename().string());
+  CHECK(names == std::vector<std::string>{"messages-20260405.gz", "messages-20260412", "messages"});
+}

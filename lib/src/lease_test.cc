@@ -1,0 +1,228 @@
+#include "tracekit/lease.h"
+
+#include <catch2/catch.hpp>
+
+using namespace tracekit;
+using namespace std::chrono_literals;
+
+namespace {
+
+Instant at(std::string_view s) {
+  Instant t;
+  std::string err;
+  if (!parse_query_time(s, nullptr, t, err)) throw std::runtime_error(err);
+  return t;
+}
+
+struct Builder {
+  LeaseStore store;
+  uint64_t line = 0;
+  void ev(DhcpAction a, const char* ip, const char* mac, const char* time, const char* host = "") {
+    DhcpEvent e;
+    e.action = a;
+    parse_ip(ip, e.ip);
+    if (*mac) e.has_mac = parse_mac(mac, e.mac);
+    e.time = at(time);
+    e.host = host;
+    e.first_line = ++line;
+    store.add(e, 0, 0);
+  }
+  void db(const char* ip, const char* mac, const char* start, const char* end, bool over) {
+    DhcpEvent e;
+    e.action = DhcpAction::lease;
+    parse_ip(ip, e.ip);
+    e.has_mac = parse_mac(mac, e.mac);
+    e.time = at(start);
+    e.lease_end = at(end);
+    e.ends_lease = over;
+    e.first_line = ++line;
+    store.add(e, 0, 0);
+  }
+  void build(Micros lt = 12h) {
+    std::vector<Micros> v{lt};
+    store.build(v);
+  }
+  std::vector<const Lease*> ip(const char* s) {
+    IpAddr a;
+    parse_ip(s, a);
+    return store.for_ip(a);
+  }
+};
+
+Coverage covering(const char* from, const char* to) {
+  Coverage c;
+  c.spans.push_back({at(from), at(to)});
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("lease: renewals by the same client extend one lease", "[lease]") {
+  Builder b;
+  b.ev(DhcpAction::ack, "10.0.0.5", "00:11:22:33:44:55", "2026-04-23T08:00:00Z", "ws1");
+  b.ev(DhcpAction::ack, "10.0.0.5", "00:11:22:33:44:55", "2026-04-23T14:00:00Z", "ws1");
+  b.ev(DhcpAction::ack, "10.0.0.5", "00:11:22:33:44:55", "2026-04-23T20:00:00Z", "ws1");
+  b.build();
+  auto l = b.ip("10.0.0.5");
+  REQUIRE(l.size() == 1);
+  CHECK(format_rfc3339(l[0]->start) == "2026-04-23T08:00:00Z");
+  CHECK(format_rfc3339(l[0]->end) == "2026-04-24T08:00:00Z");  // last grant + 12h
+  CHECK(l[0]->end_kind == Lease::EndKind::assumed);
+  CHECK(l[0]->events.size() == 3);
+  CHECK(l[0]->host == "ws1");
+}
+
+TEST_CASE("lease: a grant after the lease ran out starts a new one", "[lease]") {
+  Builder b;
+  b.ev(DhcpAction::ack, "10.0.0.5", "00:11:22:33:44:55", "2026-04-23T08:00:00Z");
+  b.ev(DhcpAction::ack, "10.0.0.5", "00:11:22:33:44:55", "2026-04-24T09:00:00Z");
+  b.build(1h);
+  auto l = b.ip("10.0.0.5");
+  REQUIRE(l.size() == 2);
+  CHECK(format_rfc3339(l[0]->end) == "2026-04-23T09:00:00Z");
+  CHECK(format_rfc3339(l[1]->start) == "2026-04-24T09:00:00Z");
+}
+
+TEST_CASE("lease: release ends it; another client's release does not", "[lease]") {
+  Builder b;
+  b.ev(DhcpAction::ack, "10.0.0.5", "00:11:22:33:44:55", "2026-04-23T08:00:00Z");
+  b.ev(DhcpAction::release, "10.0.0.5", "aa:aa:aa:aa:aa:aa", "2026-04-23T09:00:00Z");
+  b.ev(DhcpAction::release, "10.0.0.5", "00:11:22:33:44:55", "2026-04-23T10:00:00Z");
+  b.build();
+  auto l = b.ip("10.0.0.5");
+  REQUIRE(l.size() == 1);
+  CHECK(format_rfc3339(l[0]->end) == "2026-04-23T10:00:00Z");
+  CHECK(l[0]->end_kind == Lease::EndKind::released);
+  CHECK(l[0]->end_event == 2);
+}
+
+TEST_CASE("lease: the address moving to another client ends the first lease", "[lease]") {
+  Builder b;
+  b.ev(DhcpAction::ack, "10.0.0.5", "00:11:22:33:44:55", "2026-04-23T08:00:00Z", "ws1");
+  b.ev(DhcpAction::ack, "10.0.0.5", "66:77:88:99:aa:bb", "2026-04-23T09:30:00Z", "ws2");
+  b.build();
+  auto l = b.ip("10.0.0.5");
+  REQUIRE(l.size() == 2);
+  CHECK(l[0]->host == "ws1");
+  CHECK(format_rfc3339(l[0]->end) == "2026-04-23T09:30:00Z");
+  CHECK(l[0]->end_kind == Lease::EndKind::reassigned);
+  CHECK(l[1]->host == "ws2");
+  CHECK(format_rfc3339(l[1]->start) == "2026-04-23T09:30:00Z");
+}
+
+TEST_CASE("lease: expiry, NAK and decline by the holder end it", "[lease]") {
+  Builder b;
+  b.ev(DhcpAction::ack, "10.0.0.1", "00:00:00:00:00:01", "2026-04-23T08:00:00Z");
+  b.ev(DhcpAction::expire, "10.0.0.1", "", "2026-04-23T09:00:00Z");
+  b.ev(DhcpAction::ack, "10.0.0.2", "00:00:00:00:00:02", "2026-04-23T08:00:00Z");
+  b.ev(DhcpAction::nak, "10.0.0.2", "00:00:00:00:00:02", "2026-04-23T09:00:00Z");
+  b.ev(DhcpAction::ack, "10.0.0.3", "00:00:00:00:00:03", "2026-04-23T08:00:00Z");
+  b.ev(DhcpAction::decline, "10.0.0.3", "00:00:00:00:00:03", "2026-04-23T08:00:01Z");
+  b.build();
+  CHECK(b.ip("10.0.0.1")[0]->end_kind == Lease::EndKind::expired);
+  CHECK(b.ip("10.0.0.2")[0]->end_kind == Lease::EndKind::nak);
+  CHECK(b.ip("10.0.0.3")[0]->end_kind == Lease::EndKind::declined);
+}
+
+TEST_CASE("lease: stated expiries from a lease database", "[lease]") {
+  Builder b;
+  // Active entry, then a renewal entry, then the entry written at release.
+  b.db("10.0.0.9", "00:11:22:33:44:55", "2026-04-23T10:00:00Z", "2026-04-23T11:00:00Z", false);
+  b.db("10.0.0.9", "00:11:22:33:44:55", "2026-04-23T10:30:00Z", "2026-04-23T11:30:00Z", false);
+  b.db("10.0.0.9", "00:11:22:33:44:55", "2026-04-23T10:30:00Z", "2026-04-23T10:45:00Z", true);
+  b.build();
+  auto l = b.ip("10.0.0.9");
+  REQUIRE(l.size() == 1);
+  CHECK(format_rfc3339(l[0]->start) == "2026-04-23T10:00:00Z");
+  CHECK(format_rfc3339(l[0]->end) == "2026-04-23T10:45:00Z");
+  CHECK(l[0]->end_kind == Lease::EndKind::stated);
+}
+
+TEST_CASE("lease: lease_time 0 leaves a lease open until an event ends it", "[lease]") {
+  Builder b;
+  b.ev(DhcpAction::ack, "10.0.0.5", "00:11:22:33:44:55", "2026-04-23T08:00:00Z");
+  b.build(0s);
+  auto l = b.ip("10.0.0.5");
+  REQUIRE(l.size() == 1);
+  CHECK(l[0]->end == kForever);
+  CHECK(l[0]->end_kind == Lease::EndKind::open);
+}
+
+TEST_CASE("match: exact, ambiguous within the skew, none, gap", "[lease][match]") {
+  Builder b;
+  b.ev(DhcpAction::ack, "10.0.0.5", "00:11:22:33:44:55", "2026-04-23T08:00:00Z", "ws1");
+  b.ev(DhcpAction::ack, "10.0.0.5", "66:77:88:99:aa:bb", "2026-04-23T09:30:00Z", "ws2");
+  b.ev(DhcpAction::release, "10.0.0.5", "66:77:88:99:aa:bb", "2026-04-23T10:00:00Z");
+  b.build();
+  auto leases = b.ip("10.0.0.5");
+  Coverage cov = covering("2026-04-22T00:00:00Z", "2026-04-24T00:00:00Z");
+
+  auto a = match_leases(leases, at("2026-04-23T09:00:00Z"), 0s, cov, 12h, true);
+  CHECK(a.kind == MatchKind::exact);
+  REQUIRE(a.leases.size() == 1);
+  CHECK(a.leases[0]->host == "ws1");
+
+  // 10 s before the hand-over with 30 s of skew: either client could be meant.
+  a = match_leases(leases, at("2026-04-23T09:29:50Z"), 30s, cov, 12h, true);
+  CHECK(a.kind == MatchKind::ambiguous);
+  CHECK(a.leases.size() == 2);
+
+  // Half-open: at the hand-over instant itself only the new client holds it.
+  a = match_leases(leases, at("2026-04-23T09:30:00Z"), 0s, cov, 12h, true);
+  CHECK(a.kind == MatchKind::exact);
+  CHECK(a.leases[0]->host == "ws2");
+
+  a = match_leases(leases, at("2026-04-23T12:00:00Z"), 0s, cov, 12h, true);
+  CHECK(a.kind == MatchKind::none);
+
+  a = match_leases(leases, at("2026-04-25T12:00:00Z"), 0s, cov, 12h, true);
+  CHECK(a.kind == MatchKind::gap);
+  CHECK(a.why == "the logs end at 2026-04-24T00:00:00Z");
+}
+
+TEST_CASE("match: no lease soon after the logs start is a gap, not none", "[lease][match]") {
+  Builder b;
+  b.build();
+  Coverage cov = covering("2026-04-23T00:00:00Z", "2026-04-24T00:00:00Z");
+  auto a = match_leases({}, at("2026-04-23T06:00:00Z"), 0s, cov, 12h, true);
+  CHECK(a.kind == MatchKind::gap);
+  CHECK(a.why.find("less than the lease time (12h)") != std::string::npos);
+  a = match_leases({}, at("2026-04-23T13:00:00Z"), 0s, cov, 12h, true);
+  CHECK(a.kind == MatchKind::none);
+}
+
+TEST_CASE("match: a quiet period in the log is a gap", "[lease][match]") {
+  Coverage cov;
+  cov.spans.push_back({at("2026-04-23T00:00:00Z"), at("2026-04-23T10:00:00Z")});
+  cov.spans.push_back({at("2026-04-23T14:00:00Z"), at("2026-04-24T00:00:00Z")});
+  auto a = match_leases({}, at("2026-04-23T12:00:00Z"), 0s, cov, 1h, true);
+  CHECK(a.kind == MatchKind::gap);
+  CHECK(a.why == "no log lines from 2026-04-23T10:00:00Z to 2026-04-23T14:00:00Z");
+}
+
+TEST_CASE("match: two leases of one client count once", "[lease][match]") {
+  Builder b;
+  b.ev(DhcpAction::ack, "10.0.0.5", "00:11:22:33:44:55", "2026-04-23T08:00:00Z");
+  b.ev(DhcpAction::release, "10.0.0.5", "00:11:22:33:44:55", "2026-04-23T09:00:00Z");
+  b.ev(DhcpAction::ack, "10.0.0.5", "00:11:22:33:44:55", "2026-04-23T09:00:05Z");
+  b.build();
+  Coverage cov = covering("2026-04-22T00:00:00Z", "2026-04-24T00:00:00Z");
+  auto a = match_leases(b.ip("10.0.0.5"), at("2026-04-23T09:00:02Z"), 10s, cov, 12h, true);
+  CHECK(a.kind == MatchKind::exact);
+}
+
+TEST_CASE("lease evidence: start, around the time asked, end", "[lease]") {
+  Builder b;
+  const char* times[] = {"2026-04-23T08:00:00Z", "2026-04-23T10:00:00Z", "2026-04-23T12:00:00Z",
+                         "2026-04-23T14:00:00Z", "2026-04-23T16:00:00Z"};
+  for (const char* t : times) b.ev(DhcpAction::ack, "10.0.0.5", "00:11:22:33:44:55", t);
+  b.ev(DhcpAction::release, "10.0.0.5", "00:11:22:33:44:55", "2026-04-23T17:00:00Z");
+  b.build();
+  auto l = b.ip("10.0.0.5");
+  REQUIRE(l.size() == 1);
+  auto ev = b.store.evidence_for(*l[0], at("2026-04-23T11:00:00Z"));
+  // Lines 1 (start), 2 (last renewal before), 3 (first after), 6 (release).
+  std::vector<uint64_t> lines;
+  for (uint32_t id : ev) lines.push_back(b.store.event(id).ref.line);
+  CHECK(lines == std::vector<uint64_t>{1, 2, 3, 6});
+}

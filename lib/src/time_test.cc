@@ -1,0 +1,150 @@
+#include "tracekit/time.h"
+
+#include <date/tz.h>
+
+#include <catch2/catch.hpp>
+
+using namespace tracekit;
+
+namespace {
+std::string q(std::string_view s, const char* zone = nullptr) {
+  Instant t;
+  std::string err;
+  if (!parse_query_time(s, zone ? find_zone(zone) : nullptr, t, err)) return "ERR: " + err;
+  return format_rfc3339(t, t.time_since_epoch().count() % 1000000 != 0);
+}
+Instant local_utc(const char* zone, int y, unsigned m, unsigned d, int hh, int mm, uint8_t& flags,
+                  LocalTimeConverter* conv = nullptr) {
+  LocalTimeConverter own(find_zone(zone));
+  LocalTimeConverter& c = conv ? *conv : own;
+  return c.to_utc(days_from_civil(y, m, d), (int64_t(hh) * 3600 + mm * 60) * 1000000, flags);
+}
+}  // namespace
+
+TEST_CASE("query times: the forms DESIGN.md lists", "[time]") {
+  CHECK(q("2026-04-23T15:19:00Z") == "2026-04-23T15:19:00Z");
+  CHECK(q("2026-04-23 16:19:00 +01:00") == "2026-04-23T15:19:00Z");
+  CHECK(q("2026-04-23T16:19:00+0100") == "2026-04-23T15:19:00Z");
+  CHECK(q("2026-04-23 10:19:00.25 -05:00") == "2026-04-23T15:19:00.250Z");
+  CHECK(q("2026-04-23 16:19:00 Europe/London") == "2026-04-23T15:19:00Z");
+  CHECK(q("2026-04-23 15:19:00 UTC") == "2026-04-23T15:19:00Z");
+  CHECK(q("@1776957540") == "2026-04-23T15:19:00Z");
+  CHECK(q("@1776957540.5") == "2026-04-23T15:19:00.500Z");
+}
+
+TEST_CASE("query times: no zone is refused unless one is given", "[time]") {
+  CHECK(q("2026-04-23 16:19:00").rfind("ERR: '2026-04-23 16:19:00' has no UTC offset", 0) == 0);
+  CHECK(q("2026-04-23 16:19:00", "Europe/London") == "2026-04-23T15:19:00Z");
+  CHECK(q("2026-01-23 16:19:00", "Europe/London") == "2026-01-23T16:19:00Z");
+}
+
+TEST_CASE("query times: DST-ambiguous and nonexistent local times are refused", "[time][dst]") {
+  // Europe/London: clocks back 2026-10-25 02:00 BST -> 01:00 GMT; forward 2026-03-29 01:00 GMT.
+  auto fold = q("2026-10-25 01:30:00", "Europe/London");
+  CHECK(fold.find("ambiguous in Europe/London") != std::string::npos);
+  CHECK(fold.find("+01:00 or +00:00") != std::string::npos);
+  CHECK(q("2026-03-29 01:30:00", "Europe/London").find("never happened") != std::string::npos);
+  // America/New_York: back 2026-11-01 02:00 EDT, forward 2026-03-08 02:00 EST.
+  CHECK(q("2026-11-01 01:30:00", "America/New_York").find("ambiguous") != std::string::npos);
+  CHECK(q("2026-03-08 02:30:00", "America/New_York").find("never happened") != std::string::npos);
+  // With an offset the same wall time is fine.
+  CHECK(q("2026-10-25 01:30:00 +00:00") == "2026-10-25T01:30:00Z");
+}
+
+TEST_CASE("query times: malformed input says what was expected", "[time]") {
+  CHECK(q("yesterday").find("expected RFC 3339") != std::string::npos);
+  CHECK(q("2026-02-30 10:00:00Z").find("not a valid calendar date") != std::string::npos);
+  CHECK(q("2026-04-23 16:19:00 Mars/Olympus").find("unknown zone") != std::string::npos);
+  CHECK(q("@12x").find("not an epoch time") != std::string::npos);
+}
+
+TEST_CASE("durations", "[time]") {
+  Micros d;
+  REQUIRE(parse_duration("10s", d));
+  CHECK(d == std::chrono::seconds(10));
+  REQUIRE(parse_duration("1h30m", d));
+  CHECK(d == std::chrono::minutes(90));
+  REQUIRE(parse_duration("500ms", d));
+  CHECK(d == std::chrono::milliseconds(500));
+  REQUIRE(parse_duration("90", d));
+  CHECK(d == std::chrono::seconds(90));
+  CHECK_FALSE(parse_duration("1h30", d));
+  CHECK_FALSE(parse_duration("ten", d));
+  CHECK(format_duration(std::chrono::hours(12)) == "12h");
+  CHECK(format_duration(std::chrono::seconds(90)) == "1m30s");
+  CHECK(format_duration(std::chrono::hours(48)) == "2d");
+}
+
+TEST_CASE("local log times across DST in Europe/London", "[time][dst]") {
+  uint8_t f = 0;
+  CHECK(format_rfc3339(local_utc("Europe/London", 2026, 7, 1, 12, 0, f)) == "2026-07-01T11:00:00Z");
+  CHECK(f == 0);
+  // 01:30 on 2026-03-29 never happened: read with the offset before (GMT), flagged.
+  f = 0;
+  CHECK(format_rfc3339(local_utc("Europe/London", 2026, 3, 29, 1, 30, f)) == "2026-03-29T01:30:00Z");
+  CHECK(f == kLocalNonexistent);
+}
+
+TEST_CASE("local log times in a DST fold are placed by log order", "[time][dst]") {
+  // America/New_York 2026-11-01: 01:00-02:00 happens twice (EDT then EST).
+  LocalTimeConverter c(find_zone("America/New_York"));
+  uint8_t f = 0;
+  CHECK(format_rfc3339(local_utc("America/New_York", 2026, 11, 1, 0, 50, f, &c)) ==
+        "2026-11-01T04:50:00Z");
+  CHECK(f == 0);
+  CHECK(format_rfc3339(local_utc("America/New_York", 2026, 11, 1, 1, 40, f, &c)) ==
+        "2026-11-01T05:40:00Z");  // first pass, EDT
+  CHECK(f == kLocalAmbiguous);
+  f = 0;
+  // The log goes back to 01:05: that is the second pass, EST.
+  CHECK(format_rfc3339(local_utc("America/New_York", 2026, 11, 1, 1, 5, f, &c)) ==
+        "2026-11-01T06:05:00Z");
+  CHECK(f == kLocalAmbiguous);
+  f = 0;
+  CHECK(format_rfc3339(local_utc("America/New_York", 2026, 11, 1, 2, 5, f, &c)) ==
+        "2026-11-01T07:05:00Z");
+  CHECK(f == 0);
+}
+
+TEST_CASE("year inference from the file time, with New Year rollover", "[time][year]") {
+  YearTracker y;
+  Instant mtime;
+  std::string err;
+  REQUIRE(parse_query_time("2027-01-02T03:00:00Z", nullptr, mtime, err));
+  y.begin_file(0, mtime);
+  CHECK(y.year_for(12, 30) == 2026);  // December before a January mtime
+  CHECK(y.year_for(12, 31) == 2026);
+  CHECK(y.year_for(1, 1) == 2027);    // months went backwards: new year
+  CHECK(y.year_for(12, 31) == 2026);  // a late December line right after New Year
+  CHECK(y.year_for(1, 2) == 2027);
+  CHECK(y.inferred());
+  CHECK(y.first_year() == 2026);
+}
+
+TEST_CASE("year inference: small steps back are late lines, not a new year", "[time][year]") {
+  YearTracker y;
+  Instant mtime;
+  std::string err;
+  REQUIRE(parse_query_time("2026-03-01T00:00:00Z", nullptr, mtime, err));
+  y.begin_file(0, mtime);
+  CHECK(y.year_for(2, 1) == 2026);
+  CHECK(y.year_for(1, 31) == 2026);
+  CHECK(y.year_for(2, 2) == 2026);
+}
+
+TEST_CASE("year inference: a configured year is the first line's", "[time][year]") {
+  YearTracker y;
+  y.begin_file(2025, Instant{});
+  CHECK(y.year_for(11, 5) == 2025);
+  CHECK(y.year_for(1, 5) == 2026);
+  CHECK_FALSE(y.inferred());
+}
+
+TEST_CASE("RFC 3339 output", "[time]") {
+  CHECK(format_rfc3339(Instant(Micros(0))) == "1970-01-01T00:00:00Z");
+  CHECK(format_rfc3339(Instant(Micros(1500000)), true) == "1970-01-01T00:00:01.500Z");
+  CHECK(format_rfc3339(Instant(Micros(1000001)), true) == "1970-01-01T00:00:01.000001Z");
+  CHECK(format_rfc3339(Instant(Micros(-1000000))) == "1969-12-31T23:59:59Z");
+  CHECK(format_local(Instant(Micros(int64_t(1776957540) * 1000000)), find_zone("Europe/London")) ==
+        "2026-04-23 16:19:00 +01:00 (BST)");
+}
