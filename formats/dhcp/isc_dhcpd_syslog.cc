@@ -253,6 +253,18 @@ class IscDhcpdSyslogParser final : public DhcpParser {
     return parse_message(h.message, out);
   }
 
+  LineResult parse_time(const Line& line, DhcpEvent& out) override {
+    SyslogHeader h;
+    const char* why = "";
+    if (!parse_syslog_header(line.text, ctx_, h, &why)) {
+      if (line.text.empty()) return LineResult::skip("empty line");
+      return LineResult::malformed(why);
+    }
+    if (!is_dhcpd(h.program)) return LineResult::foreign("not a dhcpd line");
+    out.time = h.time;
+    return LineResult::skip("not examined beyond its time");
+  }
+
  private:
   static bool is_dhcpd(std::string_view program) {
     return program == "dhcpd" || program == "dhcpd6" || program == "dhcpd4";

@@ -36,8 +36,10 @@ TEST_CASE("isc-dhcpd: every message shape", "[dhcp][isc-dhcpd]") {
       "Apr 10 09:46:48 gw dhcpd: DHCPRELEASE of 10.17.81.183 from 00:08:5d:71:92:16 via eth0 (not "
       "found)\n"
       "Apr 10 09:46:49 gw dhcpd: DHCPNAK on 10.0.0.7 to 00:11:22:33:44:55 via eth0\n"
-      "Apr 10 09:46:50 gw dhcpd: DHCPDECLINE of 10.0.0.8 from 00:11:22:33:44:56 via eth0: abandoned\n"
-      "Apr 10 09:46:51 gw dhcpd: BOOTREPLY for 10.0.0.20 to printer-3 (00:11:22:33:44:57) via eth0\n"
+      "Apr 10 09:46:50 gw dhcpd: DHCPDECLINE of 10.0.0.8 from 00:11:22:33:44:56 via eth0: "
+      "abandoned\n"
+      "Apr 10 09:46:51 gw dhcpd: BOOTREPLY for 10.0.0.20 to printer-3 (00:11:22:33:44:57) via "
+      "eth0\n"
       "Apr 10 09:46:52 gw dhcpd: Wrote 46 leases to leases file.\n"
       "Apr 10 09:46:53 gw sshd[99]: Accepted password for root from 10.0.0.1 port 22 ssh2\n"
       "Apr 10 09:46:54 gw dhcpd: DHCPACK on 10.0.0.300 to 00:11:22:33:44:55 via eth0\n"
@@ -76,7 +78,8 @@ TEST_CASE("isc-dhcpd: RFC 5424 and ISO prefixes", "[dhcp][isc-dhcpd]") {
       "aa:bb:cc:dd:ee:ff (ws-lab1-07) via 10.20.0.1\n"
       "2026-04-23T16:20:00+01:00 dhcp1 dhcpd[812]: DHCPACK on 10.20.3.45 to aa:bb:cc:dd:ee:fe via "
       "eth0\n"
-      "2026-04-23 16:21:00 dhcp1 dhcpd[812]: DHCPACK on 10.20.3.46 to aa:bb:cc:dd:ee:fd via eth0\n");
+      "2026-04-23 16:21:00 dhcp1 dhcpd[812]: DHCPACK on 10.20.3.46 to aa:bb:cc:dd:ee:fd via "
+      "eth0\n");
   REQUIRE(r.size() == 3);
   CHECK(r[0].time() == "2026-04-23T15:19:00.123Z");
   CHECK(r[0].host == "ws-lab1-07");

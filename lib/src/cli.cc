@@ -7,6 +7,7 @@ namespace tracekit {
 std::string_view tracekit_version() { return TRACEKIT_VERSION; }
 
 bool setup_run(const CommonOptions& o, ToolRun& run) {
+  run.diag.set_strict(o.strict);
   std::string tz = o.tz;
   if (tz.empty())
     if (const char* env = std::getenv("TRACEKIT_TZ"); env && *env) tz = env;
@@ -37,7 +38,15 @@ bool setup_run(const CommonOptions& o, ToolRun& run) {
     return false;
   }
   if (!o.logs.empty()) {
-    for (const auto& l : o.logs) run.sources.push_back(source_from_log_arg(l));
+    for (const auto& l : o.logs) {
+      SourceSpec s;
+      std::string error;
+      if (!source_from_log_arg(l, s, error)) {
+        run.diag.usage_error(error);
+        return false;
+      }
+      run.sources.push_back(std::move(s));
+    }
     // With --log the sources file is not read: the files are read as given,
     // with --tz for their zone-less times.
     return true;
@@ -62,8 +71,8 @@ bool setup_run(const CommonOptions& o, ToolRun& run) {
   return true;
 }
 
-std::vector<Row> read_query_rows(ToolRun& run) {
-  std::vector<Row> rows;
+std::vector<QueryRow> read_query_rows(ToolRun& run) {
+  std::vector<QueryRow> rows;
   RowReader reader(stdin, "stdin");
   Row row;
   std::string error;
@@ -72,7 +81,7 @@ std::vector<Row> read_query_rows(ToolRun& run) {
       run.diag.error(error);
       continue;
     }
-    rows.push_back(std::move(row));
+    rows.push_back(QueryRow{reader.line(), std::move(row)});
   }
   return rows;
 }

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <cstdlib>
+#include <functional>
 #include <toml++/toml.h>
 
 #include "tracekit/format.h"
@@ -39,6 +40,36 @@ bool read_duration(const std::string& path, const toml::node& n, const char* key
   return false;
 }
 
+bool read_string(const std::string& path, const toml::node& n, const char* key, std::string& out,
+                 std::string& error) {
+  if (auto v = n.value_exact<std::string>()) {
+    out = *v;
+    return true;
+  }
+  error = fmt::format("{}: {} must be a string", where(path, n), key);
+  return false;
+}
+
+// A string or an array of strings, each resolved against the file's folder.
+bool read_paths(const std::string& path, const toml::node& n, const char* key,
+                const std::function<std::string(const std::string&)>& resolve,
+                std::vector<std::string>& out, std::string& error) {
+  if (auto v = n.value_exact<std::string>()) {
+    out.push_back(resolve(*v));
+    return true;
+  }
+  if (auto* a = n.as_array()) {
+    for (auto& e : *a) {
+      auto v = e.value_exact<std::string>();
+      if (!v) break;
+      out.push_back(resolve(*v));
+    }
+    if (out.size() == a->size() && !a->empty()) return true;
+  }
+  error = fmt::format("{}: {} must be a string or an array of strings", where(path, n), key);
+  return false;
+}
+
 }  // namespace
 
 bool load_config(const std::string& path, SiteConfig& out, std::string& error) {
@@ -51,7 +82,7 @@ bool load_config(const std::string& path, SiteConfig& out, std::string& error) {
   }
   out.path = path;
   std::string base = dir_of(path);
-  auto resolve = [&](const std::string& p) {
+  std::function<std::string(const std::string&)> resolve = [&](const std::string& p) {
     return (p.empty() || p[0] == '/' || base.empty()) ? p : base + p;
   };
   for (auto&& [key, node] : root) {
@@ -73,27 +104,18 @@ bool load_config(const std::string& path, SiteConfig& out, std::string& error) {
         for (auto&& [k, v] : *t) {
           std::string_view name = k.str();
           if (name == "name") {
-            s.name = v.value_or(std::string());
+            if (!read_string(path, v, "name", s.name, error)) return false;
           } else if (name == "format") {
-            s.format = v.value_or(std::string("auto"));
+            if (!read_string(path, v, "format", s.format, error)) return false;
             if (s.format != "auto" && !find_format(s.format)) {
-              error = fmt::format("{}: unknown format '{}' (see trace-cat --formats)",
+              error = fmt::format("{}: unknown format '{}' (trace-cat --formats lists them)",
                                   where(path, v), s.format);
               return false;
             }
           } else if (name == "files") {
-            if (auto str = v.value<std::string>()) {
-              s.patterns.push_back(resolve(*str));
-            } else if (auto* a = v.as_array()) {
-              for (auto& e : *a)
-                if (auto es = e.value<std::string>()) s.patterns.push_back(resolve(*es));
-            } else {
-              error = fmt::format("{}: files must be a string or an array of strings",
-                                  where(path, v));
-              return false;
-            }
+            if (!read_paths(path, v, "files", resolve, s.patterns, error)) return false;
           } else if (name == "tz") {
-            s.tz = v.value_or(std::string());
+            if (!read_string(path, v, "tz", s.tz, error)) return false;
             if (!find_zone(s.tz)) {
               error = fmt::format("{}: unknown time zone '{}'", where(path, v), s.tz);
               return false;
@@ -101,9 +123,14 @@ bool load_config(const std::string& path, SiteConfig& out, std::string& error) {
           } else if (name == "skew") {
             if (!read_duration(path, v, "skew", s.skew, error)) return false;
           } else if (name == "year") {
-            s.year = int(v.value_or(int64_t(0)));
+            auto y = v.value_exact<int64_t>();
+            if (!y || *y < 1970 || *y > 9999) {
+              error = fmt::format("{}: year must be a number such as 2026", where(path, v));
+              return false;
+            }
+            s.year = int(*y);
           } else if (name == "host") {
-            s.host = v.value_or(std::string());
+            if (!read_string(path, v, "host", s.host, error)) return false;
           } else if (name == "lease_time") {
             Micros d;
             if (!read_duration(path, v, "lease_time", d, error)) return false;
@@ -130,11 +157,12 @@ bool load_config(const std::string& path, SiteConfig& out, std::string& error) {
         error = fmt::format("{}: [directory] must be a table", where(path, node));
         return false;
       }
-      if (auto* f = t->get("files")) {
-        if (auto str = f->value<std::string>()) out.directory_files.push_back(resolve(*str));
-        if (auto* a = f->as_array())
-          for (auto& e : *a)
-            if (auto es = e.value<std::string>()) out.directory_files.push_back(resolve(*es));
+      for (auto&& [k, v] : *t) {
+        if (k.str() != "files") {
+          error = fmt::format("{}: unknown key '{}' in [directory]", where(path, v), k.str());
+          return false;
+        }
+        if (!read_paths(path, v, "files", resolve, out.directory_files, error)) return false;
       }
     } else {
       error = fmt::format("{}: unknown section '{}'", where(path, node), key.str());
@@ -155,18 +183,30 @@ std::string find_config(const std::string& explicit_path) {
   return {};
 }
 
-SourceSpec source_from_log_arg(const std::string& arg) {
-  SourceSpec s;
+bool source_from_log_arg(const std::string& arg, SourceSpec& s, std::string& error) {
+  s = SourceSpec{};
   s.origin = "--log";
   size_t colon = arg.find(':');
-  if (colon != std::string::npos && find_format(std::string_view(arg).substr(0, colon))) {
-    s.format = arg.substr(0, colon);
-    s.patterns.push_back(arg.substr(colon + 1));
-  } else {
-    s.patterns.push_back(arg);
+  if (colon != std::string::npos && colon > 0) {
+    std::string_view prefix = std::string_view(arg).substr(0, colon);
+    if (find_format(prefix)) {
+      s.format = std::string(prefix);
+      s.patterns.push_back(arg.substr(colon + 1));
+      s.name = s.patterns.front();
+      return true;
+    }
+    bool looks_like_format = prefix.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") ==
+                             std::string_view::npos;
+    if (looks_like_format && !file_exists(arg)) {
+      std::string names;
+      for (const auto& f : format_table()) names += (names.empty() ? "" : ", ") + std::string(f.name);
+      error = fmt::format("--log {}: unknown format '{}' (known: {})", arg, prefix, names);
+      return false;
+    }
   }
-  s.name = s.patterns.front();
-  return s;
+  s.patterns.push_back(arg);
+  s.name = arg;
+  return true;
 }
 
 }  // namespace tracekit

@@ -156,14 +156,6 @@ void DhcpEventWriter::finish() {
     table_->finish();
     return;
   }
-  if (format_ == OutputFormat::tsv && !header_done_) {
-    for (size_t k = 0; k < std::size(kColumns); ++k) {
-      if (k) buf_ += '\t';
-      buf_ += kColumns[k];
-    }
-    buf_ += '\n';
-    header_done_ = true;
-  }
   flush();
   std::fflush(out_);
 }

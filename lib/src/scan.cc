@@ -75,12 +75,6 @@ bool Scanner::scan_dhcp(const SourceSpec& src, uint32_t source, const DhcpSink& 
   for (const auto& path : paths) {
     auto bytes = open_input(path, error);
     if (!bytes) {
-      // A FORMAT: prefix that names no format reads as a path that is not there.
-      size_t colon = path.find(':');
-      if (src.format == "auto" && colon != std::string::npos && colon > 0 &&
-          path.find('/') > colon)
-        error += fmt::format(" (if '{}' was meant as a format: no such format)",
-                             path.substr(0, colon));
       diag_->error(error);
       continue;
     }
@@ -133,6 +127,8 @@ bool Scanner::scan_dhcp(const SourceSpec& src, uint32_t source, const DhcpSink& 
     Line line;
     DhcpEvent ev;
     bool stop = false;
+    // Strict mode must see every line whole.
+    const bool prefilter = !settings_.needles.empty() && !diag_->strict();
     auto handle = [&](LineResult r, const Line& at) {
       switch (r.status) {
         case LineStatus::record:
@@ -169,12 +165,17 @@ bool Scanner::scan_dhcp(const SourceSpec& src, uint32_t source, const DhcpSink& 
           stop = true;
         continue;
       }
-      if (!settings_.needles.empty() && !contains_any(line.text, settings_.needles)) {
-        // Only the time is wanted, for coverage.
+      if (prefilter && !contains_any(line.text, settings_.needles)) {
+        // The line cannot be about the keys asked for: only its time counts
+        // (coverage), and a header that cannot be read is still malformed.
         ev.time = kNoTime;
-        LineResult r = parser->parse(line, ev);
-        if (r.status == LineStatus::record || r.status == LineStatus::skip)
+        LineResult r = parser->parse_time(line, ev);
+        if (r.status == LineStatus::malformed || r.status == LineStatus::foreign) {
+          handle(r, line);
+        } else {
+          ++file.skipped;
           note_time(file, ev.time, max_silence);
+        }
         continue;
       }
       ev.time = kNoTime;
@@ -188,7 +189,9 @@ bool Scanner::scan_dhcp(const SourceSpec& src, uint32_t source, const DhcpSink& 
     ev.raw = {};
     Line end_line;
     end_line.number = line.number;
-    handle(parser->finish(ev), end_line);
+    LineResult last = parser->finish(ev);
+    if (last.status == LineStatus::record || last.status == LineStatus::malformed)
+      handle(last, end_line);
     if (stop) return false;
     file.year_inferred = years.inferred() && years.first_year() != 0;
     file.first_year = years.first_year();

@@ -54,6 +54,10 @@ int main(int argc, char** argv) {
     }
   }
 
+  if ((!from.empty() || !to.empty()) && history.empty()) {
+    run.diag.usage_error("--from and --to go with --history");
+    return 2;
+  }
   enum class Mode { at, history, last } mode = Mode::at;
   std::vector<LeaseQuery> queries;
   auto key_query = [&](const std::string& text) {
@@ -108,11 +112,11 @@ int main(int argc, char** argv) {
       run.diag.usage_error("no query: give KEY TIME, --history, --last, or records on stdin");
       return 2;
     }
-    for (auto& row : read_query_rows(run)) {
+    for (auto& [line, row] : read_query_rows(run)) {
       LeaseQuery q;
       std::string error;
       if (!lease_query_from_row(row, key, run.zone, true, q, error)) {
-        run.diag.error(fmt::format("stdin: query {}: {}", queries.size() + 1, error));
+        run.diag.error(fmt::format("stdin:{}: {}", line, error));
         continue;
       }
       queries.push_back(std::move(q));

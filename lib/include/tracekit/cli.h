@@ -41,7 +41,8 @@ inline void add_common_options(CLI::App& app, CommonOptions& o) {
                  "IANA zone for query times and for log times with no zone (default: "
                  "$TRACEKIT_TZ)");
   app.add_option("--skew", o.skew, "clock uncertainty to allow around the time asked (e.g. 10s)");
-  app.add_option("-o,--output", o.output, "tsv | jsonl | table (default: table on a terminal)");
+  app.add_option("-o,--output", o.output,
+                 "tsv | jsonl | table (default: table on a terminal, tsv otherwise)");
   app.add_option("--max-silence", o.max_silence,
                  "a log quiet for longer than this has a gap there (default 1h)");
   app.add_flag("--strict", o.strict, "a malformed log line is an error");
@@ -67,7 +68,11 @@ bool setup_run(const CommonOptions& o, ToolRun& run);
 
 // Reads query records from stdin (TSV with a header, CSV, or JSON Lines). A
 // record that cannot be read is reported with its line and left out.
-std::vector<Row> read_query_rows(ToolRun& run);
+struct QueryRow {
+  uint64_t line;  // line of stdin the record ends on
+  Row row;
+};
+std::vector<QueryRow> read_query_rows(ToolRun& run);
 
 // grep's convention: 2 after an error, else 0 when something was answered, 1
 // when nothing was.

@@ -38,7 +38,8 @@ bool load_config(const std::string& path, SiteConfig& out, std::string& error);
 std::string find_config(const std::string& explicit_path);
 
 // "--log FORMAT:PATH" or "--log PATH". A prefix is a format only when it is a
-// known format name, so paths with colons keep working.
-SourceSpec source_from_log_arg(const std::string& arg);
+// known format name, so paths with colons keep working; a prefix that looks
+// like a format name but is none, before a path that exists, is an error.
+bool source_from_log_arg(const std::string& arg, SourceSpec& out, std::string& error);
 
 }  // namespace tracekit

@@ -32,6 +32,7 @@ class Diagnostics {
 
   bool had_error() const { return errors_ > 0; }
   bool strict() const { return strict_; }
+  void set_strict(bool strict) { strict_ = strict; }
   const std::string& tool() const { return tool_; }
   uint64_t malformed_total() const;
 
