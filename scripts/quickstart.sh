@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Sets up a Debian 12 machine for tracekit, builds it, and then either runs the
+# demo on the bundled sample campus or runs the whole test suite.
+#
+#   bash scripts/quickstart.sh demo   # install what is missing, build, answer a sample query
+#   bash scripts/quickstart.sh test   # install, build, test; then the same under ASan+UBSan
+#
+# Environment: JOBS (default 2), BUILD_DIR (default build), SKIP_ASAN=1 to skip
+# the sanitizer pass.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+mode=${1:-demo}
+jobs=${JOBS:-2}
+build=${BUILD_DIR:-build}
+
+packages=(
+  cmake ninja-build g++ pkg-config git
+  libcli11-dev libfmt-dev libzstd-dev zstd zlib1g-dev libisal-dev gzip
+  libhowardhinnant-date-dev tzdata libtomlplusplus-dev nlohmann-json3-dev
+  catch2 mandoc
+)
+
+install_missing() {
+  local missing=()
+  for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "quickstart: installing ${missing[*]}"
+  local sudo=()
+  [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+  "${sudo[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}" >/dev/null
+}
+
+configure_and_build() {  # dir, extra cmake args...
+  local dir=$1
+  shift
+  cmake -S . -B "$dir" -G Ninja "$@" >/dev/null
+  cmake --build "$dir" -j "$jobs"
+}
+
+install_missing
+case "$mode" in
+  demo)
+    configure_and_build "$build" -DCMAKE_BUILD_TYPE=Release
+    echo
+    echo "Who held 10.20.3.44 at 10:00 UK time on 24 October 2026, on the sample campus?"
+    echo "+ $build/bin/trace-lease --config testdata/campus/sources.toml 10.20.3.44 '2026-10-24 10:00:00 +01:00' -o table"
+    "$build/bin/trace-lease" --config testdata/campus/sources.toml 10.20.3.44 \
+      '2026-10-24 10:00:00 +01:00' -o table
+    ;;
+  test)
+    configure_and_build "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTRACEKIT_WERROR=ON
+    (cd "$build" && ctest --output-on-failure -j "$jobs")
+    if [ "${SKIP_ASAN:-0}" != 1 ]; then
+      echo "quickstart: the same suite under AddressSanitizer and UndefinedBehaviorSanitizer"
+      configure_and_build "$build-asan" -DCMAKE_BUILD_TYPE=Debug -DTRACEKIT_SANITIZE=ON \
+        -DTRACEKIT_WERROR=ON
+      (cd "$build-asan" && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+        UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j "$jobs")
+    fi
+    ;;
+  *)
+    echo "usage: bash scripts/quickstart.sh demo|test" >&2
+    exit 2
+    ;;
+esac
