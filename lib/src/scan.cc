@@ -165,23 +165,14 @@ bool Scanner::scan_dhcp(const SourceSpec& src, uint32_t source, const DhcpSink& 
           stop = true;
         continue;
       }
-      if (prefilter && !contains_any(line.text, settings_.needles)) {
-        // The line cannot be about the keys asked for: only its time counts
-        // (coverage), and a header that cannot be read is still malformed.
-        ev.time = kNoTime;
-        LineResult r = parser->parse_time(line, ev);
-        if (r.status == LineStatus::malformed || r.status == LineStatus::foreign) {
-          handle(r, line);
-        } else {
-          ++file.skipped;
-          note_time(file, ev.time, max_silence);
-        }
-        continue;
-      }
       ev.time = kNoTime;
       ev.first_line = 0;
       ev.raw = {};
-      handle(parser->parse(line, ev), line);
+      // A line that cannot be about the keys asked for is read for its time
+      // only (coverage); a header that cannot be read is still malformed, and
+      // a multi-line record it completes is still kept.
+      bool whole = !prefilter || contains_any(line.text, settings_.needles);
+      handle(whole ? parser->parse(line, ev) : parser->parse_time(line, ev), line);
     }
     if (stop) return false;
     ev.time = kNoTime;
