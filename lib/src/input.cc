@@ -475,6 +475,7 @@ bool LineReader::next(Line& out) {
       size_t text_len = len;
       if (text_len > 0 && start[text_len - 1] == '\r') --text_len;
       out.text = {start, text_len};
+      line_begin_ = begin_;
       begin_ += len + 1;
       consumed_total_ = base_offset_ + begin_;
       return true;
@@ -484,6 +485,7 @@ bool LineReader::next(Line& out) {
       out.number = ++line_no_;
       out.truncated = true;
       out.text = {start, max_line_};
+      line_begin_ = begin_;
       begin_ = end_;
       skipping_ = true;
       return true;
@@ -497,6 +499,7 @@ bool LineReader::next(Line& out) {
         out.truncated = false;
         if (len > 0 && start[len - 1] == '\r') --len;
         out.text = {start, len};
+        line_begin_ = begin_;
         begin_ = end_;
         consumed_total_ = base_offset_ + begin_;
         return true;
@@ -504,6 +507,16 @@ bool LineReader::next(Line& out) {
       return false;
     }
   }
+}
+
+std::string_view LineReader::window(uint64_t& offset) const {
+  offset = base_offset_ + line_begin_;
+  const char* from = buf_.get() + line_begin_;
+  const char* last_nl = nullptr;
+  if (end_ > begin_)
+    last_nl = static_cast<const char*>(::memrchr(buf_.get() + begin_, '\n', end_ - begin_));
+  size_t len = last_nl ? size_t(last_nl - from) : (begin_ > line_begin_ ? begin_ - line_begin_ : 0);
+  return {from, len};
 }
 
 bool expand_log_paths(const std::vector<std::string>& patterns, std::vector<std::string>& out,

@@ -6,18 +6,42 @@
 #include <chrono>
 #include <cstring>
 
+#include "tracekit/search.h"
 #include "tracekit/time.h"
 
 namespace tracekit {
 
 namespace {
 
-bool contains_any(std::string_view text, const std::vector<std::string>& needles) {
-  for (const auto& n : needles)
-    if (n.size() <= text.size() && ::memmem(text.data(), text.size(), n.data(), n.size()))
-      return true;
-  return false;
-}
+// Finds where the prefilter's needles occur ahead of the reader, a block at a
+// time, so that a line without any costs no search of its own.
+class HitTracker {
+ public:
+  explicit HitTracker(const std::vector<std::string>& needles) : needles_(needles) {}
+  // Whether the line the reader returned last holds a needle.
+  bool line_has_hit(const LineReader& reader, const Line& line) {
+    uint64_t line_end = line.offset + line.text.size();
+    if (line_end > searched_to_ || (next_hit_ != kNone && next_hit_ < line.offset))
+      search(reader);
+    return next_hit_ != kNone && next_hit_ < line_end;
+  }
+
+ private:
+  static constexpr uint64_t kNone = UINT64_MAX;
+  void search(const LineReader& reader) {
+    uint64_t base = 0;
+    std::string_view w = reader.window(base);
+    next_hit_ = kNone;
+    for (const auto& n : needles_) {
+      const char* hit = find_literal(w.data(), w.data() + w.size(), n);
+      if (hit) next_hit_ = std::min(next_hit_, base + uint64_t(hit - w.data()));
+    }
+    searched_to_ = base + w.size();
+  }
+  const std::vector<std::string>& needles_;
+  uint64_t searched_to_ = 0;
+  uint64_t next_hit_ = kNone;
+};
 
 void note_time(ScanFile& f, Instant t, Micros max_silence) {
   if (t == kNoTime) return;
@@ -129,6 +153,7 @@ bool Scanner::scan_dhcp(const SourceSpec& src, uint32_t source, const DhcpSink& 
     bool stop = false;
     // Strict mode must see every line whole.
     const bool prefilter = !settings_.needles.empty() && !diag_->strict();
+    HitTracker hits(settings_.needles);
     auto handle = [&](LineResult r, const Line& at) {
       switch (r.status) {
         case LineStatus::record:
@@ -171,7 +196,7 @@ bool Scanner::scan_dhcp(const SourceSpec& src, uint32_t source, const DhcpSink& 
       // A line that cannot be about the keys asked for is read for its time
       // only (coverage); a header that cannot be read is still malformed, and
       // a multi-line record it completes is still kept.
-      bool whole = !prefilter || contains_any(line.text, settings_.needles);
+      bool whole = !prefilter || hits.line_has_hit(reader, line);
       handle(whole ? parser->parse(line, ev) : parser->parse_time(line, ev), line);
     }
     if (stop) return false;

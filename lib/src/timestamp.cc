@@ -1,6 +1,7 @@
 #include "tracekit/timestamp.h"
 
 #include <charconv>
+#include <cstring>
 
 namespace tracekit {
 
@@ -46,30 +47,29 @@ std::string_view next_token(std::string_view& s) {
 }
 
 // "prog[pid]: message" or "prog: message"; a line with no tag keeps it all as
-// the message.
+// the message. One pass: the tag ends at the first ':' (after an optional
+// "[pid]"), and a space before that means there is no tag.
 void split_tag(std::string_view rest, SyslogHeader& out) {
-  size_t colon = rest.find(": ");
-  size_t sp = rest.find(' ');
-  if (colon == std::string_view::npos || (sp != std::string_view::npos && sp < colon)) {
-    if (!rest.empty() && rest.back() == ':' && sp == std::string_view::npos) {
-      colon = rest.size() - 1;
-    } else {
-      out.program = {};
-      out.pid = {};
-      out.message = rest;
-      return;
-    }
+  const char* p = rest.data();
+  const size_t n = rest.size();
+  size_t i = 0;
+  while (i < n && p[i] != ':' && p[i] != '[' && p[i] != ' ') ++i;
+  size_t prog_end = i, pid_begin = 0, pid_end = 0;
+  if (i < n && p[i] == '[') {
+    pid_begin = ++i;
+    while (i < n && p[i] != ']' && p[i] != ' ') ++i;
+    if (i < n && p[i] == ']') pid_end = i++;
+    else i = n;  // no closing bracket: not a tag
   }
-  std::string_view tag = rest.substr(0, colon);
-  out.message = colon + 2 <= rest.size() ? rest.substr(colon + 2) : std::string_view();
-  size_t br = tag.find('[');
-  if (br != std::string_view::npos && tag.back() == ']') {
-    out.program = tag.substr(0, br);
-    out.pid = tag.substr(br + 1, tag.size() - br - 2);
-  } else {
-    out.program = tag;
-    out.pid = {};
+  if (i < n && p[i] == ':' && (i + 1 == n || p[i + 1] == ' ') && prog_end > 0) {
+    out.program = rest.substr(0, prog_end);
+    out.pid = pid_end ? rest.substr(pid_begin, pid_end - pid_begin) : std::string_view();
+    out.message = i + 2 <= n ? rest.substr(i + 2) : std::string_view();
+    return;
   }
+  out.program = {};
+  out.pid = {};
+  out.message = rest;
 }
 
 }  // namespace
@@ -120,7 +120,14 @@ bool parse_iso_timestamp(std::string_view s, const ParseContext& ctx, Instant& o
 
 bool parse_bsd_timestamp(std::string_view s, const ParseContext& ctx, Instant& out,
                          uint8_t& flags) {
-  if (s.size() < 15 || s[3] != ' ' || s[6] != ' ' || s[9] != ':' || s[12] != ':') return false;
+  if (s.size() < 15) return false;
+  auto& cache = ctx.bsd_cache;
+  if (cache.valid && std::memcmp(s.data(), cache.text, 15) == 0) {
+    out = cache.time;
+    flags |= cache.flags;
+    return true;
+  }
+  if (s[3] != ' ' || s[6] != ' ' || s[9] != ':' || s[12] != ':') return false;
   unsigned mo = parse_month_abbrev(s.substr(0, 3));
   if (mo == 0) return false;
   int d;
@@ -138,9 +145,14 @@ bool parse_bsd_timestamp(std::string_view s, const ParseContext& ctx, Instant& o
   int y = ctx.year->year_for(mo, unsigned(d));
   if (!valid_date(y, mo, unsigned(d))) return false;  // Feb 29 in an inferred non-leap year
   int64_t day = days_from_civil(y, mo, unsigned(d));
-  out = ctx.local->to_utc(day, (int64_t(hh) * 3600 + mi * 60 + ss) * 1000000, flags);
-  flags |= ctx.zone_flags;
-  if (ctx.year->inferred()) flags |= kYearInferred;
+  uint8_t f = ctx.zone_flags;
+  if (ctx.year->inferred()) f |= kYearInferred;
+  out = ctx.local->to_utc(day, (int64_t(hh) * 3600 + mi * 60 + ss) * 1000000, f);
+  flags |= f;
+  std::memcpy(cache.text, s.data(), 15);
+  cache.time = out;
+  cache.flags = f;
+  cache.valid = true;
   return true;
 }
 
@@ -149,7 +161,10 @@ bool parse_epoch_timestamp(std::string_view s, Instant& out, uint8_t& flags) {
   std::string_view ip = s.substr(0, dot);
   int64_t secs = 0;
   auto r = std::from_chars(ip.data(), ip.data() + ip.size(), secs);
-  if (ip.empty() || r.ec != std::errc() || r.ptr != ip.data() + ip.size() || secs < 0) return false;
+  // Past 9999-12-31 is no log time (and would overflow the microseconds).
+  if (ip.empty() || r.ec != std::errc() || r.ptr != ip.data() + ip.size() || secs < 0 ||
+      secs > 253402300799)
+    return false;
   int64_t micros = 0;
   if (dot != std::string_view::npos) {
     size_t i = dot;

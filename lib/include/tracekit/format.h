@@ -45,6 +45,15 @@ struct ParseContext {
   LocalTimeConverter* local = nullptr;  // zone for zone-less timestamps
   YearTracker* year = nullptr;          // for year-less syslog dates
   uint8_t zone_flags = 0;               // kZoneAssumed when no zone was configured
+  // The last BSD syslog date read and what it gave: consecutive lines mostly
+  // share their second, so most lines cost a 15-byte compare.
+  struct BsdCache {
+    char text[15];
+    Instant time;
+    uint8_t flags = 0;
+    bool valid = false;
+  };
+  mutable BsdCache bsd_cache;
 };
 
 // Parsers set out.time for every line that has a timestamp, also when they

@@ -67,6 +67,10 @@ class LineReader {
   // The first block of the input, not consumed (for format sniffing).
   std::string_view head();
   bool next(Line& out);
+  // The complete lines in the buffer from the start of the line next()
+  // returned last, and the stream offset of its first byte: what a prefilter
+  // may search ahead in. Valid until the next call to next().
+  std::string_view window(uint64_t& offset) const;
   uint64_t bytes_read() const { return consumed_total_; }
   uint64_t lines_read() const { return line_no_; }
 
@@ -78,6 +82,7 @@ class LineReader {
   std::unique_ptr<char[]> buf_;
   size_t cap_;
   size_t begin_ = 0, end_ = 0;  // unread data is buf_[begin_, end_)
+  size_t line_begin_ = 0;       // where the line returned last starts
   uint64_t base_offset_ = 0;    // stream offset of buf_[0]
   uint64_t line_no_ = 0;
   uint64_t consumed_total_ = 0;

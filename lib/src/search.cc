@@ -1,0 +1,52 @@
+#include "tracekit/search.h"
+
+#include <cstring>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+namespace tracekit {
+
+const char* find_literal(const char* p, const char* end, std::string_view needle) {
+  const size_t n = needle.size();
+  if (n == 0) return p;
+  if (end < p || size_t(end - p) < n) return nullptr;
+  if (n == 1) return static_cast<const char*>(std::memchr(p, needle[0], size_t(end - p)));
+#if defined(__SSE2__)
+  // Candidates are positions whose first and last needle bytes both match;
+  // 16 at a time (Muła's "generic SIMD" substring search).
+  const __m128i first = _mm_set1_epi8(needle[0]);
+  const __m128i last = _mm_set1_epi8(needle[n - 1]);
+  const char* limit = end - n + 1;  // a match starts before limit
+  while (limit - p >= 16) {
+    __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + n - 1));
+    unsigned mask = unsigned(
+        _mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(a, first), _mm_cmpeq_epi8(b, last))));
+    while (mask) {
+      unsigned bit = unsigned(__builtin_ctz(mask));
+      if (std::memcmp(p + bit + 1, needle.data() + 1, n - 2) == 0) return p + bit;
+      mask &= mask - 1;
+    }
+    p += 16;
+  }
+#endif
+  return static_cast<const char*>(::memmem(p, size_t(end - p), needle.data(), n));
+}
+
+size_t count_newlines(const char* p, const char* end) {
+  size_t count = 0;
+#if defined(__SSE2__)
+  const __m128i nl = _mm_set1_epi8('\n');
+  while (end - p >= 16) {
+    __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    count += size_t(__builtin_popcount(unsigned(_mm_movemask_epi8(_mm_cmpeq_epi8(a, nl)))));
+    p += 16;
+  }
+#endif
+  for (; p < end; ++p) count += *p == '\n';
+  return count;
+}
+
+}  // namespace tracekit
