@@ -139,7 +139,11 @@ bool Scanner::scan_dhcp(const SourceSpec& src, uint32_t source, const DhcpSink& 
     LocalTimeConverter local(f.zone);
     YearTracker years;
     years.begin_file(src.year, f.info.mtime == kNoTime ? now_utc() : f.info.mtime);
-    ParseContext ctx{&f.info, &local, &years, zone_flags};
+    ParseContext ctx;
+    ctx.file = &f.info;
+    ctx.local = &local;
+    ctx.year = &years;
+    ctx.zone_flags = zone_flags;
     auto parser = f.format->make_dhcp(ctx);
     if (!parser) {
       diag_->error(fmt::format("{}: format '{}' has no DHCP reader", path, f.format->name));
