@@ -39,66 +39,15 @@
 #include <charconv>
 
 #include "format_list.h"
+#include "tracekit/text.h"
 #include "tracekit/timestamp.h"
 
 namespace tracekit::formats {
 
 namespace {
 
-bool starts_with(std::string_view s, std::string_view p) {
-  return s.substr(0, p.size()) == p;
-}
-
 bool is_digit(char c) {
   return c >= '0' && c <= '9';
-}
-
-std::string_view take_token(std::string_view& s) {
-  size_t sp = s.find(' ');
-  std::string_view tok = s.substr(0, sp);
-  s = sp == std::string_view::npos ? std::string_view() : s.substr(sp + 1);
-  return tok;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
-  return s;
-}
-
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// "00:01:00:01:..." (one or two digits a group) -> bytes; 0 if not colon hex.
-size_t read_colon_hex(std::string_view s, uint8_t* out, size_t cap) {
-  size_t n = 0, i = 0;
-  while (i < s.size()) {
-    int v = 0, digits = 0;
-    while (i < s.size() && digits < 2 && hex_digit(s[i]) >= 0)
-      v = v * 16 + hex_digit(s[i++]), ++digits;
-    if (digits == 0 || n == cap) return 0;
-    out[n++] = uint8_t(v);
-    if (i == s.size()) break;
-    if (s[i++] != ':' || i == s.size()) return 0;
-  }
-  return n;
-}
-
-// DUID-LLT (type 1) and DUID-LL (type 3) over Ethernet carry the MAC.
-bool mac_from_duid(const uint8_t* b, size_t n, MacAddr& mac) {
-  if (n == 14 && b[0] == 0 && b[1] == 1 && b[2] == 0 && b[3] == 1) {
-    std::copy(b + 8, b + 14, mac.bytes.begin());
-    return true;
-  }
-  if (n == 10 && b[0] == 0 && b[1] == 3 && b[2] == 0 && b[3] == 1) {
-    std::copy(b + 4, b + 10, mac.bytes.begin());
-    return true;
-  }
-  return false;
 }
 
 enum class Kind : uint8_t {
@@ -162,7 +111,7 @@ bool split_packet(std::string_view m, std::string_view& type, std::string_view& 
   size_t open = m.find('(');
   if (open == std::string_view::npos || open < 5) return false;
   type = m.substr(0, open);
-  if (!starts_with(type, "DHCP") && type != "BOOTP") return false;
+  if (!type.starts_with("DHCP") && type != "BOOTP") return false;
   for (char c : type)
     if (!((c >= 'A' && c <= 'Z') || c == '-')) return false;
   size_t close = m.find(')', open);
@@ -205,7 +154,7 @@ class DnsmasqDhcpParser final : public DhcpParser {
     out.clear();
     std::string_view host, program, message;
     bool timed = true;
-    if (starts_with(text, "dnsmasq")) {
+    if (text.starts_with("dnsmasq")) {
       // Standard error: "dnsmasq-dhcp: ..." or "dnsmasq-dhcp[pid]: ...".
       if (!split_tag(text, program, message)) return LineResult::malformed("no syslog header");
       timed = false;
@@ -215,7 +164,7 @@ class DnsmasqDhcpParser final : public DhcpParser {
       if (!parse_syslog_header(text, ctx_, h, &why)) return LineResult::malformed(why);
       out.time = h.time;
       out.time_flags = h.time_flags;
-      if (starts_with(h.host, "dnsmasq") && h.host.back() == ':') {
+      if (h.host.starts_with("dnsmasq") && h.host.back() == ':') {
         // dnsmasq's own log file has no host: the "host" is the tag.
         program = h.host.substr(0, std::min(h.host.find('['), h.host.size() - 1));
         size_t start = size_t(h.host.data() - text.data()) + h.host.size() + 1;
@@ -226,8 +175,8 @@ class DnsmasqDhcpParser final : public DhcpParser {
         message = h.message;
       }
     }
-    if (!starts_with(program, "dnsmasq")) return LineResult::foreign("not a dnsmasq line");
-    if (program == "dnsmasq" && starts_with(message, "dnsmasq")) {
+    if (!program.starts_with("dnsmasq")) return LineResult::foreign("not a dnsmasq line");
+    if (program == "dnsmasq" && message.starts_with("dnsmasq")) {
       // dnsmasq's standard error captured by a syslog daemon or journald.
       std::string_view inner;
       if (split_tag(message, inner, message)) program = inner;
@@ -274,7 +223,7 @@ class DnsmasqDhcpParser final : public DhcpParser {
         hh > 23 || mi > 59 || ss > 60 || !valid_date(y, mo, unsigned(d)))
       return false;
     std::string_view rest = s.substr(25);
-    std::string_view facility = take_token(rest);
+    std::string_view facility = next_token(rest);
     if (facility.find('.') == std::string_view::npos || !split_tag(rest, program, message))
       return false;
     uint8_t flags = 0;
@@ -296,10 +245,10 @@ class DnsmasqDhcpParser final : public DhcpParser {
     bool was_inform = inform_pending_;
     inform_pending_ = false;
 
-    std::string_view first = take_token(rest);
+    std::string_view first = next_token(rest);
     std::string_view id = first;
     bool has_ip = parse_ip(first, out.ip);
-    if (has_ip) id = take_token(rest);
+    if (has_ip) id = next_token(rest);
     std::string_view text = trim(rest);
     if (!read_id(id, out)) {
       bool looked_like_ip = !has_ip && first.find('.') != std::string_view::npos;
@@ -379,7 +328,7 @@ class DnsmasqDhcpParser final : public DhcpParser {
   static bool read_id(std::string_view id, DhcpEvent& out) {
     if (id == "<null>") return true;
     uint8_t bytes[128];
-    size_t n = read_colon_hex(id, bytes, sizeof bytes);
+    size_t n = parse_hex_bytes(id, bytes, sizeof bytes);
     if (n == 0) return false;
     if (n == 6) {
       std::copy(bytes, bytes + 6, out.mac.bytes.begin());
@@ -399,29 +348,22 @@ class DnsmasqDhcpParser final : public DhcpParser {
 };
 
 int sniff(std::string_view head, const char** why) {
-  size_t packets = 0, dhcp_noise = 0, dns = 0, lines = 0;
-  size_t pos = 0;
-  while (pos < head.size() && lines < 200) {
-    size_t nl = head.find('\n', pos);
-    std::string_view line = head.substr(pos, nl == std::string_view::npos ? head.npos : nl - pos);
-    ++lines;
+  size_t packets = 0, dhcp_noise = 0, dns = 0;
+  for_each_head_line(head, 200, [&](std::string_view line) {
     size_t tag = line.find("dnsmasq");
-    if (tag != std::string_view::npos) {
-      std::string_view rest = line.substr(tag);
-      bool packet = false;
-      for (std::string_view p : {"DHCPACK(", "DHCPDISCOVER(", "DHCPOFFER(", "DHCPREQUEST(",
-                                 "DHCPNAK(", "DHCPRELEASE(", "DHCPREPLY(", "DHCPSOLICIT("})
-        if (rest.find(p) != std::string_view::npos) packet = true;
-      if (packet)
-        ++packets;
-      else if (starts_with(rest, "dnsmasq-dhcp"))
-        ++dhcp_noise;
-      else
-        ++dns;
-    }
-    if (nl == std::string_view::npos) break;
-    pos = nl + 1;
-  }
+    if (tag == std::string_view::npos) return;
+    std::string_view rest = line.substr(tag);
+    bool packet = false;
+    for (std::string_view p : {"DHCPACK(", "DHCPDISCOVER(", "DHCPOFFER(", "DHCPREQUEST(",
+                               "DHCPNAK(", "DHCPRELEASE(", "DHCPREPLY(", "DHCPSOLICIT("})
+      if (rest.find(p) != std::string_view::npos) packet = true;
+    if (packet)
+      ++packets;
+    else if (rest.starts_with("dnsmasq-dhcp"))
+      ++dhcp_noise;
+    else
+      ++dns;
+  });
   if (packets > 0) {
     *why = "dnsmasq lines with DHCP packets (DHCPACK(iface) ...)";
     return 85;

@@ -52,9 +52,9 @@
 // a line; several on a line are read too, but a line ends with the record it
 // completes (text after a lease's closing brace on the same line is ignored).
 #include <charconv>
-#include <cstring>
 
 #include "format_list.h"
+#include "tracekit/text.h"
 #include "tracekit/timestamp.h"
 
 namespace tracekit::formats {
@@ -67,14 +67,12 @@ constexpr size_t kMaxBlockBytes = 64 * 1024;
 constexpr size_t kMaxIdBytes = 255;
 constexpr int64_t kLastSecond = 253402300799;  // 9999-12-31T23:59:59Z
 
-bool starts_with(std::string_view s, std::string_view p) {
-  return s.substr(0, p.size()) == p;
-}
-
 bool is_space(char c) {
   return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
+// Unlike text.h's trim, also drops '\r' and '\n' (a CRLF file's lines as the
+// sniffer sees them).
 std::string_view trim(std::string_view s) {
   while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
   while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
@@ -170,15 +168,7 @@ bool unescape_quoted(std::string_view v, Put put) {
   return true;
 }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// A uid or IAID+DUID: quoted string, or octets of one or two hex digits
-// separated by colons.
+// A uid or IAID+DUID: quoted string, or hex octets (parse_hex_bytes).
 bool decode_id(std::string_view v, uint8_t* buf, size_t cap, size_t& n) {
   n = 0;
   if (!v.empty() && v.front() == '"') {
@@ -188,17 +178,7 @@ bool decode_id(std::string_view v, uint8_t* buf, size_t cap, size_t& n) {
       return true;
     });
   }
-  size_t i = 0;
-  while (i < v.size()) {
-    int hi = hex_value(v[i]);
-    if (hi < 0 || n == cap) return false;
-    unsigned x = unsigned(hi);
-    ++i;
-    if (i < v.size() && hex_value(v[i]) >= 0) x = x * 16 + unsigned(hex_value(v[i++]));
-    buf[n++] = uint8_t(x);
-    if (i == v.size()) break;
-    if (v[i] != ':' || ++i == v.size()) return false;
-  }
+  n = parse_hex_bytes(v, buf, cap);
   return n > 0;
 }
 
@@ -209,20 +189,6 @@ void append_hex(std::string& out, const uint8_t* b, size_t n) {
     out.push_back(kDigits[b[i] >> 4]);
     out.push_back(kDigits[b[i] & 15]);
   }
-}
-
-// DUID-LLT (type 1) and DUID-LL (type 3) with hardware type 1 (Ethernet) end
-// with the MAC; the other DUID types carry none.
-bool mac_from_duid(const uint8_t* d, size_t n, MacAddr& mac) {
-  if (n == 14 && d[0] == 0 && d[1] == 1 && d[2] == 0 && d[3] == 1) {
-    std::memcpy(mac.bytes.data(), d + 8, 6);
-    return true;
-  }
-  if (n == 10 && d[0] == 0 && d[1] == 3 && d[2] == 0 && d[3] == 1) {
-    std::memcpy(mac.bytes.data(), d + 4, 6);
-    return true;
-  }
-  return false;
 }
 
 // The binding states dhcpd writes (server/db.c, binding_state_names) and what
@@ -674,18 +640,14 @@ int sniff(std::string_view head, const char** why) {
     *why = "dhcpd.leases header comment";
     return 95;
   }
-  int blocks = 0, v6_blocks = 0, statements = 0, lines = 0;
-  size_t pos = 0;
-  while (pos < head.size() && lines < 400) {
-    size_t nl = head.find('\n', pos);
-    std::string_view line = head.substr(pos, nl == std::string_view::npos ? head.npos : nl - pos);
-    ++lines;
+  int blocks = 0, v6_blocks = 0, statements = 0;
+  for_each_head_line(head, 400, [&](std::string_view line) {
     std::string_view rest = line;
     std::string_view word = take_word(rest);
     if (word == "lease") {
       std::string_view ip = take_word(rest);
       IpAddr addr;
-      if (parse_ipv4(ip, addr) && starts_with(rest, "{")) ++blocks;
+      if (parse_ipv4(ip, addr) && rest.starts_with("{")) ++blocks;
     } else if (is_ia_keyword(word) && !rest.empty() && rest.back() == '{' &&
                (rest.front() == '"' || hex_value(rest.front()) >= 0)) {
       ++v6_blocks;
@@ -694,9 +656,7 @@ int sniff(std::string_view head, const char** why) {
                word == "server-duid") {
       ++statements;
     }
-    if (nl == std::string_view::npos) break;
-    pos = nl + 1;
-  }
+  });
   if (blocks + v6_blocks == 0) {
     *why = "no 'lease ADDRESS {' or 'ia-na' blocks";
     return 0;

@@ -25,19 +25,19 @@
 #include <charconv>
 
 #include "format_list.h"
+#include "tracekit/text.h"
 #include "tracekit/timestamp.h"
 
 namespace tracekit::formats {
 
 namespace {
 
-bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
-
+// Short names for the parse paths below; the helpers themselves are shared.
+bool starts_with(std::string_view s, std::string_view p) {
+  return s.starts_with(p);
+}
 std::string_view take_token(std::string_view& s) {
-  size_t sp = s.find(' ');
-  std::string_view tok = s.substr(0, sp);
-  s = sp == std::string_view::npos ? std::string_view() : s.substr(sp + 1);
-  return tok;
+  return next_token(s);
 }
 
 // Reads "[(host)] [uid X] via WHERE[...]" after the MAC.
@@ -68,30 +68,6 @@ bool read_ip(std::string_view& s, DhcpEvent& out) {
 bool read_mac(std::string_view& s, DhcpEvent& out) {
   out.has_mac = parse_mac(take_token(s), out.mac);
   return out.has_mac;
-}
-
-// DUID-LLT (type 1) and DUID-LL (type 3) over Ethernet carry the MAC.
-bool mac_from_duid(std::string_view duid, MacAddr& mac) {
-  uint8_t bytes[32];
-  size_t n = 0;
-  size_t i = 0;
-  while (i < duid.size() && n < sizeof bytes) {
-    unsigned v = 0;
-    auto r = std::from_chars(duid.data() + i, duid.data() + std::min(duid.size(), i + 2), v, 16);
-    if (r.ec != std::errc() || r.ptr == duid.data() + i) return false;
-    bytes[n++] = uint8_t(v);
-    i = size_t(r.ptr - duid.data());
-    if (i < duid.size() && duid[i] == ':') ++i;
-  }
-  if (n >= 14 && bytes[0] == 0 && bytes[1] == 1 && bytes[2] == 0 && bytes[3] == 1 && n == 14) {
-    std::copy(bytes + 8, bytes + 14, mac.bytes.begin());
-    return true;
-  }
-  if (n == 10 && bytes[0] == 0 && bytes[1] == 3 && bytes[2] == 0 && bytes[3] == 1) {
-    std::copy(bytes + 4, bytes + 10, mac.bytes.begin());
-    return true;
-  }
-  return false;
 }
 
 LineResult parse_message(std::string_view m, DhcpEvent& out) {
@@ -274,23 +250,16 @@ class IscDhcpdSyslogParser final : public DhcpParser {
 
 int sniff(std::string_view head, const char** why) {
   // A dhcpd tag followed by a DHCP message name, within the first lines.
-  size_t hits = 0, lines = 0;
-  size_t pos = 0;
-  while (pos < head.size() && lines < 200) {
-    size_t nl = head.find('\n', pos);
-    std::string_view line = head.substr(pos, nl == std::string_view::npos ? head.npos : nl - pos);
-    ++lines;
+  size_t hits = 0;
+  size_t lines = for_each_head_line(head, 200, [&](std::string_view line) {
     size_t tag = line.find(" dhcpd");
-    if (tag != std::string_view::npos) {
-      std::string_view rest = line.substr(tag + 6);
-      if (rest.find(": DHCP") != std::string_view::npos ||
-          rest.find(": BOOTREPLY") != std::string_view::npos ||
-          rest.find(": Reply NA") != std::string_view::npos)
-        ++hits;
-    }
-    if (nl == std::string_view::npos) break;
-    pos = nl + 1;
-  }
+    if (tag == std::string_view::npos) return;
+    std::string_view rest = line.substr(tag + 6);
+    if (rest.find(": DHCP") != std::string_view::npos ||
+        rest.find(": BOOTREPLY") != std::string_view::npos ||
+        rest.find(": Reply NA") != std::string_view::npos)
+      ++hits;
+  });
   if (hits == 0) {
     *why = "no dhcpd DHCP messages in the first lines";
     return 0;

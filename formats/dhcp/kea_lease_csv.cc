@@ -44,6 +44,7 @@
 #include <cstring>
 
 #include "format_list.h"
+#include "tracekit/text.h"
 
 namespace tracekit::formats {
 
@@ -54,55 +55,10 @@ constexpr uint32_t kInfiniteLifetime = 0xffffffffu;
 // 9999-12-31T23:59:59Z plus an infinite lifetime: beyond it a number is not a time.
 constexpr int64_t kMaxExpire = 253402300799 + kInfiniteLifetime;
 
-bool starts_with(std::string_view s, std::string_view p) {
-  return s.substr(0, p.size()) == p;
-}
-
 template <typename T>
 bool parse_number(std::string_view s, T& v) {
   auto r = std::from_chars(s.data(), s.data() + s.size(), v);
   return r.ec == std::errc() && r.ptr == s.data() + s.size() && !s.empty();
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// "00:1b:21:..." with one or two hex digits an octet; false if not.
-bool decode_hex_colon(std::string_view v, uint8_t* buf, size_t cap, size_t& n) {
-  n = 0;
-  size_t i = 0;
-  while (i < v.size()) {
-    int hi = hex_value(v[i]);
-    if (hi < 0 || n == cap) return false;
-    unsigned x = unsigned(hi);
-    ++i;
-    if (i < v.size() && hex_value(v[i]) >= 0) x = x * 16 + unsigned(hex_value(v[i++]));
-    buf[n++] = uint8_t(x);
-    if (i == v.size()) break;
-    if (v[i] != ':' || ++i == v.size()) return false;
-  }
-  return n > 0;
-}
-
-// DUID-LLT (type 1) and DUID-LL (type 3) with hardware type 1 (Ethernet) end
-// with the MAC; the other DUID types carry none.
-bool mac_from_duid(std::string_view duid, MacAddr& mac) {
-  uint8_t d[20];
-  size_t n = 0;
-  if (!decode_hex_colon(duid, d, sizeof d, n)) return false;
-  if (n == 14 && d[0] == 0 && d[1] == 1 && d[2] == 0 && d[3] == 1) {
-    std::memcpy(mac.bytes.data(), d + 8, 6);
-    return true;
-  }
-  if (n == 10 && d[0] == 0 && d[1] == 3 && d[2] == 0 && d[3] == 1) {
-    std::memcpy(mac.bytes.data(), d + 4, 6);
-    return true;
-  }
-  return false;
 }
 
 Instant from_seconds(int64_t secs) {
@@ -131,7 +87,7 @@ class KeaLeaseCsvParser final : public DhcpParser {
     std::string_view text = line.text;
     if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
     if (text.empty()) return LineResult::skip("empty line");
-    if (starts_with(text, "address,")) return read_header(text);
+    if (text.starts_with("address,")) return read_header(text);
     if (!have_header_) return LineResult::malformed("row before the header line");
     size_t n = split(text);
     if (n != columns_) return LineResult::malformed("wrong number of fields for the header");
@@ -223,8 +179,7 @@ class KeaLeaseCsvParser final : public DhcpParser {
     if (!hw.empty()) {
       out.has_mac = parse_mac(hw, out.mac);
       uint8_t bytes[32];
-      size_t n = 0;
-      if (!out.has_mac && !decode_hex_colon(hw, bytes, sizeof bytes, n))
+      if (!out.has_mac && parse_hex_bytes(hw, bytes, sizeof bytes) == 0)
         return LineResult::malformed("bad hwaddr");
     }
     out.client_id = field(v6_ ? kDuid : kClientId);
@@ -271,8 +226,8 @@ int sniff(std::string_view head, const char** why) {
   size_t nl = head.find('\n');
   std::string_view first = head.substr(0, nl);
   if (!first.empty() && first.back() == '\r') first.remove_suffix(1);
-  bool v4 = starts_with(first, "address,hwaddr,");
-  bool v6 = starts_with(first, "address,duid,");
+  bool v4 = first.starts_with("address,hwaddr,");
+  bool v6 = first.starts_with("address,duid,");
   if (!v4 && !v6) {
     *why = "first line is not a Kea lease file header";
     return 0;

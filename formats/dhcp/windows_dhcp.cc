@@ -51,68 +51,26 @@
 // IP address is malformed; discover, offer, request and inform rows may have
 // none (a stateless DHCPv6 Information Request names no address).
 #include <charconv>
+#include <cstdint>
 
 #include "format_list.h"
+#include "tracekit/text.h"
 
 namespace tracekit::formats {
 
 namespace {
 
-bool starts_with(std::string_view s, std::string_view p) {
-  return s.substr(0, p.size()) == p;
-}
-
 bool is_digit(char c) {
   return c >= '0' && c <= '9';
 }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = char(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = char(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
-
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// "0004A344..." (optionally "0x"-prefixed) -> bytes; 0 if not an even run of hex.
+// "0004A344..." (optionally "0x"-prefixed) -> bytes; 0 if not hex without
+// separators. Colon hex is refused: a MAC column in that form is read by
+// parse_mac and kept as the client id too (see read_mac_column).
 size_t read_hex(std::string_view s, uint8_t* out, size_t cap) {
-  if (starts_with(s, "0x") || starts_with(s, "0X")) s.remove_prefix(2);
-  if (s.empty() || s.size() % 2 != 0 || s.size() / 2 > cap) return 0;
-  for (size_t i = 0; i < s.size(); i += 2) {
-    int hi = hex_digit(s[i]), lo = hex_digit(s[i + 1]);
-    if (hi < 0 || lo < 0) return 0;
-    out[i / 2] = uint8_t(hi * 16 + lo);
-  }
-  return s.size() / 2;
-}
-
-// DUID-LLT (type 1) and DUID-LL (type 3) over Ethernet carry the MAC.
-bool mac_from_duid(const uint8_t* b, size_t n, MacAddr& mac) {
-  if (n == 14 && b[0] == 0 && b[1] == 1 && b[2] == 0 && b[3] == 1) {
-    std::copy(b + 8, b + 14, mac.bytes.begin());
-    return true;
-  }
-  if (n == 10 && b[0] == 0 && b[1] == 3 && b[2] == 0 && b[3] == 1) {
-    std::copy(b + 4, b + 10, mac.bytes.begin());
-    return true;
-  }
-  return false;
+  if (s.starts_with("0x") || s.starts_with("0X")) s.remove_prefix(2);
+  if (s.find(':') != std::string_view::npos) return 0;
+  return parse_hex_bytes(s, out, cap);
 }
 
 // What an event ID means for leases: an action, or a reason to skip it.
@@ -259,7 +217,7 @@ class WindowsDhcpParser final : public DhcpParser {
   LineResult parse(const Line& line, DhcpEvent& out) override {
     std::string_view text = line.text;
     if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
-    if (starts_with(text, "\xEF\xBB\xBF")) text.remove_prefix(3);
+    if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
     if (trim(text).empty()) return LineResult::skip("empty line");
 
     // A row starts with the event ID and a comma; banner lines ("00\tThe log
@@ -267,7 +225,7 @@ class WindowsDhcpParser final : public DhcpParser {
     size_t digits = 0;
     while (digits < text.size() && is_digit(text[digits])) ++digits;
     if (digits == 0 || digits >= text.size() || text[digits] != ',') {
-      if (starts_with(text, "ID,")) {
+      if (text.starts_with("ID,")) {
         read_header(text);
         return LineResult::skip("column header");
       }
@@ -402,22 +360,25 @@ int sniff(std::string_view head, const char** why) {
     *why = "Microsoft DHCP Service Activity Log banner";
     return 95;
   }
-  size_t rows = 0, lines = 0, pos = 0;
-  while (pos < head.size() && lines < 200) {
-    size_t nl = head.find('\n', pos);
-    std::string_view line = head.substr(pos, nl == std::string_view::npos ? head.npos : nl - pos);
+  // Up to 200 non-empty lines, however many empty ones stand between them.
+  size_t rows = 0, lines = 0;
+  bool header = false;
+  for_each_head_line(head, SIZE_MAX, [&](std::string_view line) {
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (starts_with(line, "\xEF\xBB\xBF")) line.remove_prefix(3);
-    if (starts_with(line, "ID,Date,Time,Description,")) {
-      *why = "DHCP audit log column header (ID,Date,Time,Description,...)";
-      return 95;
+    if (line.starts_with("\xEF\xBB\xBF")) line.remove_prefix(3);
+    if (line.starts_with("ID,Date,Time,Description,")) {
+      header = true;
+      return false;
     }
     if (!line.empty()) {
       ++lines;
       if (is_row(line)) ++rows;
     }
-    if (nl == std::string_view::npos) break;
-    pos = nl + 1;
+    return lines < 200;
+  });
+  if (header) {
+    *why = "DHCP audit log column header (ID,Date,Time,Description,...)";
+    return 95;
   }
   if (rows >= 2 && rows * 2 >= lines) {
     *why = "rows of ID,MM/DD/YY,HH:MM:SS,... without the audit log banner";

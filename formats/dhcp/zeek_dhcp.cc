@@ -35,25 +35,15 @@
 #include <string>
 
 #include "format_list.h"
+#include "tracekit/text.h"
 #include "tracekit/timestamp.h"
 
 namespace tracekit::formats {
 
 namespace {
 
-bool starts_with(std::string_view s, std::string_view p) {
-  return s.substr(0, p.size()) == p;
-}
-
 bool is_digit(char c) {
   return c >= '0' && c <= '9';
-}
-
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
 }
 
 // The fields a row gives, as raw (still escaped) text. Empty = unset.
@@ -253,8 +243,8 @@ std::string_view unescape_json(std::string_view s, char* buf, size_t cap) {
       case 'u': {
         uint32_t cp = 0;
         size_t j = 0;
-        for (; j < 4 && i + 1 + j < s.size() && hex_digit(s[i + 1 + j]) >= 0; ++j)
-          cp = cp * 16 + uint32_t(hex_digit(s[i + 1 + j]));
+        for (; j < 4 && i + 1 + j < s.size() && hex_value(s[i + 1 + j]) >= 0; ++j)
+          cp = cp * 16 + uint32_t(hex_value(s[i + 1 + j]));
         if (j < 4) {
           buf[n++] = '?';
           break;
@@ -276,9 +266,9 @@ std::string_view unescape_json(std::string_view s, char* buf, size_t cap) {
 std::string_view unescape_tsv(std::string_view s, char* buf, size_t cap) {
   size_t n = 0;
   for (size_t i = 0; i < s.size() && n < cap; ++i) {
-    if (s[i] == '\\' && i + 3 < s.size() && s[i + 1] == 'x' && hex_digit(s[i + 2]) >= 0 &&
-        hex_digit(s[i + 3]) >= 0) {
-      buf[n++] = char(hex_digit(s[i + 2]) * 16 + hex_digit(s[i + 3]));
+    if (s[i] == '\\' && i + 3 < s.size() && s[i + 1] == 'x' && hex_value(s[i + 2]) >= 0 &&
+        hex_value(s[i + 3]) >= 0) {
+      buf[n++] = char(hex_value(s[i + 2]) * 16 + hex_value(s[i + 3]));
       i += 3;
     } else {
       buf[n++] = s[i];
@@ -337,7 +327,7 @@ class ZeekDhcpParser final : public DhcpParser {
       if (const char* why = scan_json(text, r); *why) return LineResult::malformed(why);
       return build(r, true, out);
     }
-    if (starts_with(text, "ts") && text.size() > 2 && text[2] == sep_) {
+    if (text.starts_with("ts") && text.size() > 2 && text[2] == sep_) {
       read_fields(text);  // zeek-cut's bare header line
       return LineResult::skip("column header");
     }
@@ -368,11 +358,11 @@ class ZeekDhcpParser final : public DhcpParser {
 
  private:
   LineResult read_directive(std::string_view text) {
-    if (starts_with(text, "#separator ")) {
+    if (text.starts_with("#separator ")) {
       std::string_view v = text.substr(11);
-      if (v.size() == 4 && v[0] == '\\' && v[1] == 'x' && hex_digit(v[2]) >= 0 &&
-          hex_digit(v[3]) >= 0)
-        sep_ = char(hex_digit(v[2]) * 16 + hex_digit(v[3]));
+      if (v.size() == 4 && v[0] == '\\' && v[1] == 'x' && hex_value(v[2]) >= 0 &&
+          hex_value(v[3]) >= 0)
+        sep_ = char(hex_value(v[2]) * 16 + hex_value(v[3]));
       else if (v.size() == 1)
         sep_ = v[0];
       return LineResult::skip("Zeek header line");
@@ -554,21 +544,15 @@ int sniff(std::string_view head, const char** why) {
     *why = "Zeek dhcp.log column header (ts uids client_addr ...)";
     return 85;
   }
-  size_t json = 0, dhcp = 0, lines = 0, pos = 0;
-  while (pos < head.size() && lines < 200) {
-    size_t nl = head.find('\n', pos);
-    std::string_view line = head.substr(pos, nl == std::string_view::npos ? head.npos : nl - pos);
-    ++lines;
-    if (!line.empty() && line[0] == '{') {
-      ++json;
-      if (line.find("\"msg_types\":") != std::string_view::npos ||
-          (line.find("\"assigned_ip\":") != std::string_view::npos &&
-           line.find("\"trans_id\":") != std::string_view::npos))
-        ++dhcp;
-    }
-    if (nl == std::string_view::npos) break;
-    pos = nl + 1;
-  }
+  size_t json = 0, dhcp = 0;
+  for_each_head_line(head, 200, [&](std::string_view line) {
+    if (line.empty() || line[0] != '{') return;
+    ++json;
+    if (line.find("\"msg_types\":") != std::string_view::npos ||
+        (line.find("\"assigned_ip\":") != std::string_view::npos &&
+         line.find("\"trans_id\":") != std::string_view::npos))
+      ++dhcp;
+  });
   if (dhcp > 0 && dhcp * 2 >= json) {
     *why = "JSON lines with Zeek dhcp.log keys (msg_types)";
     return 90;

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <numeric>
 
+#include "tracekit/text.h"
+
 namespace tracekit {
 
 namespace {
@@ -22,34 +24,33 @@ bool ends_lease(DhcpAction a) {
 
 Lease::EndKind end_kind_for(DhcpAction a) {
   switch (a) {
-    case DhcpAction::release: return Lease::EndKind::released;
-    case DhcpAction::expire: return Lease::EndKind::expired;
-    case DhcpAction::remove: return Lease::EndKind::removed;
-    case DhcpAction::decline: return Lease::EndKind::declined;
-    default: return Lease::EndKind::nak;
+    case DhcpAction::release:
+      return Lease::EndKind::released;
+    case DhcpAction::expire:
+      return Lease::EndKind::expired;
+    case DhcpAction::remove:
+      return Lease::EndKind::removed;
+    case DhcpAction::decline:
+      return Lease::EndKind::declined;
+    default:
+      return Lease::EndKind::nak;
   }
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = char(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = char(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
 }
 
 }  // namespace
 
 std::string_view match_name(MatchKind k) {
   switch (k) {
-    case MatchKind::exact: return "exact";
-    case MatchKind::ambiguous: return "ambiguous";
-    case MatchKind::none: return "none";
-    case MatchKind::gap: return "gap";
-    case MatchKind::skipped: return "skipped";
+    case MatchKind::exact:
+      return "exact";
+    case MatchKind::ambiguous:
+      return "ambiguous";
+    case MatchKind::none:
+      return "none";
+    case MatchKind::gap:
+      return "gap";
+    case MatchKind::skipped:
+      return "skipped";
   }
   return "?";
 }
@@ -222,7 +223,8 @@ std::vector<const Lease*> LeaseStore::for_host(std::string_view host) const {
     std::string_view h = l.host;
     // "ws-lab1-07" matches "ws-lab1-07.example.org" and the other way round.
     std::string_view a = h.substr(0, h.find('.')), b = host.substr(0, host.find('.'));
-    if (iequals(h, host) || (iequals(a, b) && (h.find('.') == h.npos || host.find('.') == host.npos)))
+    if (iequals(h, host) ||
+        (iequals(a, b) && (h.find('.') == h.npos || host.find('.') == host.npos)))
       out.push_back(&l);
   }
   std::stable_sort(out.begin(), out.end(),

@@ -5,24 +5,17 @@
 #include <algorithm>
 #include <unordered_set>
 
+#include "tracekit/text.h"
+
 namespace tracekit {
 
 namespace {
 
 using json = nlohmann::ordered_json;
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = char(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = char(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
+std::string short_host(std::string_view h) {
+  return std::string(h.substr(0, h.find('.')));
 }
-
-std::string short_host(std::string_view h) { return std::string(h.substr(0, h.find('.'))); }
 
 bool earlier_hop_failed(const Row& row) {
   for (auto it = row.begin(); it != row.end(); ++it) {
@@ -63,9 +56,8 @@ bool parse_lease_key(std::string_view text, LeaseKey& out, std::string& error) {
   return true;
 }
 
-bool lease_query_from_row(const Row& row, const std::string& key_field,
-                          const date::time_zone* zone, bool need_time, LeaseQuery& out,
-                          std::string& error) {
+bool lease_query_from_row(const Row& row, const std::string& key_field, const date::time_zone* zone,
+                          bool need_time, LeaseQuery& out, std::string& error) {
   out.row = row;
   out.skipped = earlier_hop_failed(row);
   if (out.skipped) return true;
@@ -127,8 +119,12 @@ bool LeaseHop::load(const std::vector<LeaseKey>& keys) {
         else
           all_v4 = false;
         break;
-      case LeaseKey::Kind::mac: macs.insert(k.mac); break;
-      case LeaseKey::Kind::host: hosts.push_back(short_host(k.host)); break;
+      case LeaseKey::Kind::mac:
+        macs.insert(k.mac);
+        break;
+      case LeaseKey::Kind::host:
+        hosts.push_back(short_host(k.host));
+        break;
     }
   }
   bool by_client = !macs.empty() || !hosts.empty();
@@ -175,9 +171,12 @@ bool LeaseHop::load(const std::vector<LeaseKey>& keys) {
 
 std::vector<const Lease*> LeaseHop::leases_for(const LeaseKey& key) const {
   switch (key.kind) {
-    case LeaseKey::Kind::ip: return store_.for_ip(key.ip);
-    case LeaseKey::Kind::mac: return store_.for_mac(key.mac);
-    case LeaseKey::Kind::host: return store_.for_host(key.host);
+    case LeaseKey::Kind::ip:
+      return store_.for_ip(key.ip);
+    case LeaseKey::Kind::mac:
+      return store_.for_mac(key.mac);
+    case LeaseKey::Kind::host:
+      return store_.for_host(key.host);
   }
   return {};
 }
@@ -209,12 +208,14 @@ void LeaseHop::add_time_notes(uint8_t flags, const std::vector<uint32_t>& events
       if (!(e.time_flags & kYearInferred)) continue;
       const ScanFile& f = scanner_.files()[e.ref.file];
       std::string n = f.info.is_stdin
-                          ? fmt::format("year of year-less dates in {} assumed from the time of "
-                                        "this run",
-                                        f.info.path)
-                          : fmt::format("year of year-less dates in {} inferred from its "
-                                        "modification time ({}): first line in {}",
-                                        f.info.path, format_rfc3339(f.info.mtime), f.first_year);
+                          ? fmt::format(
+                                "year of year-less dates in {} assumed from the time of "
+                                "this run",
+                                f.info.path)
+                          : fmt::format(
+                                "year of year-less dates in {} inferred from its "
+                                "modification time ({}): first line in {}",
+                                f.info.path, format_rfc3339(f.info.mtime), f.first_year);
       if (std::find(said.begin(), said.end(), n) == said.end()) said.push_back(n);
     }
     for (auto& n : said) notes.push_back(std::move(n));
@@ -269,8 +270,10 @@ Row LeaseHop::row_for(const LeaseQuery& q, MatchKind kind, const Lease* l, Insta
       case Lease::EndKind::open:
         notes.push_back("open-ended: nothing in the logs ends this lease");
         break;
-      case Lease::EndKind::stated: break;
-      default: notes.push_back(fmt::format("ended: {}", lease_end_kind_name(l->end_kind)));
+      case Lease::EndKind::stated:
+        break;
+      default:
+        notes.push_back(fmt::format("ended: {}", lease_end_kind_name(l->end_kind)));
     }
     if (t != kNoTime && !(l->start <= t && l->end > t))
       notes.push_back("the lease meets the skew window but not the time asked itself");
@@ -295,10 +298,11 @@ std::vector<Row> LeaseHop::answer(const LeaseQuery& q) const {
   Micros source_skew{0};
   for (uint32_t s : dhcp_sources_) source_skew = std::max(source_skew, run_.sources[s].skew);
   skew += source_skew;
-  LeaseAnswer a = match_leases(leases, q.time, skew, coverage_, lookback,
-                               q.key.kind == LeaseKey::Kind::ip);
+  LeaseAnswer a =
+      match_leases(leases, q.time, skew, coverage_, lookback, q.key.kind == LeaseKey::Kind::ip);
   std::string note;
-  if (skew.count() > 0) note = fmt::format("matched within ±{} of the time asked", format_duration(skew));
+  if (skew.count() > 0)
+    note = fmt::format("matched within ±{} of the time asked", format_duration(skew));
   if (a.kind == MatchKind::ambiguous)
     note = fmt::format("{} candidates within the window{}{}", a.leases.size(),
                        note.empty() ? "" : "; ", note);

@@ -2,18 +2,13 @@
 
 #include <cstring>
 
+#include "tracekit/text.h"
+
 namespace tracekit {
 
 namespace {
 
 constexpr std::array<uint8_t, 12> kV4Prefix = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 uint64_t mix(uint64_t h) {
   h ^= h >> 33;
@@ -26,7 +21,9 @@ uint64_t mix(uint64_t h) {
 
 }  // namespace
 
-bool IpAddr::is_v4() const { return std::memcmp(bytes.data(), kV4Prefix.data(), 12) == 0; }
+bool IpAddr::is_v4() const {
+  return std::memcmp(bytes.data(), kV4Prefix.data(), 12) == 0;
+}
 
 bool IpAddr::is_unset() const {
   for (uint8_t b : bytes)
@@ -78,8 +75,8 @@ bool parse_ipv4(std::string_view s, IpAddr& out) {
 bool parse_ipv6(std::string_view s, IpAddr& out) {
   if (s.size() < 2 || s.size() > 45) return false;
   std::array<uint16_t, 8> groups{};
-  int n = 0;         // groups written
-  int gap_at = -1;   // index where "::" stands
+  int n = 0;        // groups written
+  int gap_at = -1;  // index where "::" stands
   size_t i = 0;
   if (s[0] == ':') {
     if (s[1] != ':') return false;
@@ -186,6 +183,48 @@ bool parse_mac(std::string_view s, MacAddr& out) {
     out.bytes[k] = uint8_t(v);
   }
   return i == s.size();
+}
+
+size_t parse_hex_bytes(std::string_view s, uint8_t* out, size_t cap) {
+  if (s.size() > 2 && s.find(':') == std::string_view::npos) {
+    // "001b2c": digits in pairs.
+    if (s.size() % 2 != 0 || s.size() / 2 > cap) return 0;
+    for (size_t i = 0; i < s.size(); i += 2) {
+      int hi = hex_value(s[i]), lo = hex_value(s[i + 1]);
+      if (hi < 0 || lo < 0) return 0;
+      out[i / 2] = uint8_t(hi * 16 + lo);
+    }
+    return s.size() / 2;
+  }
+  // "00:1b:2c" or "0:1b:2c"; a lone group of one or two digits is one octet.
+  size_t n = 0, i = 0;
+  while (i < s.size()) {
+    int v = 0, digits = 0;
+    while (i < s.size() && digits < 2 && hex_value(s[i]) >= 0)
+      v = v * 16 + hex_value(s[i++]), ++digits;
+    if (digits == 0 || n == cap) return 0;
+    out[n++] = uint8_t(v);
+    if (i == s.size()) break;
+    if (s[i++] != ':' || i == s.size()) return 0;
+  }
+  return n;
+}
+
+bool mac_from_duid(const uint8_t* d, size_t n, MacAddr& mac) {
+  if (n == 14 && d[0] == 0 && d[1] == 1 && d[2] == 0 && d[3] == 1) {  // DUID-LLT: time, then MAC
+    std::memcpy(mac.bytes.data(), d + 8, 6);
+    return true;
+  }
+  if (n == 10 && d[0] == 0 && d[1] == 3 && d[2] == 0 && d[3] == 1) {  // DUID-LL: MAC
+    std::memcpy(mac.bytes.data(), d + 4, 6);
+    return true;
+  }
+  return false;
+}
+
+bool mac_from_duid(std::string_view duid_text, MacAddr& mac) {
+  uint8_t d[14];  // a longer DUID carries no MAC
+  return mac_from_duid(d, parse_hex_bytes(duid_text, d, sizeof d), mac);
 }
 
 void append_ip(std::string& out, const IpAddr& ip) {

@@ -54,3 +54,77 @@ TEST_CASE("MAC forms seen in logs", "[net]") {
   CHECK(mac("00:1b:2c:03:04:05:06") == "BAD");
   CHECK(mac("host-name") == "BAD");
 }
+
+namespace {
+// The octets parse_hex_bytes reads, as "01 02 ...", or "NONE" when it returns 0.
+std::string hex_bytes(std::string_view s, size_t cap = 32) {
+  uint8_t b[32];
+  size_t n = parse_hex_bytes(s, b, cap);
+  if (n == 0) return "NONE";
+  std::string out;
+  for (size_t i = 0; i < n; ++i) {
+    static const char kHex[] = "0123456789abcdef";
+    if (i) out += ' ';
+    out += kHex[b[i] >> 4];
+    out += kHex[b[i] & 15];
+  }
+  return out;
+}
+std::string duid_mac(std::string_view s) {
+  MacAddr m;
+  return mac_from_duid(s, m) ? to_string(m) : "NONE";
+}
+}  // namespace
+
+TEST_CASE("parse_hex_bytes: colon groups of one or two digits, or a plain even run", "[net]") {
+  CHECK(hex_bytes("00:1b:2c") == "00 1b 2c");
+  CHECK(hex_bytes("0:1b:2C") == "00 1b 2c");  // dhcpd drops leading zeros
+  CHECK(hex_bytes("a") == "0a");
+  CHECK(hex_bytes("ab") == "ab");
+  CHECK(hex_bytes("001B2c") == "00 1b 2c");
+  CHECK(hex_bytes("") == "NONE");
+  CHECK(hex_bytes("abc") == "NONE");        // odd run
+  CHECK(hex_bytes("00:1b:") == "NONE");     // trailing separator
+  CHECK(hex_bytes(":00:1b") == "NONE");     // leading separator
+  CHECK(hex_bytes("00::1b") == "NONE");     // empty group
+  CHECK(hex_bytes("001:1b") == "NONE");     // three digits in a group
+  CHECK(hex_bytes("0003:0001") == "NONE");  // no mixing of the two forms
+  CHECK(hex_bytes("00-1b-2c") == "NONE");   // only ':' separates
+  CHECK(hex_bytes("0x001b") == "NONE");     // no prefix
+  CHECK(hex_bytes("00:1g") == "NONE");
+  CHECK(hex_bytes("001g") == "NONE");
+  CHECK(hex_bytes(" 00:1b") == "NONE");
+}
+
+TEST_CASE("parse_hex_bytes: cap", "[net]") {
+  CHECK(hex_bytes("00:01:02", 3) == "00 01 02");
+  CHECK(hex_bytes("00:01:02", 2) == "NONE");
+  CHECK(hex_bytes("000102", 3) == "00 01 02");
+  CHECK(hex_bytes("000102", 2) == "NONE");
+  CHECK(hex_bytes("ab", 0) == "NONE");
+}
+
+TEST_CASE("mac_from_duid: DUID-LLT and DUID-LL over Ethernet", "[net]") {
+  CHECK(duid_mac("00:01:00:01:2a:bb:cc:dd:00:11:22:33:44:55") == "00:11:22:33:44:55");  // LLT
+  CHECK(duid_mac("000100012abbccdd001122334455") == "00:11:22:33:44:55");
+  CHECK(duid_mac("00:03:00:01:66:77:88:99:aa:bb") == "66:77:88:99:aa:bb");  // LL
+  CHECK(duid_mac("0:3:0:1:66:77:88:99:aa:bb") == "66:77:88:99:aa:bb");
+  CHECK(duid_mac("00030001667788 99aabb") == "NONE");
+  CHECK(duid_mac("00:02:00:00:01:37:08:0a:2c:7d:91:e4:51:3b") == "NONE");              // DUID-EN
+  CHECK(duid_mac("00:04:7f:8e:4a:10:00:1b:21:3a:4f:07:aa:bb:cc:dd:ee:ff") == "NONE");  // UUID
+  CHECK(duid_mac("00:03:00:06:66:77:88:99:aa:bb") == "NONE");           // IEEE 802 hardware, not 1
+  CHECK(duid_mac("00:03:00:01:66:77:88:99:aa:bb:cc") == "NONE");        // LL, wrong length
+  CHECK(duid_mac("00:01:00:01:2a:bb:cc:dd:00:11:22:33:44") == "NONE");  // LLT, cut short
+  CHECK(duid_mac("00:03:00:01:66:77:88:99:aa:") == "NONE");
+  CHECK(duid_mac("") == "NONE");
+
+  const uint8_t ll[] = {0, 3, 0, 1, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb};
+  MacAddr m;
+  REQUIRE(mac_from_duid(ll, sizeof ll, m));
+  CHECK(to_string(m) == "66:77:88:99:aa:bb");
+  MacAddr kept;
+  kept.bytes = {1, 2, 3, 4, 5, 6};
+  CHECK_FALSE(mac_from_duid(ll, sizeof ll - 1, kept));
+  CHECK_FALSE(mac_from_duid(ll, 0, kept));
+  CHECK(to_string(kept) == "01:02:03:04:05:06");  // untouched on false
+}

@@ -38,6 +38,20 @@ bool parse_ip(std::string_view s, IpAddr& out);  // either family
 // digits; one-digit groups as ISC dhcpd prints them ("0:1b:2c:...") are accepted.
 bool parse_mac(std::string_view s, MacAddr& out);
 
+// Hex octets as logs write ids and DUIDs: colon-separated groups of one or two
+// digits ("00:1b:2c", "0:1b:2c") or an even run of digits with no separator
+// ("001b2c"). Writes the octets to `out` and returns their count; returns 0 when
+// s is not such text (empty, another separator, a "0x" prefix, an empty group)
+// or holds more than `cap` octets. `out` may have been written to even then.
+size_t parse_hex_bytes(std::string_view s, uint8_t* out, size_t cap);
+
+// The MAC a DHCPv6 DUID carries: DUID-LLT (type 1, 14 bytes) and DUID-LL (type
+// 3, 10 bytes) with hardware type 1 (Ethernet) end with it. Any other DUID
+// gives false and leaves `mac` as it was.
+bool mac_from_duid(const uint8_t* duid, size_t n, MacAddr& mac);
+// The same for a DUID written as hex (see parse_hex_bytes).
+bool mac_from_duid(std::string_view duid_text, MacAddr& mac);
+
 // Canonical text: dotted quad, RFC 5952 IPv6, lower-case colon MAC.
 std::string to_string(const IpAddr& ip);
 std::string to_string(const MacAddr& mac);

@@ -1,0 +1,78 @@
+// Small text helpers shared by the parsers. Header-only: every function is
+// inline, allocates nothing, and treats text as ASCII bytes (no locale, no
+// UTF-8 awareness). Every std::string_view they return points into the input it
+// was cut from, so it is valid only as long as that input is; none of them
+// copies text.
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+#include <type_traits>
+
+namespace tracekit {
+
+// Equality ignoring the case of the ASCII letters A-Z; other bytes must match
+// exactly.
+inline bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = char(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = char(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
+// The text of s up to the first `sep` (all of s when there is none); s is
+// advanced past that separator, or left empty when there was none. Separators
+// in a row give empty tokens.
+inline std::string_view next_token(std::string_view& s, char sep = ' ') {
+  size_t at = s.find(sep);
+  std::string_view tok = s.substr(0, at);
+  s = at == std::string_view::npos ? std::string_view() : s.substr(at + 1);
+  return tok;
+}
+
+// s without its leading and trailing spaces and tabs.
+inline std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// The value of a hex digit (0-9, a-f, A-F), or -1 for any other byte.
+constexpr int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// For format sniffers: calls f(std::string_view line) for each of the first
+// max_lines lines of head (a block read from the start of a file), without the
+// '\n' that ends it ('\r' is kept). The last line may lack its '\n' (the block
+// may cut a line short); a '\n' at the very end does not start another line,
+// and an empty head has none. Empty lines are passed too. When f returns bool,
+// returning false stops the walk after that line. Returns the number of lines
+// f was called with.
+template <class F>
+size_t for_each_head_line(std::string_view head, size_t max_lines, F&& f) {
+  size_t lines = 0, pos = 0;
+  while (pos < head.size() && lines < max_lines) {
+    size_t nl = head.find('\n', pos);
+    std::string_view line =
+        head.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
+    ++lines;
+    if constexpr (std::is_void_v<std::invoke_result_t<F&, std::string_view>>) {
+      f(line);
+    } else {
+      if (!f(line)) break;
+    }
+    if (nl == std::string_view::npos) break;
+    pos = nl + 1;
+  }
+  return lines;
+}
+
+}  // namespace tracekit

@@ -1,0 +1,103 @@
+#include "tracekit/text.h"
+
+#include <catch2/catch.hpp>
+#include <string>
+#include <vector>
+
+using namespace tracekit;
+
+TEST_CASE("iequals folds ASCII letters only", "[text]") {
+  CHECK(iequals("Host Name", "host name"));
+  CHECK(iequals("MAC Address", "mac address"));
+  CHECK(iequals("", ""));
+  CHECK_FALSE(iequals("ID", "IDs"));
+  CHECK_FALSE(iequals("a", "b"));
+  CHECK_FALSE(iequals("[", "{"));  // 0x5b and 0x7b differ by the case bit but are not letters
+  CHECK_FALSE(iequals("\xc3\x89", "\xc3\xa9"));  // É, é: not folded
+}
+
+TEST_CASE("next_token splits at a separator and advances", "[text]") {
+  std::string_view s = "DHCPACK on 10.0.0.5";
+  CHECK(next_token(s) == "DHCPACK");
+  CHECK(s == "on 10.0.0.5");
+  CHECK(next_token(s) == "on");
+  CHECK(next_token(s) == "10.0.0.5");
+  CHECK(s.empty());
+  CHECK(next_token(s).empty());
+
+  std::string_view t = "a,,b,";
+  CHECK(next_token(t, ',') == "a");
+  CHECK(next_token(t, ',').empty());  // separators in a row: an empty token
+  CHECK(next_token(t, ',') == "b");
+  CHECK(t.empty());  // the trailing separator is consumed
+
+  const std::string backing = "x y";
+  std::string_view u = backing;
+  std::string_view tok = next_token(u);
+  CHECK(tok.data() == backing.data());  // a view into the input
+  CHECK(u.data() == backing.data() + 2);
+}
+
+TEST_CASE("trim drops spaces and tabs at both ends", "[text]") {
+  CHECK(trim("  a b \t") == "a b");
+  CHECK(trim("\t\t") == "");
+  CHECK(trim("") == "");
+  CHECK(trim("x") == "x");
+  CHECK(trim(" \r\n") == "\r\n");  // only spaces and tabs
+  std::string_view s = "  ab  ";
+  CHECK(trim(s).data() == s.data() + 2);
+}
+
+TEST_CASE("hex_value", "[text]") {
+  CHECK(hex_value('0') == 0);
+  CHECK(hex_value('9') == 9);
+  CHECK(hex_value('a') == 10);
+  CHECK(hex_value('F') == 15);
+  CHECK(hex_value('g') == -1);
+  CHECK(hex_value(':') == -1);
+  CHECK(hex_value('\0') == -1);
+  CHECK(hex_value('\xff') == -1);
+  static_assert(hex_value('c') == 12);
+}
+
+namespace {
+std::vector<std::string> head_lines(std::string_view head, size_t max_lines,
+                                    size_t* seen = nullptr) {
+  std::vector<std::string> out;
+  size_t n =
+      for_each_head_line(head, max_lines, [&](std::string_view line) { out.emplace_back(line); });
+  if (seen) *seen = n;
+  return out;
+}
+}  // namespace
+
+TEST_CASE("for_each_head_line walks the first lines of a block", "[text]") {
+  using V = std::vector<std::string>;
+  CHECK(head_lines("a\nb\nc\n", 10) == V{"a", "b", "c"});  // no line after the last '\n'
+  CHECK(head_lines("a\nb\nc", 10) == V{"a", "b", "c"});    // the last may be cut short
+  CHECK(head_lines("a\n\nb\n", 10) == V{"a", "", "b"});    // empty lines count
+  CHECK(head_lines("\n", 10) == V{""});
+  CHECK(head_lines("", 10).empty());
+  CHECK(head_lines("a\r\nb\r\n", 10) == V{"a\r", "b\r"});  // '\r' is the caller's
+  size_t seen = 0;
+  CHECK(head_lines("a\nb\nc\nd\n", 2, &seen) == V{"a", "b"});
+  CHECK(seen == 2);
+  CHECK(head_lines("a\nb\n", 0, &seen).empty());
+  CHECK(seen == 0);
+  head_lines("a\nb\n", 5, &seen);
+  CHECK(seen == 2);
+}
+
+TEST_CASE("for_each_head_line stops when the callback returns false", "[text]") {
+  std::vector<std::string_view> got;
+  const std::string_view head = "one\ntwo\nstop\nfour\n";
+  size_t n = for_each_head_line(head, 100, [&](std::string_view line) {
+    got.push_back(line);
+    return line != "stop";
+  });
+  CHECK(n == 3);  // the line that stopped it is counted
+  REQUIRE(got.size() == 3);
+  CHECK(got[2] == "stop");
+  CHECK(got[0].data() == head.data());  // views into the head
+  CHECK(got[1].data() == head.data() + 4);
+}
