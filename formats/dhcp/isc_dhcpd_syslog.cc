@@ -1,6 +1,7 @@
 // ISC dhcpd messages in syslog.
 //
-//   Apr 10 09:45:50 spb-proxy dhcpd[812]: DHCPACK on 10.51.8.52 to 64:31:50:44:1f:05 (spb-024) via eth0
+//   Apr 10 09:45:50 spb-proxy dhcpd[812]: DHCPACK on 10.51.8.52 to 64:31:50:44:1f:05 (spb-024) via
+//   eth0
 //
 // After the syslog header (BSD with a year-less local date, RFC 5424, or an
 // ISO timestamp; see timestamp.h) the message is one of:
@@ -32,181 +33,234 @@ namespace tracekit::formats {
 
 namespace {
 
-// Short names for the parse paths below; the helpers themselves are shared.
-bool starts_with(std::string_view s, std::string_view p) {
-  return s.starts_with(p);
-}
-std::string_view take_token(std::string_view& s) {
-  return next_token(s);
-}
-
-// Reads "[(host)] [uid X] via WHERE[...]" after the MAC.
-void read_tail(std::string_view s, DhcpEvent& out) {
-  size_t via = s.rfind(" via ");
-  if (starts_with(s, "via ")) via = std::string_view::npos, s = s.substr(4);
-  std::string_view before = via == std::string_view::npos ? std::string_view() : s.substr(0, via);
-  std::string_view after = via == std::string_view::npos ? s : s.substr(via + 5);
-  if (!before.empty() && before.front() == '(') {
-    size_t close = before.rfind(')');
-    if (close != std::string_view::npos) out.host = before.substr(1, close - 1);
-    before = close == std::string_view::npos ? std::string_view() : before.substr(close + 1);
+// Lines are read left to right once: `Cursor` walks the message, and every
+// step is a compare or a short scan (no searching from the end, no copies).
+struct Cursor {
+  std::string_view s;
+  bool eat(std::string_view lit) {
+    if (!s.starts_with(lit)) return false;
+    s.remove_prefix(lit.size());
+    return true;
   }
-  size_t uid = before.find("uid ");
-  if (uid != std::string_view::npos) {
-    std::string_view rest = before.substr(uid + 4);
-    out.client_id = take_token(rest);
+  std::string_view token() {
+    size_t i = 0;
+    while (i < s.size() && s[i] != ' ') ++i;
+    std::string_view t = s.substr(0, i);
+    s.remove_prefix(i < s.size() ? i + 1 : i);
+    return t;
   }
-  // "eth0", "10.0.0.1", "eth0: network X: no free leases", "eth0 (found)"
-  size_t end = after.find_first_of(" :");
-  out.relay = after.substr(0, end);
+};
+
+bool read_seconds(std::string_view t, Micros& out) {
+  int64_t v = 0;
+  auto r = std::from_chars(t.data(), t.data() + t.size(), v);
+  if (r.ec != std::errc() || r.ptr != t.data() + t.size() || v <= 0 || v > (int64_t(1) << 32))
+    return false;
+  out = Micros(v * 1000000);
+  return true;
 }
 
-bool read_ip(std::string_view& s, DhcpEvent& out) {
-  return parse_ip(take_token(s), out.ip);
+// After the MAC: "[(host)] [uid X] via WHERE [vendor fields][: reason]".
+// Vendor fields seen in dhcpd derivatives: "relay AGENT", "lease-duration N"
+// and "offered-duration N" (Infoblox), "[N]" lease seconds (EfficientIP),
+// "TransID X", "uid X", "(RENEW)", "(found)".
+void read_tail(Cursor c, DhcpEvent& out) {
+  if (c.s.starts_with('(')) {
+    // The host runs to ") via " (host names may hold spaces and parentheses).
+    size_t end = c.s.find(") via ");
+    if (end == std::string_view::npos) end = c.s.rfind(')');
+    if (end != std::string_view::npos) {
+      out.host = c.s.substr(1, end - 1);
+      c.s.remove_prefix(end + 1);
+      if (c.s.starts_with(' ')) c.s.remove_prefix(1);
+    }
+  }
+  while (!c.s.empty() && !c.s.starts_with("via ")) {
+    std::string_view t = c.token();
+    if (t == "uid") out.client_id = c.token();
+    if (t.empty() && c.s.empty()) return;
+  }
+  if (!c.eat("via ")) return;
+  size_t i = 0;
+  while (i < c.s.size() && c.s[i] != ' ' && c.s[i] != ':') ++i;
+  out.relay = c.s.substr(0, i);
+  c.s.remove_prefix(i);
+  while (!c.s.empty()) {
+    while (c.s.starts_with(' ')) c.s.remove_prefix(1);
+    if (c.s.starts_with(':')) return;  // a reason follows ("eth0: no free leases")
+    std::string_view t = c.token();
+    if (t == "relay") {
+      out.relay = c.token();
+    } else if (t == "lease-duration") {
+      read_seconds(c.token(), out.lease_time);
+    } else if (t == "uid") {
+      out.client_id = c.token();
+    } else if (t.size() > 2 && t.front() == '[' && t.back() == ']') {
+      read_seconds(t.substr(1, t.size() - 2), out.lease_time);
+    } else if (t == "TransID" || t == "offered-duration") {
+      c.token();
+    }
+    if (!t.empty() && t.back() == ':') return;  // a reason follows
+  }
 }
 
-bool read_mac(std::string_view& s, DhcpEvent& out) {
-  out.has_mac = parse_mac(take_token(s), out.mac);
+bool read_ip(Cursor& c, DhcpEvent& out) {
+  return parse_ip(c.token(), out.ip);
+}
+
+bool read_mac(Cursor& c, DhcpEvent& out) {
+  out.has_mac = parse_mac(c.token(), out.mac);
   return out.has_mac;
 }
 
+// "IP to MAC tail" (DHCPACK on, DHCPOFFER on, DHCPNAK on).
+LineResult read_on_to(Cursor c, DhcpEvent& out, const char* bad_ip, const char* no_to,
+                      const char* bad_mac) {
+  if (!read_ip(c, out)) return LineResult::malformed(bad_ip);
+  if (!c.eat("to ")) return LineResult::malformed(no_to);
+  if (!read_mac(c, out)) return LineResult::malformed(bad_mac);
+  read_tail(c, out);
+  return LineResult::record();
+}
+
+// "IP from MAC tail" (DHCPRELEASE of, DHCPDECLINE of), and DHCPREQUEST's
+// "IP [(server-id)] from MAC tail".
+LineResult read_of_from(Cursor c, DhcpEvent& out, const char* bad_ip, const char* no_from,
+                        const char* bad_mac) {
+  if (!read_ip(c, out)) return LineResult::malformed(bad_ip);
+  if (c.s.starts_with('(')) c.token();  // (server identifier)
+  if (!c.eat("from ")) return LineResult::malformed(no_from);
+  if (!read_mac(c, out)) return LineResult::malformed(bad_mac);
+  read_tail(c, out);
+  return LineResult::record();
+}
+
+LineResult parse_dhcp(Cursor c, DhcpEvent& out) {
+  // c is past "DHCP".
+  switch (c.s.empty() ? '\0' : c.s[0]) {
+    case 'A':
+      if (c.eat("ACK on ")) {
+        out.action = DhcpAction::ack;
+        return read_on_to(c, out, "DHCPACK: bad IP address", "DHCPACK: expected 'to'",
+                          "DHCPACK: bad MAC address");
+      }
+      if (c.eat("ACK to ")) {  // the answer to DHCPINFORM: no lease
+        out.action = DhcpAction::inform;
+        if (!read_ip(c, out)) return LineResult::malformed("DHCPACK to: bad IP address");
+        std::string_view mac = c.token();
+        if (mac.size() > 2 && mac.front() == '(' && mac.back() == ')')
+          out.has_mac = parse_mac(mac.substr(1, mac.size() - 2), out.mac);
+        read_tail(c, out);
+        return LineResult::record();
+      }
+      break;
+    case 'R':
+      if (c.eat("REQUEST for ")) {
+        out.action = DhcpAction::request;
+        return read_of_from(c, out, "DHCPREQUEST: bad IP address", "DHCPREQUEST: expected 'from'",
+                            "DHCPREQUEST: bad MAC address");
+      }
+      if (c.eat("RELEASE of ")) {
+        out.action = DhcpAction::release;
+        // A release of a lease the server did not know changes nothing.
+        if (c.s.ends_with("(not found)"))
+          return LineResult::skip("DHCPRELEASE of an unknown lease");
+        return read_of_from(c, out, "DHCPRELEASE: bad IP address", "DHCPRELEASE: expected 'from'",
+                            "DHCPRELEASE: bad MAC address");
+      }
+      break;
+    case 'D':
+      if (c.eat("DISCOVER from ")) {
+        out.action = DhcpAction::discover;
+        if (!read_mac(c, out)) return LineResult::malformed("DHCPDISCOVER: bad MAC address");
+        read_tail(c, out);
+        return LineResult::record();
+      }
+      if (c.eat("DECLINE of ")) {
+        out.action = DhcpAction::decline;
+        return read_of_from(c, out, "DHCPDECLINE: bad IP address", "DHCPDECLINE: expected 'from'",
+                            "DHCPDECLINE: bad MAC address");
+      }
+      break;
+    case 'O':
+      if (c.eat("OFFER on ")) {
+        out.action = DhcpAction::offer;
+        return read_on_to(c, out, "DHCPOFFER: bad IP address", "DHCPOFFER: expected 'to'",
+                          "DHCPOFFER: bad MAC address");
+      }
+      break;
+    case 'N':
+      // "DHCPNACK" is how some dhcpd derivatives (EfficientIP) spell it.
+      if (c.eat("NAK on ") || c.eat("NACK on ")) {
+        out.action = DhcpAction::nak;
+        return read_on_to(c, out, "DHCPNAK: bad IP address", "DHCPNAK: expected 'to'",
+                          "DHCPNAK: bad MAC address");
+      }
+      break;
+    case 'I':
+      if (c.eat("INFORM from ")) {
+        out.action = DhcpAction::inform;
+        if (!read_ip(c, out)) return LineResult::malformed("DHCPINFORM: bad IP address");
+        read_tail(c, out);
+        return LineResult::record();
+      }
+      break;
+    case 'E':
+      if (c.eat("EXPIRE on ")) {
+        out.action = DhcpAction::expire;
+        if (!read_ip(c, out)) return LineResult::malformed("DHCPEXPIRE: bad IP address");
+        if (c.eat("to ")) read_mac(c, out);
+        return LineResult::record();
+      }
+      break;
+  }
+  return LineResult::skip("DHCP message that changes no lease");
+}
+
 LineResult parse_message(std::string_view m, DhcpEvent& out) {
-  if (starts_with(m, "DHCPACK on ")) {
-    m.remove_prefix(11);
+  Cursor c{m};
+  if (c.eat("DHCP")) return parse_dhcp(c, out);
+  if (c.eat("BOOTREPLY for ")) {
     out.action = DhcpAction::ack;
-    if (!read_ip(m, out)) return LineResult::malformed("DHCPACK: bad IP address");
-    if (take_token(m) != "to") return LineResult::malformed("DHCPACK: expected 'to'");
-    if (!read_mac(m, out)) return LineResult::malformed("DHCPACK: bad MAC address");
-    read_tail(m, out);
-    return LineResult::record();
-  }
-  if (starts_with(m, "DHCPACK to ")) {  // reply to DHCPINFORM
-    m.remove_prefix(11);
-    out.action = DhcpAction::inform;
-    if (!read_ip(m, out)) return LineResult::malformed("DHCPACK to: bad IP address");
-    std::string_view mac = take_token(m);
-    if (mac.size() > 2 && mac.front() == '(' && mac.back() == ')')
-      out.has_mac = parse_mac(mac.substr(1, mac.size() - 2), out.mac);
-    read_tail(m, out);
-    return LineResult::record();
-  }
-  if (starts_with(m, "DHCPREQUEST for ")) {
-    m.remove_prefix(16);
-    out.action = DhcpAction::request;
-    if (!read_ip(m, out)) return LineResult::malformed("DHCPREQUEST: bad IP address");
-    std::string_view tok = take_token(m);
-    if (!tok.empty() && tok.front() == '(') tok = take_token(m);  // (server identifier)
-    if (tok != "from") return LineResult::malformed("DHCPREQUEST: expected 'from'");
-    if (!read_mac(m, out)) return LineResult::malformed("DHCPREQUEST: bad MAC address");
-    read_tail(m, out);
-    return LineResult::record();
-  }
-  if (starts_with(m, "DHCPDISCOVER from ")) {
-    m.remove_prefix(18);
-    out.action = DhcpAction::discover;
-    if (!read_mac(m, out)) return LineResult::malformed("DHCPDISCOVER: bad MAC address");
-    read_tail(m, out);
-    return LineResult::record();
-  }
-  if (starts_with(m, "DHCPOFFER on ")) {
-    m.remove_prefix(13);
-    out.action = DhcpAction::offer;
-    if (!read_ip(m, out)) return LineResult::malformed("DHCPOFFER: bad IP address");
-    if (take_token(m) != "to") return LineResult::malformed("DHCPOFFER: expected 'to'");
-    if (!read_mac(m, out)) return LineResult::malformed("DHCPOFFER: bad MAC address");
-    read_tail(m, out);
-    return LineResult::record();
-  }
-  if (starts_with(m, "DHCPNAK on ")) {
-    m.remove_prefix(11);
-    out.action = DhcpAction::nak;
-    if (!read_ip(m, out)) return LineResult::malformed("DHCPNAK: bad IP address");
-    if (take_token(m) != "to") return LineResult::malformed("DHCPNAK: expected 'to'");
-    if (!read_mac(m, out)) return LineResult::malformed("DHCPNAK: bad MAC address");
-    read_tail(m, out);
-    return LineResult::record();
-  }
-  if (starts_with(m, "DHCPRELEASE of ") || starts_with(m, "DHCPDECLINE of ")) {
-    bool release = m[4] == 'R';
-    m.remove_prefix(15);
-    out.action = release ? DhcpAction::release : DhcpAction::decline;
-    if (!read_ip(m, out))
-      return LineResult::malformed(release ? "DHCPRELEASE: bad IP address"
-                                           : "DHCPDECLINE: bad IP address");
-    if (take_token(m) != "from")
-      return LineResult::malformed(release ? "DHCPRELEASE: expected 'from'"
-                                           : "DHCPDECLINE: expected 'from'");
-    if (!read_mac(m, out))
-      return LineResult::malformed(release ? "DHCPRELEASE: bad MAC address"
-                                           : "DHCPDECLINE: bad MAC address");
-    // A release of a lease the server did not know changes nothing.
-    if (release && m.size() >= 11 && m.substr(m.size() - 11) == "(not found)")
-      return LineResult::skip("DHCPRELEASE of an unknown lease");
-    read_tail(m, out);
-    return LineResult::record();
-  }
-  if (starts_with(m, "DHCPINFORM from ")) {
-    m.remove_prefix(16);
-    out.action = DhcpAction::inform;
-    if (!read_ip(m, out)) return LineResult::malformed("DHCPINFORM: bad IP address");
-    read_tail(m, out);
-    return LineResult::record();
-  }
-  if (starts_with(m, "DHCPEXPIRE on ")) {
-    m.remove_prefix(14);
-    out.action = DhcpAction::expire;
-    if (!read_ip(m, out)) return LineResult::malformed("DHCPEXPIRE: bad IP address");
-    if (take_token(m) == "to") read_mac(m, out);
-    return LineResult::record();
-  }
-  if (starts_with(m, "BOOTREPLY for ")) {
-    m.remove_prefix(14);
-    out.action = DhcpAction::ack;
-    if (!read_ip(m, out)) return LineResult::malformed("BOOTREPLY: bad IP address");
-    if (take_token(m) != "to") return LineResult::malformed("BOOTREPLY: expected 'to'");
+    if (!read_ip(c, out)) return LineResult::malformed("BOOTREPLY: bad IP address");
+    if (!c.eat("to ")) return LineResult::malformed("BOOTREPLY: expected 'to'");
     // "to HOST (MAC) via X": the host comes first here.
-    size_t open = m.find(" (");
+    size_t open = c.s.find(" (");
     if (open == std::string_view::npos) return LineResult::malformed("BOOTREPLY: no MAC address");
-    out.host = m.substr(0, open);
-    m.remove_prefix(open + 2);
-    size_t close = m.find(')');
-    if (close == std::string_view::npos || !parse_mac(m.substr(0, close), out.mac))
+    out.host = c.s.substr(0, open);
+    c.s.remove_prefix(open + 2);
+    size_t close = c.s.find(')');
+    if (close == std::string_view::npos || !parse_mac(c.s.substr(0, close), out.mac))
       return LineResult::malformed("BOOTREPLY: bad MAC address");
     out.has_mac = true;
-    m.remove_prefix(close + 1);
-    if (!m.empty() && m[0] == ' ') m.remove_prefix(1);
-    read_tail(m, out);
+    c.s.remove_prefix(close + 1);
+    if (c.s.starts_with(' ')) c.s.remove_prefix(1);
+    read_tail(c, out);
     return LineResult::record();
   }
-  if (starts_with(m, "BOOTREQUEST from ")) {
-    m.remove_prefix(17);
+  if (c.eat("BOOTREQUEST from ")) {
     out.action = DhcpAction::discover;
-    if (!read_mac(m, out)) return LineResult::malformed("BOOTREQUEST: bad MAC address");
-    read_tail(m, out);
+    if (!read_mac(c, out)) return LineResult::malformed("BOOTREQUEST: bad MAC address");
+    read_tail(c, out);
     return LineResult::record();
   }
-  if (starts_with(m, "Reply NA: address ")) {
-    m.remove_prefix(18);
+  if (c.eat("Reply NA: address ")) {
     out.action = DhcpAction::ack;
-    if (!read_ip(m, out)) return LineResult::malformed("Reply NA: bad IPv6 address");
-    size_t duid = m.find("duid ");
+    if (!read_ip(c, out)) return LineResult::malformed("Reply NA: bad IPv6 address");
+    size_t duid = c.s.find("duid ");
     if (duid != std::string_view::npos) {
-      std::string_view rest = m.substr(duid + 5);
-      out.client_id = take_token(rest);
+      Cursor d{c.s.substr(duid + 5)};
+      out.client_id = d.token();
       out.has_mac = mac_from_duid(out.client_id, out.mac);
     }
-    size_t valid = m.find("valid for ");
+    size_t valid = c.s.find("valid for ");
     if (valid != std::string_view::npos) {
-      std::string_view rest = m.substr(valid + 10);
-      std::string_view secs = take_token(rest);
-      int64_t v = 0;
-      auto r = std::from_chars(secs.data(), secs.data() + secs.size(), v);
-      if (r.ec == std::errc() && v > 0) out.lease_time = Micros(v * 1000000);
+      Cursor v{c.s.substr(valid + 10)};
+      read_seconds(v.token(), out.lease_time);
     }
     return LineResult::record();
   }
-  if (starts_with(m, "DHCP") || starts_with(m, "BOOTP"))
-    return LineResult::skip("DHCP message that changes no lease");
+  if (m.starts_with("BOOTP")) return LineResult::skip("DHCP message that changes no lease");
   return LineResult::skip("dhcpd message that is not a DHCP event");
 }
 

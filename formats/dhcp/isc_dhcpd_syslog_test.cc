@@ -98,3 +98,64 @@ TEST_CASE("isc-dhcpd: DHCPv6 Reply NA with DUID-LLT", "[dhcp][isc-dhcpd]") {
   CHECK(r[0].mac() == "00:11:22:33:44:55");
   CHECK(r[0].event.lease_time == std::chrono::hours(12));
 }
+
+TEST_CASE("isc-dhcpd: fields that dhcpd derivatives add after 'via'", "[dhcp][isc-dhcpd]") {
+  DhcpHarness h("isc-dhcpd", "UTC", 2026);
+  auto r = h.records(
+      // Infoblox
+      "Apr 23 15:00:00 ib dhcpd[9]: DHCPACK on 192.168.1.138 to 08:71:90:8d:0b:5d (P70955) via "
+      "eth2 relay 192.168.1.1 lease-duration 172800\n"
+      "Apr 23 15:00:01 ib dhcpd[9]: DHCPREQUEST for 192.168.1.208 from 00:50:56:ae:17:c6 "
+      "(VDPSCE080019) via eth2 TransID 823c1fa3 uid 01:00:50:56:ae:17:c6 (RENEW)\n"
+      // EfficientIP SOLIDserver: lease seconds in brackets, and "DHCPNACK"
+      "Apr 23 15:00:02 sds dhcpd: DHCPACK on 1.2.3.4 to 02:00:00:00:00:01 (example.com) via "
+      "1.0.0.1 [14400]\n"
+      "Apr 23 15:00:03 sds dhcpd: DHCPNACK on 1.2.3.5 to 02:00:00:00:00:02 via 1.0.0.1\n"
+      "Apr 23 15:00:04 sds dhcpd: DHCPDISCOVER from 02:00:00:00:00:03 via 1.0.0.1: network "
+      "1.0.0.0/24: no free leases\n");
+  REQUIRE(r.size() == 5);
+  CHECK(r[0].relay == "192.168.1.1");
+  CHECK(r[0].host == "P70955");
+  CHECK(r[0].event.lease_time == std::chrono::hours(48));
+  CHECK(r[1].client_id == "01:00:50:56:ae:17:c6");
+  CHECK(r[1].relay == "eth2");
+  CHECK(r[1].host == "VDPSCE080019");
+  CHECK(r[2].event.lease_time == std::chrono::hours(4));
+  CHECK(r[2].host == "example.com");
+  CHECK(r[3].event.action == DhcpAction::nak);
+  CHECK(r[3].ip() == "1.2.3.5");
+  CHECK(r[4].relay == "1.0.0.1");
+  CHECK(r[4].event.lease_time.count() == 0);
+}
+
+TEST_CASE("isc-dhcpd: a host name with spaces and parentheses", "[dhcp][isc-dhcpd]") {
+  DhcpHarness h("isc-dhcpd", "UTC", 2026);
+  auto r = h.records(
+      "Apr 23 15:00:00 gw dhcpd: DHCPACK on 10.0.0.9 to 00:11:22:33:44:55 (Galaxy S9 (2)) via "
+      "eth0\n");
+  REQUIRE(r.size() == 1);
+  CHECK(r[0].host == "Galaxy S9 (2)");
+  CHECK(r[0].relay == "eth0");
+}
+
+TEST_CASE("isc-dhcpd: the time-only path agrees with the full parse", "[dhcp][isc-dhcpd]") {
+  DhcpHarness h("isc-dhcpd", "Europe/London", 2026);
+  auto parser = h.format->make_dhcp(h.ctx);
+  const char* lines[] = {
+      "Oct 25 01:30:00 gw dhcpd[1]: DHCPACK on 10.0.0.9 to 00:11:22:33:44:55 via eth0",
+      "Oct 25 01:30:00 gw dhcpd[1]: Wrote 3 leases to leases file.",
+      "Oct 25 01:31:00 gw sshd[1]: Accepted publickey for root",
+      "Oct 25 garbage",
+  };
+  LineStatus expect[] = {LineStatus::skip, LineStatus::skip, LineStatus::foreign,
+                         LineStatus::malformed};
+  for (size_t k = 0; k < 4; ++k) {
+    Line line;
+    line.text = lines[k];
+    line.number = k + 1;
+    DhcpEvent ev;
+    LineResult r = parser->parse_time(line, ev);
+    CHECK(r.status == expect[k]);
+    if (k < 2) CHECK(format_rfc3339(ev.time) == "2026-10-25T00:30:00Z");
+  }
+}
