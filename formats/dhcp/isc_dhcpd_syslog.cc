@@ -24,6 +24,7 @@
 // Every other dhcpd message (banner, "Wrote N leases", failover chatter, pool
 // statistics) is noise and skipped; other programs' lines are foreign.
 #include <charconv>
+#include <cstring>
 
 #include "format_list.h"
 #include "tracekit/text.h"
@@ -284,6 +285,24 @@ class IscDhcpdSyslogParser final : public DhcpParser {
   }
 
   LineResult parse_time(const Line& line, DhcpEvent& out) override {
+    // The common BSD form without the generic header parse: the date (mostly
+    // a cache hit), the host, and whether the tag is dhcpd's.
+    std::string_view t = line.text;
+    if (t.size() > 22 && t[15] == ' ' && t[3] == ' ') {
+      uint8_t flags = 0;
+      if (!parse_bsd_timestamp(t, ctx_, out.time, flags))
+        return LineResult::malformed("bad syslog date");
+      size_t i = 16;
+      while (i < t.size() && t[i] != ' ') ++i;
+      std::string_view tag = t.substr(std::min(i + 1, t.size()));
+      if (!is_dhcpd_tag(tag)) {
+        out.time = kNoTime;
+        return LineResult::foreign("not a dhcpd line");
+      }
+      out.time_flags = flags;
+      out.time_key = 15;  // "Apr 10 09:45:50"
+      return LineResult::skip("not examined beyond its time");
+    }
     SyslogHeader h;
     const char* why = "";
     if (!parse_syslog_header(line.text, ctx_, h, &why)) {
@@ -296,6 +315,17 @@ class IscDhcpdSyslogParser final : public DhcpParser {
   }
 
  private:
+  // "dhcpd:", "dhcpd[12]:", "dhcpd6[12]:", "dhcpd4:"
+  static bool is_dhcpd_tag(std::string_view tag) {
+    if (!tag.starts_with("dhcpd") || tag.size() < 7) return false;
+    size_t i = 5;
+    if (tag[i] == '4' || tag[i] == '6') ++i;
+    if (tag[i] == ':') return true;
+    if (tag[i] != '[') return false;
+    while (++i < tag.size() && tag[i] >= '0' && tag[i] <= '9') {
+    }
+    return i + 1 < tag.size() && tag[i] == ']' && tag[i + 1] == ':';
+  }
   static bool is_dhcpd(std::string_view program) {
     return program == "dhcpd" || program == "dhcpd6" || program == "dhcpd4";
   }

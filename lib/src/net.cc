@@ -53,21 +53,28 @@ bool MacAddr::is_unset() const {
 }
 
 bool parse_ipv4(std::string_view s, IpAddr& out) {
+  const char* p = s.data();
+  const char* e = p + s.size();
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
   uint32_t v = 0;
-  size_t i = 0;
   for (int part = 0; part < 4; ++part) {
-    if (part > 0) {
-      if (i >= s.size() || s[i] != '.') return false;
-      ++i;
+    if (p == e || !digit(*p)) return false;
+    unsigned n = unsigned(*p++ - '0');
+    if (p != e && digit(*p)) {
+      if (n == 0) return false;  // no octal-looking octets
+      n = n * 10 + unsigned(*p++ - '0');
+      if (p != e && digit(*p)) {
+        n = n * 10 + unsigned(*p++ - '0');
+        if (n > 255) return false;
+      }
     }
-    size_t start = i;
-    unsigned n = 0;
-    while (i < s.size() && s[i] >= '0' && s[i] <= '9' && i - start < 3) n = n * 10 + (s[i++] - '0');
-    if (i == start || n > 255) return false;
-    if (i - start > 1 && s[start] == '0') return false;  // no octal-looking octets
     v = (v << 8) | n;
+    if (part < 3) {
+      if (p == e || *p != '.') return false;
+      ++p;
+    }
   }
-  if (i != s.size()) return false;
+  if (p != e) return false;
   out = IpAddr::from_v4(v);
   return true;
 }
@@ -143,6 +150,26 @@ bool parse_ip(std::string_view s, IpAddr& out) {
 }
 
 bool parse_mac(std::string_view s, MacAddr& out) {
+  // The common case first: aa:bb:cc:dd:ee:ff (or with '-'), decoded by table.
+  if (s.size() == 17) {
+    static constexpr auto kHex = [] {
+      std::array<int8_t, 256> t{};
+      for (auto& v : t) v = -1;
+      for (int c = 0; c < 10; ++c) t['0' + c] = int8_t(c);
+      for (int c = 0; c < 6; ++c) t['a' + c] = t['A' + c] = int8_t(10 + c);
+      return t;
+    }();
+    const char sep = s[2];
+    if ((sep == ':' || sep == '-') && s[5] == sep && s[8] == sep && s[11] == sep && s[14] == sep) {
+      int bad = 0;
+      for (int k = 0; k < 6; ++k) {
+        int hi = kHex[uint8_t(s[3 * k])], lo = kHex[uint8_t(s[3 * k + 1])];
+        bad |= hi | lo;
+        out.bytes[k] = uint8_t(hi * 16 + lo);
+      }
+      return bad >= 0;
+    }
+  }
   // Cisco dotted form aabb.ccdd.eeff
   if (s.size() == 14 && s[4] == '.' && s[9] == '.') {
     int k = 0;
@@ -162,27 +189,31 @@ bool parse_mac(std::string_view s, MacAddr& out) {
     }
     return true;
   }
-  size_t i = 0;
+  // One or two hex digits per group (ISC dhcpd prints "0:1b:2c:3:4:5").
+  const char* p = s.data();
+  const char* e = p + s.size();
   char sep = 0;
   for (int k = 0; k < 6; ++k) {
     if (k > 0) {
-      if (i >= s.size()) return false;
-      if (sep == 0 && (s[i] == ':' || s[i] == '-')) sep = s[i];
-      if (s[i] != sep) return false;
-      ++i;
+      if (p == e) return false;
+      if (sep == 0 && (*p == ':' || *p == '-')) sep = *p;
+      if (*p != sep) return false;
+      ++p;
     }
-    int v = 0, digits = 0;
-    while (i < s.size() && digits < 2) {
-      int h = hex_value(s[i]);
-      if (h < 0) break;
-      v = v * 16 + h;
-      ++i;
-      ++digits;
+    if (p == e) return false;
+    int hi = hex_value(*p++);
+    if (hi < 0) return false;
+    int v = hi;
+    if (p != e) {
+      int lo = hex_value(*p);
+      if (lo >= 0) {
+        v = hi * 16 + lo;
+        ++p;
+      }
     }
-    if (digits == 0) return false;
     out.bytes[k] = uint8_t(v);
   }
-  return i == s.size();
+  return p == e;
 }
 
 size_t parse_hex_bytes(std::string_view s, uint8_t* out, size_t cap) {

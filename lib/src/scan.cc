@@ -21,8 +21,7 @@ class HitTracker {
   // Whether the line the reader returned last holds a needle.
   bool line_has_hit(const LineReader& reader, const Line& line) {
     uint64_t line_end = line.offset + line.text.size();
-    if (line_end > searched_to_ || (next_hit_ != kNone && next_hit_ < line.offset))
-      search(reader);
+    if (line_end > searched_to_ || (next_hit_ != kNone && next_hit_ < line.offset)) search(reader);
     return next_hit_ != kNone && next_hit_ < line_end;
   }
 
@@ -80,8 +79,9 @@ const FormatInfo* choose_format(const SourceSpec& src, Family family, std::strin
   }
   SniffResult r = sniff_format(head, &family);
   if (!r.format) {
-    error = fmt::format("not a {} log that tracekit recognises; name its format with --log FORMAT:PATH",
-                        family_name(family));
+    error =
+        fmt::format("not a {} log that tracekit recognises; name its format with --log FORMAT:PATH",
+                    family_name(family));
     return nullptr;
   }
   why = r.why;
@@ -158,6 +158,8 @@ bool Scanner::scan_dhcp(const SourceSpec& src, uint32_t source, const DhcpSink& 
     // Strict mode must see every line whole.
     const bool prefilter = !settings_.needles.empty() && !diag_->strict();
     HitTracker hits(settings_.needles);
+    char key[32];
+    size_t key_len = 0;
     auto handle = [&](LineResult r, const Line& at) {
       switch (r.status) {
         case LineStatus::record:
@@ -200,8 +202,24 @@ bool Scanner::scan_dhcp(const SourceSpec& src, uint32_t source, const DhcpSink& 
       // A line that cannot be about the keys asked for is read for its time
       // only (coverage); a header that cannot be read is still malformed, and
       // a multi-line record it completes is still kept.
-      bool whole = !prefilter || hits.line_has_hit(reader, line);
-      handle(whole ? parser->parse(line, ev) : parser->parse_time(line, ev), line);
+      if (!prefilter || hits.line_has_hit(reader, line)) {
+        handle(parser->parse(line, ev), line);
+        continue;
+      }
+      // Same time key as the last line timed: same time, nothing to learn.
+      if (key_len && line.text.size() >= key_len &&
+          std::memcmp(line.text.data(), key, key_len) == 0) {
+        ++file.skipped;
+        continue;
+      }
+      ev.time_key = 0;
+      LineResult r = parser->parse_time(line, ev);
+      if (r.status == LineStatus::skip && ev.time != kNoTime && ev.time_key &&
+          ev.time_key <= sizeof key && line.text.size() >= ev.time_key) {
+        key_len = ev.time_key;
+        std::memcpy(key, line.text.data(), key_len);
+      }
+      handle(r, line);
     }
     if (stop) return false;
     ev.time = kNoTime;
@@ -262,7 +280,8 @@ Coverage build_coverage(const std::vector<ScanFile>& files, const std::vector<ui
     }
     spans.push_back({from, f.last_time});
   }
-  std::sort(spans.begin(), spans.end(), [](const Span& a, const Span& b) { return a.from < b.from; });
+  std::sort(spans.begin(), spans.end(),
+            [](const Span& a, const Span& b) { return a.from < b.from; });
   Coverage c;
   for (const auto& s : spans) {
     if (!c.spans.empty() && s.from - c.spans.back().to <= bridge) {

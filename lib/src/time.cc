@@ -13,7 +13,9 @@ namespace {
 
 using std::chrono::seconds;
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 // Reads exactly `n` digits at s[i]; advances i.
 bool read_fixed(std::string_view s, size_t& i, int n, int& out) {
@@ -94,10 +96,25 @@ bool valid_date(int y, unsigned m, unsigned d) {
 
 unsigned parse_month_abbrev(std::string_view s) {
   if (s.size() != 3) return 0;
-  static const char kMonths[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
-  for (unsigned m = 0; m < 12; ++m)
-    if (s[0] == kMonths[3 * m] && s[1] == kMonths[3 * m + 1] && s[2] == kMonths[3 * m + 2])
-      return m + 1;
+  auto is = [&](char b, char c) { return s[1] == b && s[2] == c; };
+  switch (s[0]) {
+    case 'J':
+      return is('a', 'n') ? 1 : is('u', 'n') ? 6 : is('u', 'l') ? 7 : 0;
+    case 'F':
+      return is('e', 'b') ? 2 : 0;
+    case 'M':
+      return is('a', 'r') ? 3 : is('a', 'y') ? 5 : 0;
+    case 'A':
+      return is('p', 'r') ? 4 : is('u', 'g') ? 8 : 0;
+    case 'S':
+      return is('e', 'p') ? 9 : 0;
+    case 'O':
+      return is('c', 't') ? 10 : 0;
+    case 'N':
+      return is('o', 'v') ? 11 : 0;
+    case 'D':
+      return is('e', 'c') ? 12 : 0;
+  }
   return 0;
 }
 
@@ -153,7 +170,8 @@ bool parse_query_time(std::string_view s, const date::time_zone* default_zone, I
     int64_t secs = 0, micros = 0;
     auto int_part = num.substr(0, dot);
     auto r = std::from_chars(int_part.data(), int_part.data() + int_part.size(), secs);
-    bool ok = r.ec == std::errc() && r.ptr == int_part.data() + int_part.size() && !int_part.empty();
+    bool ok =
+        r.ec == std::errc() && r.ptr == int_part.data() + int_part.size() && !int_part.empty();
     if (ok && dot != std::string_view::npos) {
       size_t i = dot;
       ok = read_fraction(num, i, micros) && i == num.size();
@@ -198,7 +216,8 @@ bool parse_query_time(std::string_view s, const date::time_zone* default_zone, I
   if (ss == 60) ss = 59;  // leap second: the clock showed :60, keep it inside the minute
   std::string_view zone_part = s.substr(i);
   while (!zone_part.empty() && zone_part.front() == ' ') zone_part.remove_prefix(1);
-  int64_t local_us = (days_from_civil(y, mo, d) * 86400 + hh * 3600 + mi * 60 + ss) * 1000000 + frac;
+  int64_t local_us =
+      (days_from_civil(y, mo, d) * 86400 + hh * 3600 + mi * 60 + ss) * 1000000 + frac;
   int offset = 0;
   if (!zone_part.empty() && parse_offset(zone_part, offset)) {
     out = Instant(Micros(local_us - int64_t(offset) * 1000000));
@@ -259,11 +278,20 @@ bool parse_duration(std::string_view s, Micros& out) {
         i += 2;
       } else {
         switch (s[i]) {
-          case 's': unit = 1000000; break;
-          case 'm': unit = 60 * int64_t(1000000); break;
-          case 'h': unit = 3600 * int64_t(1000000); break;
-          case 'd': unit = 86400 * int64_t(1000000); break;
-          default: return false;
+          case 's':
+            unit = 1000000;
+            break;
+          case 'm':
+            unit = 60 * int64_t(1000000);
+            break;
+          case 'h':
+            unit = 3600 * int64_t(1000000);
+            break;
+          case 'd':
+            unit = 86400 * int64_t(1000000);
+            break;
+          default:
+            return false;
         }
         ++i;
       }

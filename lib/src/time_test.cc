@@ -148,3 +148,11 @@ TEST_CASE("RFC 3339 output", "[time]") {
   CHECK(format_local(Instant(Micros(int64_t(1776957540) * 1000000)), find_zone("Europe/London")) ==
         "2026-04-23 16:19:00 +01:00 (BST)");
 }
+
+TEST_CASE("month abbreviations as syslog writes them", "[time]") {
+  const char* names[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                         "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  for (unsigned m = 0; m < 12; ++m) CHECK(parse_month_abbrev(names[m]) == m + 1);
+  for (const char* bad : {"jan", "JAN", "Ju", "June", "Jux", "Sap", ""})
+    CHECK(parse_month_abbrev(bad) == 0);
+}

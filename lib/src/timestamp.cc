@@ -7,7 +7,9 @@ namespace tracekit {
 
 namespace {
 
-inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
+inline bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 inline bool read2(std::string_view s, size_t i, int& v) {
   if (i + 2 > s.size() || !is_digit(s[i]) || !is_digit(s[i + 1])) return false;
@@ -40,9 +42,10 @@ inline bool read_frac(std::string_view s, size_t& i, int64_t& micros) {
 }
 
 std::string_view next_token(std::string_view& s) {
-  size_t sp = s.find(' ');
-  std::string_view tok = s.substr(0, sp);
-  s = sp == std::string_view::npos ? std::string_view() : s.substr(sp + 1);
+  size_t i = 0;
+  while (i < s.size() && s[i] != ' ') ++i;
+  std::string_view tok = s.substr(0, i);
+  s.remove_prefix(i < s.size() ? i + 1 : i);
   return tok;
 }
 
@@ -50,21 +53,27 @@ std::string_view next_token(std::string_view& s) {
 // the message. One pass: the tag ends at the first ':' (after an optional
 // "[pid]"), and a space before that means there is no tag.
 void split_tag(std::string_view rest, SyslogHeader& out) {
-  const char* p = rest.data();
-  const size_t n = rest.size();
-  size_t i = 0;
-  while (i < n && p[i] != ':' && p[i] != '[' && p[i] != ' ') ++i;
-  size_t prog_end = i, pid_begin = 0, pid_end = 0;
-  if (i < n && p[i] == '[') {
-    pid_begin = ++i;
-    while (i < n && p[i] != ']' && p[i] != ' ') ++i;
-    if (i < n && p[i] == ']') pid_end = i++;
-    else i = n;  // no closing bracket: not a tag
+  const char* b = rest.data();
+  const char* e = b + rest.size();
+  const char* p = b;
+  while (p != e && *p != ':' && *p != '[' && *p != ' ') ++p;
+  const char* prog_end = p;
+  const char* pid_b = nullptr;
+  const char* pid_e = nullptr;
+  if (p != e && *p == '[') {
+    pid_b = ++p;
+    while (p != e && *p != ']' && *p != ' ') ++p;
+    if (p != e && *p == ']') {
+      pid_e = p++;
+    } else {
+      p = e;  // no closing bracket: not a tag
+    }
   }
-  if (i < n && p[i] == ':' && (i + 1 == n || p[i + 1] == ' ') && prog_end > 0) {
-    out.program = rest.substr(0, prog_end);
-    out.pid = pid_end ? rest.substr(pid_begin, pid_end - pid_begin) : std::string_view();
-    out.message = i + 2 <= n ? rest.substr(i + 2) : std::string_view();
+  if (p != e && *p == ':' && (p + 1 == e || p[1] == ' ') && prog_end != b) {
+    out.program = std::string_view(b, size_t(prog_end - b));
+    out.pid = pid_e ? std::string_view(pid_b, size_t(pid_e - pid_b)) : std::string_view();
+    const char* m = p + 1 == e ? e : p + 2;
+    out.message = std::string_view(m, size_t(e - m));
     return;
   }
   out.program = {};
@@ -74,8 +83,8 @@ void split_tag(std::string_view rest, SyslogHeader& out) {
 
 }  // namespace
 
-bool parse_iso_timestamp(std::string_view s, const ParseContext& ctx, Instant& out,
-                         uint8_t& flags, size_t& consumed) {
+bool parse_iso_timestamp(std::string_view s, const ParseContext& ctx, Instant& out, uint8_t& flags,
+                         size_t& consumed) {
   int y, mo, d, hh, mi, ss;
   if (s.size() < 19 || !read4(s, 0, y) || s[4] != '-' || !read2(s, 5, mo) || s[7] != '-' ||
       !read2(s, 8, d) || (s[10] != 'T' && s[10] != ' ') || !read2(s, 11, hh) || s[13] != ':' ||
@@ -290,8 +299,8 @@ bool parse_syslog_header(std::string_view line, const ParseContext& ctx, SyslogH
         next_token(t);
         std::string_view day = next_token(t);
         if (day.empty()) day = next_token(t);  // "Nov  9" with two spaces
-        next_token(t);                          // time
-        next_token(t);                          // user@host
+        next_token(t);                         // time
+        next_token(t);                         // user@host
         out.time_flags = f;
         out.host = node;
         split_tag(t, out);

@@ -64,7 +64,8 @@ class DhcpParser {
   virtual ~DhcpParser() = default;
   virtual LineResult parse(const Line& line, DhcpEvent& out) = 0;
   // Only the line's time (out.time), for lines a query's prefilter rules out:
-  // may skip the message itself. The default parses the whole line.
+  // may skip the message itself, and may set out.time_key. The default parses
+  // the whole line.
   virtual LineResult parse_time(const Line& line, DhcpEvent& out) { return parse(line, out); }
   // At the end of the file: a record still being assembled, if any.
   virtual LineResult finish(DhcpEvent& out) {

@@ -59,6 +59,10 @@ struct DhcpEvent {
   uint64_t first_line = 0;
   uint64_t first_offset = 0;
   std::string_view raw;
+  // Set by parse_time: the line's first time_key bytes alone fix its time, so
+  // a later line that starts with the same bytes has the same time (a syslog
+  // date: lines of one second share it). 0: no such key.
+  uint8_t time_key = 0;
 
   void clear() { *this = DhcpEvent{}; }
 };
