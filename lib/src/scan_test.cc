@@ -1,0 +1,90 @@
+#include "tracekit/scan.h"
+
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+
+using namespace tracekit;
+
+namespace {
+
+struct Result {
+  std::vector<std::string> records;  // "line ip"
+  std::vector<std::pair<std::string, std::string>> spans;
+  uint64_t malformed = 0;
+};
+
+Result scan(const std::string& path, std::vector<std::string> needles) {
+  Diagnostics diag("test", false, nullptr);
+  ScanSettings st;
+  st.default_zone = find_zone("Europe/London");
+  st.needles = std::move(needles);
+  Scanner sc(diag, st);
+  SourceSpec src;
+  src.patterns.push_back(path);
+  src.year = 2026;
+  Result r;
+  sc.scan_dhcp(src, 0, [&](const DhcpEvent& ev, const ScanFile&, uint32_t, const Line&) {
+    if (to_string(ev.ip) == "10.0.0.7")
+      r.records.push_back(std::to_string(ev.first_line) + " " + format_rfc3339(ev.time));
+  });
+  Coverage c = build_coverage(sc.files(), {0}, std::chrono::hours(1));
+  for (auto& s : c.spans) r.spans.emplace_back(format_rfc3339(s.from), format_rfc3339(s.to));
+  r.malformed = sc.files().at(0).malformed;
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("scan: the prefilter changes nothing but the work done", "[scan]") {
+  // Busy hours with many lines a second, foreign lines, a quiet period, a
+  // DST fold (2026-10-25 01:00-02:00 happens twice in London), and the key
+  // near every kind of line.
+  auto path = std::filesystem::temp_directory_path() / "tracekit-scan-test.log";
+  {
+    std::ofstream out(path);
+    auto line = [&](const char* date, int sec, const std::string& msg) {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%s:%02d", date, sec);
+      out << buf << " gw " << msg << "\n";
+    };
+    for (int s = 0; s < 60; ++s) {
+      for (int k = 0; k < 5; ++k)
+        line("Oct 24 23:00", s,
+             "dhcpd[1]: DHCPACK on 10.0.1." + std::to_string(k) + " to 00:11:22:33:44:5" +
+                 std::to_string(k) + " via eth0");
+      line("Oct 24 23:00", s, "sshd[2]: Accepted publickey for root");
+      if (s % 20 == 0)
+        line("Oct 24 23:00", s, "dhcpd[1]: DHCPACK on 10.0.0.7 to 00:11:22:33:44:77 via eth0");
+    }
+    line("Oct 25 01:10", 0, "dhcpd[1]: DHCPACK on 10.0.0.8 to 00:11:22:33:44:88 via eth0");
+    line("Oct 25 01:50", 0, "dhcpd[1]: DHCPACK on 10.0.0.8 to 00:11:22:33:44:88 via eth0");
+    line("Oct 25 01:05", 0, "dhcpd[1]: DHCPACK on 10.0.0.7 to 00:11:22:33:44:77 via eth0");
+    line("Oct 25 01:06", 0, "dhcpd[1]: Wrote 5 leases to leases file.");
+    // Quiet from 01:06 GMT to 04:00, then the log goes on.
+    for (int s = 0; s < 30; ++s)
+      line("Oct 25 04:00", s, "dhcpd[1]: DHCPACK on 10.0.1.1 to 00:11:22:33:44:51 via eth0");
+    line("Oct 25 04:01", 0, "sshd[2]: only sshd here");
+    line("Oct 25 05:00", 0, "sshd[2]: only sshd here");
+    line("Oct 25 05:30", 0,
+         "dhcpd[1]: DHCPRELEASE of 10.0.0.7 from 00:11:22:33:44:77 via eth0 (found)");
+  }
+  Result full = scan(path.string(), {});
+  Result fast = scan(path.string(), {"10.0.0.7"});
+  CHECK(full.records.size() == 5);
+  CHECK(fast.records == full.records);
+  CHECK(fast.spans == full.spans);
+  // Three quiet periods over an hour (sshd lines do not count for dhcpd).
+  REQUIRE(full.spans.size() == 4);
+  CHECK(full.spans[0] ==
+        std::pair<std::string, std::string>("2026-10-24T22:00:00Z", "2026-10-24T22:00:59Z"));
+  // 01:10 and 01:50 BST, then 01:05 and 01:06 GMT: the fold read in log order.
+  CHECK(full.spans[1] ==
+        std::pair<std::string, std::string>("2026-10-25T00:10:00Z", "2026-10-25T01:06:00Z"));
+  CHECK(full.spans[2].first == "2026-10-25T04:00:00Z");
+  CHECK(full.spans[3].first == "2026-10-25T05:30:00Z");
+  CHECK(full.records.back() == "400 2026-10-25T05:30:00Z");
+  std::filesystem::remove(path);
+}
