@@ -8,6 +8,11 @@
 #include <zstd.h>
 
 #include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+#include <vector>
 #include <cerrno>
 #include <cstring>
 #include <fmt/format.h>
@@ -294,6 +299,82 @@ class ZstdSource final : public CompressedSource {
   bool done_ = false;
 };
 
+// Decompresses on a second thread, a few chunks ahead of the reader, so that
+// inflating and parsing overlap. The bytes are the same; only the work moves.
+class PrefetchSource final : public ByteSource {
+ public:
+  explicit PrefetchSource(std::unique_ptr<ByteSource> inner) : inner_(std::move(inner)) {
+    file_ = inner_->file();
+    worker_ = std::thread([this] { produce(); });
+  }
+  ~PrefetchSource() override {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    worker_.join();
+  }
+  size_t read(char* dst, size_t cap) override {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [&] { return !ready_.empty() || done_; });
+    if (ready_.empty()) {
+      error_ = inner_->error();
+      warning_ = inner_->warning();
+      return 0;
+    }
+    Chunk& c = ready_.front();
+    size_t n = std::min(cap, c.data.size() - c.pos);
+    std::memcpy(dst, c.data.data() + c.pos, n);
+    c.pos += n;
+    if (c.pos == c.data.size()) {
+      ready_.pop_front();
+      cv_.notify_all();
+    }
+    return n;
+  }
+
+ private:
+  static constexpr size_t kChunk = 1 << 20;
+  static constexpr size_t kAhead = 4;
+  struct Chunk {
+    std::vector<char> data;
+    size_t pos = 0;
+  };
+  void produce() {
+    for (;;) {
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        cv_.wait(lock, [&] { return ready_.size() < kAhead || stop_; });
+        if (stop_) break;
+      }
+      Chunk c;
+      c.data.resize(kChunk);
+      size_t got = 0;
+      while (got < kChunk) {
+        size_t n = inner_->read(c.data.data() + got, kChunk - got);
+        if (n == 0) break;
+        got += n;
+      }
+      c.data.resize(got);
+      std::lock_guard<std::mutex> lock(mu_);
+      if (got > 0) ready_.push_back(std::move(c));
+      if (got < kChunk) break;  // end of input, or an error (inner keeps it)
+      cv_.notify_all();
+    }
+    std::lock_guard<std::mutex> lock(mu_);
+    done_ = true;
+    cv_.notify_all();
+  }
+  std::unique_ptr<ByteSource> inner_;
+  std::thread worker_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Chunk> ready_;
+  bool done_ = false;
+  bool stop_ = false;
+};
+
 std::string_view strip_compression_suffix(std::string_view p) {
   for (std::string_view suf : {".gz", ".zst", ".bz2", ".xz", ".Z"})
     if (p.size() > suf.size() && p.substr(p.size() - suf.size()) == suf)
@@ -388,15 +469,18 @@ std::unique_ptr<ByteSource> open_input(const std::string& path, std::string& err
   if (magic.size() >= 2 && uint8_t(magic[0]) == 0x1f && uint8_t(magic[1]) == 0x8b) {
     f.compression = Compression::gzip;
 #ifdef TRACEKIT_HAVE_ISAL
-    return std::make_unique<IsalGzipSource>(std::move(raw), std::move(f));
+    return std::make_unique<PrefetchSource>(
+        std::make_unique<IsalGzipSource>(std::move(raw), std::move(f)));
 #else
-    return std::make_unique<ZlibGzipSource>(std::move(raw), std::move(f));
+    return std::make_unique<PrefetchSource>(
+        std::make_unique<ZlibGzipSource>(std::move(raw), std::move(f)));
 #endif
   }
   if (magic.size() >= 4 && uint8_t(magic[0]) == 0x28 && uint8_t(magic[1]) == 0xb5 &&
       uint8_t(magic[2]) == 0x2f && uint8_t(magic[3]) == 0xfd) {
     f.compression = Compression::zstd;
-    return std::make_unique<ZstdSource>(std::move(raw), std::move(f));
+    return std::make_unique<PrefetchSource>(
+        std::make_unique<ZstdSource>(std::move(raw), std::move(f)));
   }
   return std::make_unique<PlainSource>(std::move(raw), std::move(f));
 }
