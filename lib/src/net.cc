@@ -149,16 +149,18 @@ bool parse_ip(std::string_view s, IpAddr& out) {
   return parse_ipv4(s, out);
 }
 
+// Hex digit values by byte, -1 for anything else.
+constexpr auto kHex = [] {
+  std::array<int8_t, 256> t{};
+  for (auto& v : t) v = -1;
+  for (int c = 0; c < 10; ++c) t['0' + c] = int8_t(c);
+  for (int c = 0; c < 6; ++c) t['a' + c] = t['A' + c] = int8_t(10 + c);
+  return t;
+}();
+
 bool parse_mac(std::string_view s, MacAddr& out) {
   // The common case first: aa:bb:cc:dd:ee:ff (or with '-'), decoded by table.
   if (s.size() == 17) {
-    static constexpr auto kHex = [] {
-      std::array<int8_t, 256> t{};
-      for (auto& v : t) v = -1;
-      for (int c = 0; c < 10; ++c) t['0' + c] = int8_t(c);
-      for (int c = 0; c < 6; ++c) t['a' + c] = t['A' + c] = int8_t(10 + c);
-      return t;
-    }();
     const char sep = s[2];
     if ((sep == ':' || sep == '-') && s[5] == sep && s[8] == sep && s[11] == sep && s[14] == sep) {
       int bad = 0;
@@ -201,11 +203,11 @@ bool parse_mac(std::string_view s, MacAddr& out) {
       ++p;
     }
     if (p == e) return false;
-    int hi = hex_value(*p++);
+    int hi = kHex[uint8_t(*p++)];
     if (hi < 0) return false;
     int v = hi;
     if (p != e) {
-      int lo = hex_value(*p);
+      int lo = kHex[uint8_t(*p)];
       if (lo >= 0) {
         v = hi * 16 + lo;
         ++p;
