@@ -388,8 +388,12 @@ std::unique_ptr<DhcpParser> make(const ParseContext& ctx) {
 
 const FormatInfo& dnsmasq_dhcp_format() {
   static const FormatInfo info{
-      "dnsmasq", Family::dhcp,
-      "dnsmasq DHCP/DHCPv6 packet lines (syslog, log file, OpenWrt logread)", sniff, make};
+      "dnsmasq",
+      Family::dhcp,
+      "dnsmasq DHCP/DHCPv6 packet lines (syslog, log file, OpenWrt logread)",
+      sniff,
+      make,
+      /*snapshot=*/false};
   return info;
 }
 

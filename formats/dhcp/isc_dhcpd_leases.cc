@@ -676,9 +676,12 @@ std::unique_ptr<DhcpParser> make(const ParseContext&) {
 }  // namespace
 
 const FormatInfo& isc_dhcpd_leases_format() {
-  static const FormatInfo info{"isc-dhcpd-leases", Family::dhcp,
-                               "ISC dhcpd lease database (dhcpd.leases, dhcpd6.leases)", sniff,
-                               make};
+  static const FormatInfo info{"isc-dhcpd-leases",
+                               Family::dhcp,
+                               "ISC dhcpd lease database (dhcpd.leases, dhcpd6.leases)",
+                               sniff,
+                               make,
+                               /*snapshot=*/true};
   return info;
 }
 

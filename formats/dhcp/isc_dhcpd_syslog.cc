@@ -359,9 +359,9 @@ std::unique_ptr<DhcpParser> make(const ParseContext& ctx) {
 }  // namespace
 
 const FormatInfo& isc_dhcpd_syslog_format() {
-  static const FormatInfo info{"isc-dhcpd", Family::dhcp,
-                               "ISC dhcpd messages in syslog (DHCPACK, DHCPRELEASE, ...)", sniff,
-                               make};
+  static const FormatInfo info{
+      "isc-dhcpd", Family::dhcp, "ISC dhcpd messages in syslog (DHCPACK, DHCPRELEASE, ...)",
+      sniff,       make,         /*snapshot=*/false};
   return info;
 }
 

@@ -189,6 +189,7 @@ class KeaLeaseCsvParser final : public DhcpParser {
     out.time = from_seconds(expire - int64_t(valid));
     if (valid == 0) {
       out.action = DhcpAction::remove;
+      out.time_flags |= kTimeLowerBound;  // deleted some time after `time`
       return LineResult::record();
     }
     switch (state) {
@@ -245,9 +246,9 @@ std::unique_ptr<DhcpParser> make(const ParseContext&) {
 }  // namespace
 
 const FormatInfo& kea_lease_csv_format() {
-  static const FormatInfo info{"kea-lease-csv", Family::dhcp,
-                               "Kea memfile lease file, lease4 or lease6 (kea-leases4.csv)", sniff,
-                               make};
+  static const FormatInfo info{
+      "kea-lease-csv", Family::dhcp, "Kea memfile lease file, lease4 or lease6 (kea-leases4.csv)",
+      sniff,           make,         /*snapshot=*/true};
   return info;
 }
 

@@ -396,8 +396,12 @@ std::unique_ptr<DhcpParser> make(const ParseContext& ctx) {
 
 const FormatInfo& windows_dhcp_format() {
   static const FormatInfo info{
-      "windows-dhcp", Family::dhcp,
-      "Windows DHCP Server audit log (DhcpSrvLog-*.log, DhcpV6SrvLog-*.log)", sniff, make};
+      "windows-dhcp",
+      Family::dhcp,
+      "Windows DHCP Server audit log (DhcpSrvLog-*.log, DhcpV6SrvLog-*.log)",
+      sniff,
+      make,
+      /*snapshot=*/false};
   return info;
 }
 

@@ -569,7 +569,7 @@ std::unique_ptr<DhcpParser> make(const ParseContext& ctx) {
 
 const FormatInfo& zeek_dhcp_format() {
   static const FormatInfo info{"zeek-dhcp", Family::dhcp, "Zeek dhcp.log (TSV or JSON lines)",
-                               sniff, make};
+                               sniff,       make,         /*snapshot=*/false};
   return info;
 }
 

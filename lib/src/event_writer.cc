@@ -77,6 +77,7 @@ std::string time_flag_words(uint8_t flags) {
   if (flags & kLocalNonexistent) add("dst-nonexistent");
   if (flags & kYearInferred) add("year-inferred");
   if (flags & kZoneAssumed) add("zone-assumed");
+  if (flags & kTimeLowerBound) add("time-lower-bound");
   return out;
 }
 

@@ -183,6 +183,13 @@ void LeaseStore::build_ip(std::vector<uint32_t>& ids, std::span<const Micros> le
       }
       continue;
     }
+    // An end whose time is only a lower bound (a Kea deletion row) cannot say
+    // when the lease stopped: the lease keeps its stated or assumed end.
+    if (ends_lease(e.action) && open && (e.time_flags & kTimeLowerBound)) {
+      cur.events.push_back(id);
+      cur.time_flags |= e.time_flags;
+      continue;
+    }
     if (ends_lease(e.action) && open) {
       bool mine = e.has_mac ? (cur.has_mac ? cur.mac == e.mac : true) : true;
       if (e.action == DhcpAction::nak && !e.has_mac) mine = false;

@@ -220,6 +220,11 @@ void LeaseHop::add_time_notes(uint8_t flags, const std::vector<uint32_t>& events
     }
     for (auto& n : said) notes.push_back(std::move(n));
   }
+  if (flags & kTimeLowerBound)
+    notes.push_back(fmt::format(
+        "a deletion was logged with the lease's last transaction time, not its own ({}): the "
+        "lease ended then or later",
+        files_with(kTimeLowerBound)));
   if (flags & kZoneAssumed) {
     for (uint32_t id : events) {
       const auto& e = store_.event(id);

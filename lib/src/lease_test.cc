@@ -226,3 +226,23 @@ TEST_CASE("lease evidence: start, around the time asked, end", "[lease]") {
   for (uint32_t id : ev) lines.push_back(b.store.event(id).ref.line);
   CHECK(lines == std::vector<uint64_t>{1, 2, 3, 6});
 }
+
+TEST_CASE("lease: a deletion known only to follow a time does not end the lease there",
+          "[lease]") {
+  Builder b;
+  b.db("10.0.0.9", "00:11:22:33:44:55", "2026-04-23T15:19:00Z", "2026-04-23T16:19:00Z", false);
+  DhcpEvent del;
+  del.action = DhcpAction::remove;
+  parse_ip("10.0.0.9", del.ip);
+  del.has_mac = parse_mac("00:11:22:33:44:55", del.mac);
+  del.time = at("2026-04-23T15:19:00Z");
+  del.time_flags = kTimeLowerBound;
+  del.first_line = 99;
+  b.store.add(del, 0, 0);
+  b.build();
+  auto l = b.ip("10.0.0.9");
+  REQUIRE(l.size() == 1);
+  CHECK(format_rfc3339(l[0]->end) == "2026-04-23T16:19:00Z");
+  CHECK(l[0]->end_kind == Lease::EndKind::stated);
+  CHECK((l[0]->time_flags & kTimeLowerBound) != 0);
+}

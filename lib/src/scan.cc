@@ -231,6 +231,13 @@ bool Scanner::scan_dhcp(const SourceSpec& src, uint32_t source, const DhcpSink& 
     if (last.status == LineStatus::record || last.status == LineStatus::malformed)
       handle(last, end_line);
     if (stop) return false;
+    if (file.format->snapshot) {
+      // A lease database is the state as of its last write: covered up to
+      // then, and record times that jump are not quiet periods.
+      file.silences.clear();
+      if (file.first_time != kNoTime && file.info.mtime != kNoTime)
+        file.last_time = std::max(file.last_time, file.info.mtime);
+    }
     file.year_inferred = years.inferred() && years.first_year() != 0;
     file.first_year = years.first_year();
     if (!bytes->error().empty()) {

@@ -82,6 +82,10 @@ struct FormatInfo {
   // is this format; `why` gets a static explanation.
   int (*sniff)(std::string_view head, const char** why);
   std::unique_ptr<DhcpParser> (*make_dhcp)(const ParseContext& ctx);
+  // A lease database rather than a log: its records are the state as of the
+  // file's last write, not events in time order. Its coverage runs from its
+  // earliest record to its modification time, with no quiet periods.
+  bool snapshot;
 };
 
 // The table, in formats/registry.cc.

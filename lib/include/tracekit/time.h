@@ -29,6 +29,7 @@ enum TimeFlag : uint8_t {
   kYearInferred = 1 << 2,       // year-less date, year inferred (mtime / rollover)
   kZoneAssumed = 1 << 3,        // zone-less time, no zone configured: machine zone used
   kHasFraction = 1 << 4,        // the source gave sub-second precision
+  kTimeLowerBound = 1 << 5,     // it happened at this time or some unrecorded time after
 };
 
 // Returns nullptr for an unknown zone name. "UTC" and "Z" are always known.
