@@ -159,3 +159,34 @@ TEST_CASE("isc-dhcpd: the time-only path agrees with the full parse", "[dhcp][is
     if (k < 2) CHECK(format_rfc3339(ev.time) == "2026-10-25T00:30:00Z");
   }
 }
+
+TEST_CASE("isc-dhcpd: the fast header path agrees with the general one", "[dhcp][isc-dhcpd]") {
+  // The same messages behind a BSD header (fast path) and behind an ISO one
+  // (general path) must give the same fields.
+  const char* msgs[] = {
+      "dhcpd[812]: DHCPACK on 10.0.0.9 to 0:1b:2c:3:4:5 (ws 1) via 10.20.0.1 relay 10.9.9.9",
+      "dhcpd: DHCPRELEASE of 10.0.0.9 from 00:1b:2c:03:04:05 via eth0 (found)",
+      "dhcpd6[1]: Reply NA: address 2001:db8::5 to client with duid 00:03:00:01:00:11:22:33:44:55 "
+      "iaid = 1 valid for 600 seconds",
+      "dhcpd:DHCPACK on 10.0.0.9 to 00:1b:2c:03:04:05 via eth0",
+      "dhcpd[x DHCPACK on 10.0.0.9 to 00:1b:2c:03:04:05 via eth0",
+      "dhcpd[7]: Wrote 3 leases to leases file.",
+      "dhcpdx: DHCPACK on 10.0.0.9 to 00:1b:2c:03:04:05 via eth0",
+  };
+  for (const char* m : msgs) {
+    INFO(m);
+    DhcpHarness a("isc-dhcpd", "UTC", 2026), b("isc-dhcpd", "UTC", 2026);
+    auto fast = a.run(std::string("Apr 23 15:00:00 gw ") + m);
+    auto slow = b.run(std::string("2026-04-23T15:00:00Z gw ") + m);
+    REQUIRE(fast.size() == 1);
+    REQUIRE(slow.size() == 1);
+    CHECK(fast[0].status == slow[0].status);
+    CHECK(fast[0].reason == slow[0].reason);
+    CHECK(fast[0].ip() == slow[0].ip());
+    CHECK(fast[0].mac() == slow[0].mac());
+    CHECK(fast[0].host == slow[0].host);
+    CHECK(fast[0].relay == slow[0].relay);
+    CHECK(fast[0].server == slow[0].server);
+    CHECK(fast[0].time() == slow[0].time());
+  }
+}
