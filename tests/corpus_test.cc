@@ -6,7 +6,6 @@
 #include <catch2/catch.hpp>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <regex>
@@ -22,9 +21,9 @@ namespace fs = std::filesystem;
 namespace {
 
 struct Expect {
-  const char* format;    // what sniffing must pick ("" = no DHCP format)
-  uint64_t malformed;    // malformed lines allowed, each for the reason given
-  const char* reason;    // why those lines are malformed
+  const char* format;  // what sniffing must pick ("" = no DHCP format)
+  uint64_t malformed;  // malformed lines allowed, each for the reason given
+  const char* reason;  // why those lines are malformed
 };
 
 // Real logs and lease files, read whole. Per-format record counts are checked
@@ -77,30 +76,15 @@ bool is_wrapper(const std::string& rel) {
   return rel.find("/sekoia-") != std::string::npos || rel.ends_with(".ini");
 }
 
-std::string corpus_dir() { return TRACEKIT_CORPUS_DIR; }
-
-bool have_corpus() {
-  if (fs::is_directory(corpus_dir())) return true;
-  WARN("corpus not found at " << corpus_dir() << ": skipped");
-  return false;
-}
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 }  // namespace
 
 TEST_CASE("corpus: every DHCP file is recognised and read as expected", "[corpus]") {
-  if (!have_corpus()) return;
+  if (!test::find_corpus()) return;
   std::vector<std::string> rels;
-  for (const auto& d : fs::directory_iterator(corpus_dir())) {
+  for (const auto& d : fs::directory_iterator(test::corpus_path())) {
     if (!d.is_directory() || d.path().filename().string().rfind("dhcp-", 0) != 0) continue;
     for (const auto& f : fs::recursive_directory_iterator(d.path()))
-      if (f.is_regular_file()) rels.push_back(fs::relative(f.path(), corpus_dir()).string());
+      if (f.is_regular_file()) rels.push_back(fs::relative(f.path(), test::corpus_path()).string());
   }
   std::sort(rels.begin(), rels.end());
   REQUIRE(!rels.empty());
@@ -119,14 +103,13 @@ TEST_CASE("corpus: every DHCP file is recognised and read as expected", "[corpus
     settings.default_zone = find_zone("UTC");
     Scanner scanner(diag, settings);
     SourceSpec src;
-    src.patterns.push_back(corpus_dir() + "/" + rel);
+    src.patterns.push_back(test::corpus_path(rel).string());
     src.name = rel;
     src.origin = "corpus";
     src.year = 2026;
     uint64_t records = 0;
-    scanner.scan_dhcp(src, 0, [&](const DhcpEvent&, const ScanFile&, uint32_t, const Line&) {
-      ++records;
-    });
+    scanner.scan_dhcp(src, 0,
+                      [&](const DhcpEvent&, const ScanFile&, uint32_t, const Line&) { ++records; });
     REQUIRE(scanner.files().size() == 1);
     const ScanFile& f = scanner.files()[0];
     CHECK(f.format != nullptr);
@@ -141,25 +124,25 @@ TEST_CASE("corpus: every DHCP file is recognised and read as expected", "[corpus
       CHECK(f.lines >= counted);
     else
       CHECK(f.lines == counted);
-    std::printf("corpus %-80s %-16s lines %6llu records %6llu skipped %5llu foreign %5llu "
-                "malformed %3llu%s%s\n",
-                rel.c_str(), f.format->name.data(), (unsigned long long)f.lines,
-                (unsigned long long)f.records, (unsigned long long)f.skipped,
-                (unsigned long long)f.foreign, (unsigned long long)f.malformed,
-                e.malformed ? ": " : "", e.reason);
+    std::printf(
+        "corpus %-80s %-16s lines %6llu records %6llu skipped %5llu foreign %5llu "
+        "malformed %3llu%s%s\n",
+        rel.c_str(), f.format->name.data(), (unsigned long long)f.lines,
+        (unsigned long long)f.records, (unsigned long long)f.skipped, (unsigned long long)f.foreign,
+        (unsigned long long)f.malformed, e.malformed ? ": " : "", e.reason);
     ++read;
   }
   CHECK(read == kFiles.size());
 }
 
 TEST_CASE("corpus: every ISC dhcpd lease event line in the syslog files parses", "[corpus]") {
-  if (!have_corpus()) return;
+  if (!test::find_corpus()) return;
   // An independent oracle: the lines that grant or give back a lease.
   std::regex lease_line(R"(dhcpd(\[[0-9]+\])?: (DHCPACK on |DHCPRELEASE of .*\(found\)))");
-  for (const char* rel : {"dhcp-iscdhcpd-syslog/dhcp.lease__dhcpd.log",
-                          "dhcp-iscdhcpd-syslog/Thunderbird_2k.log"}) {
+  for (const char* rel :
+       {"dhcp-iscdhcpd-syslog/dhcp.lease__dhcpd.log", "dhcp-iscdhcpd-syslog/Thunderbird_2k.log"}) {
     INFO(rel);
-    std::string text = slurp(fs::path(corpus_dir()) / rel);
+    std::string text = test::read_file(test::corpus_path(rel));
     size_t expected = 0;
     std::istringstream in(text);
     std::string line;
@@ -181,27 +164,27 @@ TEST_CASE("corpus: every ISC dhcpd lease event line in the syslog files parses",
 }
 
 TEST_CASE("corpus: dhcpd messages from vendor test suites parse", "[corpus]") {
-  if (!have_corpus()) return;
+  if (!test::find_corpus()) return;
   // Sekoia intake samples (ISC dhcpd, EfficientIP SOLIDserver, Infoblox: all
   // dhcpd-derived) hold one message each, without a syslog header; wazuh's
   // OpenBSD dhcpd test holds full lines.
   std::vector<std::pair<std::string, std::string>> lines;  // (origin, syslog line)
   for (const char* dir : {"dhcp-iscdhcpd-syslog/sekoia-dhcpd",
                           "dhcp-efficientip/sekoia-solidserver-ddi", "dhcp-infoblox/sekoia-ddi"}) {
-    fs::path p = fs::path(corpus_dir()) / dir;
+    fs::path p = test::corpus_path(dir);
     if (!fs::is_directory(p)) continue;
     std::vector<fs::path> files;
     for (const auto& f : fs::directory_iterator(p)) files.push_back(f.path());
     std::sort(files.begin(), files.end());
     for (const auto& f : files) {
-      auto j = nlohmann::json::parse(slurp(f));
-      lines.emplace_back(f.filename().string(),
-                         "Jan  1 00:00:00 corpus dhcpd: " +
-                             j["input"]["message"].get<std::string>());
+      auto j = nlohmann::json::parse(test::read_file(f));
+      lines.emplace_back(f.filename().string(), "Jan  1 00:00:00 corpus dhcpd: " +
+                                                    j["input"]["message"].get<std::string>());
     }
   }
   {
-    std::istringstream in(slurp(fs::path(corpus_dir()) / "dhcp-openbsd-dhcpd/openbsd-dhcpd.ini"));
+    std::istringstream in(
+        test::read_file(test::corpus_path("dhcp-openbsd-dhcpd/openbsd-dhcpd.ini")));
     std::string line;
     while (std::getline(in, line)) {
       auto at = line.find(" pass = ");
@@ -210,7 +193,8 @@ TEST_CASE("corpus: dhcpd messages from vendor test suites parse", "[corpus]") {
     }
   }
   REQUIRE(lines.size() > 20);
-  std::regex event(R"(dhcpd(\[[0-9]+\])?: (DHCP(ACK on|RELEASE of|REQUEST for|DISCOVER from|OFFER on|NAC?K on|INFORM from)))");
+  std::regex event(
+      R"(dhcpd(\[[0-9]+\])?: (DHCP(ACK on|RELEASE of|REQUEST for|DISCOVER from|OFFER on|NAC?K on|INFORM from)))");
   size_t events = 0;
   for (const auto& [origin, line] : lines) {
     INFO(origin << ": " << line);
@@ -223,7 +207,9 @@ TEST_CASE("corpus: dhcpd messages from vendor test suites parse", "[corpus]") {
       CHECK(out[0].status == LineStatus::record);
       // A lease length written by the vendor ("[14400]", "lease-duration N") is kept.
       std::smatch m;
-      if (std::regex_search(line, m, std::regex(R"((DHCPACK|DHCPOFFER).*(\[([0-9]+)\]|lease-duration ([0-9]+)))"))) {
+      if (std::regex_search(
+              line, m,
+              std::regex(R"((DHCPACK|DHCPOFFER).*(\[([0-9]+)\]|lease-duration ([0-9]+)))"))) {
         long secs = std::stol(m[3].matched ? m[3].str() : m[4].str());
         CHECK(out[0].event.lease_time == std::chrono::seconds(secs));
       }

@@ -1,5 +1,8 @@
 #include "parse_harness.h"
 
+#include <catch2/catch.hpp>
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
 
 namespace tracekit::test {
@@ -69,6 +72,35 @@ Instant utc(std::string_view s) {
   std::string err;
   if (!parse_query_time(s, nullptr, t, err)) throw std::runtime_error(err);
   return t;
+}
+
+std::string read_file(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string read_sample(std::string_view rel) {
+  return read_file(std::filesystem::path(TRACEKIT_SOURCE_DIR) / rel);
+}
+
+std::filesystem::path corpus_path(std::string_view rel) {
+  std::filesystem::path root = TRACEKIT_CORPUS_DIR;
+  return rel.empty() ? root : root / rel;
+}
+
+std::optional<std::filesystem::path> find_corpus(std::string_view rel) {
+  std::filesystem::path p = corpus_path(rel);
+  if (std::filesystem::exists(p)) return p;
+  WARN("corpus not found: " << p);
+  return std::nullopt;
+}
+
+std::optional<std::string> read_corpus(std::string_view rel) {
+  auto p = find_corpus(rel);
+  if (!p) return std::nullopt;
+  return read_file(*p);
 }
 
 }  // namespace tracekit::test

@@ -1,8 +1,11 @@
-// Test helper: runs one format's DHCP parser over text given as a string
-// literal and keeps every line's outcome with owned copies of its fields.
+// Test helpers: runs one format's DHCP parser over text given as a string
+// literal and keeps every line's outcome with owned copies of its fields; reads
+// sample files from the source tree and the public corpus.
 #pragma once
 
+#include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,5 +45,19 @@ struct DhcpHarness {
 };
 
 Instant utc(std::string_view rfc3339);  // parse or throw, for expectations
+
+// The whole file, bytes as they are ("" when it cannot be read).
+std::string read_file(const std::filesystem::path& p);
+// A file of the source tree (TRACEKIT_SOURCE_DIR), e.g. "testdata/dhcp/...".
+std::string read_sample(std::string_view rel);
+
+// The public sample corpus (TRACEKIT_CORPUS_DIR; see tests/corpus_test.cc).
+// [corpus] tests skip, with a warning, when the corpus is not there.
+std::filesystem::path corpus_path(std::string_view rel = {});
+// corpus_path(rel) when it exists; otherwise WARNs "corpus not found: PATH"
+// and returns nullopt (the test then returns).
+std::optional<std::filesystem::path> find_corpus(std::string_view rel = {});
+// The text of corpus file `rel`, or nullopt (with find_corpus's warning).
+std::optional<std::string> read_corpus(std::string_view rel);
 
 }  // namespace tracekit::test

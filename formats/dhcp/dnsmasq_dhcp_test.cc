@@ -1,7 +1,3 @@
-#include <filesystem>
-#include <fstream>
-#include <sstream>
-
 #include "format_list.h"
 #include "parse_harness.h"
 
@@ -10,15 +6,6 @@
 using namespace tracekit;
 using tracekit::test::DhcpHarness;
 using tracekit::test::utc;
-
-namespace {
-std::string read_sample(const char* rel) {
-  std::ifstream in(std::filesystem::path(TRACEKIT_SOURCE_DIR) / rel, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-}  // namespace
 
 TEST_CASE("dnsmasq: DHCPACK in syslog", "[dhcp][dnsmasq]") {
   DhcpHarness h("dnsmasq", "UTC", 2026);
@@ -281,17 +268,10 @@ TEST_CASE("dnsmasq: sniff", "[dhcp][dnsmasq]") {
 }
 
 TEST_CASE("dnsmasq: corpus", "[dhcp][dnsmasq][corpus]") {
-  std::filesystem::path path =
-      std::filesystem::path(TRACEKIT_CORPUS_DIR) / "dhcp-dnsmasq" / "dnsmasq.log";
-  if (!std::filesystem::exists(path)) {
-    WARN("corpus not found: " << path);
-    return;
-  }
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
+  auto text = test::read_corpus("dhcp-dnsmasq/dnsmasq.log");
+  if (!text) return;
   DhcpHarness h("dnsmasq", "UTC", 2026);
-  auto all = h.run(ss.str());
+  auto all = h.run(*text);
   size_t records = 0, skipped = 0, malformed = 0, acks = 0;
   for (const auto& o : all) {
     if (o.status == LineStatus::record) ++records;
@@ -317,7 +297,7 @@ TEST_CASE("dnsmasq: corpus", "[dhcp][dnsmasq][corpus]") {
 
 TEST_CASE("dnsmasq: the testdata samples", "[dhcp][dnsmasq]") {
   DhcpHarness h("dnsmasq", "Europe/London", 2026);
-  auto all = h.run(read_sample("testdata/dhcp/dnsmasq/dnsmasq.log"));
+  auto all = h.run(test::read_sample("testdata/dhcp/dnsmasq/dnsmasq.log"));
   REQUIRE(all.size() == 55);
   std::vector<tracekit::test::DhcpOutcome> acks;
   for (auto& o : all) {
@@ -330,7 +310,7 @@ TEST_CASE("dnsmasq: the testdata samples", "[dhcp][dnsmasq]") {
   CHECK(acks[3].host == "jdoe-mbp");
 
   DhcpHarness s("dnsmasq", "Europe/London", 2026);
-  auto sys = s.run(read_sample("testdata/dhcp/dnsmasq/syslog"));
+  auto sys = s.run(test::read_sample("testdata/dhcp/dnsmasq/syslog"));
   REQUIRE(sys.size() == 11);
   size_t records = 0, foreign = 0;
   for (auto& o : sys) {

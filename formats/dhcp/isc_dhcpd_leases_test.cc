@@ -1,7 +1,3 @@
-#include <filesystem>
-#include <fstream>
-#include <sstream>
-
 #include "format_list.h"
 #include "parse_harness.h"
 
@@ -12,13 +8,6 @@ using tracekit::test::DhcpHarness;
 using tracekit::test::utc;
 
 namespace {
-
-std::string read_file(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 struct Counts {
   size_t records = 0, skipped = 0, malformed = 0;
@@ -446,25 +435,20 @@ TEST_CASE("isc-dhcpd-leases: sniffing", "[dhcp][isc-dhcpd-leases]") {
 }
 
 TEST_CASE("isc-dhcpd-leases: the samples in testdata", "[dhcp][isc-dhcpd-leases]") {
-  std::filesystem::path dir =
-      std::filesystem::path(TRACEKIT_SOURCE_DIR) / "testdata/dhcp/isc-dhcpd-leases";
   DhcpHarness h4("isc-dhcpd-leases");
-  Counts v4 = count(h4.run(read_file(dir / "dhcpd.leases")));
+  Counts v4 = count(h4.run(test::read_sample("testdata/dhcp/isc-dhcpd-leases/dhcpd.leases")));
   CHECK(v4.malformed == 0);
   CHECK(v4.first_malformed == "");
   CHECK(v4.records == 9);
   DhcpHarness h6("isc-dhcpd-leases");
-  Counts v6 = count(h6.run(read_file(dir / "dhcpd6.leases")));
+  Counts v6 = count(h6.run(test::read_sample("testdata/dhcp/isc-dhcpd-leases/dhcpd6.leases")));
   CHECK(v6.malformed == 0);
   CHECK(v6.records == 4);
 }
 
 TEST_CASE("isc-dhcpd-leases: every block of the public corpus parses", "[corpus][dhcp]") {
-  std::filesystem::path dir = std::filesystem::path(TRACEKIT_CORPUS_DIR) / "dhcp-iscdhcpd-leases";
-  if (!std::filesystem::is_directory(dir)) {
-    WARN("corpus not present: " << dir);
-    return;
-  }
+  auto dir = test::find_corpus("dhcp-iscdhcpd-leases");
+  if (!dir) return;
   // records / skipped per file (comments, empty lines, non-lease declarations).
   const std::vector<std::tuple<std::string, size_t, size_t>> expected = {
       {"backup.leases", 1, 2},  // + a backup pool lease never bound
@@ -477,7 +461,7 @@ TEST_CASE("isc-dhcpd-leases: every block of the public corpus parses", "[corpus]
   for (const auto& [name, records, skipped] : expected) {
     INFO(name);
     DhcpHarness h("isc-dhcpd-leases");
-    std::string text = read_file(dir / name);
+    std::string text = test::read_file(*dir / name);
     REQUIRE(!text.empty());
     const char* why = "";
     CHECK(formats::isc_dhcpd_leases_format().sniff(text, &why) >= 90);

@@ -190,3 +190,39 @@ TEST_CASE("isc-dhcpd: the fast header path agrees with the general one", "[dhcp]
     CHECK(fast[0].time() == slow[0].time());
   }
 }
+
+TEST_CASE("isc-dhcpd: year rollover in a year-less log (dhcp_renew_across_new_year)",
+          "[dhcp][isc-dhcpd]") {
+  // No configured year: the file was last written on 2027-01-01, so the
+  // December lines are 2026 and the year turns with the month.
+  DhcpHarness h("isc-dhcpd", "Europe/London", 0, utc("2027-01-01T06:00:00Z"));
+  auto r = h.records(
+      "Dec 31 23:59:58 gw dhcpd[1]: DHCPACK on 10.0.0.9 to 00:11:22:33:44:55 via eth0\n"
+      "Jan  1 00:00:02 gw dhcpd[1]: DHCPACK on 10.0.0.9 to 00:11:22:33:44:55 via eth0\n"
+      "Dec 31 23:59:59 gw dhcpd[1]: DHCPACK on 10.0.0.8 to 00:11:22:33:44:56 via eth0\n"
+      "Jan  1 05:00:00 gw dhcpd[1]: DHCPACK on 10.0.0.7 to 00:11:22:33:44:57 via eth0\n");
+  REQUIRE(r.size() == 4);
+  CHECK(r[0].time() == "2026-12-31T23:59:58Z");
+  CHECK(r[1].time() == "2027-01-01T00:00:02Z");
+  CHECK(r[2].time() == "2026-12-31T23:59:59Z");  // a late line from the old year
+  CHECK(r[3].time() == "2027-01-01T05:00:00Z");
+  for (const auto& o : r) CHECK((o.event.time_flags & kYearInferred) != 0);
+}
+
+TEST_CASE("isc-dhcpd: renewals across the DST change in New York", "[dhcp][isc-dhcpd][dst]") {
+  // 2026-11-01: 01:00-02:00 EDT is followed by 01:00-02:00 EST.
+  DhcpHarness h("isc-dhcpd", "America/New_York", 2026);
+  auto r = h.records(
+      "Nov  1 00:30:00 gw dhcpd[1]: DHCPACK on 10.0.0.9 to 00:11:22:33:44:55 via eth0\n"
+      "Nov  1 01:30:00 gw dhcpd[1]: DHCPACK on 10.0.0.9 to 00:11:22:33:44:55 via eth0\n"
+      "Nov  1 01:10:00 gw dhcpd[1]: DHCPACK on 10.0.0.9 to 00:11:22:33:44:55 via eth0\n"
+      "Nov  1 02:30:00 gw dhcpd[1]: DHCPACK on 10.0.0.9 to 00:11:22:33:44:55 via eth0\n");
+  REQUIRE(r.size() == 4);
+  CHECK(r[0].time() == "2026-11-01T04:30:00Z");
+  CHECK(r[1].time() == "2026-11-01T05:30:00Z");  // EDT, first pass
+  CHECK(r[2].time() == "2026-11-01T06:10:00Z");  // EST, the hour again
+  CHECK(r[3].time() == "2026-11-01T07:30:00Z");
+  CHECK((r[1].event.time_flags & kLocalAmbiguous) != 0);
+  CHECK((r[2].event.time_flags & kLocalAmbiguous) != 0);
+  CHECK((r[3].event.time_flags & kLocalAmbiguous) == 0);
+}

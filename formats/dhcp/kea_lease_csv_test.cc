@@ -1,7 +1,3 @@
-#include <filesystem>
-#include <fstream>
-#include <sstream>
-
 #include "format_list.h"
 #include "parse_harness.h"
 
@@ -19,13 +15,6 @@ constexpr const char* kHeader4 =
 constexpr const char* kHeader6 =
     "address,duid,valid_lifetime,expire,subnet_id,pref_lifetime,lease_type,iaid,prefix_len,fqdn_"
     "fwd,fqdn_rev,hostname,hwaddr,state,user_context,hwtype,hwaddr_source,pool_id\n";
-
-std::string read_file(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 std::string end_of(const DhcpOutcome& o) {
   return o.event.lease_end == kNoTime ? "none" : format_rfc3339(o.event.lease_end);
@@ -265,7 +254,6 @@ TEST_CASE("kea-lease-csv: sniffing", "[dhcp][kea]") {
 }
 
 TEST_CASE("kea-lease-csv: the samples in testdata", "[dhcp][kea]") {
-  std::filesystem::path dir = std::filesystem::path(TRACEKIT_SOURCE_DIR) / "testdata/dhcp/kea";
   const std::vector<std::tuple<std::string, size_t, size_t>> expected = {
       {"kea-leases4.csv", 7, 1},
       {"kea-leases4-1.0.csv", 3, 1},
@@ -275,7 +263,7 @@ TEST_CASE("kea-lease-csv: the samples in testdata", "[dhcp][kea]") {
   for (const auto& [name, records, skipped] : expected) {
     INFO(name);
     DhcpHarness h("kea-lease-csv");
-    auto all = h.run(read_file(dir / name));
+    auto all = h.run(test::read_sample("testdata/dhcp/kea/" + name));
     CHECK(count(all, LineStatus::malformed) == 0);
     CHECK(count(all, LineStatus::record) == records);
     CHECK(count(all, LineStatus::skip) == skipped);
@@ -283,11 +271,7 @@ TEST_CASE("kea-lease-csv: the samples in testdata", "[dhcp][kea]") {
 }
 
 TEST_CASE("kea-lease-csv: every row of the public corpus parses", "[corpus][dhcp]") {
-  std::filesystem::path root = TRACEKIT_CORPUS_DIR;
-  if (!std::filesystem::is_directory(root / "dhcp-kea-lease4-csv")) {
-    WARN("corpus not present: " << root);
-    return;
-  }
+  if (!test::find_corpus("dhcp-kea-lease4-csv")) return;
   // records / skipped (header, empty lines) per file
   const std::vector<std::tuple<std::string, size_t, size_t>> expected = {
       {"dhcp-kea-lease4-csv/lease4_dump_test.reference.csv", 3, 1},
@@ -299,7 +283,7 @@ TEST_CASE("kea-lease-csv: every row of the public corpus parses", "[corpus][dhcp
   };
   for (const auto& [name, records, skipped] : expected) {
     INFO(name);
-    std::string text = read_file(root / name);
+    std::string text = test::read_file(test::corpus_path(name));
     REQUIRE(!text.empty());
     const char* why = "";
     CHECK(formats::kea_lease_csv_format().sniff(text, &why) == 95);

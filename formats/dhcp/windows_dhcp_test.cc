@@ -1,7 +1,3 @@
-#include <filesystem>
-#include <fstream>
-#include <sstream>
-
 #include "format_list.h"
 #include "parse_harness.h"
 
@@ -10,15 +6,6 @@
 using namespace tracekit;
 using tracekit::test::DhcpHarness;
 using tracekit::test::utc;
-
-namespace {
-std::string read_sample(const char* rel) {
-  std::ifstream in(std::filesystem::path(TRACEKIT_SOURCE_DIR) / rel, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-}  // namespace
 
 namespace {
 
@@ -284,17 +271,10 @@ TEST_CASE("windows-dhcp: sniff", "[dhcp][windows-dhcp]") {
 }
 
 TEST_CASE("windows-dhcp: corpus", "[dhcp][windows-dhcp][corpus]") {
-  std::filesystem::path path =
-      std::filesystem::path(TRACEKIT_CORPUS_DIR) / "dhcp-windows-dhcpsrvlog" / "test-log.log";
-  if (!std::filesystem::exists(path)) {
-    WARN("corpus not found: " << path);
-    return;
-  }
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
+  auto text = test::read_corpus("dhcp-windows-dhcpsrvlog/test-log.log");
+  if (!text) return;
   DhcpHarness h("windows-dhcp", "UTC", 2026);
-  auto all = h.run(ss.str());
+  auto all = h.run(*text);
   std::vector<tracekit::test::DhcpOutcome> r;
   size_t skipped = 0;
   for (auto& o : all) {
@@ -318,7 +298,7 @@ TEST_CASE("windows-dhcp: the testdata samples", "[dhcp][windows-dhcp]") {
   for (const char* rel : {"testdata/dhcp/windows-dhcp/DhcpSrvLog-Thu.log",
                           "testdata/dhcp/windows-dhcp/DhcpV6SrvLog-Thu.log"}) {
     INFO(rel);
-    std::string text = read_sample(rel);
+    std::string text = test::read_sample(rel);
     const char* why = "";
     CHECK(formats::windows_dhcp_format().sniff(text, &why) >= 90);
     DhcpHarness h("windows-dhcp", "Europe/London", 2026);

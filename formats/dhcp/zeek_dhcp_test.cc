@@ -1,6 +1,4 @@
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "format_list.h"
 #include "parse_harness.h"
@@ -10,15 +8,6 @@
 using namespace tracekit;
 using tracekit::test::DhcpHarness;
 using tracekit::test::utc;
-
-namespace {
-std::string read_sample(const char* rel) {
-  std::ifstream in(std::filesystem::path(TRACEKIT_SOURCE_DIR) / rel, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-}  // namespace
 
 namespace {
 
@@ -241,19 +230,13 @@ TEST_CASE("zeek-dhcp: sniff", "[dhcp][zeek]") {
 }
 
 TEST_CASE("zeek-dhcp: corpus", "[dhcp][zeek][corpus]") {
-  std::filesystem::path dir = std::filesystem::path(TRACEKIT_CORPUS_DIR) / "dhcp-zeek";
-  if (!std::filesystem::exists(dir)) {
-    WARN("corpus not found: " << dir);
-    return;
-  }
+  auto dir = test::find_corpus("dhcp-zeek");
+  if (!dir) return;
   size_t files = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+  for (const auto& entry : std::filesystem::directory_iterator(*dir)) {
     ++files;
-    std::ifstream in(entry.path(), std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
     DhcpHarness h("zeek-dhcp", "UTC", 2026);
-    auto all = h.run(ss.str());
+    auto all = h.run(test::read_file(entry.path()));
     std::string name = entry.path().filename().string();
     INFO(name);
     size_t records = 0, malformed = 0, acks = 0;
@@ -292,8 +275,8 @@ TEST_CASE("zeek-dhcp: corpus", "[dhcp][zeek][corpus]") {
 TEST_CASE("zeek-dhcp: the testdata samples, TSV and JSON alike", "[dhcp][zeek]") {
   DhcpHarness ht("zeek-dhcp", "UTC", 2026);
   DhcpHarness hj("zeek-dhcp", "UTC", 2026);
-  auto tsv = ht.records(read_sample("testdata/dhcp/zeek/dhcp.log"));
-  auto json = hj.records(read_sample("testdata/dhcp/zeek/dhcp.json.log"));
+  auto tsv = ht.records(test::read_sample("testdata/dhcp/zeek/dhcp.log"));
+  auto json = hj.records(test::read_sample("testdata/dhcp/zeek/dhcp.json.log"));
   REQUIRE(tsv.size() == 7);
   REQUIRE(json.size() == 7);
   for (size_t i = 0; i < tsv.size(); ++i) {

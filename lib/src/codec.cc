@@ -84,17 +84,22 @@ bool split_csv(std::string_view s, std::vector<std::string>& out) {
 
 std::string trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return std::string(s);
 }
 
 }  // namespace
 
 bool parse_output_format(std::string_view s, OutputFormat& out) {
-  if (s == "tsv") out = OutputFormat::tsv;
-  else if (s == "jsonl" || s == "json") out = OutputFormat::jsonl;
-  else if (s == "table") out = OutputFormat::table;
-  else return false;
+  if (s == "tsv")
+    out = OutputFormat::tsv;
+  else if (s == "jsonl" || s == "json")
+    out = OutputFormat::jsonl;
+  else if (s == "table")
+    out = OutputFormat::table;
+  else
+    return false;
   return true;
 }
 
@@ -102,18 +107,31 @@ OutputFormat default_output_format() {
   return ::isatty(1) ? OutputFormat::table : OutputFormat::tsv;
 }
 
+void append_tsv_escaped(std::string& out, std::string_view s) {
+  for (char c : s) {
+    switch (c) {
+      case '\t':
+        out += "\\t";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      default:
+        out += c;
+    }
+  }
+}
+
 std::string tsv_escape(std::string_view s) {
   std::string out;
   out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '\t': out += "\\t"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\\': out += "\\\\"; break;
-      default: out += c;
-    }
-  }
+  append_tsv_escaped(out, s);
   return out;
 }
 
@@ -124,10 +142,18 @@ std::string tsv_unescape(std::string_view s) {
     if (s[i] == '\\' && i + 1 < s.size()) {
       char n = s[++i];
       switch (n) {
-        case 't': out += '\t'; break;
-        case 'n': out += '\n'; break;
-        case 'r': out += '\r'; break;
-        case '\\': out += '\\'; break;
+        case 't':
+          out += '\t';
+          break;
+        case 'n':
+          out += '\n';
+          break;
+        case 'r':
+          out += '\r';
+          break;
+        case '\\':
+          out += '\\';
+          break;
         default:
           out += '\\';
           out += n;
@@ -195,7 +221,9 @@ std::string get_text(const Row& row, std::string_view name) {
 
 RowWriter::RowWriter(OutputFormat format, FILE* out) : format_(format), out_(out) {}
 
-RowWriter::~RowWriter() { finish(); }
+RowWriter::~RowWriter() {
+  finish();
+}
 
 void RowWriter::write(const Row& row) {
   if (format_ == OutputFormat::jsonl) {

@@ -6,9 +6,9 @@ namespace tracekit {
 
 namespace {
 
-constexpr const char* kColumns[] = {"time",      "event",      "ip",     "mac",      "host",
-                                    "client_id", "server",     "relay",  "lease_end", "lease_time",
-                                    "format",    "evidence",   "note"};
+constexpr const char* kColumns[] = {"time",      "event",    "ip",    "mac",       "host",
+                                    "client_id", "server",   "relay", "lease_end", "lease_time",
+                                    "format",    "evidence", "note"};
 
 // Length of a valid UTF-8 sequence at s[i], or 0.
 size_t utf8_len(std::string_view s, size_t i) {
@@ -18,18 +18,6 @@ size_t utf8_len(std::string_view s, size_t i) {
   for (size_t k = 1; k < n; ++k)
     if ((static_cast<unsigned char>(s[i + k]) & 0xc0) != 0x80) return 0;
   return n;
-}
-
-void append_tsv(std::string& out, std::string_view s) {
-  for (char c : s) {
-    switch (c) {
-      case '\t': out += "\\t"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\\': out += "\\\\"; break;
-      default: out += c;
-    }
-  }
 }
 
 }  // namespace
@@ -44,10 +32,17 @@ void append_json_string(std::string& out, std::string_view s) {
       ++i;
     } else if (c < 0x20) {
       switch (c) {
-        case '\n': out += "\\n"; break;
-        case '\t': out += "\\t"; break;
-        case '\r': out += "\\r"; break;
-        default: fmt::format_to(std::back_inserter(out), "\\u{:04x}", unsigned(c));
+        case '\n':
+          out += "\\n";
+          break;
+        case '\t':
+          out += "\\t";
+          break;
+        case '\r':
+          out += "\\r";
+          break;
+        default:
+          fmt::format_to(std::back_inserter(out), "\\u{:04x}", unsigned(c));
       }
       ++i;
     } else if (c < 0x80) {
@@ -86,7 +81,9 @@ DhcpEventWriter::DhcpEventWriter(OutputFormat format, FILE* out) : format_(forma
   buf_.reserve(1 << 17);
 }
 
-DhcpEventWriter::~DhcpEventWriter() { finish(); }
+DhcpEventWriter::~DhcpEventWriter() {
+  finish();
+}
 
 void DhcpEventWriter::flush() {
   if (!buf_.empty()) std::fwrite(buf_.data(), 1, buf_.size(), out_);
@@ -100,13 +97,22 @@ void DhcpEventWriter::write(const DhcpEvent& ev, const ScanFile& file) {
   std::string time = ev.time == kNoTime ? std::string() : format_rfc3339(ev.time, frac);
   std::string ip = ev.ip.is_unset() ? std::string() : to_string(ev.ip);
   std::string mac = ev.has_mac ? to_string(ev.mac) : std::string();
-  std::string lease_end = ev.lease_end == kNoTime ? std::string() : format_rfc3339(ev.lease_end, frac);
+  std::string lease_end =
+      ev.lease_end == kNoTime ? std::string() : format_rfc3339(ev.lease_end, frac);
   std::string lease_time = ev.lease_time.count() ? format_duration(ev.lease_time) : std::string();
   std::string note = time_flag_words(ev.time_flags);
   std::string_view action = dhcp_action_name(ev.action);
-  std::string_view fields[] = {time,          action,    ip,         mac,
-                               ev.host,       ev.client_id, ev.server, ev.relay,
-                               lease_end,     lease_time, file.format ? file.format->name : ""};
+  std::string_view fields[] = {time,
+                               action,
+                               ip,
+                               mac,
+                               ev.host,
+                               ev.client_id,
+                               ev.server,
+                               ev.relay,
+                               lease_end,
+                               lease_time,
+                               file.format ? file.format->name : ""};
   if (format_ == OutputFormat::table) {
     Row row = Row::object();
     for (size_t k = 0; k < std::size(fields); ++k) row[kColumns[k]] = std::string(fields[k]);
@@ -125,10 +131,10 @@ void DhcpEventWriter::write(const DhcpEvent& ev, const ScanFile& file) {
       header_done_ = true;
     }
     for (auto f : fields) {
-      append_tsv(buf_, f);
+      append_tsv_escaped(buf_, f);
       buf_ += '\t';
     }
-    append_tsv(buf_, file.info.path);
+    append_tsv_escaped(buf_, file.info.path);
     fmt::format_to(std::back_inserter(buf_), ":{}\t", ev.first_line);
     buf_ += note;
     buf_ += '\n';

@@ -7,16 +7,16 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include <fmt/format.h>
 #include <algorithm>
+#include <cerrno>
 #include <condition_variable>
+#include <cstring>
 #include <deque>
 #include <mutex>
 #include <thread>
-#include <vector>
-#include <cerrno>
-#include <cstring>
-#include <fmt/format.h>
 #include <tuple>
+#include <vector>
 
 #ifdef TRACEKIT_HAVE_ISAL
 #include <isa-l/igzip_lib.h>
@@ -148,12 +148,24 @@ bool at_gzip_magic(const char* p, size_t n) {
   return n >= 2 && uint8_t(p[0]) == 0x1f && uint8_t(p[1]) == 0x8b;
 }
 
-#ifdef TRACEKIT_HAVE_ISAL
-class IsalGzipSource final : public CompressedSource {
+// What one call of a gzip inflater came to.
+struct InflateStep {
+  size_t in_left = 0, out_left = 0;  // input not consumed, output space not filled
+  bool member_end = false;           // the member's trailer was read
+  std::string damage;                // non-empty: what is wrong with the data
+};
+
+// The gzip framing shared by the ISA-L and zlib readers: members one after
+// another, trailing data after the last member (a warning), a file that ends
+// inside a member (an error). `Inflater` is the codec, a template parameter
+// (no virtual call): constructed ready for the first member, next_member()
+// readies it for another, and inflate(in, in_len, out, out_len) inflates what
+// it can and says how far it got and whether the member ended.
+template <class Inflater>
+class GzipSource final : public CompressedSource {
  public:
-  IsalGzipSource(std::unique_ptr<RawFile> raw, InputFile f) : CompressedSource(std::move(raw)) {
+  GzipSource(std::unique_ptr<RawFile> raw, InputFile f) : CompressedSource(std::move(raw)) {
     file_ = std::move(f);
-    start_member();
   }
   size_t read(char* dst, size_t cap) override {
     if (!error_.empty() || done_) return 0;
@@ -168,95 +180,97 @@ class IsalGzipSource final : public CompressedSource {
       if (!in_member_) {
         // Between members: another member, or padding / garbage to report.
         if (!at_gzip_magic(in_.get() + in_pos_, in_len_ - in_pos_)) {
-          warning_ = fmt::format("{}: {} bytes of trailing data after the last gzip member "
-                                 "(at compressed byte offset {}) ignored",
-                                 file_.path, in_len_ - in_pos_, in_offset());
+          warning_ = fmt::format(
+              "{}: {} bytes of trailing data after the last gzip member "
+              "(at compressed byte offset {}) ignored",
+              file_.path, in_len_ - in_pos_, in_offset());
           done_ = true;
           return 0;
         }
-        start_member();
+        inflater_.next_member();
+        in_member_ = true;
       }
-      st_.next_in = reinterpret_cast<uint8_t*>(in_.get() + in_pos_);
-      st_.avail_in = uint32_t(in_len_ - in_pos_);
-      st_.next_out = reinterpret_cast<uint8_t*>(dst);
-      st_.avail_out = uint32_t(std::min<size_t>(cap, 1u << 30));
-      int ret = isal_inflate(&st_);
-      in_pos_ = in_len_ - st_.avail_in;
-      produced = cap - st_.avail_out;
-      if (ret < 0) {
-        set_damaged(ret == ISAL_INCORRECT_CHECKSUM ? "gzip checksum mismatch"
-                                                   : "corrupt gzip data");
+      InflateStep step = inflater_.inflate(in_.get() + in_pos_, in_len_ - in_pos_, dst,
+                                           std::min<size_t>(cap, 1u << 30));
+      in_pos_ = in_len_ - step.in_left;
+      produced = cap - step.out_left;
+      if (!step.damage.empty()) {
+        set_damaged(step.damage);
         return produced;
       }
-      if (st_.block_state == ISAL_BLOCK_FINISH) in_member_ = false;
+      if (step.member_end) in_member_ = false;
     }
     return produced;
   }
 
  private:
-  void start_member() {
-    isal_inflate_init(&st_);
-    st_.crc_flag = ISAL_GZIP;
-    in_member_ = true;
-  }
-  inflate_state st_;
-  bool in_member_ = false;
+  Inflater inflater_;
+  bool in_member_ = true;
   bool done_ = false;
 };
+
+#ifdef TRACEKIT_HAVE_ISAL
+class IsalInflater {
+ public:
+  IsalInflater() { next_member(); }
+  IsalInflater(const IsalInflater&) = delete;
+  IsalInflater& operator=(const IsalInflater&) = delete;
+  void next_member() {
+    isal_inflate_init(&st_);
+    st_.crc_flag = ISAL_GZIP;
+  }
+  InflateStep inflate(char* in, size_t in_len, char* out, size_t out_len) {
+    st_.next_in = reinterpret_cast<uint8_t*>(in);
+    st_.avail_in = uint32_t(in_len);
+    st_.next_out = reinterpret_cast<uint8_t*>(out);
+    st_.avail_out = uint32_t(out_len);
+    int ret = isal_inflate(&st_);
+    InflateStep step;
+    step.in_left = st_.avail_in;
+    step.out_left = st_.avail_out;
+    if (ret < 0)
+      step.damage = ret == ISAL_INCORRECT_CHECKSUM ? "gzip checksum mismatch" : "corrupt gzip data";
+    else
+      step.member_end = st_.block_state == ISAL_BLOCK_FINISH;
+    return step;
+  }
+
+ private:
+  inflate_state st_;
+};
+using IsalGzipSource = GzipSource<IsalInflater>;
 #endif
 
-class ZlibGzipSource final : public CompressedSource {
+class ZlibInflater {
  public:
-  ZlibGzipSource(std::unique_ptr<RawFile> raw, InputFile f) : CompressedSource(std::move(raw)) {
-    file_ = std::move(f);
+  ZlibInflater() {
     std::memset(&z_, 0, sizeof z_);
     inflateInit2(&z_, 15 + 16);
-    in_member_ = true;
   }
-  ~ZlibGzipSource() override { inflateEnd(&z_); }
-  size_t read(char* dst, size_t cap) override {
-    if (!error_.empty() || done_) return 0;
-    size_t produced = 0;
-    while (produced == 0) {
-      if (!refill(in_member_ ? 1 : 2)) {
-        if (!error_.empty()) return 0;
-        if (in_member_) set_damaged("truncated gzip data (the file ends inside a member)");
-        done_ = true;
-        return 0;
-      }
-      if (!in_member_) {
-        if (!at_gzip_magic(in_.get() + in_pos_, in_len_ - in_pos_)) {
-          warning_ = fmt::format("{}: {} bytes of trailing data after the last gzip member "
-                                 "(at compressed byte offset {}) ignored",
-                                 file_.path, in_len_ - in_pos_, in_offset());
-          done_ = true;
-          return 0;
-        }
-        inflateReset(&z_);
-        in_member_ = true;
-      }
-      z_.next_in = reinterpret_cast<Bytef*>(in_.get() + in_pos_);
-      z_.avail_in = uInt(in_len_ - in_pos_);
-      z_.next_out = reinterpret_cast<Bytef*>(dst);
-      z_.avail_out = uInt(std::min<size_t>(cap, 1u << 30));
-      int ret = inflate(&z_, Z_NO_FLUSH);
-      in_pos_ = in_len_ - z_.avail_in;
-      produced = cap - z_.avail_out;
-      if (ret == Z_STREAM_END) {
-        in_member_ = false;
-      } else if (ret != Z_OK && ret != Z_BUF_ERROR) {
-        set_damaged(z_.msg ? fmt::format("corrupt gzip data ({})", z_.msg) : "corrupt gzip data");
-        return produced;
-      }
-    }
-    return produced;
+  ~ZlibInflater() { inflateEnd(&z_); }
+  ZlibInflater(const ZlibInflater&) = delete;
+  ZlibInflater& operator=(const ZlibInflater&) = delete;
+  void next_member() { inflateReset(&z_); }
+  InflateStep inflate(char* in, size_t in_len, char* out, size_t out_len) {
+    z_.next_in = reinterpret_cast<Bytef*>(in);
+    z_.avail_in = uInt(in_len);
+    z_.next_out = reinterpret_cast<Bytef*>(out);
+    z_.avail_out = uInt(out_len);
+    int ret = ::inflate(&z_, Z_NO_FLUSH);
+    InflateStep step;
+    step.in_left = z_.avail_in;
+    step.out_left = z_.avail_out;
+    if (ret == Z_STREAM_END)
+      step.member_end = true;
+    else if (ret != Z_OK && ret != Z_BUF_ERROR)
+      step.damage = z_.msg ? fmt::format("corrupt gzip data ({})", z_.msg) : "corrupt gzip data";
+    return step;
   }
 
  private:
   z_stream z_;
-  bool in_member_ = false;
-  bool done_ = false;
 };
+using ZlibGzipSource = GzipSource<ZlibInflater>;
 
 class ZstdSource final : public CompressedSource {
  public:
@@ -414,9 +428,12 @@ RotationKey rotation_key(std::string_view path) {
 
 std::string_view compression_name(Compression c) {
   switch (c) {
-    case Compression::gzip: return "gzip";
-    case Compression::zstd: return "zstd";
-    default: return "none";
+    case Compression::gzip:
+      return "gzip";
+    case Compression::zstd:
+      return "zstd";
+    default:
+      return "none";
   }
 }
 

@@ -7,47 +7,16 @@
 #include <charconv>
 #include <cstdlib>
 
+#include "digits.h"
+
 namespace tracekit {
 
 namespace {
 
+using detail::is_digit;
+using detail::read_fixed;
+using detail::read_fraction;
 using std::chrono::seconds;
-
-bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
-
-// Reads exactly `n` digits at s[i]; advances i.
-bool read_fixed(std::string_view s, size_t& i, int n, int& out) {
-  if (i + n > s.size()) return false;
-  int v = 0;
-  for (int k = 0; k < n; ++k) {
-    char c = s[i + k];
-    if (!is_digit(c)) return false;
-    v = v * 10 + (c - '0');
-  }
-  out = v;
-  i += n;
-  return true;
-}
-
-// Reads ".123456789" (1-9 digits) as microseconds, truncating.
-bool read_fraction(std::string_view s, size_t& i, int64_t& micros) {
-  if (i >= s.size() || (s[i] != '.' && s[i] != ',')) return false;
-  size_t j = i + 1;
-  int64_t v = 0;
-  int digits = 0;
-  while (j < s.size() && is_digit(s[j])) {
-    if (digits < 6) v = v * 10 + (s[j] - '0');
-    ++digits;
-    ++j;
-  }
-  if (digits == 0) return false;
-  for (int k = digits; k < 6; ++k) v *= 10;
-  micros = v;
-  i = j;
-  return true;
-}
 
 // Parses "+01:00", "-0500", "+01", "Z". Returns offset seconds east of UTC.
 bool parse_offset(std::string_view s, int& offset_s) {
@@ -185,7 +154,7 @@ bool parse_query_time(std::string_view s, const date::time_zone* default_zone, I
     return true;
   }
   size_t i = 0;
-  int y, mo, d, hh, mi, ss = 0;
+  int y = 0, mo = 0, d = 0, hh = 0, mi = 0, ss = 0;
   int64_t frac = 0;
   auto bad = [&] {
     error = fmt::format(

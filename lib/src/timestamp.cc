@@ -3,43 +3,16 @@
 #include <charconv>
 #include <cstring>
 
+#include "digits.h"
+
 namespace tracekit {
 
 namespace {
 
-inline bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
-
-inline bool read2(std::string_view s, size_t i, int& v) {
-  if (i + 2 > s.size() || !is_digit(s[i]) || !is_digit(s[i + 1])) return false;
-  v = (s[i] - '0') * 10 + (s[i + 1] - '0');
-  return true;
-}
-
-inline bool read4(std::string_view s, size_t i, int& v) {
-  int a, b;
-  if (!read2(s, i, a) || !read2(s, i + 2, b)) return false;
-  v = a * 100 + b;
-  return true;
-}
-
-// ".123456" -> micros; advances i. Accepts 1-9 digits.
-inline bool read_frac(std::string_view s, size_t& i, int64_t& micros) {
-  size_t j = i + 1;
-  int64_t v = 0;
-  int digits = 0;
-  while (j < s.size() && is_digit(s[j])) {
-    if (digits < 6) v = v * 10 + (s[j] - '0');
-    ++digits;
-    ++j;
-  }
-  if (digits == 0) return false;
-  for (int k = digits; k < 6; ++k) v *= 10;
-  micros = v;
-  i = j;
-  return true;
-}
+using detail::is_digit;
+using detail::read2;
+using detail::read4;
+using detail::read_fraction;
 
 std::string_view next_token(std::string_view& s) {
   size_t i = 0;
@@ -95,7 +68,7 @@ bool parse_iso_timestamp(std::string_view s, const ParseContext& ctx, Instant& o
   size_t i = 19;
   int64_t frac = 0;
   if (i < s.size() && (s[i] == '.' || s[i] == ',')) {
-    if (!read_frac(s, i, frac)) return false;
+    if (!read_fraction(s, i, frac)) return false;
     flags |= kHasFraction;
   }
   int64_t day = days_from_civil(y, mo, d);
@@ -177,7 +150,7 @@ bool parse_epoch_timestamp(std::string_view s, Instant& out, uint8_t& flags) {
   int64_t micros = 0;
   if (dot != std::string_view::npos) {
     size_t i = dot;
-    if (!read_frac(s, i, micros) || i != s.size()) return false;
+    if (!read_fraction(s, i, micros) || i != s.size()) return false;
     flags |= kHasFraction;
   }
   out = Instant(Micros(secs * 1000000 + micros));
@@ -269,7 +242,7 @@ bool parse_syslog_header(std::string_view line, const ParseContext& ctx, SyslogH
     if (!s.empty() && s[0] == '.') {  // some daemons add a fraction
       size_t i = 0;
       int64_t frac = 0;
-      if (read_frac(s, i, frac)) {
+      if (read_fraction(s, i, frac)) {
         out.time += Micros(frac);
         out.time_flags |= kHasFraction;
         s.remove_prefix(i);

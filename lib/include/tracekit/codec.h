@@ -41,6 +41,8 @@ class RowWriter {
 // The text of a field as TSV shows it (unescaped): scalars as text, evidence
 // arrays as FILE:LINE,..., other arrays joined with ",".
 std::string field_text(const nlohmann::ordered_json& v);
+// TSV escaping: tab, newline, CR and backslash as \t \n \r \\.
+void append_tsv_escaped(std::string& out, std::string_view s);
 std::string tsv_escape(std::string_view s);
 std::string tsv_unescape(std::string_view s);
 
