@@ -88,15 +88,6 @@ std::string_view take_word(std::string_view& s) {
   return w;
 }
 
-template <typename T>
-bool parse_number(std::string_view s, T& v) {
-  auto r = std::from_chars(s.data(), s.data() + s.size(), v);
-  return r.ec == std::errc() && r.ptr == s.data() + s.size() && !s.empty();
-}
-
-Instant from_seconds(int64_t secs) {
-  return Instant(Micros(secs * 1000000));
-}
 
 // "4 2026/04/23 15:19:00", "epoch 1776957540" or "never" (then `never` is set
 // and `out` is left alone).
@@ -110,7 +101,7 @@ bool parse_lease_date(std::string_view s, Instant& out, bool& never) {
   if (first == "epoch") {
     int64_t secs = 0;
     if (!parse_number(s, secs) || secs < 0 || secs > kLastSecond) return false;
-    out = from_seconds(secs);
+    out = from_epoch_seconds(secs);
     return true;
   }
   if (first.size() != 1 || first[0] < '0' || first[0] > '6') return false;
@@ -133,7 +124,7 @@ bool parse_lease_date(std::string_view s, Instant& out, bool& never) {
     return false;
   if (year < 1970 || year > 9999 || !valid_date(year, month, day) || hh > 23 || mm > 59 || ss > 60)
     return false;
-  out = from_seconds(days_from_civil(year, month, day) * 86400 + hh * 3600 + mm * 60 + ss);
+  out = from_epoch_seconds(days_from_civil(year, month, day) * 86400 + hh * 3600 + mm * 60 + ss);
   return true;
 }
 

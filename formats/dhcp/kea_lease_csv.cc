@@ -55,15 +55,6 @@ constexpr uint32_t kInfiniteLifetime = 0xffffffffu;
 // 9999-12-31T23:59:59Z plus an infinite lifetime: beyond it a number is not a time.
 constexpr int64_t kMaxExpire = 253402300799 + kInfiniteLifetime;
 
-template <typename T>
-bool parse_number(std::string_view s, T& v) {
-  auto r = std::from_chars(s.data(), s.data() + s.size(), v);
-  return r.ec == std::errc() && r.ptr == s.data() + s.size() && !s.empty();
-}
-
-Instant from_seconds(int64_t secs) {
-  return Instant(Micros(secs * 1000000));
-}
 
 enum Column : uint8_t {
   kAddress,
@@ -171,7 +162,7 @@ class KeaLeaseCsvParser final : public DhcpParser {
       if (!parse_number(field(kLeaseType), type) || type > 2)
         return LineResult::malformed("bad lease_type");
       if (type == 2) {
-        out.time = from_seconds(expire - int64_t(valid));  // for the file's time coverage
+        out.time = from_epoch_seconds(expire - int64_t(valid));  // for the file's time coverage
         return LineResult::skip("IA_PD: delegated prefixes are not looked up");
       }
     }
@@ -186,7 +177,7 @@ class KeaLeaseCsvParser final : public DhcpParser {
     if (v6_ && !out.has_mac) out.has_mac = mac_from_duid(out.client_id, out.mac);
     out.host = unescape(field(kHostname), host_);
 
-    out.time = from_seconds(expire - int64_t(valid));
+    out.time = from_epoch_seconds(expire - int64_t(valid));
     if (valid == 0) {
       out.action = DhcpAction::remove;
       out.time_flags |= kTimeLowerBound;  // deleted some time after `time`
@@ -209,7 +200,7 @@ class KeaLeaseCsvParser final : public DhcpParser {
         return LineResult::malformed("unknown lease state");
     }
     if (valid != kInfiniteLifetime) {  // else expire is cltt + 2^32-1 s: never
-      out.lease_end = from_seconds(expire);
+      out.lease_end = from_epoch_seconds(expire);
       out.lease_time = Micros(int64_t(valid) * 1000000);
     }
     return LineResult::record();

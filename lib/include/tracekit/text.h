@@ -5,11 +5,20 @@
 // copies text.
 #pragma once
 
+#include <charconv>
 #include <cstddef>
 #include <string_view>
 #include <type_traits>
 
 namespace tracekit {
+
+// The whole of `s` as a decimal number of type T (no sign for unsigned T, no
+// spaces); false for anything else, including an empty string or overflow.
+template <typename T>
+inline bool parse_number(std::string_view s, T& v) {
+  auto r = std::from_chars(s.data(), s.data() + s.size(), v);
+  return r.ec == std::errc() && r.ptr == s.data() + s.size() && !s.empty();
+}
 
 // Equality ignoring the case of the ASCII letters A-Z; other bytes must match
 // exactly.

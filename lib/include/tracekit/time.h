@@ -58,6 +58,10 @@ std::string format_rfc3339(Instant t, bool fraction = false);
 // "2026-04-23 16:19:00 +01:00 (BST)" in the given zone, for reports and notes.
 std::string format_local(Instant t, const date::time_zone* zone);
 
+// Seconds since the epoch as an instant; callers keep secs within years
+// 0-9999 (a log time), which this does not check.
+constexpr Instant from_epoch_seconds(int64_t secs) { return Instant(Micros(secs * 1000000)); }
+
 // Days since 1970-01-01 for a proleptic Gregorian date (no validation).
 int64_t days_from_civil(int64_t y, unsigned m, unsigned d);
 bool valid_date(int y, unsigned m, unsigned d);
