@@ -105,11 +105,26 @@ void read_tail(Cursor c, DhcpEvent& out) {
   }
 }
 
+// IPv4 and MACs are read in place (the address ends at a space or the end);
+// anything else is cut as a token and given to the general parsers.
 bool read_ip(Cursor& c, DhcpEvent& out) {
+  const char* e = c.s.data() + c.s.size();
+  const char* end = parse_ipv4_prefix(c.s.data(), e, out.ip);
+  if (end && (end == e || *end == ' ')) {
+    c.s.remove_prefix(size_t(end - c.s.data()) + (end == e ? 0 : 1));
+    return true;
+  }
   return parse_ip(c.token(), out.ip);
 }
 
 bool read_mac(Cursor& c, DhcpEvent& out) {
+  const char* e = c.s.data() + c.s.size();
+  const char* end = parse_mac_prefix(c.s.data(), e, out.mac);
+  if (end && (end == e || *end == ' ')) {
+    c.s.remove_prefix(size_t(end - c.s.data()) + (end == e ? 0 : 1));
+    out.has_mac = true;
+    return true;
+  }
   out.has_mac = parse_mac(c.token(), out.mac);
   return out.has_mac;
 }

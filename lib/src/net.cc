@@ -52,31 +52,34 @@ bool MacAddr::is_unset() const {
   return true;
 }
 
-bool parse_ipv4(std::string_view s, IpAddr& out) {
-  const char* p = s.data();
-  const char* e = p + s.size();
+const char* parse_ipv4_prefix(const char* p, const char* e, IpAddr& out) {
   auto digit = [](char c) { return c >= '0' && c <= '9'; };
   uint32_t v = 0;
   for (int part = 0; part < 4; ++part) {
-    if (p == e || !digit(*p)) return false;
+    if (p == e || !digit(*p)) return nullptr;
     unsigned n = unsigned(*p++ - '0');
     if (p != e && digit(*p)) {
-      if (n == 0) return false;  // no octal-looking octets
+      if (n == 0) return nullptr;  // no octal-looking octets
       n = n * 10 + unsigned(*p++ - '0');
       if (p != e && digit(*p)) {
         n = n * 10 + unsigned(*p++ - '0');
-        if (n > 255) return false;
+        if (n > 255) return nullptr;
       }
     }
     v = (v << 8) | n;
     if (part < 3) {
-      if (p == e || *p != '.') return false;
+      if (p == e || *p != '.') return nullptr;
       ++p;
     }
   }
-  if (p != e) return false;
+  if (p != e && digit(*p)) return nullptr;  // a fourth digit: not an octet
   out = IpAddr::from_v4(v);
-  return true;
+  return p;
+}
+
+bool parse_ipv4(std::string_view s, IpAddr& out) {
+  const char* e = s.data() + s.size();
+  return parse_ipv4_prefix(s.data(), e, out) == e;
 }
 
 bool parse_ipv6(std::string_view s, IpAddr& out) {
@@ -192,19 +195,22 @@ bool parse_mac(std::string_view s, MacAddr& out) {
     return true;
   }
   // One or two hex digits per group (ISC dhcpd prints "0:1b:2c:3:4:5").
-  const char* p = s.data();
-  const char* e = p + s.size();
+  const char* e = s.data() + s.size();
+  return parse_mac_prefix(s.data(), e, out) == e;
+}
+
+const char* parse_mac_prefix(const char* p, const char* e, MacAddr& out) {
   char sep = 0;
   for (int k = 0; k < 6; ++k) {
     if (k > 0) {
-      if (p == e) return false;
+      if (p == e) return nullptr;
       if (sep == 0 && (*p == ':' || *p == '-')) sep = *p;
-      if (*p != sep) return false;
+      if (*p != sep) return nullptr;
       ++p;
     }
-    if (p == e) return false;
+    if (p == e) return nullptr;
     int hi = kHex[uint8_t(*p++)];
-    if (hi < 0) return false;
+    if (hi < 0) return nullptr;
     int v = hi;
     if (p != e) {
       int lo = kHex[uint8_t(*p)];
@@ -215,7 +221,8 @@ bool parse_mac(std::string_view s, MacAddr& out) {
     }
     out.bytes[k] = uint8_t(v);
   }
-  return p == e;
+  if (p != e && kHex[uint8_t(*p)] >= 0) return nullptr;  // a third digit
+  return p;
 }
 
 size_t parse_hex_bytes(std::string_view s, uint8_t* out, size_t cap) {

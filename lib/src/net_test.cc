@@ -128,3 +128,25 @@ TEST_CASE("mac_from_duid: DUID-LLT and DUID-LL over Ethernet", "[net]") {
   CHECK_FALSE(mac_from_duid(ll, 0, kept));
   CHECK(to_string(kept) == "01:02:03:04:05:06");  // untouched on false
 }
+
+TEST_CASE("in-place IPv4 and MAC readers stop at the end of the address", "[net]") {
+  auto ip_end = [](std::string_view s) {
+    IpAddr a;
+    const char* e = parse_ipv4_prefix(s.data(), s.data() + s.size(), a);
+    return e ? long(e - s.data()) : -1L;
+  };
+  CHECK(ip_end("10.1.2.3 to x") == 8);
+  CHECK(ip_end("10.1.2.3") == 8);
+  CHECK(ip_end("10.1.2.3456") == -1);
+  CHECK(ip_end("10.1.2") == -1);
+  CHECK(ip_end("10.1.2.3:80") == 8);  // the caller decides what may follow
+  auto mac_end = [](std::string_view s) {
+    MacAddr m;
+    const char* e = parse_mac_prefix(s.data(), s.data() + s.size(), m);
+    return e ? long(e - s.data()) : -1L;
+  };
+  CHECK(mac_end("0:1b:2c:3:4:5 (host)") == 13);
+  CHECK(mac_end("00:1b:2c:03:04:05") == 17);
+  CHECK(mac_end("00:1b:2c:03:04:056") == -1);
+  CHECK(mac_end("00:1b:2c:03:04") == -1);
+}

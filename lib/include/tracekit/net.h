@@ -32,6 +32,12 @@ struct MacAddr {
 };
 
 bool parse_ipv4(std::string_view s, IpAddr& out);
+// Reads a dotted quad at the start of [p, e) and returns where it ends (null
+// if there is none); the caller checks what follows. For parsers that walk a
+// line once instead of cutting a token first.
+const char* parse_ipv4_prefix(const char* p, const char* e, IpAddr& out);
+// The same for a colon- or dash-separated MAC (one or two hex digits a group).
+const char* parse_mac_prefix(const char* p, const char* e, MacAddr& out);
 bool parse_ipv6(std::string_view s, IpAddr& out);
 bool parse_ip(std::string_view s, IpAddr& out);  // either family
 // MAC-48 as aa:bb:cc:dd:ee:ff, aa-bb-..., aabb.ccdd.eeff (Cisco) or 12 hex
