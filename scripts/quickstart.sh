@@ -39,13 +39,13 @@ configure_and_build() {  # dir, extra cmake args...
   local dir=$1
   shift
   cmake -S . -B "$dir" -G Ninja "$@" >/dev/null
-  cmake --build "$dir" -j "$jobs"
+  cmake --build "$dir" -j "$jobs" ${TARGETS:+--target $TARGETS}
 }
 
 install_missing
 case "$mode" in
   demo)
-    configure_and_build "$build" -DCMAKE_BUILD_TYPE=Release
+    TARGETS="trace-lease trace-cat" configure_and_build "$build" -DCMAKE_BUILD_TYPE=Release
     echo
     echo "Who held 10.20.3.44 at 10:00 UK time on 24 October 2026, on the sample campus?"
     echo "+ $build/bin/trace-lease --config testdata/campus/sources.toml 10.20.3.44 '2026-10-24 10:00:00 +01:00' -o table"
