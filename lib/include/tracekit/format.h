@@ -75,7 +75,7 @@ class DhcpParser {
 };
 
 struct FormatInfo {
-  std::string_view name;     // "isc-dhcpd", as users write it in --log FORMAT:PATH
+  std::string_view name;  // "isc-dhcpd", as users write it in --log FORMAT:PATH
   Family family;
   std::string_view summary;  // one line for --detect and the formats page
   // Confidence 0-100 that `head` (the first block of a file, decompressed)

@@ -19,7 +19,7 @@ std::string_view compression_name(Compression c);
 
 // One input as opened: what evidence and the manifest need to name it.
 struct InputFile {
-  std::string path;  // as given ("-" for stdin)
+  std::string path;   // as given ("-" for stdin)
   uint64_t size = 0;  // bytes on disk (0 for stdin or a pipe)
   Instant mtime = kNoTime;
   Compression compression = Compression::none;
@@ -52,9 +52,9 @@ std::unique_ptr<ByteSource> open_input(const std::string& path, std::string& err
 bool gzip_uses_isal();
 
 struct Line {
-  std::string_view text;  // without the newline and a trailing CR
-  uint64_t number = 0;    // 1-based
-  uint64_t offset = 0;    // byte offset of the line in the decompressed stream
+  std::string_view text;   // without the newline and a trailing CR
+  uint64_t number = 0;     // 1-based
+  uint64_t offset = 0;     // byte offset of the line in the decompressed stream
   bool truncated = false;  // longer than the reader's max_line: text is the start only
 };
 

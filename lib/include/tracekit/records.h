@@ -28,14 +28,14 @@ enum class DhcpAction : uint8_t {
   discover,
   offer,
   request,
-  ack,       // a lease granted or renewed (DHCPACK, Windows "Assign"/"Renew", Kea row)
+  ack,  // a lease granted or renewed (DHCPACK, Windows "Assign"/"Renew", Kea row)
   nak,
-  release,   // the client gave the address back
+  release,  // the client gave the address back
   decline,
   inform,
-  expire,    // the server let the lease lapse
-  remove,    // the lease was deleted by an operator or the server (Kea lifetime 0, Windows delete)
-  lease,     // a lease database entry with start and end (dhcpd.leases, Kea CSV)
+  expire,  // the server let the lease lapse
+  remove,  // the lease was deleted by an operator or the server (Kea lifetime 0, Windows delete)
+  lease,   // a lease database entry with start and end (dhcpd.leases, Kea CSV)
 };
 std::string_view dhcp_action_name(DhcpAction a);
 
@@ -44,16 +44,16 @@ struct DhcpEvent {
   Instant lease_end = kNoTime;  // expiry when the source states it
   Micros lease_time{0};         // lease length when the source states it (0 = unknown)
   DhcpAction action = DhcpAction::ack;
-  uint8_t time_flags = 0;       // TimeFlag bits
+  uint8_t time_flags = 0;  // TimeFlag bits
   bool has_mac = false;
-  bool ends_lease = false;      // for `lease` entries: the entry records the lease's end
-                                // (binding state free/released/expired), not an active lease
+  bool ends_lease = false;  // for `lease` entries: the entry records the lease's end
+                            // (binding state free/released/expired), not an active lease
   IpAddr ip;
   MacAddr mac;
-  std::string_view host;        // client hostname, if logged
-  std::string_view client_id;   // DHCP client identifier / DUID, if logged
-  std::string_view server;      // the DHCP server (syslog host), if known
-  std::string_view relay;       // relay agent or interface ("via ...")
+  std::string_view host;       // client hostname, if logged
+  std::string_view client_id;  // DHCP client identifier / DUID, if logged
+  std::string_view server;     // the DHCP server (syslog host), if known
+  std::string_view relay;      // relay agent or interface ("via ...")
   // Set by a parser whose record spans several lines (dhcpd.leases): where the
   // record starts and its full text. Otherwise the driver uses the current line.
   uint64_t first_line = 0;
@@ -85,14 +85,14 @@ struct Lease {
     declined,
     nak,
     removed,
-    assumed,     // no end in the log: last grant + lease_time (a setting)
-    open,        // nothing ends it before the log does: open-ended
+    assumed,  // no end in the log: last grant + lease_time (a setting)
+    open,     // nothing ends it before the log does: open-ended
   } end_kind = EndKind::open;
   Micros assumed_lease_time{0};
-  uint8_t time_flags = 0;       // union of the flags of its events
-  uint32_t source = 0;          // index of the source it was read from (first event)
+  uint8_t time_flags = 0;  // union of the flags of its events
+  uint32_t source = 0;     // index of the source it was read from (first event)
   static constexpr uint32_t kNoEvent = UINT32_MAX;
-  std::vector<uint32_t> events;  // the events folded into it (ids in the run's event store)
+  std::vector<uint32_t> events;   // the events folded into it (ids in the run's event store)
   uint32_t end_event = kNoEvent;  // the event that ended it, if one did
 };
 std::string_view lease_end_kind_name(Lease::EndKind k);

@@ -29,7 +29,7 @@ struct ScanFile {
   const date::time_zone* zone = nullptr;
   bool zone_assumed = false;  // no zone configured: the machine's zone was used
   bool year_inferred = false;
-  int first_year = 0;         // year given to the first year-less date
+  int first_year = 0;  // year given to the first year-less date
   uint64_t lines = 0, records = 0, skipped = 0, foreign = 0, malformed = 0;
   Instant first_time = kNoTime, last_time = kNoTime;
   std::vector<Span> silences;  // quiet periods longer than the source's max_silence

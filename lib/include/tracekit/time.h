@@ -16,7 +16,8 @@ namespace tracekit {
 
 using Micros = std::chrono::microseconds;
 using Instant = std::chrono::time_point<std::chrono::system_clock, Micros>;
-using LocalTime = std::chrono::time_point<std::chrono::system_clock, Micros>;  // zone-less wall clock
+using LocalTime =
+    std::chrono::time_point<std::chrono::system_clock, Micros>;  // zone-less wall clock
 
 inline constexpr Instant kNoTime = Instant::min();
 inline constexpr Instant kForever = Instant::max();
@@ -24,12 +25,12 @@ inline constexpr Instant kForever = Instant::max();
 // What a timestamp's conversion to UTC depended on. Carried on records and
 // shown with any answer they support.
 enum TimeFlag : uint8_t {
-  kLocalAmbiguous = 1 << 0,     // local time fell in a DST fold (occurs twice)
-  kLocalNonexistent = 1 << 1,   // local time fell in a DST gap (never occurred)
-  kYearInferred = 1 << 2,       // year-less date, year inferred (mtime / rollover)
-  kZoneAssumed = 1 << 3,        // zone-less time, no zone configured: machine zone used
-  kHasFraction = 1 << 4,        // the source gave sub-second precision
-  kTimeLowerBound = 1 << 5,     // it happened at this time or some unrecorded time after
+  kLocalAmbiguous = 1 << 0,    // local time fell in a DST fold (occurs twice)
+  kLocalNonexistent = 1 << 1,  // local time fell in a DST gap (never occurred)
+  kYearInferred = 1 << 2,      // year-less date, year inferred (mtime / rollover)
+  kZoneAssumed = 1 << 3,       // zone-less time, no zone configured: machine zone used
+  kHasFraction = 1 << 4,       // the source gave sub-second precision
+  kTimeLowerBound = 1 << 5,    // it happened at this time or some unrecorded time after
 };
 
 // Returns nullptr for an unknown zone name. "UTC" and "Z" are always known.
@@ -60,7 +61,9 @@ std::string format_local(Instant t, const date::time_zone* zone);
 
 // Seconds since the epoch as an instant; callers keep secs within years
 // 0-9999 (a log time), which this does not check.
-constexpr Instant from_epoch_seconds(int64_t secs) { return Instant(Micros(secs * 1000000)); }
+constexpr Instant from_epoch_seconds(int64_t secs) {
+  return Instant(Micros(secs * 1000000));
+}
 
 // Days since 1970-01-01 for a proleptic Gregorian date (no validation).
 int64_t days_from_civil(int64_t y, unsigned m, unsigned d);
