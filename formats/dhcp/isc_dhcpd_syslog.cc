@@ -43,13 +43,7 @@ struct Cursor {
     s.remove_prefix(lit.size());
     return true;
   }
-  std::string_view token() {
-    size_t i = 0;
-    while (i < s.size() && s[i] != ' ') ++i;
-    std::string_view t = s.substr(0, i);
-    s.remove_prefix(i < s.size() ? i + 1 : i);
-    return t;
-  }
+  std::string_view token() { return next_token(s); }
 };
 
 bool read_seconds(std::string_view t, Micros& out) {

@@ -93,14 +93,16 @@ void DhcpEventWriter::flush() {
 void DhcpEventWriter::write(const DhcpEvent& ev, const ScanFile& file) {
   ++rows_;
   bool frac = ev.time_flags & kHasFraction;
-  // Fields in column order, as text.
-  std::string time = ev.time == kNoTime ? std::string() : format_rfc3339(ev.time, frac);
-  std::string ip = ev.ip.is_unset() ? std::string() : to_string(ev.ip);
-  std::string mac = ev.has_mac ? to_string(ev.mac) : std::string();
-  std::string lease_end =
-      ev.lease_end == kNoTime ? std::string() : format_rfc3339(ev.lease_end, frac);
-  std::string lease_time = ev.lease_time.count() ? format_duration(ev.lease_time) : std::string();
-  std::string note = time_flag_words(ev.time_flags);
+  // Fields in column order, as text, in buffers reused from row to row.
+  for (auto* b : {&time_, &ip_, &mac_, &lease_end_, &lease_time_}) b->clear();
+  if (ev.time != kNoTime) append_rfc3339(time_, ev.time, frac);
+  if (!ev.ip.is_unset()) append_ip(ip_, ev.ip);
+  if (ev.has_mac) append_mac(mac_, ev.mac);
+  if (ev.lease_end != kNoTime) append_rfc3339(lease_end_, ev.lease_end, frac);
+  if (ev.lease_time.count()) lease_time_ = format_duration(ev.lease_time);
+  const std::string note = ev.time_flags ? time_flag_words(ev.time_flags) : std::string();
+  const std::string &time = time_, &ip = ip_, &mac = mac_, &lease_end = lease_end_,
+                    &lease_time = lease_time_;
   std::string_view action = dhcp_action_name(ev.action);
   std::string_view fields[] = {time,
                                action,

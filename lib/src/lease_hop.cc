@@ -56,6 +56,21 @@ bool parse_lease_key(std::string_view text, LeaseKey& out, std::string& error) {
   return true;
 }
 
+bool lease_query_from_args(std::string_view key, Instant time, LeaseQuery& out,
+                           std::string& error) {
+  if (!parse_lease_key(key, out.key, error)) return false;
+  out.time = time;
+  out.skipped = false;
+  out.row = Row::object();
+  if (time != kNoTime)
+    out.row["time"] = format_rfc3339(time, time.time_since_epoch().count() % 1000000 != 0);
+  const char* field = out.key.kind == LeaseKey::Kind::ip    ? "ip"
+                      : out.key.kind == LeaseKey::Kind::mac ? "mac"
+                                                            : "host";
+  out.row[field] = std::string(key);
+  return true;
+}
+
 bool lease_query_from_row(const Row& row, const std::string& key_field, const date::time_zone* zone,
                           bool need_time, LeaseQuery& out, std::string& error) {
   out.row = row;

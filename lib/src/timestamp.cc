@@ -1,5 +1,7 @@
 #include "tracekit/timestamp.h"
 
+#include "tracekit/text.h"
+
 #include <charconv>
 #include <cstring>
 
@@ -13,14 +15,6 @@ using detail::is_digit;
 using detail::read2;
 using detail::read4;
 using detail::read_fraction;
-
-std::string_view next_token(std::string_view& s) {
-  size_t i = 0;
-  while (i < s.size() && s[i] != ' ') ++i;
-  std::string_view tok = s.substr(0, i);
-  s.remove_prefix(i < s.size() ? i + 1 : i);
-  return tok;
-}
 
 // "prog[pid]: message" or "prog: message"; a line with no tag keeps it all as
 // the message. One pass: the tag ends at the first ':' (after an optional

@@ -24,7 +24,8 @@ int main(int argc, char** argv) {
   app.add_option("--last", last, "the most recent lease of this MAC or host (or IP)");
   app.add_option("--from", from, "with --history: leases ending after this time");
   app.add_option("--to", to, "with --history: leases starting before this time");
-  app.add_option("--key", key, "field of stdin records to look up (default: nat.ip, ip, mac, host)");
+  app.add_option("--key", key,
+                 "field of stdin records to look up (default: nat.ip, ip, mac, host)");
   app.add_option("--lease-time", lease_time,
                  "lease length when the log states none (default: the source's lease_time, else "
                  "12h)");
@@ -40,13 +41,15 @@ int main(int argc, char** argv) {
   if (!lease_time.empty()) {
     Micros d;
     if (!parse_duration(lease_time, d)) {
-      run.diag.usage_error(fmt::format("--lease-time: '{}' is not a duration (e.g. 12h)", lease_time));
+      run.diag.usage_error(
+          fmt::format("--lease-time: '{}' is not a duration (e.g. 12h)", lease_time));
       return 2;
     }
     settings.lease_time = d;
   }
   Instant from_t = kNoTime, to_t = kNoTime;
-  for (auto [text, out, name] : {std::tuple{&from, &from_t, "--from"}, std::tuple{&to, &to_t, "--to"}}) {
+  for (auto [text, out, name] :
+       {std::tuple{&from, &from_t, "--from"}, std::tuple{&to, &to_t, "--to"}}) {
     std::string error;
     if (!text->empty() && !parse_query_time(*text, run.zone, *out, error)) {
       run.diag.usage_error(fmt::format("{}: {}", name, error));
@@ -60,21 +63,6 @@ int main(int argc, char** argv) {
   }
   enum class Mode { at, history, last } mode = Mode::at;
   std::vector<LeaseQuery> queries;
-  auto key_query = [&](const std::string& text) {
-    LeaseQuery q;
-    std::string error;
-    if (!parse_lease_key(text, q.key, error)) {
-      run.diag.usage_error(error);
-      return false;
-    }
-    const char* field = q.key.kind == LeaseKey::Kind::ip    ? "ip"
-                        : q.key.kind == LeaseKey::Kind::mac ? "mac"
-                                                            : "host";
-    q.row = Row::object();
-    q.row[field] = text;
-    queries.push_back(std::move(q));
-    return true;
-  };
   if (!history.empty() || !last.empty()) {
     if (!history.empty() && !last.empty()) {
       run.diag.usage_error("--history and --last go one at a time");
@@ -85,7 +73,13 @@ int main(int argc, char** argv) {
       run.diag.usage_error("--history and --last take no positional query");
       return 2;
     }
-    if (!key_query(history.empty() ? last : history)) return 2;
+    LeaseQuery q;
+    std::string error;
+    if (!lease_query_from_args(history.empty() ? last : history, kNoTime, q, error)) {
+      run.diag.usage_error(error);
+      return 2;
+    }
+    queries.push_back(std::move(q));
   } else if (!args.empty()) {
     if (args.size() < 2) {
       run.diag.usage_error("a query is KEY TIME (an IP, MAC or host name, and a time)");
@@ -93,19 +87,14 @@ int main(int argc, char** argv) {
     }
     std::string time_text = args[1];
     for (size_t k = 2; k < args.size(); ++k) time_text += " " + args[k];
+    Instant when;
     LeaseQuery q;
     std::string error;
-    if (!parse_lease_key(args[0], q.key, error) ||
-        !parse_query_time(time_text, run.zone, q.time, error)) {
+    if (!parse_query_time(time_text, run.zone, when, error) ||
+        !lease_query_from_args(args[0], when, q, error)) {
       run.diag.usage_error(error);
       return 2;
     }
-    const char* field = q.key.kind == LeaseKey::Kind::ip    ? "ip"
-                        : q.key.kind == LeaseKey::Kind::mac ? "mac"
-                                                            : "host";
-    q.row = Row::object();
-    q.row["time"] = format_rfc3339(q.time, q.time.time_since_epoch().count() % 1000000 != 0);
-    q.row[field] = args[0];
     queries.push_back(std::move(q));
   } else {
     if (::isatty(0)) {

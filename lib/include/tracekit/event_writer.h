@@ -29,6 +29,7 @@ class DhcpEventWriter {
   OutputFormat format_;
   FILE* out_;
   std::string buf_;
+  std::string time_, ip_, mac_, lease_end_, lease_time_;  // per-row scratch, reused
   std::unique_ptr<RowWriter> table_;
   bool header_done_ = false;
   uint64_t rows_ = 0;

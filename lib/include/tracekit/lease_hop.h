@@ -34,12 +34,16 @@ struct LeaseQuery {
   bool skipped = false;  // an earlier hop found nothing: pass through
 };
 
+// Makes a query of a key given on the command line: the row holds the time
+// (RFC 3339 UTC, left out when `time` is kNoTime) and the key under its field
+// name (ip, mac or host).
+bool lease_query_from_args(std::string_view key, Instant time, LeaseQuery& out, std::string& error);
+
 // Makes a query of a record read from stdin. The key is the --key field when
 // given, else nat.ip, ip, mac, host (DESIGN.md "Each tool finds its input in
 // the newest hop that has it"). Returns false with `error` when it cannot.
-bool lease_query_from_row(const Row& row, const std::string& key_field,
-                          const date::time_zone* zone, bool need_time, LeaseQuery& out,
-                          std::string& error);
+bool lease_query_from_row(const Row& row, const std::string& key_field, const date::time_zone* zone,
+                          bool need_time, LeaseQuery& out, std::string& error);
 
 struct LeaseHopSettings {
   std::optional<Micros> lease_time;  // --lease-time: overrides the sources'

@@ -37,9 +37,11 @@ inline bool iequals(std::string_view a, std::string_view b) {
 // advanced past that separator, or left empty when there was none. Separators
 // in a row give empty tokens.
 inline std::string_view next_token(std::string_view& s, char sep = ' ') {
-  size_t at = s.find(sep);
-  std::string_view tok = s.substr(0, at);
-  s = at == std::string_view::npos ? std::string_view() : s.substr(at + 1);
+  // A loop, not find(): tokens are short and a library call costs more.
+  size_t i = 0;
+  while (i < s.size() && s[i] != sep) ++i;
+  std::string_view tok = s.substr(0, i);
+  s.remove_prefix(i < s.size() ? i + 1 : i);
   return tok;
 }
 
