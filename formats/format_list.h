@@ -14,4 +14,10 @@ const FormatInfo& dnsmasq_dhcp_format();
 const FormatInfo& windows_dhcp_format();
 const FormatInfo& zeek_dhcp_format();
 
+// nat/
+
+// login/
+
+// owner/
+
 }  // namespace tracekit::formats

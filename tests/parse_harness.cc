@@ -67,6 +67,120 @@ std::vector<DhcpOutcome> DhcpHarness::records(std::string_view text) {
   return recs;
 }
 
+namespace {
+void own(std::string_view& v, std::deque<std::string>& store) {
+  if (v.empty()) return;
+  store.emplace_back(v);
+  v = store.back();
+}
+}  // namespace
+
+void own_strings(NatEvent& ev, std::deque<std::string>& store) {
+  own(ev.device, store);
+  own(ev.session_id, store);
+  own(ev.raw, store);
+}
+
+void own_strings(LoginEvent& ev, std::deque<std::string>& store) {
+  for (auto* v : {&ev.user, &ev.domain, &ev.host, &ev.from, &ev.service, &ev.tty, &ev.session_key,
+                  &ev.method, &ev.raw})
+    own(*v, store);
+}
+
+void own_strings(OwnerEvent& ev, std::deque<std::string>& store) {
+  for (auto* v : {&ev.login, &ev.name, &ev.email, &ev.id, &ev.unit, &ev.host, &ev.raw})
+    own(*v, store);
+  for (auto& [k, v] : ev.extra) {
+    own(k, store);
+    own(v, store);
+  }
+}
+
+template <class Event>
+Harness<Event>::Harness(std::string_view fmt, std::string_view zone, int year, Instant mtime,
+                        SourceSpec src)
+    : format(find_format(fmt)), source(std::move(src)), local(find_zone(zone)) {
+  if (!format) throw std::runtime_error("unknown format " + std::string(fmt));
+  if (!local.zone()) throw std::runtime_error("unknown zone " + std::string(zone));
+  file.path = "test.log";
+  file.mtime = mtime;
+  years.begin_file(year, mtime == kNoTime ? utc("2026-06-01T00:00:00Z") : mtime);
+  ctx.file = &file;
+  ctx.source = &source;
+  ctx.local = &local;
+  ctx.year = &years;
+}
+
+template <class Event>
+std::vector<Outcome<Event>> Harness<Event>::run(std::string_view text) {
+  std::vector<Outcome<Event>> out;
+  ctx.head = text.substr(0, 64 * 1024);
+  auto parser = make_parser<Event>(*format, ctx);
+  if (!parser) throw std::runtime_error("format has no parser of this family");
+  auto keep = [&](LineResult r, const Event& ev, uint64_t line_no, std::string_view raw) {
+    Outcome<Event> o;
+    o.status = r.status;
+    o.reason = r.reason;
+    o.line = ev.first_line ? ev.first_line : line_no;
+    o.event = ev;
+    o.raw = std::string(ev.raw.empty() ? raw : ev.raw);
+    own_strings(o.event, o.store);
+    out.push_back(std::move(o));
+  };
+  uint64_t n = 0, offset = 0;
+  if (format->input == InputKind::records) {
+    size_t size = format->record_size ? format->record_size(ctx.head) : 0;
+    if (size == 0) throw std::runtime_error("no record layout fits");
+    for (size_t pos = 0; pos < text.size(); pos += size) {
+      Line line;
+      line.text = text.substr(pos, size);
+      line.truncated = line.text.size() < size;
+      line.number = ++n;
+      line.offset = pos;
+      if (line.truncated) {
+        keep(LineResult::malformed("partial record at the end of the file"), Event{}, n, {});
+        break;
+      }
+      Event ev;
+      LineResult r = parser->parse(line, ev);
+      if (r.status != LineStatus::more) keep(r, ev, n, {});
+    }
+  } else {
+    size_t pos = 0;
+    while (pos < text.size()) {
+      size_t nl = text.find('\n', pos);
+      std::string_view t = text.substr(pos, nl == std::string_view::npos ? text.npos : nl - pos);
+      Line line;
+      line.text = t;
+      if (!line.text.empty() && line.text.back() == '\r') line.text.remove_suffix(1);
+      line.number = ++n;
+      line.offset = offset;
+      Event ev;
+      LineResult r = parser->parse(line, ev);
+      if (r.status != LineStatus::more) keep(r, ev, n, line.text);
+      offset += t.size() + 1;
+      if (nl == std::string_view::npos) break;
+      pos = nl + 1;
+    }
+  }
+  Event ev;
+  LineResult r = parser->finish(ev);
+  if (r.status == LineStatus::record || r.status == LineStatus::malformed) keep(r, ev, n, {});
+  return out;
+}
+
+template <class Event>
+std::vector<Outcome<Event>> Harness<Event>::records(std::string_view text) {
+  std::vector<Outcome<Event>> all = run(text), recs;
+  for (auto& o : all)
+    if (o.status == LineStatus::record) recs.push_back(std::move(o));
+  return recs;
+}
+
+template struct Harness<NatEvent>;
+template struct Harness<LoginEvent>;
+template struct Harness<OwnerEvent>;
+
 Instant utc(std::string_view s) {
   Instant t;
   std::string err;

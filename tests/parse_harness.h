@@ -3,6 +3,7 @@
 // sample files from the source tree and the public corpus.
 #pragma once
 
+#include <deque>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -43,6 +44,53 @@ struct DhcpHarness {
   YearTracker years;
   ParseContext ctx;
 };
+
+// The same for any family: runs a format's parser of Event's family (NatEvent,
+// LoginEvent, OwnerEvent) and keeps each outcome with the event's text fields
+// re-pointed at copies the outcome owns.
+template <class Event>
+struct Outcome {
+  LineStatus status;
+  std::string reason;
+  uint64_t line = 0;  // for records: the record's first line (or record number)
+  Event event;        // string_views point into `store`
+  std::string raw;
+  std::deque<std::string> store;
+  Outcome() = default;
+  Outcome(const Outcome& o) = delete;  // `event` points into `store`
+  Outcome(Outcome&&) = default;        // a deque's elements stay where they are
+  std::string time() const { return format_rfc3339(event.time, event.time_flags & kHasFraction); }
+};
+
+// Re-points every string_view of `ev` at a copy in `store`.
+void own_strings(NatEvent& ev, std::deque<std::string>& store);
+void own_strings(LoginEvent& ev, std::deque<std::string>& store);
+void own_strings(OwnerEvent& ev, std::deque<std::string>& store);
+
+template <class Event>
+struct Harness {
+  // `zone` for zone-less timestamps; `year` for year-less ones (0: infer from
+  // `mtime`). `source` gives per-source settings (host, column mappings).
+  explicit Harness(std::string_view format, std::string_view zone = "UTC", int year = 2026,
+                   Instant mtime = kNoTime, SourceSpec source = {});
+  // Feeds every line of `text` (or, for binary formats, every record) and
+  // then finish(); returns all outcomes.
+  std::vector<Outcome<Event>> run(std::string_view text);
+  std::vector<Outcome<Event>> records(std::string_view text);
+
+  const FormatInfo* format = nullptr;
+  InputFile file;
+  SourceSpec source;
+  LocalTimeConverter local;
+  YearTracker years;
+  ParseContext ctx;
+};
+extern template struct Harness<NatEvent>;
+extern template struct Harness<LoginEvent>;
+extern template struct Harness<OwnerEvent>;
+using NatHarness = Harness<NatEvent>;
+using LoginHarness = Harness<LoginEvent>;
+using OwnerHarness = Harness<OwnerEvent>;
 
 Instant utc(std::string_view rfc3339);  // parse or throw, for expectations
 

@@ -388,12 +388,12 @@ std::unique_ptr<DhcpParser> make(const ParseContext& ctx) {
 
 const FormatInfo& dnsmasq_dhcp_format() {
   static const FormatInfo info{
-      "dnsmasq",
-      Family::dhcp,
-      "dnsmasq DHCP/DHCPv6 packet lines (syslog, log file, OpenWrt logread)",
-      sniff,
-      make,
-      /*snapshot=*/false};
+      .name = "dnsmasq",
+      .family = Family::dhcp,
+      .summary = "dnsmasq DHCP/DHCPv6 packet lines (syslog, log file, OpenWrt logread)",
+      .sniff = sniff,
+      .make_dhcp = make,
+      .snapshot = false};
   return info;
 }
 

@@ -88,7 +88,6 @@ std::string_view take_word(std::string_view& s) {
   return w;
 }
 
-
 // "4 2026/04/23 15:19:00", "epoch 1776957540" or "never" (then `never` is set
 // and `out` is left alone).
 bool parse_lease_date(std::string_view s, Instant& out, bool& never) {
@@ -667,12 +666,12 @@ std::unique_ptr<DhcpParser> make(const ParseContext&) {
 }  // namespace
 
 const FormatInfo& isc_dhcpd_leases_format() {
-  static const FormatInfo info{"isc-dhcpd-leases",
-                               Family::dhcp,
-                               "ISC dhcpd lease database (dhcpd.leases, dhcpd6.leases)",
-                               sniff,
-                               make,
-                               /*snapshot=*/true};
+  static const FormatInfo info{.name = "isc-dhcpd-leases",
+                               .family = Family::dhcp,
+                               .summary = "ISC dhcpd lease database (dhcpd.leases, dhcpd6.leases)",
+                               .sniff = sniff,
+                               .make_dhcp = make,
+                               .snapshot = true};
   return info;
 }
 

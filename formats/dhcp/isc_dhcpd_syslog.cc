@@ -391,8 +391,12 @@ std::unique_ptr<DhcpParser> make(const ParseContext& ctx) {
 
 const FormatInfo& isc_dhcpd_syslog_format() {
   static const FormatInfo info{
-      "isc-dhcpd", Family::dhcp, "ISC dhcpd messages in syslog (DHCPACK, DHCPRELEASE, ...)",
-      sniff,       make,         /*snapshot=*/false};
+      .name = "isc-dhcpd",
+      .family = Family::dhcp,
+      .summary = "ISC dhcpd messages in syslog (DHCPACK, DHCPRELEASE, ...)",
+      .sniff = sniff,
+      .make_dhcp = make,
+      .snapshot = false};
   return info;
 }
 

@@ -55,7 +55,6 @@ constexpr uint32_t kInfiniteLifetime = 0xffffffffu;
 // 9999-12-31T23:59:59Z plus an infinite lifetime: beyond it a number is not a time.
 constexpr int64_t kMaxExpire = 253402300799 + kInfiniteLifetime;
 
-
 enum Column : uint8_t {
   kAddress,
   kHwaddr,
@@ -238,8 +237,12 @@ std::unique_ptr<DhcpParser> make(const ParseContext&) {
 
 const FormatInfo& kea_lease_csv_format() {
   static const FormatInfo info{
-      "kea-lease-csv", Family::dhcp, "Kea memfile lease file, lease4 or lease6 (kea-leases4.csv)",
-      sniff,           make,         /*snapshot=*/true};
+      .name = "kea-lease-csv",
+      .family = Family::dhcp,
+      .summary = "Kea memfile lease file, lease4 or lease6 (kea-leases4.csv)",
+      .sniff = sniff,
+      .make_dhcp = make,
+      .snapshot = true};
   return info;
 }
 

@@ -396,12 +396,12 @@ std::unique_ptr<DhcpParser> make(const ParseContext& ctx) {
 
 const FormatInfo& windows_dhcp_format() {
   static const FormatInfo info{
-      "windows-dhcp",
-      Family::dhcp,
-      "Windows DHCP Server audit log (DhcpSrvLog-*.log, DhcpV6SrvLog-*.log)",
-      sniff,
-      make,
-      /*snapshot=*/false};
+      .name = "windows-dhcp",
+      .family = Family::dhcp,
+      .summary = "Windows DHCP Server audit log (DhcpSrvLog-*.log, DhcpV6SrvLog-*.log)",
+      .sniff = sniff,
+      .make_dhcp = make,
+      .snapshot = false};
   return info;
 }
 

@@ -568,8 +568,12 @@ std::unique_ptr<DhcpParser> make(const ParseContext& ctx) {
 }  // namespace
 
 const FormatInfo& zeek_dhcp_format() {
-  static const FormatInfo info{"zeek-dhcp", Family::dhcp, "Zeek dhcp.log (TSV or JSON lines)",
-                               sniff,       make,         /*snapshot=*/false};
+  static const FormatInfo info{.name = "zeek-dhcp",
+                               .family = Family::dhcp,
+                               .summary = "Zeek dhcp.log (TSV or JSON lines)",
+                               .sniff = sniff,
+                               .make_dhcp = make,
+                               .snapshot = false};
   return info;
 }
 

@@ -3,9 +3,9 @@
 #include <fmt/format.h>
 #include <sys/stat.h>
 
+#include <toml++/toml.h>
 #include <cstdlib>
 #include <functional>
-#include <toml++/toml.h>
 
 #include "tracekit/format.h"
 
@@ -89,8 +89,8 @@ bool load_config(const std::string& path, SiteConfig& out, std::string& error) {
     if (key == "source") {
       auto* arr = node.as_array();
       if (!arr) {
-        error = fmt::format("{}: 'source' must be an array of tables ([[source]])",
-                            where(path, node));
+        error =
+            fmt::format("{}: 'source' must be an array of tables ([[source]])", where(path, node));
         return false;
       }
       for (auto& item : *arr) {
@@ -135,6 +135,15 @@ bool load_config(const std::string& path, SiteConfig& out, std::string& error) {
             Micros d;
             if (!read_duration(path, v, "lease_time", d, error)) return false;
             s.lease_time = d;
+          } else if (name == "tcp_timeout" || name == "udp_timeout" || name == "icmp_timeout" ||
+                     name == "other_timeout") {
+            Micros d;
+            if (!read_duration(path, v, std::string(name).c_str(), d, error)) return false;
+            auto& slot = name == "tcp_timeout"    ? s.nat_timeouts.tcp
+                         : name == "udp_timeout"  ? s.nat_timeouts.udp
+                         : name == "icmp_timeout" ? s.nat_timeouts.icmp
+                                                  : s.nat_timeouts.other;
+            slot = d;
           } else if (name == "max_silence") {
             Micros d;
             if (!read_duration(path, v, "max_silence", d, error)) return false;
@@ -195,11 +204,12 @@ bool source_from_log_arg(const std::string& arg, SourceSpec& s, std::string& err
       s.name = s.patterns.front();
       return true;
     }
-    bool looks_like_format = prefix.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") ==
-                             std::string_view::npos;
+    bool looks_like_format =
+        prefix.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") == std::string_view::npos;
     if (looks_like_format && !file_exists(arg)) {
       std::string names;
-      for (const auto& f : format_table()) names += (names.empty() ? "" : ", ") + std::string(f.name);
+      for (const auto& f : format_table())
+        names += (names.empty() ? "" : ", ") + std::string(f.name);
       error = fmt::format("--log {}: unknown format '{}' (known: {})", arg, prefix, names);
       return false;
     }

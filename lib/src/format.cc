@@ -31,6 +31,29 @@ std::string_view dhcp_action_name(DhcpAction a) {
   return "?";
 }
 
+std::string_view nat_action_name(NatAction a) {
+  switch (a) {
+    case NatAction::open: return "open";
+    case NatAction::close: return "close";
+    case NatAction::session: return "session";
+    case NatAction::block_open: return "block-open";
+    case NatAction::block_close: return "block-close";
+  }
+  return "?";
+}
+
+std::string_view login_action_name(LoginAction a) {
+  switch (a) {
+    case LoginAction::login: return "login";
+    case LoginAction::logout: return "logout";
+    case LoginAction::failed: return "failed";
+    case LoginAction::interim: return "interim";
+    case LoginAction::boot: return "boot";
+    case LoginAction::shutdown: return "shutdown";
+  }
+  return "?";
+}
+
 std::string_view lease_end_kind_name(Lease::EndKind k) {
   switch (k) {
     case Lease::EndKind::stated: return "expiry stated by the source";

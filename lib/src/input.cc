@@ -610,6 +610,23 @@ bool LineReader::next(Line& out) {
   }
 }
 
+bool LineReader::next_record(size_t size, Line& out) {
+  if (size == 0 || size > max_line_) return false;
+  while (end_ - begin_ < size && fill()) {
+  }
+  size_t avail = end_ - begin_;
+  if (avail == 0) return false;
+  size_t len = std::min(avail, size);
+  out.offset = base_offset_ + begin_;
+  out.number = ++line_no_;
+  out.truncated = len < size;
+  out.text = {buf_.get() + begin_, len};
+  line_begin_ = begin_;
+  begin_ += len;
+  consumed_total_ = base_offset_ + begin_;
+  return true;
+}
+
 std::string_view LineReader::window(uint64_t& offset) const {
   offset = base_offset_ + line_begin_;
   const char* from = buf_.get() + line_begin_;

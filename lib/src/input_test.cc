@@ -213,3 +213,33 @@ TEST_CASE("input: rotated sets are read oldest first", "[input][rotation]") {
   for (auto& p : out) names.push_back(fs::path(p).filename().string());
   CHECK(names == std::vector<std::string>{"messages-20260405.gz", "messages-20260412", "messages"});
 }
+
+TEST_CASE("input: fixed-size records across block boundaries, short last record", "[input]") {
+  TempDir d;
+  std::string data;
+  for (int i = 0; i < 1000; ++i) data += std::string(384, char('a' + i % 26));
+  data += std::string(100, 'z');
+  std::string p = d.write("wtmp", gzip(data));
+  std::string err;
+  auto src = open_input(p, err);
+  REQUIRE(src);
+  LineReader r(*src, 4096, 1024);
+  REQUIRE(r.head().size() >= 384);
+  Line rec;
+  uint64_t n = 0;
+  while (r.next_record(384, rec)) {
+    ++n;
+    CHECK(rec.number == n);
+    CHECK(rec.offset == (n - 1) * 384);
+    if (n <= 1000) {
+      REQUIRE(rec.text.size() == 384);
+      CHECK(!rec.truncated);
+      CHECK(rec.text.find_first_not_of(char('a' + (n - 1) % 26)) == std::string_view::npos);
+    } else {
+      CHECK(rec.text.size() == 100);
+      CHECK(rec.truncated);
+    }
+  }
+  CHECK(n == 1001);
+  CHECK_FALSE(r.next_record(2048, rec));  // larger than the reader's limit
+}

@@ -110,7 +110,7 @@ bool lease_query_from_row(const Row& row, const std::string& key_field, const da
 LeaseHop::LeaseHop(ToolRun& run, LeaseHopSettings settings)
     : run_(run),
       settings_(settings),
-      scanner_(run.diag, ScanSettings{Family::dhcp, run.zone, run.max_silence, {}}) {}
+      scanner_(run.diag, ScanSettings{run.zone, run.max_silence, {}}) {}
 
 Micros LeaseHop::lease_time_for(uint32_t source) const {
   if (settings_.lease_time) return *settings_.lease_time;
@@ -154,7 +154,7 @@ bool LeaseHop::load(const std::vector<LeaseKey>& keys) {
   if (by_client) {
     // Pass 1: which addresses did these clients hold? It reports the input's
     // problems; pass 2 reads the same files again and stays quiet.
-    Scanner first(run_.diag, ScanSettings{Family::dhcp, run_.zone, run_.max_silence, {}});
+    Scanner first(run_.diag, ScanSettings{run_.zone, run_.max_silence, {}});
     DhcpSink note_ips = [&](const DhcpEvent& ev, const ScanFile&, uint32_t, const Line&) {
       if ((ev.has_mac && macs.count(ev.mac)) || host_wanted(ev.host)) ips.insert(ev.ip);
     };
@@ -167,7 +167,7 @@ bool LeaseHop::load(const std::vector<LeaseKey>& keys) {
   if (!by_client && all_v4 && !needles.empty() && needles.size() <= 8) prefilter = needles;
   quiet_ = std::make_unique<Diagnostics>(run_.tool, run_.diag.strict(), nullptr);
   scanner_ = Scanner(by_client ? *quiet_ : run_.diag,
-                     ScanSettings{Family::dhcp, run_.zone, run_.max_silence, prefilter});
+                     ScanSettings{run_.zone, run_.max_silence, prefilter});
   DhcpSink keep = [&](const DhcpEvent& ev, const ScanFile& f, uint32_t file_id, const Line&) {
     if (ips.count(ev.ip)) store_.add(ev, file_id, f.source);
   };

@@ -88,7 +88,9 @@ const FormatInfo* choose_format(const SourceSpec& src, Family family, std::strin
   return r.format;
 }
 
-bool Scanner::scan_dhcp(const SourceSpec& src, uint32_t source, const DhcpSink& sink) {
+template <class Event>
+bool Scanner::scan(const SourceSpec& src, uint32_t source, const EventSink<Event>& sink) {
+  constexpr Family family = family_of<Event>();
   std::vector<std::string> paths;
   std::string error;
   if (!expand_log_paths(src.patterns, paths, error)) {
@@ -112,7 +114,7 @@ bool Scanner::scan_dhcp(const SourceSpec& src, uint32_t source, const DhcpSink& 
       continue;
     }
     std::string why;
-    f.format = choose_format(src, settings_.family, head, why, error);
+    f.format = choose_format(src, family, head, why, error);
     if (!f.format) {
       if (head.empty()) {
         // An empty file: nothing to read, nothing to claim.
@@ -144,16 +146,28 @@ bool Scanner::scan_dhcp(const SourceSpec& src, uint32_t source, const DhcpSink& 
     ctx.local = &local;
     ctx.year = &years;
     ctx.zone_flags = zone_flags;
-    auto parser = f.format->make_dhcp(ctx);
+    ctx.source = &src;
+    ctx.head = head;
+    auto parser = make_parser<Event>(*f.format, ctx);
     if (!parser) {
-      diag_->error(fmt::format("{}: format '{}' has no DHCP reader", path, f.format->name));
+      diag_->error(fmt::format("{}: format '{}' has no {} reader", path, f.format->name,
+                               family_name(family)));
       continue;
+    }
+    size_t record_size = 0;
+    if (f.format->input == InputKind::records) {
+      record_size = f.format->record_size ? f.format->record_size(head) : 0;
+      if (record_size == 0 || record_size > LineReader::kMaxLine) {
+        diag_->error(fmt::format("{}: no record layout of format '{}' fits this file", path,
+                                 f.format->name));
+        continue;
+      }
     }
     uint32_t file_id = uint32_t(files_.size());
     files_.push_back(std::move(f));
     ScanFile& file = files_.back();
     Line line;
-    DhcpEvent ev;
+    Event ev;
     bool stop = false;
     // Strict mode must see every line whole.
     const bool prefilter = !settings_.needles.empty() && !diag_->strict();
@@ -188,8 +202,40 @@ bool Scanner::scan_dhcp(const SourceSpec& src, uint32_t source, const DhcpSink& 
           break;
       }
     };
-    while (!stop && reader.next(line)) {
+    if (f.format->input == InputKind::database) {
+      // The parser reads the file itself; the stream was opened for sniffing.
+      LineResult r;
+      Line at;
+      for (;;) {
+        ev.time = kNoTime;
+        ev.first_line = 0;
+        ev.raw = {};
+        if (!parser->pull(ev, r)) break;
+        ++file.lines;
+        at.number = ev.first_line;
+        handle(r, at);
+        if (stop) return false;
+      }
+    }
+    auto next = [&](Line& l) {
+      switch (file.format->input) {
+        case InputKind::lines:
+          return reader.next(l);
+        case InputKind::records:
+          return reader.next_record(record_size, l);
+        case InputKind::database:
+          return false;
+      }
+      return false;
+    };
+    while (!stop && next(line)) {
       ++file.lines;
+      if (line.truncated && record_size) {
+        ++file.malformed;
+        if (!diag_->malformed(path, line.number, "partial record at the end of the file"))
+          stop = true;
+        continue;
+      }
       if (line.truncated) {
         ++file.malformed;
         if (!diag_->malformed(path, line.number, "line longer than 1 MiB (read up to there)"))
@@ -250,6 +296,11 @@ bool Scanner::scan_dhcp(const SourceSpec& src, uint32_t source, const DhcpSink& 
   }
   return true;
 }
+
+template bool Scanner::scan<DhcpEvent>(const SourceSpec&, uint32_t, const EventSink<DhcpEvent>&);
+template bool Scanner::scan<NatEvent>(const SourceSpec&, uint32_t, const EventSink<NatEvent>&);
+template bool Scanner::scan<LoginEvent>(const SourceSpec&, uint32_t, const EventSink<LoginEvent>&);
+template bool Scanner::scan<OwnerEvent>(const SourceSpec&, uint32_t, const EventSink<OwnerEvent>&);
 
 bool Coverage::covers(Instant from, Instant to) const {
   for (const auto& s : spans)

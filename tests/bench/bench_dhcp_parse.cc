@@ -73,7 +73,7 @@ int main(int argc, char** argv) {
   int status = 0;
   for (const auto& path : files) {
     Diagnostics diag("bench-dhcp-parse");
-    Scanner scanner(diag, ScanSettings{Family::dhcp, zone, std::chrono::hours(1), {}});
+    Scanner scanner(diag, ScanSettings{zone, std::chrono::hours(1), {}});
     SourceSpec src;
     std::string error;
     if (!source_from_log_arg(path, src, error)) {

@@ -73,7 +73,7 @@ int main(int argc, char** argv) {
   }
 
   DhcpEventWriter writer(run.output, stdout);
-  Scanner scanner(run.diag, ScanSettings{Family::dhcp, run.zone, run.max_silence, {}});
+  Scanner scanner(run.diag, ScanSettings{run.zone, run.max_silence, {}});
   DhcpSink sink = [&](const DhcpEvent& ev, const ScanFile& f, uint32_t, const Line&) {
     writer.write(ev, f);
   };

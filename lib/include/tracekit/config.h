@@ -10,6 +10,12 @@
 
 namespace tracekit {
 
+// NAT: how long a translation with no teardown in the log is assumed to live
+// after it was built (the device's idle timeouts). Unset: the hop's defaults.
+struct NatTimeouts {
+  std::optional<Micros> tcp, udp, icmp, other;
+};
+
 struct SourceSpec {
   std::string name;                   // the source's name, or the path given with --log
   std::string format = "auto";        // a format name, or "auto" (sniffed per file)
@@ -20,6 +26,7 @@ struct SourceSpec {
   std::string host;                   // whose per-machine records these are (wtmp)
   std::optional<Micros> lease_time;   // DHCP: lease length when the log does not say
   std::optional<Micros> max_silence;  // a quiet period longer than this is a gap
+  NatTimeouts nat_timeouts;           // NAT: idle timeouts (tcp_timeout, udp_timeout, ...)
   std::string origin;                 // "sources.toml:12" or "--log", for messages
 };
 

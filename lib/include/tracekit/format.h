@@ -2,15 +2,17 @@
 // knows formats only through the table that formats/registry.cc defines; a
 // parser knows the library only through this header and the ones it includes.
 //
-// A parser is created per input file and fed that file's lines in order. The
-// per-line path never throws and never allocates: it returns a LineResult whose
-// reason is a static string.
+// A parser is created per input file and fed that file's lines (or records)
+// in order. The per-line path never throws and never allocates: it returns a
+// LineResult whose reason is a static string.
 #pragma once
 
 #include <memory>
 #include <span>
 #include <string_view>
+#include <type_traits>
 
+#include "tracekit/config.h"
 #include "tracekit/input.h"
 #include "tracekit/records.h"
 #include "tracekit/time.h"
@@ -42,6 +44,8 @@ struct LineResult {
 // the parser.
 struct ParseContext {
   const InputFile* file = nullptr;
+  const SourceSpec* source = nullptr;   // the source's settings (host, column mappings...)
+  std::string_view head;                // the file's first block, decompressed
   LocalTimeConverter* local = nullptr;  // zone for zone-less timestamps
   YearTracker* year = nullptr;          // for year-less syslog dates
   uint8_t zone_flags = 0;               // kZoneAssumed when no zone was configured
@@ -56,37 +60,80 @@ struct ParseContext {
   mutable BsdCache bsd_cache;
 };
 
-// Parsers set out.time for every line that has a timestamp, also when they
-// return skip: the library uses it for the time coverage of the file (which
-// tells "no lease" from "no log").
-class DhcpParser {
+// A format's reader of one file, for events of type Event (DhcpEvent,
+// NatEvent, LoginEvent, OwnerEvent). Parsers set out.time for every line that
+// has a timestamp, also when they return skip.
+template <class Event>
+class Parser {
  public:
-  virtual ~DhcpParser() = default;
-  virtual LineResult parse(const Line& line, DhcpEvent& out) = 0;
+  virtual ~Parser() = default;
+  // One line (InputKind::lines) or one fixed-size record (InputKind::records:
+  // line.text is the record's bytes, line.number its 1-based index,
+  // line.offset its byte offset; a short last record comes with truncated set).
+  virtual LineResult parse(const Line& line, Event& out) = 0;
   // Only the line's time (out.time), for lines a query's prefilter rules out:
   // may skip the message itself, and may set out.time_key. The default parses
   // the whole line.
-  virtual LineResult parse_time(const Line& line, DhcpEvent& out) { return parse(line, out); }
+  virtual LineResult parse_time(const Line& line, Event& out) { return parse(line, out); }
   // At the end of the file: a record still being assembled, if any.
-  virtual LineResult finish(DhcpEvent& out) {
+  virtual LineResult finish(Event& out) {
     (void)out;
     return LineResult::skip("");
   }
+  // InputKind::database: the next record, read by the parser itself from
+  // ParseContext::file->path (the scanner feeds no lines). False at the end.
+  // out.first_line numbers the record for evidence.
+  virtual bool pull(Event& out, LineResult& result) {
+    (void)out;
+    (void)result;
+    return false;
+  }
+};
+using DhcpParser = Parser<DhcpEvent>;
+using NatParser = Parser<NatEvent>;
+using LoginParser = Parser<LoginEvent>;
+using OwnerParser = Parser<OwnerEvent>;
+
+enum class InputKind : uint8_t {
+  lines,     // text, one line at a time (the default)
+  records,   // binary fixed-size records (utmp/wtmp): see FormatInfo::record_size
+  database,  // a file the parser opens itself (SQLite): see Parser::pull
 };
 
+// A format's entry in the table. Initialise with designated initialisers;
+// a format sets the make_* of its family only.
 struct FormatInfo {
   std::string_view name;  // "isc-dhcpd", as users write it in --log FORMAT:PATH
-  Family family;
+  Family family = Family::dhcp;
   std::string_view summary;  // one line for --detect and the formats page
   // Confidence 0-100 that `head` (the first block of a file, decompressed)
   // is this format; `why` gets a static explanation.
-  int (*sniff)(std::string_view head, const char** why);
-  std::unique_ptr<DhcpParser> (*make_dhcp)(const ParseContext& ctx);
-  // A lease database rather than a log: its records are the state as of the
-  // file's last write, not events in time order. Its coverage runs from its
-  // earliest record to its modification time, with no quiet periods.
-  bool snapshot;
+  int (*sniff)(std::string_view head, const char** why) = nullptr;
+  std::unique_ptr<DhcpParser> (*make_dhcp)(const ParseContext& ctx) = nullptr;
+  std::unique_ptr<NatParser> (*make_nat)(const ParseContext& ctx) = nullptr;
+  std::unique_ptr<LoginParser> (*make_login)(const ParseContext& ctx) = nullptr;
+  std::unique_ptr<OwnerParser> (*make_owner)(const ParseContext& ctx) = nullptr;
+  // A database rather than a log (dhcpd.leases, a directory export): its
+  // records are the state as of the file's last write, not events in time
+  // order. Its coverage runs from its earliest record to its modification
+  // time, with no quiet periods.
+  bool snapshot = false;
+  InputKind input = InputKind::lines;
+  // InputKind::records: the record size of a file starting with `head` (the
+  // layout is detected by validating records); 0 when none fits.
+  size_t (*record_size)(std::string_view head) = nullptr;
 };
+
+// The format's parser for Event's family, or null when it has none.
+template <class Event>
+std::unique_ptr<Parser<Event>> make_parser(const FormatInfo& f, const ParseContext& ctx) {
+  std::unique_ptr<Parser<Event>> (*make)(const ParseContext&) = nullptr;
+  if constexpr (std::is_same_v<Event, DhcpEvent>) make = f.make_dhcp;
+  if constexpr (std::is_same_v<Event, NatEvent>) make = f.make_nat;
+  if constexpr (std::is_same_v<Event, LoginEvent>) make = f.make_login;
+  if constexpr (std::is_same_v<Event, OwnerEvent>) make = f.make_owner;
+  return make ? make(ctx) : nullptr;
+}
 
 // The table, in formats/registry.cc.
 std::span<const FormatInfo> format_table();

@@ -67,6 +67,11 @@ class LineReader {
   // The first block of the input, not consumed (for format sniffing).
   std::string_view head();
   bool next(Line& out);
+  // The next `size` bytes as one record (binary formats such as wtmp):
+  // out.number is the record's 1-based index, out.offset its byte offset. A
+  // short last record comes with truncated set. `size` must not exceed
+  // kMaxLine. Do not mix with next().
+  bool next_record(size_t size, Line& out);
   // The complete lines in the buffer from the start of the line next()
   // returned last, and the stream offset of its first byte: what a prefilter
   // may search ahead in. Valid until the next call to next().

@@ -22,6 +22,25 @@ struct EvidenceRef {
   uint64_t offset = 0;
 };
 
+// What every event carries, whatever its family. The scanner resets the
+// evidence fields before each line; a parser sets time on every line that has
+// one (also when it returns skip: the library uses it for the file's time
+// coverage, which tells "no record" from "no log").
+struct EventBase {
+  Instant time = kNoTime;  // when it happened
+  uint8_t time_flags = 0;  // TimeFlag bits
+  // Set by a parser whose record spans several lines (dhcpd.leases, a RADIUS
+  // detail block, a Windows event in XML): where the record starts and its
+  // full text. Otherwise the scanner uses the current line.
+  uint64_t first_line = 0;
+  uint64_t first_offset = 0;
+  std::string_view raw;
+  // Set by parse_time: the line's first time_key bytes alone fix its time, so
+  // a later line that starts with the same bytes has the same time (a syslog
+  // date: lines of one second share it). 0: no such key.
+  uint8_t time_key = 0;
+};
+
 // ---------------------------------------------------------------- DHCP
 
 enum class DhcpAction : uint8_t {
@@ -39,12 +58,11 @@ enum class DhcpAction : uint8_t {
 };
 std::string_view dhcp_action_name(DhcpAction a);
 
-struct DhcpEvent {
-  Instant time = kNoTime;       // when it happened (for `lease`: the lease's start)
-  Instant lease_end = kNoTime;  // expiry when the source states it
+struct DhcpEvent : EventBase {
+  Instant lease_end = kNoTime;  // expiry when the source states it (time: when it happened;
+                                // for `lease`: the lease's start)
   Micros lease_time{0};         // lease length when the source states it (0 = unknown)
   DhcpAction action = DhcpAction::ack;
-  uint8_t time_flags = 0;  // TimeFlag bits
   bool has_mac = false;
   bool ends_lease = false;  // for `lease` entries: the entry records the lease's end
                             // (binding state free/released/expired), not an active lease
@@ -54,15 +72,6 @@ struct DhcpEvent {
   std::string_view client_id;  // DHCP client identifier / DUID, if logged
   std::string_view server;     // the DHCP server (syslog host), if known
   std::string_view relay;      // relay agent or interface ("via ...")
-  // Set by a parser whose record spans several lines (dhcpd.leases): where the
-  // record starts and its full text. Otherwise the driver uses the current line.
-  uint64_t first_line = 0;
-  uint64_t first_offset = 0;
-  std::string_view raw;
-  // Set by parse_time: the line's first time_key bytes alone fix its time, so
-  // a later line that starts with the same bytes has the same time (a syslog
-  // date: lines of one second share it). 0: no such key.
-  uint8_t time_key = 0;
 
   void clear() { *this = DhcpEvent{}; }
 };
@@ -97,28 +106,96 @@ struct Lease {
 };
 std::string_view lease_end_kind_name(Lease::EndKind k);
 
+// ----------------------------------------------------------------- NAT
+
+enum class NatAction : uint8_t {
+  open,         // a translation or connection was built
+  close,        // a translation or connection was torn down (start set when a duration says)
+  session,      // one record for a whole session, written at its end (start and time)
+  block_open,   // CGNAT: a port block was allocated to a subscriber
+  block_close,  // CGNAT: a port block was released
+};
+std::string_view nat_action_name(NatAction a);
+
+// One NAT log line. "inside" is the host behind the NAT (the subscriber),
+// "public" its translated (mapped) address, "dst" the far end as the inside
+// host addressed it. Ports are 0 when not logged; for ICMP they hold the ICMP
+// id when the log gives one.
+struct NatEvent : EventBase {
+  NatAction action = NatAction::open;
+  uint8_t proto = 0;        // IANA protocol number (6 TCP, 17 UDP, 1 ICMP, 58 ICMPv6); 0: unknown
+  bool is_static = false;   // a static translation (no idle timeout)
+  bool connection = false;  // a connection record (ASA 302013) rather than a translation
+  IpAddr inside_ip, public_ip, dst_ip;
+  uint16_t inside_port = 0, public_port = 0, dst_port = 0;
+  uint16_t block_end = 0;   // port blocks: the last port of the block (public_port is the first)
+  Instant start = kNoTime;  // close/session: when it began, if the line says (or kNoTime)
+  std::string_view device;  // the NAT device (syslog host, serial, device name)
+  std::string_view session_id;  // pairs open with close when the log has one (ASA connection id)
+
+  void clear() { *this = NatEvent{}; }
+};
+
+// ------------------------------------------------------------- logins
+
+enum class LoginAction : uint8_t {
+  login,     // a session began
+  logout,    // a session ended
+  failed,    // a failed attempt (an event, not a session)
+  interim,   // a session is still going (RADIUS Interim-Update)
+  boot,      // the host booted: every session open on it ended before
+  shutdown,  // the host went down: every open session ends here
+};
+std::string_view login_action_name(LoginAction a);
+
+enum class LoginPlace : uint8_t { unknown, local, remote };  // at the machine, or over the network
+
+// One login record. `host` is the machine the session is on (a syslog host, a
+// Windows computer name, the source's `host` setting for wtmp; for RADIUS the
+// NAS); `from` is where the user came from as logged (remote host name or
+// address); from_ip the same when it is an address; assigned_ip an address
+// given to the session (RADIUS Framed-IP-Address, VPN).
+struct LoginEvent : EventBase {
+  LoginAction action = LoginAction::login;
+  LoginPlace place = LoginPlace::unknown;
+  bool has_from_ip = false, has_assigned_ip = false, has_mac = false;
+  IpAddr from_ip, assigned_ip;
+  MacAddr mac;  // RADIUS Calling-Station-Id
+  std::string_view user, domain, host, from;
+  std::string_view service;      // sshd, login, gdm, imap, pop3, radius, rdp, ...
+  std::string_view tty;          // utmp ut_line, "ssh:notty", ...
+  std::string_view session_key;  // pairs login with logout: sshd pid, ut_line, TargetLogonId,
+                                 // Acct-Session-Id, Dovecot session=
+  std::string_view method;       // password, publickey, keyboard-interactive, ...
+  int logon_type = -1;           // Windows LogonType (2 interactive, 3 network, 10 remote, ...)
+
+  void clear() { *this = LoginEvent{}; }
+};
+
+// ------------------------------------------------------------- owners
+
+enum class OwnerKeyKind : uint8_t { login, ip, mac };
+
+// One entry of a directory or register: a login (or an address prefix, or a
+// MAC) and who is responsible for it, over [valid_from, valid_to) when dated.
+struct OwnerEvent : EventBase {
+  OwnerKeyKind kind = OwnerKeyKind::login;
+  std::string_view login;  // as written in the source (normalised by the hop)
+  IpAddr ip;
+  uint8_t prefix_len = 0;  // kind ip: the prefix length in IPv6 terms (v4: 96 + len)
+  MacAddr mac;
+  std::string_view name, email, id, unit, host;
+  Instant valid_from = kNoTime, valid_to = kForever;
+  bool dated = false;  // the source gives validity
+  // Other columns, carried through: name and value views.
+  std::vector<std::pair<std::string_view, std::string_view>> extra;
+
+  void clear() { *this = OwnerEvent{}; }
+};
+
 // ------------------------------------------------------- later hops (sketch)
 // These fix the shape the other hops will fill so that one model serves all;
 // their parsers arrive with their issues.
-
-struct NatTranslation {  // (public ip, port, proto) -> inside ip, port over [start, end)
-  IpAddr public_ip, inside_ip, dst_ip;
-  uint16_t public_port = 0, inside_port = 0, dst_port = 0;
-  uint16_t port_block_end = 0;  // CGNAT port block: [public_port, port_block_end]
-  uint8_t proto = 0;            // IANA protocol number
-  Instant start = kNoTime, end = kForever;
-  std::string device;
-  std::vector<EvidenceRef> events;
-};
-
-struct LoginSession {  // user on host over [start, end)
-  std::string user, host, from, service;
-  IpAddr ip;
-  MacAddr mac;
-  Instant start = kNoTime, end = kForever;
-  bool open_ended = false;
-  std::vector<EvidenceRef> events;
-};
 
 struct ProxyRequest {  // client fetched url, the request spanning [start, time]
   IpAddr client;
@@ -134,12 +211,6 @@ struct MailMessage {  // a message's path through one server
   IpAddr client;
   Instant time = kNoTime;
   std::vector<EvidenceRef> events;
-};
-
-struct OwnerEntry {  // a login (or address, or device) and its owner over [valid_from, valid_to)
-  std::string login, name, email, id, unit;
-  Instant valid_from = kNoTime, valid_to = kForever;
-  EvidenceRef event;
 };
 
 }  // namespace tracekit

@@ -8,6 +8,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "tracekit/config.h"
@@ -42,8 +43,16 @@ struct ScanFile {
 const FormatInfo* choose_format(const SourceSpec& src, Family family, std::string_view head,
                                 std::string& why, std::string& error);
 
+// The family whose parsers give events of type Event.
+template <class Event>
+constexpr Family family_of() {
+  if constexpr (std::is_same_v<Event, DhcpEvent>) return Family::dhcp;
+  if constexpr (std::is_same_v<Event, NatEvent>) return Family::nat;
+  if constexpr (std::is_same_v<Event, LoginEvent>) return Family::login;
+  if constexpr (std::is_same_v<Event, OwnerEvent>) return Family::owner;
+}
+
 struct ScanSettings {
-  Family family = Family::dhcp;
   const date::time_zone* default_zone = nullptr;  // --tz, or null (machine zone, flagged)
   Micros max_silence{std::chrono::hours(1)};
   // Lines must contain one of these to be parsed fully (a cheap prefilter).
@@ -51,17 +60,27 @@ struct ScanSettings {
   std::vector<std::string> needles;
 };
 
-using DhcpSink = std::function<void(const DhcpEvent& ev, const ScanFile& file, uint32_t file_id,
-                                    const Line& line)>;
+// Receives every record: the event, its file and that file's index (the
+// EvidenceRef file), and the line it was completed on.
+template <class Event>
+using EventSink =
+    std::function<void(const Event& ev, const ScanFile& file, uint32_t file_id, const Line& line)>;
+using DhcpSink = EventSink<DhcpEvent>;
 
 class Scanner {
  public:
   Scanner(Diagnostics& diag, ScanSettings settings)
       : diag_(&diag), settings_(std::move(settings)) {}
 
-  // Reads every file of `src` (index `source` in the run). Files that cannot be
-  // read are reported and skipped. Returns false only when strict mode stops.
-  bool scan_dhcp(const SourceSpec& src, uint32_t source, const DhcpSink& sink);
+  // Reads every file of `src` (index `source` in the run) with the parsers of
+  // Event's family. Files that cannot be read are reported and skipped.
+  // Returns false only when strict mode stops. Instantiated for DhcpEvent,
+  // NatEvent, LoginEvent and OwnerEvent.
+  template <class Event>
+  bool scan(const SourceSpec& src, uint32_t source, const EventSink<Event>& sink);
+  bool scan_dhcp(const SourceSpec& src, uint32_t source, const DhcpSink& sink) {
+    return scan<DhcpEvent>(src, source, sink);
+  }
 
   const std::vector<ScanFile>& files() const { return files_; }
   std::vector<ScanFile>& files() { return files_; }
