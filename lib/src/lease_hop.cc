@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <unordered_set>
 
+#include "tracekit/hop.h"
 #include "tracekit/text.h"
 
 namespace tracekit {
@@ -15,17 +16,6 @@ using json = nlohmann::ordered_json;
 
 std::string short_host(std::string_view h) {
   return std::string(h.substr(0, h.find('.')));
-}
-
-bool earlier_hop_failed(const Row& row) {
-  for (auto it = row.begin(); it != row.end(); ++it) {
-    if (!it->is_object() || it.key() == "lease") continue;
-    auto m = it->find("match");
-    if (m == it->end() || !m->is_string()) continue;
-    const std::string& v = m->get_ref<const std::string&>();
-    if (v == "none" || v == "gap" || v == "skipped") return true;
-  }
-  return false;
 }
 
 }  // namespace
@@ -74,7 +64,7 @@ bool lease_query_from_args(std::string_view key, Instant time, LeaseQuery& out,
 bool lease_query_from_row(const Row& row, const std::string& key_field, const date::time_zone* zone,
                           bool need_time, LeaseQuery& out, std::string& error) {
   out.row = row;
-  out.skipped = earlier_hop_failed(row);
+  out.skipped = earlier_hop_failed(row, "lease");
   if (out.skipped) return true;
   std::string field = key_field;
   if (field.empty()) {
@@ -176,10 +166,7 @@ bool LeaseHop::load(const std::vector<LeaseKey>& keys) {
   std::vector<Micros> lt(run_.sources.size());
   for (uint32_t s = 0; s < run_.sources.size(); ++s) lt[s] = lease_time_for(s);
   store_.build(lt);
-  dhcp_sources_.clear();
-  for (const auto& f : scanner_.files())
-    if (std::find(dhcp_sources_.begin(), dhcp_sources_.end(), f.source) == dhcp_sources_.end())
-      dhcp_sources_.push_back(f.source);
+  dhcp_sources_ = sources_read(scanner_.files());
   coverage_ = build_coverage(scanner_.files(), dhcp_sources_, run_.max_silence);
   return true;
 }
@@ -196,61 +183,11 @@ std::vector<const Lease*> LeaseHop::leases_for(const LeaseKey& key) const {
   return {};
 }
 
-void LeaseHop::add_time_notes(uint8_t flags, const std::vector<uint32_t>& events,
+void LeaseHop::add_time_notes(const std::vector<uint32_t>& events,
                               std::vector<std::string>& notes) const {
-  auto files_with = [&](uint8_t flag) {
-    std::vector<std::string> out;
-    for (uint32_t id : events) {
-      const auto& e = store_.event(id);
-      if (!(e.time_flags & flag)) continue;
-      std::string where = fmt::format("{}:{}", scanner_.files()[e.ref.file].info.path, e.ref.line);
-      if (std::find(out.begin(), out.end(), where) == out.end()) out.push_back(where);
-    }
-    return fmt::format("{}", fmt::join(out, ", "));
-  };
-  if (flags & kLocalAmbiguous)
-    notes.push_back(fmt::format(
-        "DST-ambiguous local time (it happened twice), placed by the order of the log: {}",
-        files_with(kLocalAmbiguous)));
-  if (flags & kLocalNonexistent)
-    notes.push_back(fmt::format(
-        "local time in a DST gap (it never happened), read with the offset before the change: {}",
-        files_with(kLocalNonexistent)));
-  if (flags & kYearInferred) {
-    std::vector<std::string> said;
-    for (uint32_t id : events) {
-      const auto& e = store_.event(id);
-      if (!(e.time_flags & kYearInferred)) continue;
-      const ScanFile& f = scanner_.files()[e.ref.file];
-      std::string n = f.info.is_stdin
-                          ? fmt::format(
-                                "year of year-less dates in {} assumed from the time of "
-                                "this run",
-                                f.info.path)
-                          : fmt::format(
-                                "year of year-less dates in {} inferred from its "
-                                "modification time ({}): first line in {}",
-                                f.info.path, format_rfc3339(f.info.mtime), f.first_year);
-      if (std::find(said.begin(), said.end(), n) == said.end()) said.push_back(n);
-    }
-    for (auto& n : said) notes.push_back(std::move(n));
-  }
-  if (flags & kTimeLowerBound)
-    notes.push_back(fmt::format(
-        "a deletion was logged with the lease's last transaction time, not its own ({}): the "
-        "lease ended then or later",
-        files_with(kTimeLowerBound)));
-  if (flags & kZoneAssumed) {
-    for (uint32_t id : events) {
-      const auto& e = store_.event(id);
-      if (!(e.time_flags & kZoneAssumed)) continue;
-      const ScanFile& f = scanner_.files()[e.ref.file];
-      notes.push_back(fmt::format(
-          "zone-less times read in {} (this machine's zone: no tz was configured for {})",
-          zone_name(f.zone), f.info.path));
-      break;
-    }
-  }
+  std::vector<TimeNoteRef> refs;
+  for (uint32_t id : events) refs.push_back({store_.event(id).ref, store_.event(id).time_flags});
+  tracekit::add_time_notes(refs, scanner_.files(), notes);
 }
 
 Row LeaseHop::row_for(const LeaseQuery& q, MatchKind kind, const Lease* l, Instant t,
@@ -271,14 +208,9 @@ Row LeaseHop::row_for(const LeaseQuery& q, MatchKind kind, const Lease* l, Insta
     hop["server"] = l->server.empty() ? run_.sources[l->source].name : l->server;
     std::vector<uint32_t> ev = store_.evidence_for(*l, t);
     json evidence = json::array();
-    uint8_t flags = 0;
     for (uint32_t id : ev) {
       const auto& e = store_.event(id);
-      flags |= e.time_flags;
-      evidence.push_back(json{{"file", scanner_.files()[e.ref.file].info.path},
-                              {"line", e.ref.line},
-                              {"offset", e.ref.offset},
-                              {"raw", e.raw}});
+      evidence.push_back(evidence_item(scanner_.files(), e.ref, e.raw));
     }
     hop["evidence"] = std::move(evidence);
     switch (l->end_kind) {
@@ -297,10 +229,10 @@ Row LeaseHop::row_for(const LeaseQuery& q, MatchKind kind, const Lease* l, Insta
     }
     if (t != kNoTime && !(l->start <= t && l->end > t))
       notes.push_back("the lease meets the skew window but not the time asked itself");
-    add_time_notes(flags, ev, notes);
+    add_time_notes(ev, notes);
   }
   if (!extra_note.empty()) notes.push_back(extra_note);
-  hop["note"] = fmt::format("{}", fmt::join(notes, "; "));
+  hop["note"] = join_notes(notes);
   row["lease"] = std::move(hop);
   return row;
 }
@@ -314,10 +246,7 @@ std::vector<Row> LeaseHop::answer(const LeaseQuery& q) const {
   auto leases = leases_for(q.key);
   Micros lookback{0};
   for (uint32_t s : dhcp_sources_) lookback = std::max(lookback, lease_time_for(s));
-  Micros skew = run_.skew;
-  Micros source_skew{0};
-  for (uint32_t s : dhcp_sources_) source_skew = std::max(source_skew, run_.sources[s].skew);
-  skew += source_skew;
+  Micros skew = widen_skew(run_.skew, run_.sources, dhcp_sources_);
   LeaseAnswer a =
       match_leases(leases, q.time, skew, coverage_, lookback, q.key.kind == LeaseKey::Kind::ip);
   std::string note;

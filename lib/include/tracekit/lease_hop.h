@@ -71,8 +71,7 @@ class LeaseHop {
   std::vector<const Lease*> leases_for(const LeaseKey& key) const;
   Row row_for(const LeaseQuery& q, MatchKind kind, const Lease* l, Instant t,
               const std::string& extra_note) const;
-  void add_time_notes(uint8_t flags, const std::vector<uint32_t>& events,
-                      std::vector<std::string>& notes) const;
+  void add_time_notes(const std::vector<uint32_t>& events, std::vector<std::string>& notes) const;
 
   ToolRun& run_;
   LeaseHopSettings settings_;

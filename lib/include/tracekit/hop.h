@@ -1,0 +1,45 @@
+// What every hop (lease, nat, login, owner) does the same way when it answers
+// a query row: pass rows whose earlier hop found nothing, quote evidence, and
+// say what an answer's times depend on (DST, an inferred year, an assumed zone).
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tracekit/codec.h"
+#include "tracekit/records.h"
+#include "tracekit/scan.h"
+
+namespace tracekit {
+
+// Whether a hop before `this_hop` in the row matched none, gap or skipped
+// (DESIGN.md: such a row passes through unchanged, this hop: match=skipped).
+bool earlier_hop_failed(const Row& row, std::string_view this_hop);
+
+// {file, line, offset, raw} for JSON Lines evidence (TSV shows FILE:LINE).
+nlohmann::ordered_json evidence_item(const std::vector<ScanFile>& files, const EvidenceRef& ref,
+                                     std::string_view raw);
+
+// An event an answer rests on, for the notes about its time.
+struct TimeNoteRef {
+  EvidenceRef ref;
+  uint8_t time_flags = 0;
+};
+// Appends to `notes` what the TimeFlag bits of the events say: a DST-ambiguous
+// or nonexistent local time, a year inferred from a file's modification time,
+// a time that is a lower bound, a zone assumed. Names the files and lines.
+void add_time_notes(std::span<const TimeNoteRef> events, const std::vector<ScanFile>& files,
+                    std::vector<std::string>& notes);
+
+std::string join_notes(const std::vector<std::string>& notes);  // "a; b; c"
+
+// The query's skew widened by the largest known clock uncertainty of `sources`.
+Micros widen_skew(Micros skew, const std::vector<SourceSpec>& all,
+                  const std::vector<uint32_t>& sources);
+
+// The sources that gave at least one file to `files`.
+std::vector<uint32_t> sources_read(const std::vector<ScanFile>& files);
+
+}  // namespace tracekit

@@ -1,0 +1,103 @@
+#include "tracekit/hop.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace tracekit {
+
+bool earlier_hop_failed(const Row& row, std::string_view this_hop) {
+  for (auto it = row.begin(); it != row.end(); ++it) {
+    if (!it->is_object() || it.key() == this_hop) continue;
+    auto m = it->find("match");
+    if (m == it->end() || !m->is_string()) continue;
+    const std::string& v = m->get_ref<const std::string&>();
+    if (v == "none" || v == "gap" || v == "skipped") return true;
+  }
+  return false;
+}
+
+nlohmann::ordered_json evidence_item(const std::vector<ScanFile>& files, const EvidenceRef& ref,
+                                     std::string_view raw) {
+  return nlohmann::ordered_json{{"file", files[ref.file].info.path},
+                                {"line", ref.line},
+                                {"offset", ref.offset},
+                                {"raw", std::string(raw)}};
+}
+
+void add_time_notes(std::span<const TimeNoteRef> events, const std::vector<ScanFile>& files,
+                    std::vector<std::string>& notes) {
+  uint8_t flags = 0;
+  for (const auto& e : events) flags |= e.time_flags;
+  auto files_with = [&](uint8_t flag) {
+    std::vector<std::string> out;
+    for (const auto& e : events) {
+      if (!(e.time_flags & flag)) continue;
+      std::string where = fmt::format("{}:{}", files[e.ref.file].info.path, e.ref.line);
+      if (std::find(out.begin(), out.end(), where) == out.end()) out.push_back(where);
+    }
+    return fmt::format("{}", fmt::join(out, ", "));
+  };
+  if (flags & kLocalAmbiguous)
+    notes.push_back(fmt::format(
+        "DST-ambiguous local time (it happened twice), placed by the order of the log: {}",
+        files_with(kLocalAmbiguous)));
+  if (flags & kLocalNonexistent)
+    notes.push_back(fmt::format(
+        "local time in a DST gap (it never happened), read with the offset before the change: {}",
+        files_with(kLocalNonexistent)));
+  if (flags & kYearInferred) {
+    std::vector<std::string> said;
+    for (const auto& e : events) {
+      if (!(e.time_flags & kYearInferred)) continue;
+      const ScanFile& f = files[e.ref.file];
+      std::string n = f.info.is_stdin
+                          ? fmt::format(
+                                "year of year-less dates in {} assumed from the time of "
+                                "this run",
+                                f.info.path)
+                          : fmt::format(
+                                "year of year-less dates in {} inferred from its "
+                                "modification time ({}): first line in {}",
+                                f.info.path, format_rfc3339(f.info.mtime), f.first_year);
+      if (std::find(said.begin(), said.end(), n) == said.end()) said.push_back(n);
+    }
+    for (auto& n : said) notes.push_back(std::move(n));
+  }
+  if (flags & kTimeLowerBound)
+    notes.push_back(fmt::format(
+        "a deletion was logged with the lease's last transaction time, not its own ({}): the "
+        "lease ended then or later",
+        files_with(kTimeLowerBound)));
+  if (flags & kZoneAssumed) {
+    for (const auto& e : events) {
+      if (!(e.time_flags & kZoneAssumed)) continue;
+      const ScanFile& f = files[e.ref.file];
+      notes.push_back(fmt::format(
+          "zone-less times read in {} (this machine's zone: no tz was configured for {})",
+          zone_name(f.zone), f.info.path));
+      break;
+    }
+  }
+}
+
+std::string join_notes(const std::vector<std::string>& notes) {
+  return fmt::format("{}", fmt::join(notes, "; "));
+}
+
+Micros widen_skew(Micros skew, const std::vector<SourceSpec>& all,
+                  const std::vector<uint32_t>& sources) {
+  Micros extra{0};
+  for (uint32_t s : sources)
+    if (s < all.size()) extra = std::max(extra, all[s].skew);
+  return skew + extra;
+}
+
+std::vector<uint32_t> sources_read(const std::vector<ScanFile>& files) {
+  std::vector<uint32_t> out;
+  for (const auto& f : files)
+    if (std::find(out.begin(), out.end(), f.source) == out.end()) out.push_back(f.source);
+  return out;
+}
+
+}  // namespace tracekit
