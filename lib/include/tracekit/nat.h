@@ -1,0 +1,120 @@
+// NAT translations reconstructed from events, and the answer to "which inside
+// host had this public address (and port) at time T, give or take the skew".
+//
+// A translation is [start, end) per (public ip, public port, protocol). Its
+// events are paired in log order: by the device's session id when the log has
+// one, else by the full tuple. A close without a build starts where the close
+// says (a duration) or at the first line of its file (the build came before
+// the log did). A build without a close ends after the protocol's idle timeout
+// (assumed, and said so); a static translation or a port block without a
+// release stays open to the end of the log.
+#pragma once
+
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "tracekit/lease.h"
+#include "tracekit/records.h"
+#include "tracekit/scan.h"
+
+namespace tracekit {
+
+struct StoredNatEvent {
+  NatAction action = NatAction::open;
+  uint8_t proto = 0;
+  uint8_t time_flags = 0;
+  bool is_static = false, connection = false;
+  Instant time = kNoTime, start = kNoTime;
+  IpAddr inside_ip, public_ip, dst_ip;
+  uint16_t inside_port = 0, public_port = 0, dst_port = 0, block_end = 0;
+  std::string device, session_id, raw;
+  EvidenceRef ref;
+  uint32_t source = 0;
+};
+
+struct NatTranslation {
+  IpAddr inside_ip, public_ip, dst_ip;
+  uint16_t inside_port = 0, public_port = 0, dst_port = 0;
+  uint16_t block_end = 0;  // a port block: [public_port, block_end]
+  uint8_t proto = 0;
+  bool is_static = false, connection = false, block = false;
+  Instant start = kNoTime, end = kForever;
+  enum class EndKind : uint8_t {
+    stated,   // a teardown, a release, or a session record's end
+    assumed,  // no teardown: build + the protocol's idle timeout
+    open,     // static or port block with no release: open to the end of the log
+  } end_kind = EndKind::open;
+  Micros assumed_timeout{0};
+  bool start_from_file = false;  // no build in the log: starts at its file's first line
+  bool clock_backwards = false;  // the teardown was logged before the build
+  uint32_t source = 0;
+  std::string device;
+  static constexpr uint32_t kNoEvent = UINT32_MAX;
+  uint32_t open_event = kNoEvent, close_event = kNoEvent;
+};
+
+// The idle timeouts assumed when a translation has no teardown in the log
+// (settable per source: tcp_timeout, udp_timeout, icmp_timeout, other_timeout).
+struct NatTimeoutValues {
+  Micros tcp{std::chrono::hours(1)};
+  Micros udp{std::chrono::minutes(2)};
+  Micros icmp{std::chrono::seconds(30)};
+  Micros other{std::chrono::minutes(2)};
+  Micros for_proto(uint8_t proto) const;
+  Micros longest() const;
+};
+NatTimeoutValues nat_timeouts_for(const SourceSpec& src);
+
+class NatStore {
+ public:
+  uint32_t add(const NatEvent& ev, uint32_t file_id, uint32_t source);
+  // Builds the translations. timeouts[source]; file_start[file] is the first
+  // time of each file (for closes whose build came before the log).
+  void build(const std::vector<NatTimeoutValues>& timeouts, const std::vector<Instant>& file_start);
+
+  const std::vector<NatTranslation>& translations() const { return translations_; }
+  const StoredNatEvent& event(uint32_t id) const { return events_[id]; }
+  size_t event_count() const { return events_.size(); }
+  std::vector<const NatTranslation*> for_public(const IpAddr& ip) const;
+  std::vector<const NatTranslation*> for_inside(const IpAddr& ip) const;
+
+ private:
+  std::vector<StoredNatEvent> events_;
+  std::vector<NatTranslation> translations_;
+  std::unordered_map<IpAddr, std::vector<uint32_t>, IpHash> by_public_, by_inside_;
+};
+
+struct NatQueryKey {
+  IpAddr ip;              // the public address (or, reverse, the inside one)
+  uint16_t port = 0;      // 0: any
+  uint8_t proto = 0;      // 0: any
+  IpAddr dst_ip;          // unset: any
+  uint16_t dst_port = 0;  // 0: any
+};
+
+// Whether a translation can be the one a query asks about, time aside: the
+// port in its port (or block), protocol and destination not contradicting.
+bool nat_key_fits(const NatTranslation& t, const NatQueryKey& q, bool reverse);
+
+struct NatCandidate {
+  // Translations of one inside host (forward) or one public address:port
+  // (reverse) in the window; `best` the one nearest the time asked.
+  std::vector<const NatTranslation*> translations;
+  const NatTranslation* best = nullptr;
+};
+
+struct NatAnswer {
+  MatchKind kind = MatchKind::none;
+  std::vector<NatCandidate> candidates;  // one per inside host (exact: one)
+  std::string why;                       // for gap: what coverage is missing
+};
+
+// Candidates are translations overlapping [t - skew, t + skew] that fit the
+// key; translations of the same inside host count once (forward). None and no
+// coverage (or coverage starting less than `lookback` before t) is a gap.
+NatAnswer match_nat(const std::vector<const NatTranslation*>& translations, const NatQueryKey& key,
+                    Instant t, Micros skew, const Coverage& coverage, Micros lookback,
+                    bool reverse);
+
+}  // namespace tracekit

@@ -1,0 +1,246 @@
+#include "tracekit/nat.h"
+
+#include <catch2/catch.hpp>
+
+using namespace tracekit;
+using namespace std::chrono_literals;
+
+namespace {
+
+Instant at(std::string_view s) {
+  Instant t;
+  std::string err;
+  if (!parse_query_time(s, nullptr, t, err)) throw std::runtime_error(err);
+  return t;
+}
+
+IpAddr ip(const char* s) {
+  IpAddr a;
+  REQUIRE(parse_ip(s, a));
+  return a;
+}
+
+struct Builder {
+  NatStore store;
+  uint64_t line = 0;
+  NatEvent make(NatAction a, const char* inside, uint16_t iport, const char* pub, uint16_t pport,
+                const char* time, uint8_t proto = 6) {
+    NatEvent e;
+    e.action = a;
+    e.inside_ip = ip(inside);
+    e.inside_port = iport;
+    e.public_ip = ip(pub);
+    e.public_port = pport;
+    e.proto = proto;
+    e.time = at(time);
+    e.first_line = ++line;
+    return e;
+  }
+  void add(const NatEvent& e) { store.add(e, 0, 0); }
+  void open(const char* inside, uint16_t iport, const char* pub, uint16_t pport, const char* time,
+            uint8_t proto = 6) {
+    add(make(NatAction::open, inside, iport, pub, pport, time, proto));
+  }
+  void close(const char* inside, uint16_t iport, const char* pub, uint16_t pport, const char* time,
+             const char* start = nullptr, uint8_t proto = 6) {
+    NatEvent e = make(NatAction::close, inside, iport, pub, pport, time, proto);
+    if (start) e.start = at(start);
+    add(e);
+  }
+  void build(Instant file_start = kNoTime) { store.build({NatTimeoutValues{}}, {file_start}); }
+  NatAnswer ask(const char* pub, uint16_t port, const char* time, Micros skew = 0s,
+                uint8_t proto = 0) {
+    NatQueryKey k;
+    k.ip = ip(pub);
+    k.port = port;
+    k.proto = proto;
+    Coverage c;
+    c.spans.push_back({at("2026-04-23T00:00:00Z"), at("2026-04-24T00:00:00Z")});
+    return match_nat(store.for_public(k.ip), k, at(time), skew, c, 1h, false);
+  }
+};
+
+std::string inside_of(const NatCandidate& c) {
+  return to_string(c.best->inside_ip);
+}
+
+}  // namespace
+
+TEST_CASE("nat: build and teardown make one translation, exact inside it", "[nat]") {
+  Builder b;
+  b.open("10.0.0.5", 51234, "192.0.2.7", 40123, "2026-04-23T15:18:00Z");
+  b.close("10.0.0.5", 51234, "192.0.2.7", 40123, "2026-04-23T15:20:00Z");
+  b.build();
+  REQUIRE(b.store.translations().size() == 1);
+  const auto& t = b.store.translations()[0];
+  CHECK(t.start == at("2026-04-23T15:18:00Z"));
+  CHECK(t.end == at("2026-04-23T15:20:00Z"));
+  CHECK(t.end_kind == NatTranslation::EndKind::stated);
+  auto a = b.ask("192.0.2.7", 40123, "2026-04-23T15:19:00Z");
+  REQUIRE(a.kind == MatchKind::exact);
+  CHECK(inside_of(a.candidates[0]) == "10.0.0.5");
+  CHECK(b.ask("192.0.2.7", 40124, "2026-04-23T15:19:00Z").kind == MatchKind::none);
+  CHECK(b.ask("192.0.2.7", 40123, "2026-04-23T15:19:00Z", 0s, 17).kind == MatchKind::none);
+  // Half-open: the teardown second itself belongs to nobody.
+  CHECK(b.ask("192.0.2.7", 40123, "2026-04-23T15:20:00Z").kind == MatchKind::none);
+}
+
+TEST_CASE("nat: a port reused at the boundary is exact without skew, ambiguous within it",
+          "[nat]") {
+  Builder b;
+  b.open("10.0.0.5", 51234, "192.0.2.7", 40123, "2026-04-23T15:18:00Z");
+  b.close("10.0.0.5", 51234, "192.0.2.7", 40123, "2026-04-23T15:19:00Z");
+  b.open("10.0.0.9", 40000, "192.0.2.7", 40123, "2026-04-23T15:19:00Z");
+  b.close("10.0.0.9", 40000, "192.0.2.7", 40123, "2026-04-23T15:25:00Z");
+  b.build();
+  auto exact = b.ask("192.0.2.7", 40123, "2026-04-23T15:19:00Z");
+  REQUIRE(exact.kind == MatchKind::exact);
+  CHECK(inside_of(exact.candidates[0]) == "10.0.0.9");
+  auto before = b.ask("192.0.2.7", 40123, "2026-04-23T15:18:59Z");
+  REQUIRE(before.kind == MatchKind::exact);
+  CHECK(inside_of(before.candidates[0]) == "10.0.0.5");
+  auto skewed = b.ask("192.0.2.7", 40123, "2026-04-23T15:19:00Z", 5s);
+  REQUIRE(skewed.kind == MatchKind::ambiguous);
+  REQUIRE(skewed.candidates.size() == 2);
+  CHECK(inside_of(skewed.candidates[0]) == "10.0.0.5");
+  CHECK(inside_of(skewed.candidates[1]) == "10.0.0.9");
+}
+
+TEST_CASE("nat: a missing teardown ends at the protocol's idle timeout, said so", "[nat]") {
+  Builder b;
+  b.open("10.0.0.5", 5353, "192.0.2.7", 40123, "2026-04-23T15:18:00Z", 17);
+  b.build();
+  REQUIRE(b.store.translations().size() == 1);
+  const auto& t = b.store.translations()[0];
+  CHECK(t.end_kind == NatTranslation::EndKind::assumed);
+  CHECK(t.assumed_timeout == 2min);
+  CHECK(t.end == at("2026-04-23T15:20:00Z"));
+  CHECK(b.ask("192.0.2.7", 40123, "2026-04-23T15:19:59Z").kind == MatchKind::exact);
+  CHECK(b.ask("192.0.2.7", 40123, "2026-04-23T15:20:01Z").kind == MatchKind::none);
+}
+
+TEST_CASE("nat: the same mapping built again ends the first at the second build", "[nat]") {
+  Builder b;
+  b.open("10.0.0.5", 51234, "192.0.2.7", 40123, "2026-04-23T15:18:00Z");
+  b.open("10.0.0.5", 51234, "192.0.2.7", 40123, "2026-04-23T15:18:30Z");
+  b.close("10.0.0.5", 51234, "192.0.2.7", 40123, "2026-04-23T15:19:30Z");
+  b.build();
+  REQUIRE(b.store.translations().size() == 2);
+  CHECK(b.store.translations()[0].end == at("2026-04-23T15:18:30Z"));
+  CHECK(b.store.translations()[0].end_kind == NatTranslation::EndKind::assumed);
+  CHECK(b.store.translations()[1].end_kind == NatTranslation::EndKind::stated);
+  // One host twice is one candidate.
+  CHECK(b.ask("192.0.2.7", 40123, "2026-04-23T15:18:30Z", 10s).kind == MatchKind::exact);
+}
+
+TEST_CASE("nat: teardown logged before its build after a clock step back", "[nat]") {
+  Builder b;
+  b.open("10.0.0.5", 51234, "192.0.2.7", 40123, "2026-04-23T15:18:05Z");
+  b.close("10.0.0.5", 51234, "192.0.2.7", 40123, "2026-04-23T15:18:02Z");
+  b.build();
+  REQUIRE(b.store.translations().size() == 1);
+  const auto& t = b.store.translations()[0];
+  CHECK(t.clock_backwards);
+  CHECK(t.start == at("2026-04-23T15:18:02Z"));
+  CHECK(t.end == at("2026-04-23T15:18:05Z"));
+  CHECK(b.ask("192.0.2.7", 40123, "2026-04-23T15:18:03Z").kind == MatchKind::exact);
+}
+
+TEST_CASE("nat: a teardown whose build came before the log starts from its duration or file",
+          "[nat]") {
+  Builder b;
+  b.close("10.0.0.5", 51234, "192.0.2.7", 40123, "2026-04-23T15:20:00Z", "2026-04-23T15:10:00Z");
+  b.close("10.0.0.6", 1000, "192.0.2.7", 40200, "2026-04-23T15:20:00Z");
+  b.build(at("2026-04-23T15:00:00Z"));
+  auto ts = b.store.translations();
+  REQUIRE(ts.size() == 2);
+  CHECK(ts[0].start == at("2026-04-23T15:00:00Z"));
+  CHECK(ts[0].start_from_file);
+  CHECK(ts[1].start == at("2026-04-23T15:10:00Z"));
+  CHECK_FALSE(ts[1].start_from_file);
+  CHECK(b.ask("192.0.2.7", 40123, "2026-04-23T15:09:00Z").kind == MatchKind::none);
+  CHECK(b.ask("192.0.2.7", 40123, "2026-04-23T15:11:00Z").kind == MatchKind::exact);
+}
+
+TEST_CASE("nat: static and dynamic translations overlapping are both candidates", "[nat]") {
+  Builder b;
+  NatEvent st = b.make(NatAction::open, "10.0.0.20", 0, "192.0.2.7", 0, "2026-04-23T08:00:00Z", 0);
+  st.is_static = true;
+  b.add(st);
+  b.open("10.0.0.5", 51234, "192.0.2.7", 40123, "2026-04-23T15:18:00Z");
+  b.close("10.0.0.5", 51234, "192.0.2.7", 40123, "2026-04-23T15:20:00Z");
+  b.build();
+  auto a = b.ask("192.0.2.7", 40123, "2026-04-23T15:19:00Z");
+  CHECK(a.kind == MatchKind::ambiguous);
+  CHECK(a.candidates.size() == 2);
+  // Another port: only the static one (which covers every port).
+  auto other = b.ask("192.0.2.7", 443, "2026-04-23T15:19:00Z");
+  REQUIRE(other.kind == MatchKind::exact);
+  CHECK(inside_of(other.candidates[0]) == "10.0.0.20");
+  CHECK(other.candidates[0].best->end_kind == NatTranslation::EndKind::open);
+}
+
+TEST_CASE("nat: a port in a CGNAT port block belongs to its subscriber while allocated", "[nat]") {
+  Builder b;
+  NatEvent alloc =
+      b.make(NatAction::block_open, "100.64.1.9", 0, "192.0.2.7", 2048, "2026-04-23T10:00:00Z", 0);
+  alloc.block_end = 2175;
+  b.add(alloc);
+  NatEvent rel = alloc;
+  rel.action = NatAction::block_close;
+  rel.time = at("2026-04-23T18:00:00Z");
+  rel.first_line = ++b.line;
+  b.add(rel);
+  b.build();
+  REQUIRE(b.store.translations().size() == 1);
+  CHECK(b.store.translations()[0].block);
+  CHECK(b.ask("192.0.2.7", 2100, "2026-04-23T15:19:00Z").kind == MatchKind::exact);
+  CHECK(b.ask("192.0.2.7", 2175, "2026-04-23T15:19:00Z").kind == MatchKind::exact);
+  CHECK(b.ask("192.0.2.7", 2176, "2026-04-23T15:19:00Z").kind == MatchKind::none);
+  CHECK(b.ask("192.0.2.7", 2100, "2026-04-23T18:00:00Z").kind == MatchKind::none);
+}
+
+TEST_CASE("nat: without a port every inside host in the window, ambiguous unless one", "[nat]") {
+  Builder b;
+  b.open("10.0.0.5", 1, "192.0.2.7", 40123, "2026-04-23T15:18:00Z");
+  b.close("10.0.0.5", 1, "192.0.2.7", 40123, "2026-04-23T15:20:00Z");
+  b.open("10.0.0.5", 2, "192.0.2.7", 40124, "2026-04-23T15:18:30Z");
+  b.close("10.0.0.5", 2, "192.0.2.7", 40124, "2026-04-23T15:20:00Z");
+  b.build();
+  CHECK(b.ask("192.0.2.7", 0, "2026-04-23T15:19:00Z").kind == MatchKind::exact);
+  b.open("10.0.0.6", 3, "192.0.2.7", 40125, "2026-04-23T15:18:45Z");
+  b.build();
+  CHECK(b.ask("192.0.2.7", 0, "2026-04-23T15:19:00Z").kind == MatchKind::ambiguous);
+}
+
+TEST_CASE("nat: no candidate where the log does not reach is a gap", "[nat]") {
+  Builder b;
+  b.open("10.0.0.5", 1, "192.0.2.7", 40123, "2026-04-23T15:18:00Z");
+  b.build();
+  NatQueryKey k;
+  k.ip = ip("192.0.2.7");
+  k.port = 40123;
+  Coverage c;
+  c.spans.push_back({at("2026-04-23T15:00:00Z"), at("2026-04-23T16:00:00Z")});
+  auto late = match_nat(b.store.for_public(k.ip), k, at("2026-04-23T17:00:00Z"), 0s, c, 1h, false);
+  CHECK(late.kind == MatchKind::gap);
+  CHECK(late.why.find("the logs end at") != std::string::npos);
+  // Covered, but the logs start less than an idle timeout before the time.
+  auto early = match_nat(b.store.for_public(k.ip), k, at("2026-04-23T15:10:00Z"), 0s, c, 1h, false);
+  CHECK(early.kind == MatchKind::gap);
+}
+
+TEST_CASE("nat: reverse query finds the public address and port an inside host used", "[nat]") {
+  Builder b;
+  b.open("10.0.0.5", 51234, "192.0.2.7", 40123, "2026-04-23T15:18:00Z");
+  b.close("10.0.0.5", 51234, "192.0.2.7", 40123, "2026-04-23T15:20:00Z");
+  b.build();
+  NatQueryKey k;
+  k.ip = ip("10.0.0.5");
+  Coverage c;
+  c.spans.push_back({at("2026-04-23T00:00:00Z"), at("2026-04-24T00:00:00Z")});
+  auto a = match_nat(b.store.for_inside(k.ip), k, at("2026-04-23T15:19:00Z"), 0s, c, 1h, true);
+  REQUIRE(a.kind == MatchKind::exact);
+  CHECK(to_string(a.candidates[0].best->public_ip) == "192.0.2.7");
+  CHECK(a.candidates[0].best->public_port == 40123);
+}

@@ -1,0 +1,120 @@
+// trace-nat: public IP [+ port] + time -> the inside host behind the NAT (its
+// address and port, the translation's start and end, the device, evidence);
+// --inside: an inside host + time -> the public addresses and ports it used.
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "tracekit/cli.h"
+#include "tracekit/nat_hop.h"
+
+using namespace tracekit;
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "trace-nat: which inside host was behind a public address (and port) at a time.\n\n"
+      "  trace-nat --log asa.log 192.0.2.7:40123 '2026-04-23 16:19:00 +01:00'\n"
+      "  trace-nat --log asa.log 192.0.2.7:40123 2026-04-23T15:19:00Z | trace-lease --log "
+      "dhcpd.log\n",
+      "trace-nat"};
+  CommonOptions o;
+  add_common_options(app, o);
+  std::vector<std::string> args;
+  std::string proto, dst, key, history, from, to;
+  bool inside = false;
+  app.add_option("query", args, "ADDRESS[:PORT] TIME: the public address (and port), and a time");
+  app.add_option("--proto", proto, "only translations of this protocol (tcp, udp, icmp, number)");
+  app.add_option("--dst", dst, "only connections to this destination ADDRESS[:PORT]");
+  app.add_flag("--inside", inside,
+               "the address is an inside host's: answer with the public addresses and ports it "
+               "used");
+  app.add_option("--history", history, "list every translation of this address[:port]");
+  app.add_option("--from", from, "with --history: translations ending after this time");
+  app.add_option("--to", to, "with --history: translations starting before this time");
+  app.add_option("--key", key, "field of stdin records holding the address (default: ip)");
+  if (int rc = parse_args(app, argc, argv); rc >= 0) return rc;
+  if (o.version) {
+    fmt::print("trace-nat (tracekit) {}\n", tracekit_version());
+    return 0;
+  }
+  ToolRun run("trace-nat");
+  if (!setup_run(o, run)) return 2;
+
+  Instant from_t = kNoTime, to_t = kNoTime;
+  for (auto [text, out, name] :
+       {std::tuple{&from, &from_t, "--from"}, std::tuple{&to, &to_t, "--to"}}) {
+    std::string error;
+    if (!text->empty() && !parse_query_time(*text, run.zone, *out, error)) {
+      run.diag.usage_error(fmt::format("{}: {}", name, error));
+      return 2;
+    }
+  }
+  if ((!from.empty() || !to.empty()) && history.empty()) {
+    run.diag.usage_error("--from and --to go with --history");
+    return 2;
+  }
+  std::vector<NatQuery> queries;
+  if (!history.empty()) {
+    if (!args.empty()) {
+      run.diag.usage_error("--history takes no positional query");
+      return 2;
+    }
+    NatQuery q;
+    std::string error;
+    if (!nat_query_from_args(history, kNoTime, proto, dst, q, error)) {
+      run.diag.usage_error(error);
+      return 2;
+    }
+    queries.push_back(std::move(q));
+  } else if (!args.empty()) {
+    if (args.size() < 2) {
+      run.diag.usage_error("a query is ADDRESS[:PORT] TIME (a public address, and a time)");
+      return 2;
+    }
+    std::string time_text = args[1];
+    for (size_t k = 2; k < args.size(); ++k) time_text += " " + args[k];
+    Instant when;
+    NatQuery q;
+    std::string error;
+    if (!parse_query_time(time_text, run.zone, when, error) ||
+        !nat_query_from_args(args[0], when, proto, dst, q, error)) {
+      run.diag.usage_error(error);
+      return 2;
+    }
+    queries.push_back(std::move(q));
+  } else {
+    if (::isatty(0)) {
+      run.diag.usage_error("no query: give ADDRESS[:PORT] TIME, --history, or records on stdin");
+      return 2;
+    }
+    for (auto& [line, row] : read_query_rows(run)) {
+      NatQuery q;
+      std::string error;
+      if (!nat_query_from_row(row, key, run.zone, q, error)) {
+        run.diag.error(fmt::format("stdin:{}: {}", line, error));
+        continue;
+      }
+      queries.push_back(std::move(q));
+    }
+  }
+
+  std::vector<NatQueryKey> keys;
+  for (const auto& q : queries)
+    if (!q.skipped) keys.push_back(q.key);
+  NatHop hop(run, inside);
+  if (!hop.load(keys)) return 2;
+
+  RowWriter out(run.output, stdout);
+  bool answered = false;
+  for (const auto& q : queries) {
+    std::vector<Row> rows = history.empty() ? hop.answer(q) : hop.history(q, from_t, to_t);
+    for (const auto& r : rows) {
+      std::string m = get_text(r, "nat.match");
+      if (m == "exact" || m == "ambiguous") answered = true;
+      out.write(r);
+    }
+  }
+  out.finish();
+  run.diag.finish();
+  return exit_status(run, answered);
+}
