@@ -83,7 +83,7 @@ void own_strings(NatEvent& ev, std::deque<std::string>& store) {
 
 void own_strings(LoginEvent& ev, std::deque<std::string>& store) {
   for (auto* v : {&ev.user, &ev.domain, &ev.host, &ev.from, &ev.service, &ev.tty, &ev.session_key,
-                  &ev.method, &ev.raw})
+                  &ev.method, &ev.end_how, &ev.raw})
     own(*v, store);
 }
 

@@ -48,6 +48,7 @@ std::string_view login_action_name(LoginAction a) {
     case LoginAction::logout: return "logout";
     case LoginAction::failed: return "failed";
     case LoginAction::interim: return "interim";
+    case LoginAction::session: return "session";
     case LoginAction::boot: return "boot";
     case LoginAction::shutdown: return "shutdown";
   }

@@ -143,6 +143,7 @@ enum class LoginAction : uint8_t {
   logout,    // a session ended
   failed,    // a failed attempt (an event, not a session)
   interim,   // a session is still going (RADIUS Interim-Update)
+  session,   // one record for a whole session (`last` output): start and time (its end)
   boot,      // the host booted: every session open on it ended before
   shutdown,  // the host went down: every open session ends here
 };
@@ -168,6 +169,13 @@ struct LoginEvent : EventBase {
                                  // Acct-Session-Id, Dovecot session=
   std::string_view method;       // password, publickey, keyboard-interactive, ...
   int logon_type = -1;           // Windows LogonType (2 interactive, 3 network, 10 remote, ...)
+  // logout/interim/session: when the session began, if the record says (RADIUS
+  // Acct-Session-Time, a `last` line); kNoTime otherwise. A `session` whose
+  // record says it had not ended ("still logged in") has time = start and
+  // open_end set.
+  Instant start = kNoTime;
+  bool open_end = false;     // session: the record says it had not ended ("still logged in")
+  std::string_view end_how;  // how it ended when the record says: "crash", "down", "gone"
 
   void clear() { *this = LoginEvent{}; }
 };

@@ -1,0 +1,107 @@
+// Login sessions reconstructed from events, and the answer to "who was logged
+// in on this host (or at this address, or with this MAC) at time T".
+//
+// A session is [login, logout). Events pair by host and session key (sshd pid,
+// utmp line, Windows logon id, RADIUS session id) in log order; a second login
+// record of a session already open (sshd's "Accepted" and pam's "session
+// opened") joins it. A boot record ends every session open on its host (the
+// machine went down before it: a crash), a shutdown ends them at the shutdown.
+// A logout without a login starts where the record says (a session time) or
+// at its file's first line. A login with no end is open-ended.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "tracekit/lease.h"
+#include "tracekit/records.h"
+#include "tracekit/scan.h"
+
+namespace tracekit {
+
+struct StoredLoginEvent {
+  LoginAction action = LoginAction::login;
+  LoginPlace place = LoginPlace::unknown;
+  uint8_t time_flags = 0;
+  bool has_from_ip = false, has_assigned_ip = false, has_mac = false, open_end = false;
+  int logon_type = -1;
+  Instant time = kNoTime, start = kNoTime;
+  IpAddr from_ip, assigned_ip;
+  MacAddr mac;
+  std::string user, domain, host, from, service, tty, session_key, method, end_how, raw;
+  EvidenceRef ref;
+  uint32_t source = 0;
+};
+
+struct LoginSessionRec {
+  std::string user, domain, host, from, service, tty;
+  LoginPlace place = LoginPlace::unknown;
+  int logon_type = -1;
+  bool has_from_ip = false, has_assigned_ip = false, has_mac = false;
+  IpAddr from_ip, assigned_ip;
+  MacAddr mac;
+  Instant start = kNoTime, end = kForever;
+  enum class EndKind : uint8_t {
+    logout,    // a logout record
+    shutdown,  // the host shut down
+    boot,      // the host booted again without a logout or shutdown first (a crash?)
+    stated,    // the record gives the end (a `last` line, a wtmpdb row)
+    reused,    // no logout: the same session key (pid, tty) began a new session
+    open,      // nothing ends it: open-ended
+  } end_kind = EndKind::open;
+  std::string end_how;           // what the record said ("crash", "down")
+  bool start_from_file = false;  // no login record: starts at its file's first line
+  uint32_t source = 0;
+  std::vector<uint32_t> events;  // the events folded into it
+};
+std::string_view login_end_kind_name(LoginSessionRec::EndKind k);
+
+struct LoginKey {
+  enum class Kind : uint8_t { host, ip, mac, user } kind = Kind::host;
+  std::string text;  // host or user
+  IpAddr ip;
+  MacAddr mac;
+};
+// A host name, an IP address or a MAC (for user keys, set kind yourself).
+bool parse_login_key(std::string_view text, LoginKey& out, std::string& error);
+
+// Events of one session share this: host (short, lower case) and session key,
+// or host, user, service, tty and origin when the log has no key.
+std::string login_pairing_key(std::string_view host, const LoginEvent& ev);
+std::string login_host_key(std::string_view host);  // short name, lower case
+
+class LoginStore {
+ public:
+  // `host` is used for events that name none (wtmp: the source's host).
+  uint32_t add(const LoginEvent& ev, uint32_t file_id, uint32_t source, std::string_view host);
+  void build(const std::vector<Instant>& file_start);
+
+  const std::vector<LoginSessionRec>& sessions() const { return sessions_; }
+  const StoredLoginEvent& event(uint32_t id) const { return events_[id]; }
+  size_t event_count() const { return events_.size(); }
+  // Sessions matching the key (host by short name, case-insensitive; ip by
+  // assigned or from address; mac; user case-insensitive).
+  std::vector<const LoginSessionRec*> find(const LoginKey& key) const;
+  // Failed attempts matching the key.
+  std::vector<uint32_t> failures(const LoginKey& key) const;
+
+ private:
+  bool event_matches(const StoredLoginEvent& e, const LoginKey& key) const;
+  std::vector<StoredLoginEvent> events_;
+  std::vector<LoginSessionRec> sessions_;
+};
+
+bool login_session_matches(const LoginSessionRec& s, const LoginKey& key);
+
+struct LoginAnswer {
+  MatchKind kind = MatchKind::none;
+  std::vector<std::vector<const LoginSessionRec*>> candidates;  // per user; [0] nearest t
+  std::string why;
+};
+
+// Candidates are sessions overlapping [t - skew, t + skew]; sessions of the
+// same user count once. None and no coverage is a gap.
+LoginAnswer match_logins(const std::vector<const LoginSessionRec*>& sessions, Instant t,
+                         Micros skew, const Coverage& coverage);
+
+}  // namespace tracekit

@@ -1,0 +1,71 @@
+// The login hop as the tools use it (trace-login now, trace-ip later): read
+// the site's login records for the hosts, addresses, MACs or users asked
+// about, rebuild the sessions, and answer query rows with the login.* fields
+// of DESIGN.md (match, user, host, from, service, start, end, evidence) plus
+// place (local: at the machine; remote), tty and note.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tracekit/cli.h"
+#include "tracekit/codec.h"
+#include "tracekit/login.h"
+#include "tracekit/scan.h"
+
+namespace tracekit {
+
+struct LoginQuery {
+  Row row;                     // the query as given; answers append the login hop to it
+  std::vector<LoginKey> keys;  // any of them (a lease row gives host, MAC and IP)
+  Instant time = kNoTime;
+  bool skipped = false;  // an earlier hop found nothing: pass through
+};
+
+// A query from the command line: a host, IP or MAC (or, with `user`, a login
+// name) and a time (kNoTime for listings).
+bool login_query_from_args(std::string_view key, bool user, Instant time, LoginQuery& out,
+                           std::string& error);
+
+// A query from a record on stdin: the --key field when given, else lease.host,
+// lease.mac and lease.ip (all that are set), else host, mac, ip.
+bool login_query_from_row(const Row& row, const std::string& key_field, const date::time_zone* zone,
+                          LoginQuery& out, std::string& error);
+
+struct LoginHopSettings {
+  std::string host;  // --host: whose records the --log files are (wtmp)
+};
+
+class LoginHop {
+ public:
+  LoginHop(ToolRun& run, LoginHopSettings settings);
+
+  // Reads the login sources, keeping the events the keys need (and the
+  // logouts, reboots and shutdowns of their sessions). One pass. False when
+  // --strict stopped the run.
+  bool load(const std::vector<LoginKey>& keys);
+
+  std::vector<Row> answer(const LoginQuery& q) const;
+  // Every session of the keys overlapping [from, to) (kNoTime: unbounded).
+  std::vector<Row> sessions(const LoginQuery& q, Instant from, Instant to) const;
+  // Failed attempts of the keys in [from, to).
+  std::vector<Row> failures(const LoginQuery& q, Instant from, Instant to) const;
+
+  const Scanner& scanner() const { return scanner_; }
+  const LoginStore& store() const { return store_; }
+
+ private:
+  Row row_for(const LoginQuery& q, MatchKind kind, const std::vector<const LoginSessionRec*>* c,
+              Instant t, const std::string& extra_note) const;
+  std::vector<const LoginSessionRec*> find(const LoginQuery& q) const;
+
+  ToolRun& run_;
+  LoginHopSettings settings_;
+  Scanner scanner_;
+  LoginStore store_;
+  Coverage coverage_;
+  std::vector<uint32_t> login_sources_;
+};
+
+}  // namespace tracekit

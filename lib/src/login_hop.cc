@@ -1,0 +1,332 @@
+#include "tracekit/login_hop.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <unordered_set>
+
+#include "tracekit/hop.h"
+#include "tracekit/text.h"
+
+namespace tracekit {
+
+namespace {
+
+using json = nlohmann::ordered_json;
+
+// Login records are sparse: hours without a login are no gap in the log.
+constexpr Micros kNoSilence = std::chrono::hours(24 * 365 * 100);
+
+std::string_view place_name(LoginPlace p) {
+  switch (p) {
+    case LoginPlace::local:
+      return "local";
+    case LoginPlace::remote:
+      return "remote";
+    case LoginPlace::unknown:
+      return "";
+  }
+  return "";
+}
+
+}  // namespace
+
+bool login_query_from_args(std::string_view key, bool user, Instant time, LoginQuery& out,
+                           std::string& error) {
+  out = LoginQuery{};
+  LoginKey k;
+  if (user) {
+    if (key.empty()) {
+      error = "--user: empty login name";
+      return false;
+    }
+    k.kind = LoginKey::Kind::user;
+    k.text = std::string(key);
+  } else if (!parse_login_key(key, k, error)) {
+    return false;
+  }
+  out.keys.push_back(k);
+  out.time = time;
+  out.row = Row::object();
+  if (time != kNoTime)
+    out.row["time"] = format_rfc3339(time, time.time_since_epoch().count() % 1000000 != 0);
+  const char* field = user                            ? "user"
+                      : k.kind == LoginKey::Kind::ip  ? "ip"
+                      : k.kind == LoginKey::Kind::mac ? "mac"
+                                                      : "host";
+  out.row[field] = std::string(key);
+  return true;
+}
+
+bool login_query_from_row(const Row& row, const std::string& key_field, const date::time_zone* zone,
+                          LoginQuery& out, std::string& error) {
+  out = LoginQuery{};
+  out.row = row;
+  out.skipped = earlier_hop_failed(row, "login");
+  if (out.skipped) return true;
+  std::vector<std::string> fields;
+  if (!key_field.empty()) {
+    fields.push_back(key_field);
+  } else {
+    for (const char* f : {"lease.host", "lease.mac", "lease.ip"})
+      if (get_field(row, f)) fields.push_back(f);
+    if (fields.empty())
+      for (const char* f : {"host", "mac", "ip"})
+        if (get_field(row, f)) fields.push_back(f);
+  }
+  if (fields.empty()) {
+    error = "no host, mac or ip field to look up (name one with --key)";
+    return false;
+  }
+  for (const auto& f : fields) {
+    LoginKey k;
+    std::string text = get_text(row, f);
+    if (text.empty()) continue;
+    if (f == "user" || f.ends_with(".user")) {
+      k.kind = LoginKey::Kind::user;
+      k.text = text;
+    } else if (!parse_login_key(text, k, error)) {
+      error = fmt::format("field {}: {}", f, error);
+      return false;
+    }
+    out.keys.push_back(k);
+  }
+  if (out.keys.empty()) {
+    error = fmt::format("field {} is empty", fields.front());
+    return false;
+  }
+  std::string t = get_text(row, "time");
+  if (t.empty()) {
+    error = "no time field";
+    return false;
+  }
+  if (!parse_query_time(t, zone, out.time, error)) {
+    error = fmt::format("field time: {}", error);
+    return false;
+  }
+  return true;
+}
+
+LoginHop::LoginHop(ToolRun& run, LoginHopSettings settings)
+    : run_(run),
+      settings_(std::move(settings)),
+      scanner_(run.diag, ScanSettings{run.zone, kNoSilence, {}}) {}
+
+bool LoginHop::load(const std::vector<LoginKey>& keys) {
+  std::unordered_set<std::string> hosts, users;
+  std::unordered_set<IpAddr, IpHash> ips;
+  std::unordered_set<MacAddr, MacHash> macs;
+  for (const auto& k : keys) {
+    switch (k.kind) {
+      case LoginKey::Kind::host:
+        hosts.insert(login_host_key(k.text));
+        break;
+      case LoginKey::Kind::ip:
+        ips.insert(k.ip);
+        hosts.insert(to_string(k.ip));  // a host may be named by its address
+        break;
+      case LoginKey::Kind::mac:
+        macs.insert(k.mac);
+        break;
+      case LoginKey::Kind::user: {
+        std::string u = k.text;
+        for (char& c : u)
+          if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
+        users.insert(u);
+        break;
+      }
+    }
+  }
+  // The sessions of matching events are followed to their ends: their
+  // pairing keys, and their hosts' boots and shutdowns.
+  std::unordered_set<std::string> sessions, session_hosts;
+  std::string user_lower;
+  scanner_ = Scanner(run_.diag, ScanSettings{run_.zone, kNoSilence, {}});
+  EventSink<LoginEvent> keep = [&](const LoginEvent& ev, const ScanFile& f, uint32_t file_id,
+                                   const Line&) {
+    const SourceSpec& src = run_.sources[f.source];
+    std::string_view host = !ev.host.empty()          ? ev.host
+                            : !settings_.host.empty() ? std::string_view(settings_.host)
+                                                      : std::string_view(src.host);
+    std::string hk = login_host_key(host);
+    bool direct = (!host.empty() && hosts.count(hk)) || (ev.has_from_ip && ips.count(ev.from_ip)) ||
+                  (ev.has_assigned_ip && ips.count(ev.assigned_ip)) ||
+                  (ev.has_mac && macs.count(ev.mac));
+    if (!direct && !users.empty() && !ev.user.empty()) {
+      user_lower.assign(ev.user);
+      for (char& c : user_lower)
+        if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
+      direct = users.count(user_lower) > 0;
+    }
+    bool boot = ev.action == LoginAction::boot || ev.action == LoginAction::shutdown;
+    if (direct) {
+      if (!boot) sessions.insert(login_pairing_key(host, ev));
+      session_hosts.insert(hk);
+    } else if (boot) {
+      if (!session_hosts.count(hk)) return;
+    } else if (sessions.empty() || !sessions.count(login_pairing_key(host, ev))) {
+      return;
+    }
+    store_.add(ev, file_id, f.source, host);
+  };
+  for (uint32_t s = 0; s < run_.sources.size(); ++s)
+    if (!scanner_.scan<LoginEvent>(run_.sources[s], s, keep)) return false;
+  std::vector<Instant> file_start;
+  for (const auto& f : scanner_.files()) file_start.push_back(f.first_time);
+  store_.build(file_start);
+  login_sources_ = sources_read(scanner_.files());
+  coverage_ = build_coverage(scanner_.files(), login_sources_, kNoSilence);
+  return true;
+}
+
+std::vector<const LoginSessionRec*> LoginHop::find(const LoginQuery& q) const {
+  std::vector<const LoginSessionRec*> out;
+  for (const auto& s : store_.sessions())
+    for (const auto& k : q.keys)
+      if (login_session_matches(s, k)) {
+        out.push_back(&s);
+        break;
+      }
+  return out;
+}
+
+Row LoginHop::row_for(const LoginQuery& q, MatchKind kind,
+                      const std::vector<const LoginSessionRec*>* c, Instant t,
+                      const std::string& extra_note) const {
+  Row row = q.row;
+  json hop = json::object();
+  hop["match"] = std::string(match_name(kind));
+  std::vector<std::string> notes;
+  const LoginSessionRec* s = c ? c->front() : nullptr;
+  if (!s) {
+    for (const char* f :
+         {"user", "host", "from", "service", "start", "end", "evidence", "place", "tty"})
+      hop[f] = "";
+  } else {
+    const auto& files = scanner_.files();
+    hop["user"] = s->domain.empty() ? s->user : fmt::format("{}\\{}", s->domain, s->user);
+    hop["host"] = s->host.empty() ? run_.sources[s->source].name : s->host;
+    std::string from = s->from;
+    if (s->has_assigned_ip)
+      from = from.empty() ? to_string(s->assigned_ip)
+                          : fmt::format("{} (assigned {})", from, to_string(s->assigned_ip));
+    if (s->has_mac) from += (from.empty() ? "" : " ") + fmt::format("mac {}", to_string(s->mac));
+    hop["from"] = from;
+    hop["service"] = s->service;
+    bool frac = false;
+    std::vector<TimeNoteRef> refs;
+    json evidence = json::array();
+    for (uint32_t id : s->events) {
+      const StoredLoginEvent& e = store_.event(id);
+      frac |= (e.time_flags & kHasFraction) != 0;
+      refs.push_back({e.ref, e.time_flags});
+      evidence.push_back(evidence_item(files, e.ref, e.raw));
+    }
+    hop["start"] = format_rfc3339(s->start, frac);
+    hop["end"] = s->end == kForever ? "" : format_rfc3339(s->end, frac);
+    hop["evidence"] = std::move(evidence);
+    hop["place"] = std::string(place_name(s->place));
+    hop["tty"] = s->tty;
+    switch (s->end_kind) {
+      case LoginSessionRec::EndKind::open:
+        notes.push_back("open-ended: no logout, shutdown or reboot in the records after the login");
+        break;
+      case LoginSessionRec::EndKind::logout:
+        break;
+      case LoginSessionRec::EndKind::stated:
+        if (!s->end_how.empty()) notes.push_back(fmt::format("ended: {}", s->end_how));
+        break;
+      default:
+        notes.push_back(fmt::format("ended: {}", login_end_kind_name(s->end_kind)));
+    }
+    if (s->start_from_file)
+      notes.push_back(
+          "no login record: the session began before its log, at the latest at the file's first "
+          "line");
+    if (s->logon_type >= 0) notes.push_back(fmt::format("Windows logon type {}", s->logon_type));
+    if (c->size() > 1)
+      notes.push_back(fmt::format(
+          "{} sessions of this user in the window; the one nearest the time asked is shown",
+          c->size()));
+    if (t != kNoTime && !(s->start <= t && s->end > t))
+      notes.push_back("the session meets the skew window but not the time asked itself");
+    add_time_notes(refs, files, notes);
+  }
+  if (!extra_note.empty()) notes.push_back(extra_note);
+  hop["note"] = join_notes(notes);
+  row["login"] = std::move(hop);
+  return row;
+}
+
+std::vector<Row> LoginHop::answer(const LoginQuery& q) const {
+  if (q.skipped) {
+    Row row = q.row;
+    row["login"] = json{{"match", "skipped"}};
+    return {row};
+  }
+  Micros skew = widen_skew(run_.skew, run_.sources, login_sources_);
+  LoginAnswer a = match_logins(find(q), q.time, skew, coverage_);
+  std::string note;
+  if (skew.count() > 0)
+    note = fmt::format("matched within ±{} of the time asked", format_duration(skew));
+  if (a.kind == MatchKind::ambiguous)
+    note = fmt::format("{} users within the window{}{}", a.candidates.size(),
+                       note.empty() ? "" : "; ", note);
+  if (a.kind == MatchKind::gap) note = a.why + (note.empty() ? "" : "; " + note);
+  if (a.candidates.empty()) return {row_for(q, a.kind, nullptr, q.time, note)};
+  std::vector<Row> rows;
+  for (const auto& c : a.candidates) rows.push_back(row_for(q, a.kind, &c, q.time, note));
+  return rows;
+}
+
+std::vector<Row> LoginHop::sessions(const LoginQuery& q, Instant from, Instant to) const {
+  std::vector<Row> rows;
+  for (const LoginSessionRec* s : find(q)) {
+    if (from != kNoTime && s->end <= from) continue;
+    if (to != kNoTime && s->start >= to) continue;
+    std::vector<const LoginSessionRec*> one{s};
+    rows.push_back(row_for(q, MatchKind::exact, &one, kNoTime, ""));
+  }
+  if (rows.empty()) {
+    bool nothing = coverage_.spans.empty();
+    rows.push_back(row_for(q, nothing ? MatchKind::gap : MatchKind::none, nullptr, kNoTime,
+                           nothing ? "no login record was read" : ""));
+  }
+  return rows;
+}
+
+std::vector<Row> LoginHop::failures(const LoginQuery& q, Instant from, Instant to) const {
+  std::vector<Row> rows;
+  std::vector<uint32_t> ids;
+  for (const auto& k : q.keys)
+    for (uint32_t id : store_.failures(k))
+      if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+  std::sort(ids.begin(), ids.end());
+  for (uint32_t id : ids) {
+    const StoredLoginEvent& e = store_.event(id);
+    if (from != kNoTime && e.time < from) continue;
+    if (to != kNoTime && e.time >= to) continue;
+    Row row = q.row;
+    json hop = json::object();
+    hop["match"] = "failed";
+    hop["user"] = e.domain.empty() ? e.user : fmt::format("{}\\{}", e.domain, e.user);
+    hop["host"] = e.host;
+    hop["from"] = e.from;
+    hop["service"] = e.service;
+    hop["start"] = format_rfc3339(e.time, e.time_flags & kHasFraction);
+    hop["end"] = "";
+    hop["evidence"] = json::array({evidence_item(scanner_.files(), e.ref, e.raw)});
+    hop["place"] = std::string(place_name(e.place));
+    hop["tty"] = e.tty;
+    std::vector<std::string> notes;
+    if (!e.method.empty()) notes.push_back(fmt::format("method {}", e.method));
+    std::vector<TimeNoteRef> refs{{e.ref, e.time_flags}};
+    add_time_notes(refs, scanner_.files(), notes);
+    hop["note"] = join_notes(notes);
+    row["login"] = std::move(hop);
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+}  // namespace tracekit

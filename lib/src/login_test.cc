@@ -1,0 +1,148 @@
+#include "tracekit/login.h"
+
+#include <catch2/catch.hpp>
+
+using namespace tracekit;
+using namespace std::chrono_literals;
+
+namespace {
+
+Instant at(std::string_view s) {
+  Instant t;
+  std::string err;
+  if (!parse_query_time(s, nullptr, t, err)) throw std::runtime_error(err);
+  return t;
+}
+
+struct Builder {
+  LoginStore store;
+  uint64_t line = 0;
+  LoginEvent make(LoginAction a, const char* user, const char* key, const char* time,
+                  const char* host = "ws-lab1-07") {
+    LoginEvent e;
+    e.action = a;
+    e.user = user;
+    e.session_key = key;
+    e.time = at(time);
+    e.host = host;
+    e.service = "sshd";
+    e.first_line = ++line;
+    return e;
+  }
+  void add(const LoginEvent& e) { store.add(e, 0, 0, ""); }
+  void ev(LoginAction a, const char* user, const char* key, const char* time) {
+    add(make(a, user, key, time));
+  }
+  LoginAnswer ask(const char* key, const char* time, Micros skew = 0s) {
+    LoginKey k;
+    std::string err;
+    REQUIRE(parse_login_key(key, k, err));
+    Coverage c;
+    c.spans.push_back({at("2026-04-23T00:00:00Z"), at("2026-04-24T00:00:00Z")});
+    return match_logins(store.find(k), at(time), skew, c);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("login: a login and its logout by session key make one session", "[login]") {
+  Builder b;
+  b.ev(LoginAction::login, "jdoe", "4242", "2026-04-23T15:00:00Z");
+  b.ev(LoginAction::login, "jdoe", "4242", "2026-04-23T15:00:01Z");  // pam session opened
+  b.ev(LoginAction::logout, "", "4242", "2026-04-23T16:00:00Z");
+  b.store.build({kNoTime});
+  REQUIRE(b.store.sessions().size() == 1);
+  const auto& s = b.store.sessions()[0];
+  CHECK(s.user == "jdoe");
+  CHECK(s.events.size() == 3);
+  CHECK(s.end == at("2026-04-23T16:00:00Z"));
+  CHECK(s.end_kind == LoginSessionRec::EndKind::logout);
+  auto a = b.ask("WS-LAB1-07.corp.example", "2026-04-23T15:30:00Z");
+  REQUIRE(a.kind == MatchKind::exact);
+  CHECK(a.candidates[0].front()->user == "jdoe");
+  CHECK(b.ask("ws-lab1-07", "2026-04-23T16:00:00Z").kind == MatchKind::none);
+}
+
+TEST_CASE("login: a reboot ends every session open on the host", "[login]") {
+  Builder b;
+  b.ev(LoginAction::login, "jdoe", "pts/0", "2026-04-23T09:00:00Z");
+  b.ev(LoginAction::login, "asmith", "tty1", "2026-04-23T10:00:00Z");
+  b.add(b.make(LoginAction::boot, "reboot", "~", "2026-04-23T12:00:00Z"));
+  b.add(b.make(LoginAction::login, "jdoe", "pts/0", "2026-04-23T12:05:00Z", "other-host"));
+  b.store.build({kNoTime});
+  auto ss = b.store.sessions();
+  REQUIRE(ss.size() == 3);
+  CHECK(ss[0].end == at("2026-04-23T12:00:00Z"));
+  CHECK(ss[0].end_kind == LoginSessionRec::EndKind::boot);
+  CHECK(ss[1].end_kind == LoginSessionRec::EndKind::boot);
+  CHECK(ss[2].end_kind == LoginSessionRec::EndKind::open);  // another host's session
+  CHECK(b.ask("ws-lab1-07", "2026-04-23T11:00:00Z").kind == MatchKind::ambiguous);
+  CHECK(b.ask("ws-lab1-07", "2026-04-23T13:00:00Z").kind == MatchKind::none);
+}
+
+TEST_CASE("login: a reused pid without a logout ends the earlier session", "[login]") {
+  Builder b;
+  b.ev(LoginAction::login, "jdoe", "777", "2026-04-23T09:00:00Z");
+  b.ev(LoginAction::login, "asmith", "777", "2026-04-23T11:00:00Z");
+  b.ev(LoginAction::logout, "asmith", "777", "2026-04-23T11:30:00Z");
+  b.store.build({kNoTime});
+  auto ss = b.store.sessions();
+  REQUIRE(ss.size() == 2);
+  CHECK(ss[0].user == "jdoe");
+  CHECK(ss[0].end == at("2026-04-23T11:00:00Z"));
+  CHECK(ss[0].end_kind == LoginSessionRec::EndKind::reused);
+  CHECK(ss[1].user == "asmith");
+  CHECK(ss[1].end == at("2026-04-23T11:30:00Z"));
+  auto a = b.ask("ws-lab1-07", "2026-04-23T11:15:00Z");
+  REQUIRE(a.kind == MatchKind::exact);
+  CHECK(a.candidates[0].front()->user == "asmith");
+}
+
+TEST_CASE("login: a login with no end is open-ended; a logout with no login starts at its file",
+          "[login]") {
+  Builder b;
+  b.ev(LoginAction::logout, "jdoe", "pts/3", "2026-04-23T08:30:00Z");
+  b.ev(LoginAction::login, "asmith", "pts/4", "2026-04-23T09:00:00Z");
+  b.store.build({at("2026-04-23T08:00:00Z")});
+  auto ss = b.store.sessions();
+  REQUIRE(ss.size() == 2);
+  CHECK(ss[0].start == at("2026-04-23T08:00:00Z"));
+  CHECK(ss[0].start_from_file);
+  CHECK(ss[1].end == kForever);
+  CHECK(ss[1].end_kind == LoginSessionRec::EndKind::open);
+  CHECK(b.ask("ws-lab1-07", "2026-04-23T20:00:00Z").kind == MatchKind::exact);
+}
+
+TEST_CASE("login: RADIUS interim update without a start, keyed by MAC and assigned address",
+          "[login]") {
+  Builder b;
+  LoginEvent e = b.make(LoginAction::interim, "jdoe@example.org", "abc-1", "2026-04-23T15:10:00Z",
+                        "192.0.2.2");
+  e.start = at("2026-04-23T14:10:00Z");
+  e.has_mac = parse_mac("00:11:22:33:44:55", e.mac);
+  e.has_assigned_ip = parse_ip("10.80.1.9", e.assigned_ip);
+  b.add(e);
+  LoginEvent stop = e;
+  stop.action = LoginAction::logout;
+  stop.time = at("2026-04-23T16:00:00Z");
+  stop.first_line = ++b.line;
+  b.add(stop);
+  b.store.build({kNoTime});
+  REQUIRE(b.store.sessions().size() == 1);
+  CHECK(b.store.sessions()[0].start == at("2026-04-23T14:10:00Z"));
+  CHECK(b.ask("00-11-22-33-44-55", "2026-04-23T15:30:00Z").kind == MatchKind::exact);
+  CHECK(b.ask("10.80.1.9", "2026-04-23T14:30:00Z").kind == MatchKind::exact);
+  CHECK(b.ask("10.80.1.9", "2026-04-23T16:30:00Z").kind == MatchKind::none);
+}
+
+TEST_CASE("login: a whole-session record (last) with a crash end", "[login]") {
+  Builder b;
+  LoginEvent e = b.make(LoginAction::session, "jdoe", "pts/0", "2026-04-23T17:00:00Z");
+  e.start = at("2026-04-23T15:00:00Z");
+  e.end_how = "crash";
+  b.add(e);
+  b.store.build({kNoTime});
+  REQUIRE(b.store.sessions().size() == 1);
+  CHECK(b.store.sessions()[0].end_how == "crash");
+  CHECK(b.ask("ws-lab1-07", "2026-04-23T16:00:00Z").kind == MatchKind::exact);
+}
