@@ -16,6 +16,7 @@ const FormatInfo& zeek_dhcp_format();
 
 // nat/
 const FormatInfo& conntrack_format();
+const FormatInfo& ulogd2_nfct_format();
 
 // login/
 
