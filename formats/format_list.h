@@ -17,6 +17,7 @@ const FormatInfo& zeek_dhcp_format();
 // nat/
 const FormatInfo& conntrack_format();
 const FormatInfo& ulogd2_nfct_format();
+const FormatInfo& nfdump_format();
 
 // login/
 

@@ -19,6 +19,7 @@ std::span<const FormatInfo> format_table() {
       // nat/
       formats::conntrack_format(),
       formats::ulogd2_nfct_format(),
+      formats::nfdump_format(),
 
       // login/
 
