@@ -20,6 +20,7 @@ std::span<const FormatInfo> format_table() {
       formats::conntrack_format(),
       formats::ulogd2_nfct_format(),
       formats::nfdump_format(),
+      formats::cgnat_port_block_format(),
 
       // login/
 
