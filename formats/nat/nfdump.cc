@@ -30,6 +30,11 @@
 //    srcXIP,dstXIP,srcXPort,dstXPort,event,eventTime,pbStart,pbEnd,pbSize,
 //    routerIP,connectionID). Times are local "2019-07-11 10:30:00.235". The
 //    "Summary" block older releases append is skipped.
+//  - the column formats (-o line, -o nel, -o nsel, fmt:): rows "DATE TIME
+//    [duration | event [xevent]] PROTO SRC:PORT -> DST:PORT [XSRC:PORT ->
+//    XDST:PORT] [counters]" (nel: "%tevt %nevt %pr %sap -> %dap %nsap ->
+//    %ndap"); IPv6 ports follow a '.', and nfdump shortens long IPv6
+//    addresses with ".." unless told -6: such rows are malformed.
 //
 // Records: a NAT create event -> open, delete -> close, a create/delete that
 // carries a port block (pblock end or size) and "Port block allocation"/
@@ -328,6 +333,10 @@ class NfdumpParser final : public NatParser {
       summary_ = true;
       return LineResult::skip("nfdump summary");
     }
+    if (t.starts_with("Date ") && t.find("Src IP Addr") != std::string_view::npos)
+      return LineResult::skip("column header");
+    if (t.size() > 20 && t[4] == '-' && t[10] == ' ' && t.find(" -> ") != std::string_view::npos)
+      return parse_text_row(t, out);
     if (t.find(',') != std::string_view::npos) {
       if (read_header(t)) return LineResult::skip("CSV header");
       if (ncols_ > 0) return parse_csv(t, out);
@@ -624,6 +633,73 @@ class NfdumpParser final : public NatParser {
     return r;
   }
 
+  // "10.0.0.5:51234", or nfdump's IPv6 form "2001:db8::5.51234"; ICMP
+  // prints type.code as the destination "port".
+  static bool read_addr_port(std::string_view v, IpAddr& ip, uint16_t& port, bool& abbreviated) {
+    abbreviated = v.find("..") != std::string_view::npos;
+    if (abbreviated) return false;
+    size_t colon = v.rfind(':');
+    size_t dot = v.rfind('.');
+    bool v6 = v.find(':') != colon || (colon != std::string_view::npos && dot > colon);
+    size_t sep = v6 ? dot : colon;
+    if (sep == std::string_view::npos) return false;
+    if (!parse_ip(v.substr(0, sep), ip)) {
+      // ICMP "198.51.100.1:8.0": the colon separates.
+      if (colon == std::string_view::npos || !parse_ip(v.substr(0, colon), ip)) return false;
+      port = 0;
+      return true;
+    }
+    if (!parse_number(v.substr(sep + 1), port)) port = 0;
+    return true;
+  }
+
+  // -o line / nel / nsel and fmt: rows: "DATE TIME [duration|event [xevent]]
+  // PROTO SRC:PORT -> DST:PORT [XSRC:PORT -> XDST:PORT] [counters]".
+  LineResult parse_text_row(std::string_view t, NatEvent& out) {
+    flow_ = Flow{};
+    device_len_ = conn_len_ = 0;
+    Flow& f = flow_;
+    std::string_view tok[24];
+    size_t n = 0;
+    std::string_view s = t;
+    while (!s.empty() && n < 24) {
+      std::string_view w = next_token(s);
+      if (!w.empty()) tok[n++] = w;
+    }
+    std::string_view stamp(tok[0].data(), size_t(tok[1].data() + tok[1].size() - tok[0].data()));
+    if (!read_time(stamp, ctx_, f.first, f.first_flags))
+      return LineResult::malformed("bad date in an nfdump row");
+    size_t arrow = 0;
+    while (arrow < n && tok[arrow] != "->") ++arrow;
+    if (arrow < 4 || arrow + 1 >= n)
+      return LineResult::malformed("expected SRC -> DST in an nfdump row");
+    bool ok = false;
+    f.proto = proto_from_text(tok[arrow - 2], ok);
+    if (!ok) return LineResult::malformed("bad protocol in an nfdump row");
+    if (arrow - 2 > 2) {
+      std::string_view first = tok[2];
+      bool duration = !first.empty() && first[0] >= '0' && first[0] <= '9';
+      if (!duration) f.ev = event_from_text(first);
+    }
+    bool abbreviated = false;
+    if (!read_addr_port(tok[arrow - 1], f.src, f.sp, abbreviated) ||
+        !read_addr_port(tok[arrow + 1], f.dst, f.dp, abbreviated))
+      return LineResult::malformed(abbreviated ? "IPv6 address shortened by nfdump (print with -6)"
+                                               : "bad address in an nfdump row");
+    f.has_src = f.has_dst = true;
+    if (arrow + 4 < n && tok[arrow + 3] == "->") {
+      IpAddr xdst;
+      uint16_t xdp = 0;
+      if (!read_addr_port(tok[arrow + 2], f.xsrc, f.xsp, abbreviated) ||
+          !read_addr_port(tok[arrow + 4], xdst, xdp, abbreviated))
+        return LineResult::malformed(abbreviated
+                                         ? "IPv6 address shortened by nfdump (print with -6)"
+                                         : "bad translated address in an nfdump row");
+      f.has_xsrc = true;
+    }
+    return finish_flow(out);
+  }
+
   LineResult emit(NatEvent& out) {
     out.clear();
     set_origin(out);
@@ -726,7 +802,9 @@ int sniff(std::string_view head, const char** why) {
   size_t raw = 0, json = 0, csv = 0;
   size_t lines = for_each_head_line(head, 200, [&](std::string_view line) {
     std::string_view t = trim(line);
-    if (t.starts_with("Flow Record:")) ++raw;
+    if (t.starts_with("Flow Record:") ||
+        (t.starts_with("Date ") && t.find("Src IP Addr:Port") != std::string_view::npos))
+      ++raw;
     if (t.starts_with("\"t_first\"") || t.find("\"src4_addr\"") != std::string_view::npos ||
         t.find("\"src6_addr\"") != std::string_view::npos)
       ++json;
@@ -737,7 +815,7 @@ int sniff(std::string_view head, const char** why) {
   });
   (void)lines;
   if (raw) {
-    *why = "nfdump -o raw \"Flow Record:\" blocks";
+    *why = "nfdump -o raw \"Flow Record:\" blocks or a column header";
     return 90;
   }
   if (json) {

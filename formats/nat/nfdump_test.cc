@@ -220,6 +220,51 @@ TEST_CASE("nfdump: CSV with short and long column names", "[nat][nfdump]") {
   CHECK(r[1].event.public_port == 41000);
 }
 
+TEST_CASE("nfdump: -o nel and -o line rows", "[nat][nfdump]") {
+  NatHarness h("nfdump");
+  auto all = h.run(
+      "Date event               Event  Proto      Src IP Addr:Port          Dst IP Addr:Port     "
+      "X-Src IP Addr:Port        X-Dst IP Addr:Port\n"
+      "2026-04-23 16:19:00.120   ADD TCP         10.0.0.5:51234 ->     198.51.100.1:443     "
+      "203.0.113.9:40123 ->     198.51.100.1:443\n"
+      "2026-04-23 16:20:00.000 DELETE UDP  2001:db8:10::5.5353 ->  2001:db8:ff::53.53  "
+      "2001:db8:ff::9.1024 ->  2001:db8:ff::53.53\n"
+      "2026-04-23 16:21:00.000   ADD ICMP        10.0.0.9:0 ->     198.51.100.1:8.0       "
+      "203.0.113.9:0 ->     198.51.100.1:8.0\n"
+      "2026-04-23 16:22:00.000     0.500 TCP      10.0.0.7:40000 ->   198.51.100.80:80         "
+      "4     1200     1\n"
+      "2026-04-23 16:23:00.000   ADD TCP   2001:db8:10..55.40000 ->  2001:db8:ff::1.443  "
+      "2001:db8:ff::9.1024 ->  2001:db8:ff::1.443\n"
+      "Summary: total flows: 4, total bytes: 1200, total packets: 4, avg bps: 0, avg pps: 0, "
+      "avg bpp: 0\n"
+      "Time window: 2026-04-23 16:19:00 - 2026-04-23 16:22:00\n");
+  REQUIRE(all.size() == 8);
+  CHECK(all[0].status == LineStatus::skip);
+  REQUIRE(all[1].status == LineStatus::record);
+  CHECK(all[1].event.action == NatAction::open);
+  CHECK(ip(all[1].event.inside_ip) == "10.0.0.5");
+  CHECK(ip(all[1].event.public_ip) == "203.0.113.9");
+  CHECK(all[1].event.public_port == 40123);
+  CHECK(all[1].event.dst_port == 443);
+  CHECK(rfc(all[1].event.time) == "2026-04-23T16:19:00.120Z");
+  REQUIRE(all[2].status == LineStatus::record);
+  CHECK(all[2].event.action == NatAction::close);
+  CHECK(ip(all[2].event.inside_ip) == "2001:db8:10::5");
+  CHECK(all[2].event.inside_port == 5353);
+  CHECK(ip(all[2].event.public_ip) == "2001:db8:ff::9");
+  CHECK(all[2].event.public_port == 1024);
+  REQUIRE(all[3].status == LineStatus::record);
+  CHECK(all[3].event.proto == 1);
+  CHECK(ip(all[3].event.public_ip) == "203.0.113.9");
+  REQUIRE(all[4].status == LineStatus::record);
+  CHECK(all[4].event.action == NatAction::session);
+  CHECK(ip(all[4].event.public_ip) == "10.0.0.7");
+  CHECK(all[5].status == LineStatus::malformed);
+  CHECK(all[5].reason == "IPv6 address shortened by nfdump (print with -6)");
+  CHECK(all[6].status == LineStatus::skip);
+  CHECK(all[7].status == LineStatus::skip);
+}
+
 TEST_CASE("nfdump: malformed and foreign input", "[nat][nfdump]") {
   NatHarness h("nfdump");
   auto all = h.run(
@@ -247,6 +292,9 @@ TEST_CASE("nfdump: sniff", "[nat][nfdump]") {
   auto& f = formats::nfdump_format();
   CHECK(f.sniff("\nFlow Record: \n  RecordCount  =  1\n", &why) >= 90);
   CHECK(f.sniff("ts,te,td,sa,da,sp,dp,pr,flg\n", &why) >= 80);
+  CHECK(f.sniff("Date first seen          Event  Proto      Src IP Addr:Port          Dst IP "
+                "Addr:Port\n",
+                &why) >= 90);
   CHECK(f.sniff("Apr 23 16:19:00 gw sshd[1]: hello\n", &why) == 0);
 }
 
