@@ -2,7 +2,7 @@
 // Cisco IOS XR CGN (CGv6) bulk-port-allocation syslog.
 //
 //   Apr 23 16:19:00 mx-cgn (FPC Slot 1, PIC Slot 0) 2026-04-23 16:19:00: {cgn-sset}[jservices-nat]:
-//   JSERVICES_NAT_PORT_BLOCK_ALLOC: 100.64.0.5 -> 203.0.113.9:2048-2175 0x69ea4014
+//   JSERVICES_NAT_PORT_BLOCK_ALLOC: 100.64.0.5 -> 203.0.113.9:2048-2175 0x69ea4674
 //   <134>1 2026 Apr 23 16:19:00 192.0.2.1 - - NAT44 - [UserbasedA - 100.64.0.5 Broadband -
 //   203.0.113.9 - 2048 3071 - -]
 //

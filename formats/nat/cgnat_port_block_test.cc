@@ -39,17 +39,17 @@ TEST_CASE("cgnat-port-block: Juniper header variants", "[nat][cgnat-port-block]"
   NatHarness h("cgnat-port-block", "UTC", 2026);
   auto all = h.run(
       "Apr 23 16:19:00 mx-cgn {cgn-sset}[FWNAT]: JSERVICES_NAT_PORT_BLOCK_ALLOC: 100.64.0.5 -> "
-      "203.0.113.9:2048-2175 0x69ea4014\n"
+      "203.0.113.9:2048-2175 0x69ea4674\n"
       "<14>1 2026-04-23T16:20:00.250Z mx-cgn jservices-nat - JSERVICES_NAT_PORT_BLOCK_RELEASE "
-      "[junos@2636.1.1.1.2.35] 100.64.0.5 -> 203.0.113.9:2048-2175 0x69ea4014\n"
+      "[junos@2636.1.1.1.2.35] 100.64.0.5 -> 203.0.113.9:2048-2175 0x69ea4674\n"
       "Apr 23 16:21:00 mx-cgn (FPC Slot 1, PIC Slot 0) 2026-04-23 16:21:00: "
       "{cgn-sset}[jservices-nat]: JSERVICES_NAT_RULE_MATCH: proto 6 (TCP) application: any, "
       "ge-1/0/0.0:100.64.0.5:40000 -> 198.51.100.1:443, Match NAT rule-set: rs1, rule: r1, "
       "term: t1\n"
       "Apr 23 16:22:00 mx-cgn {cgn-sset}[FWNAT]: JSERVICES_NAT_PORT_BLOCK_ALLOC: 100.64.0.5 -> "
-      "203.0.113.9:2175-2048 0x69ea4014\n"
+      "203.0.113.9:2175-2048 0x69ea4674\n"
       "Apr 23 16:22:00 mx-cgn {cgn-sset}[FWNAT]: JSERVICES_NAT_PORT_BLOCK_ALLOC: 100.64.0.500 -> "
-      "203.0.113.9:2048-2175 0x69ea4014\n"
+      "203.0.113.9:2048-2175 0x69ea4674\n"
       "Apr 23 16:22:00 mx-cgn {cgn-sset}[FWNAT]: JSERVICES_NAT_PORT_BLOCK_ALLOC: 100.64.0.5\n");
   REQUIRE(all.size() == 6);
   REQUIRE(all[0].status == LineStatus::record);

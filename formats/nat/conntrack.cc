@@ -34,7 +34,8 @@
 // logger), the syslog header's; else the kernel's [start=] (NEW) or [stop=]
 // (DESTROY). A line with none of these cannot be placed in time: it is read
 // and reported malformed, so it is counted but never used as evidence.
-// conntrack's closing "N flow events have been shown." is skipped.
+// conntrack's closing "N flow events have been shown." is skipped; -o xml
+// output is another format and not read (its lines are malformed here).
 #include <charconv>
 
 #include "format_list.h"
