@@ -204,3 +204,26 @@ TEST_CASE("conntrack: the testdata sample", "[nat][conntrack]") {
   CHECK(records == 6);
   CHECK(malformed == 0);
 }
+
+TEST_CASE("conntrack: netfilter LOG lines of the public corpus are not events",
+          "[nat][conntrack][corpus]") {
+  // No public conntrack -E capture exists (see the corpus README); the nearest
+  // relatives, kernel LOG-target lines, must not be read as events.
+  for (const char* name : {"nat-iptables/iptables-logs.log", "nat-iptables/unifi-logs.log"}) {
+    INFO(name);
+    auto text = test::read_corpus(name);
+    if (!text) return;
+    NatHarness h("conntrack", "UTC", 2026);
+    size_t foreign = 0, other = 0;
+    for (const auto& o : h.run(*text)) {
+      if (o.status == LineStatus::foreign)
+        ++foreign;
+      else if (!(o.status == LineStatus::skip && o.reason == "empty line"))
+        ++other;
+    }
+    CHECK(foreign > 0);
+    CHECK(other == 0);
+    const char* why = "";
+    CHECK(formats::conntrack_format().sniff(*text, &why) == 0);
+  }
+}

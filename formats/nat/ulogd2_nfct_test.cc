@@ -150,3 +150,26 @@ TEST_CASE("ulogd2: sniff and samples", "[nat][ulogd2]") {
   CHECK(ip(js[1].event.public_ip) == "2001:db8:10::7");
   CHECK(js[1].event.proto == 17);
 }
+
+TEST_CASE("ulogd2: netfilter LOG lines of the public corpus are not flows",
+          "[nat][ulogd2][corpus]") {
+  // No public ulogd NFCT log exists (see the corpus README); kernel
+  // LOG-target lines share SRC=/DST= keys and must not be read as flows.
+  for (const char* name : {"nat-iptables/iptables-logs.log", "nat-iptables/unifi-logs.log"}) {
+    INFO(name);
+    auto text = test::read_corpus(name);
+    if (!text) return;
+    NatHarness h("ulogd2", "UTC", 2026);
+    size_t foreign = 0, other = 0;
+    for (const auto& o : h.run(*text)) {
+      if (o.status == LineStatus::foreign)
+        ++foreign;
+      else if (!(o.status == LineStatus::skip && o.reason == "empty line"))
+        ++other;
+    }
+    CHECK(foreign > 0);
+    CHECK(other == 0);
+    const char* why = "";
+    CHECK(formats::ulogd2_nfct_format().sniff(*text, &why) == 0);
+  }
+}
