@@ -186,6 +186,19 @@ class ConntrackParser final : public NatParser {
     return LineResult::record();
   }
 
+  LineResult parse_time(const Line& line, NatEvent& out) override {
+    // -o timestamp lines: the stamp alone, and lines that start with the same
+    // stamp share its time.
+    std::string_view body = line.text;
+    out.clear();
+    if (read_event_stamp(body, out.time, out.time_flags)) {
+      size_t key = line.text.find(']') + 1;
+      out.time_key = uint8_t(std::min<size_t>(key, 255));
+      return LineResult::skip("not examined beyond its time");
+    }
+    return parse(line, out);
+  }
+
  private:
   static bool starts_with_event(std::string_view s) {
     std::string_view t = s;

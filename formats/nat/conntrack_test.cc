@@ -227,3 +227,20 @@ TEST_CASE("conntrack: netfilter LOG lines of the public corpus are not events",
     CHECK(formats::conntrack_format().sniff(*text, &why) == 0);
   }
 }
+
+TEST_CASE("conntrack: parse_time reads the -o timestamp stamp alone", "[nat][conntrack]") {
+  NatHarness h("conntrack");
+  auto parser = make_parser<NatEvent>(*h.format, h.ctx);
+  NatEvent ev;
+  Line line{"[1776961140.123456]\t    [NEW] tcp      6 120 SYN_SENT src=10.0.0.5", 1, 0, false};
+  LineResult r = parser->parse_time(line, ev);
+  CHECK(r.status == LineStatus::skip);
+  CHECK(format_rfc3339(ev.time, true) == "2026-04-23T16:19:00.123456Z");
+  CHECK(ev.time_key == 19);
+  Line bare{
+      "    [NEW] tcp      6 120 SYN_SENT src=10.0.0.5 dst=198.51.100.1 sport=1 dport=2 "
+      "src=198.51.100.1 dst=203.0.113.9 sport=2 dport=3",
+      2, 0, false};
+  r = parser->parse_time(bare, ev);
+  CHECK(r.status == LineStatus::malformed);  // no clock at all
+}
