@@ -44,6 +44,9 @@
 // an event is a flow -> session (start = first seen, time = last seen); its
 // public address is the translated source when the record has one, else the
 // source itself. The inside host is the source, the far end the destination.
+// When only the destination was translated (a static NAT or port forward),
+// the inside host is the post-NAT destination and its public address the
+// destination the initiator addressed; the initiator is the far end.
 // Event times: open/block_open at the event time (else first seen),
 // close/block_close at the event time (else last seen). The device is the
 // exporter (router) address when the record names it.
@@ -145,7 +148,7 @@ struct Flow {
   uint8_t first_flags = 0, last_flags = 0, event_flags = 0;
   IpAddr src, dst, xsrc, xdst;
   uint16_t sp = 0, dp = 0, xsp = 0, xdp = 0;
-  bool has_src = false, has_dst = false, has_xsrc = false;
+  bool has_src = false, has_dst = false, has_xsrc = false, has_xdst = false;
   uint8_t proto = 0;
   Ev ev = Ev::none;
   uint32_t pb_start = 0, pb_end = 0, pb_size = 0;
@@ -422,7 +425,8 @@ class NfdumpParser final : public NatParser {
       f.has_xsrc = read_addr(v, f.xsrc);
       if (!f.has_xsrc) f.fail("bad src xlt ip");
     } else if (key == "dst xlt ip") {
-      if (!read_addr(v, f.xdst)) f.fail("bad dst xlt ip");
+      f.has_xdst = read_addr(v, f.xdst);
+      if (!f.has_xdst) f.fail("bad dst xlt ip");
     } else if (key == "src xlt port") {
       if (!read_uint(v, f.xsp)) f.fail("bad src xlt port");
     } else if (key == "dst xlt port") {
@@ -484,7 +488,8 @@ class NfdumpParser final : public NatParser {
       f.has_xsrc = parse_ip(s, f.xsrc);
       if (!f.has_xsrc) f.fail("bad src xlt address");
     } else if (key == "dst4_xlt_ip" || key == "dst6_xlt_ip") {
-      if (!parse_ip(s, f.xdst)) f.fail("bad dst xlt address");
+      f.has_xdst = parse_ip(s, f.xdst);
+      if (!f.has_xdst) f.fail("bad dst xlt address");
     } else if (key == "src_xlt_port") {
       if (!read_uint(s, f.xsp)) f.fail("bad src_xlt_port");
     } else if (key == "dst_xlt_port") {
@@ -593,7 +598,8 @@ class NfdumpParser final : public NatParser {
           if (!f.has_xsrc) f.fail("bad translated source address");
           break;
         case Col::xdst:
-          if (!parse_ip(v, f.xdst)) f.fail("bad translated destination address");
+          f.has_xdst = parse_ip(v, f.xdst);
+          if (!f.has_xdst) f.fail("bad translated destination address");
           break;
         case Col::xsp:
           if (!read_uint(v, f.xsp)) f.fail("bad translated source port");
@@ -688,14 +694,12 @@ class NfdumpParser final : public NatParser {
                                                : "bad address in an nfdump row");
     f.has_src = f.has_dst = true;
     if (arrow + 4 < n && tok[arrow + 3] == "->") {
-      IpAddr xdst;
-      uint16_t xdp = 0;
       if (!read_addr_port(tok[arrow + 2], f.xsrc, f.xsp, abbreviated) ||
-          !read_addr_port(tok[arrow + 4], xdst, xdp, abbreviated))
+          !read_addr_port(tok[arrow + 4], f.xdst, f.xdp, abbreviated))
         return LineResult::malformed(abbreviated
                                          ? "IPv6 address shortened by nfdump (print with -6)"
                                          : "bad translated address in an nfdump row");
-      f.has_xsrc = true;
+      f.has_xsrc = f.has_xdst = true;
     }
     return finish_flow(out);
   }
@@ -730,14 +734,30 @@ class NfdumpParser final : public NatParser {
     if (!f.has_src) return LineResult::skip("nfdump record without addresses");
     if (when == kNoTime) return LineResult::malformed("nfdump record without a time");
     out.proto = f.proto;
-    out.inside_ip = f.src;
-    out.inside_port = f.sp;
-    bool translated = f.has_xsrc && !f.xsrc.is_unset() && !(f.xsrc == IpAddr::from_v4(0));
-    out.public_ip = translated ? f.xsrc : f.src;
-    out.public_port = translated && f.xsp != 0 ? f.xsp : f.sp;
-    if (f.has_dst) {
-      out.dst_ip = f.dst;
-      out.dst_port = f.dp;
+    auto set = [](const IpAddr& ip) { return !ip.is_unset() && !(ip == IpAddr::from_v4(0)); };
+    bool translated = f.has_xsrc && set(f.xsrc);
+    bool src_changed = translated && (f.xsrc != f.src || (f.xsp != 0 && f.xsp != f.sp));
+    bool dst_changed = f.has_dst && f.has_xdst && set(f.xdst) &&
+                       (f.xdst != f.dst || (f.xdp != 0 && f.xdp != f.dp));
+    if (dst_changed && !src_changed) {
+      // Only the destination was translated (a static NAT or port forward to
+      // a server): the host behind the NAT is the post-NAT destination, its
+      // public address the one the initiator addressed.
+      out.inside_ip = f.xdst;
+      out.inside_port = f.xdp != 0 ? f.xdp : f.dp;
+      out.public_ip = f.dst;
+      out.public_port = f.dp;
+      out.dst_ip = f.src;
+      out.dst_port = f.sp;
+    } else {
+      out.inside_ip = f.src;
+      out.inside_port = f.sp;
+      out.public_ip = translated ? f.xsrc : f.src;
+      out.public_port = translated && f.xsp != 0 ? f.xsp : f.sp;
+      if (f.has_dst) {
+        out.dst_ip = f.dst;
+        out.dst_port = f.dp;
+      }
     }
     if (f.proto == 1 || f.proto == 58) out.inside_port = out.public_port = out.dst_port = 0;
     if (device_len_) out.device = std::string_view(device_, device_len_);

@@ -265,6 +265,24 @@ TEST_CASE("nfdump: -o nel and -o line rows", "[nat][nfdump]") {
   CHECK(all[7].status == LineStatus::skip);
 }
 
+TEST_CASE("nfdump: a destination-only translation names the server behind the NAT",
+          "[nat][nfdump]") {
+  NatHarness h("nfdump");
+  auto r = h.records(
+      "{\"type\":\"EVENT\",\"t_first\":\"2026-04-23T16:19:00.000\",\"proto\":6,"
+      "\"src4_addr\":\"198.51.100.77\",\"dst4_addr\":\"203.0.113.9\",\"src_port\":55000,"
+      "\"dst_port\":8443,\"src4_xlt_ip\":\"198.51.100.77\",\"dst4_xlt_ip\":\"192.168.1.20\","
+      "\"src_xlt_port\":55000,\"dst_xlt_port\":443,\"nat_event\":\"NAT44 session create\"}\n");
+  REQUIRE(r.size() == 1);
+  const NatEvent& e = r[0].event;
+  CHECK(ip(e.inside_ip) == "192.168.1.20");
+  CHECK(e.inside_port == 443);
+  CHECK(ip(e.public_ip) == "203.0.113.9");
+  CHECK(e.public_port == 8443);
+  CHECK(ip(e.dst_ip) == "198.51.100.77");
+  CHECK(e.dst_port == 55000);
+}
+
 TEST_CASE("nfdump: malformed and foreign input", "[nat][nfdump]") {
   NatHarness h("nfdump");
   auto all = h.run(
