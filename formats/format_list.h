@@ -15,6 +15,10 @@ const FormatInfo& windows_dhcp_format();
 const FormatInfo& zeek_dhcp_format();
 
 // nat/
+const FormatInfo& conntrack_format();
+const FormatInfo& ulogd2_nfct_format();
+const FormatInfo& nfdump_format();
+const FormatInfo& cgnat_port_block_format();
 
 // login/
 

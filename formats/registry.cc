@@ -17,6 +17,10 @@ std::span<const FormatInfo> format_table() {
       formats::zeek_dhcp_format(),
 
       // nat/
+      formats::conntrack_format(),
+      formats::ulogd2_nfct_format(),
+      formats::nfdump_format(),
+      formats::cgnat_port_block_format(),
 
       // login/
 
