@@ -15,6 +15,7 @@ const FormatInfo& windows_dhcp_format();
 const FormatInfo& zeek_dhcp_format();
 
 // nat/
+const FormatInfo& cisco_asa_format();
 
 // login/
 

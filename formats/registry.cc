@@ -17,6 +17,7 @@ std::span<const FormatInfo> format_table() {
       formats::zeek_dhcp_format(),
 
       // nat/
+      formats::cisco_asa_format(),
 
       // login/
 
