@@ -16,6 +16,7 @@ const FormatInfo& zeek_dhcp_format();
 
 // nat/
 const FormatInfo& cisco_asa_format();
+const FormatInfo& juniper_srx_format();
 
 // login/
 

@@ -18,6 +18,7 @@ std::span<const FormatInfo> format_table() {
 
       // nat/
       formats::cisco_asa_format(),
+      formats::juniper_srx_format(),
 
       // login/
 
