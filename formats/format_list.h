@@ -17,6 +17,7 @@ const FormatInfo& zeek_dhcp_format();
 // nat/
 const FormatInfo& cisco_asa_format();
 const FormatInfo& juniper_srx_format();
+const FormatInfo& fortigate_format();
 
 // login/
 

@@ -19,6 +19,7 @@ std::span<const FormatInfo> format_table() {
       // nat/
       formats::cisco_asa_format(),
       formats::juniper_srx_format(),
+      formats::fortigate_format(),
 
       // login/
 
