@@ -18,6 +18,7 @@ const FormatInfo& zeek_dhcp_format();
 const FormatInfo& cisco_asa_format();
 const FormatInfo& juniper_srx_format();
 const FormatInfo& fortigate_format();
+const FormatInfo& paloalto_format();
 
 // login/
 

@@ -20,6 +20,7 @@ std::span<const FormatInfo> format_table() {
       formats::cisco_asa_format(),
       formats::juniper_srx_format(),
       formats::fortigate_format(),
+      formats::paloalto_format(),
 
       // login/
 
