@@ -213,7 +213,7 @@ class CiscoAsaParser final : public NatParser {
         continue;
       }
       std::string_view host = next_token(s);
-      if (host != ":") out.device = host;
+      if (host != ":" && host != "-") out.device = host;  // RFC 5424 nil values
     }
     if (!out.device.empty() && out.device.back() == ':') out.device.remove_suffix(1);
     return nullptr;

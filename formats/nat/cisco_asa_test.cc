@@ -164,8 +164,27 @@ TEST_CASE("cisco-asa: ICMP faddr/gaddr/laddr", "[nat][cisco-asa]") {
       "Apr 23 2026 16:19:00: %ASA-6-302020: Built outbound ICMP connection for faddr "
       "198.51.100.8/0 gaddr 203.0.113.9/31022 laddr 10.0.0.5/1 type 8 code 0\n"
       "Apr 23 2026 16:19:02: %ASA-6-302021: Teardown ICMP connection for faddr 198.51.100.8/0 "
-      "gaddr 203.0.113.9/31022 laddr 10.0.0.5/1 type 8 code 0\n");
-  REQUIRE(r.size() == 2);
+      "gaddr 203.0.113.9/31022 laddr 10.0.0.5/1 type 8 code 0\n"
+      // Inbound echo to a static-NAT'd server: laddr is still the inside host.
+      "Apr 23 2026 16:19:03: %ASA-6-302020: Built inbound ICMP connection for faddr "
+      "192.0.2.77/10800(LOCAL\\jdoe) gaddr 203.0.113.20/0 laddr 192.168.7.20/0 (jdoe) type 8 "
+      "code 0\n"
+      // NAT without PAT (305009/305010): no ports.
+      "Apr 23 2026 16:19:04: %ASA-6-305009: Built dynamic translation from inside(acl-nat):"
+      "10.0.0.8 to outside:203.0.113.40\n"
+      "Apr 23 2026 16:29:04: %ASA-6-305010: Teardown dynamic translation from inside:10.0.0.8 to "
+      "outside:203.0.113.40 duration 0:10:00\n");
+  REQUIRE(r.size() == 5);
+  CHECK(ip(r[2].event.inside_ip) == "192.168.7.20");
+  CHECK(ip(r[2].event.public_ip) == "203.0.113.20");
+  CHECK(ip(r[2].event.dst_ip) == "192.0.2.77");
+  CHECK(r[2].event.dst_port == 10800);
+  CHECK(ip(r[3].event.inside_ip) == "10.0.0.8");
+  CHECK(ip(r[3].event.public_ip) == "203.0.113.40");
+  CHECK(r[3].event.proto == 0);
+  CHECK(r[3].event.public_port == 0);
+  CHECK(r[4].event.action == NatAction::close);
+  CHECK(r[4].event.start == utc("2026-04-23T16:19:04Z"));
   CHECK(r[0].event.action == NatAction::open);
   CHECK(r[0].event.proto == 1);
   CHECK(ip(r[0].event.inside_ip) == "10.0.0.5");
@@ -190,17 +209,23 @@ TEST_CASE("cisco-asa: header shapes and time preference", "[nat][cisco-asa]") {
       // EDT: read in the source's zone.
       "Apr 23 2026 12:19:00 EDT: %ASA-session-6-305011: Built dynamic UDP translation from "
       "inside:10.0.0.5/5002 to outside:203.0.113.9/6002\n"
+      // RFC 5424 header (logging timestamp rfc5424 through a relay).
+      "<166>1 2026-04-23T16:19:00Z fw03 - - - %ASA-6-305011: Built dynamic UDP translation "
+      "from inside:10.0.0.5/5003 to outside:203.0.113.9/6003\n"
       // No colon after the message id; fraction.
       "Apr 23 2026 12:19:00.250 fw01 : %ASA-6-305012 Teardown dynamic UDP translation from "
       "inside:10.0.0.5/5002 to outside:203.0.113.9/6002 duration 0:00:00\n");
-  REQUIRE(r.size() == 4);
+  REQUIRE(r.size() == 5);
   CHECK(r[0].time() == "2026-04-23T16:19:00Z");
   CHECK(r[0].event.device == "fw01");
+  CHECK(r[3].time() == "2026-04-23T16:19:00Z");
+  CHECK(r[3].event.device == "fw03");
+  CHECK(r[3].event.public_port == 6003);
   CHECK(r[1].time() == "2026-04-23T16:19:00Z");
   CHECK(r[2].time() == "2026-04-23T16:19:00Z");
   CHECK(r[2].event.public_port == 6002);
-  CHECK(r[3].time() == "2026-04-23T16:19:00.250Z");
-  CHECK(r[3].event.action == NatAction::close);
+  CHECK(r[4].time() == "2026-04-23T16:19:00.250Z");
+  CHECK(r[4].event.action == NatAction::close);
 }
 
 TEST_CASE("cisco-asa: skipped, foreign and malformed lines", "[nat][cisco-asa]") {
