@@ -9,11 +9,12 @@
 //
 // Values are bare or double-quoted (quoted ones may hold spaces and commas);
 // pairs are separated by spaces, or by commas in the CSV export. A traffic log
-// line is written when a session ends (action accept/close/timeout/client-rst/
-// server-rst), or every few minutes for a long-lived one (the same fields, with
-// sentdelta=): each is read as a session [time - duration, time]. action=start
-// (logtraffic-start) opens a session. Denied or blocked traffic (deny,
-// ip-conn, dns, blocked) and other log types (event, utm) are skipped.
+// line is written when a session ends (the action says how: accept, close,
+// timeout, client-rst, server-rst, ...), or every few minutes for a long-lived
+// one (the same fields, with sentdelta=): each is read as a session [time -
+// duration, time]. action=start (logtraffic-start) opens a session. Denied or
+// failed traffic (deny, ip-conn, dns, blocked) and other log types (event, utm)
+// are skipped.
 // NAT (trandisp): snat -> public = transip/transport; dnat (inbound to a
 // virtual IP) -> the inside host is tranip/tranport, its public address the
 // dstip/dstport, the far end the srcip; snat+dnat -> as snat, with dst the
@@ -75,7 +76,8 @@ bool read_ip(std::string_view s, IpAddr& ip) {
 }
 
 struct Fields {
-  std::string_view date, time, tz, eventtime, devname, devid, type, subtype, action, trandisp;
+  std::string_view date, time, tz, eventtime, devname, devid, logid, type, subtype, action,
+      trandisp;
   std::string_view srcip, srcport, dstip, dstport, proto, transip, transport, tranip, tranport;
   std::string_view duration, sessionid, identifier;
 };
@@ -112,13 +114,19 @@ class FortigateParser final : public NatParser {
     Fields f;
     const char* bad = read_fields(s.substr(body_at), f);
     if (bad) return LineResult::malformed(bad);
+    // FortiWeb and other Fortinet products write device_id=/log_id= instead.
+    if (f.devid.empty() && f.logid.empty())
+      return LineResult::foreign("key=value line without devid= or logid= (not a FortiGate)");
     if (const char* why = read_time(f, out)) return LineResult::malformed(why);
     out.device = !f.devname.empty() ? f.devname : !f.devid.empty() ? f.devid : host;
     if (f.type != "traffic") return LineResult::skip("FortiGate log that is not a traffic log");
+    // Fortinet: "deny" is blocked by policy, "start" a session-start log, and
+    // all others were allowed, the action telling how the session ended.
+    // ip-conn (failed connection attempt) and dns (DNS error) made no session.
+    if (f.action.empty()) return LineResult::malformed("traffic log without action");
     bool start = f.action == "start";
-    bool ended = f.action == "accept" || f.action == "close" || f.action == "timeout" ||
-                 f.action == "client-rst" || f.action == "server-rst";
-    if (!start && !ended)
+    if (f.action == "deny" || f.action == "ip-conn" || f.action == "dns" || f.action == "blocked" ||
+        f.action == "block" || f.action == "drop")
       return LineResult::skip("FortiGate traffic log of traffic not let through");
     if (out.time == kNoTime)
       return LineResult::malformed("traffic log without date, time or eventtime");
@@ -227,6 +235,7 @@ class FortigateParser final : public NatParser {
         if (k == "dstip") f.dstip = v;
         if (k == "proto") f.proto = v;
         if (k == "devid") f.devid = v;
+        if (k == "logid") f.logid = v;
         break;
       case 6:
         if (k == "action") f.action = v;

@@ -153,8 +153,21 @@ TEST_CASE("fortigate: skipped, foreign and malformed lines", "[nat][fortigate]")
       "date=2026-04-23 time=16:19:00 devid=\"FGT1\" type=\"traffic\" srcip=10.0.0.3 "
       "dstip=198.51.100.1 proto=6 action=\"close\" trandisp=\"snat\"\n"
       "date=2026-04-23 time=16:19:00 devid=\"FGT1\" type=\"traffic\" policyname=\"open\n"
-      "devid=\"FGT1\" type=\"traffic\" srcip=10.0.0.3 dstip=198.51.100.1 action=\"close\"\n");
-  REQUIRE(all.size() == 7);
+      "devid=\"FGT1\" type=\"traffic\" srcip=10.0.0.3 dstip=198.51.100.1 action=\"close\"\n"
+      // An action this parser does not know: allowed traffic, read as a session.
+      "date=2026-04-23 time=16:19:00 devid=\"FGT1\" type=\"traffic\" srcip=10.0.0.3 "
+      "dstip=198.51.100.1 proto=6 action=\"some-new-end\" duration=2\n"
+      "date=2026-04-23 time=16:19:00 devid=\"FGT1\" type=\"traffic\" srcip=10.0.0.3 "
+      "dstip=198.51.100.1 proto=6\n"
+      // FortiWeb: device_id=/log_id=, src=/dst=.
+      "time=10:11:05 devname=waf1 device_id=FV0001 log_id=000000001 type=traffic "
+      "subtype=slb_http src=\"192.0.2.4\" dst=\"203.0.113.8\"\n");
+  REQUIRE(all.size() == 10);
+  CHECK(all[7].status == LineStatus::record);
+  CHECK(all[7].event.action == NatAction::session);
+  CHECK(all[7].event.start == utc("2026-04-23T16:18:58Z"));
+  CHECK(all[8].reason == "traffic log without action");
+  CHECK(all[9].status == LineStatus::foreign);
   CHECK(all[0].status == LineStatus::skip);
   CHECK(all[0].reason == "FortiGate traffic log of traffic not let through");
   CHECK(all[0].time() == "2026-04-23T16:19:00Z");
