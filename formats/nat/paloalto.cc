@@ -193,7 +193,6 @@ class PaloAltoParser final : public NatParser {
     return LineResult::record();
   }
 
- private:
   // The CSV starts with FUTURE_USE ("1" or empty) then the Receive Time:
   // "[header ]1,2026/04/23 16:21:01,SERIAL,TYPE,...".
   static size_t find_body(std::string_view s) {
@@ -213,6 +212,7 @@ class PaloAltoParser final : public NatParser {
     return std::string_view::npos;
   }
 
+ private:
   // "2026/04/23 16:21:00", local.
   bool read_time(std::string_view s, NatEvent& out) {
     int y, mo, d, hh, mi, ss;
@@ -235,23 +235,22 @@ class PaloAltoParser final : public NatParser {
 int sniff(std::string_view head, const char** why) {
   size_t traffic = 0, other = 0;
   for_each_head_line(head, 200, [&](std::string_view line) {
-    size_t c = line.find(',');
-    if (c == std::string_view::npos) return;
-    for (std::string_view t : {",TRAFFIC,", ",THREAT,", ",SYSTEM,", ",CONFIG,", ",USERID,",
-                               ",GLOBALPROTECT,", ",HIPMATCH,", ",AUTHENTICATION,"}) {
-      size_t p = line.find(t);
-      if (p == std::string_view::npos) continue;
-      // "...,YYYY/MM/DD HH:MM:SS,SERIAL,TYPE,"
-      if (line.find('/') == std::string_view::npos) continue;
-      if (t == ",TRAFFIC,")
-        ++traffic;
-      else
-        ++other;
-      break;
-    }
+    size_t body = PaloAltoParser::find_body(line);
+    if (body == std::string_view::npos) return;
+    // "1,YYYY/MM/DD HH:MM:SS,SERIAL,TYPE,": TYPE is upper-case letters.
+    std::string_view t = line.substr(body);
+    for (int i = 0; i < 3; ++i) next_token(t, ',');
+    std::string_view type = next_token(t, ',');
+    if (type.empty()) return;
+    for (char c : type)
+      if (c < 'A' || c > 'Z') return;
+    if (type == "TRAFFIC")
+      ++traffic;
+    else
+      ++other;
   });
   if (traffic > 0) {
-    *why = "PAN-OS CSV traffic logs (...,TRAFFIC,end,...)";
+    *why = "PAN-OS CSV traffic logs (1,YYYY/MM/DD HH:MM:SS,SERIAL,TRAFFIC,...)";
     return 85;
   }
   if (other > 0) {
