@@ -32,16 +32,19 @@
 // "logging device-id" name end in " : " or ": " before %ASA-; a relaying syslog
 // daemon may put its own BSD or ISO header in front, or be the only one to
 // date the line. The device's own timestamp is preferred: it is when the ASA
-// saw the event, the relay's is when the line arrived. Zone names after the
-// device time are not resolved (EDT is no IANA zone): such times are read in
-// the source's zone. The device is the ASA's device-id when logged, else the
-// syslog host. %FTD- and %PIX- tags are read like %ASA-. Lines without any
-// timestamp (logging timestamp off, no relay) carry no time: translation lines
-// among them are malformed. Other message ids and 305013 (asymmetric NAT
-// rules, no translation) are skipped.
+// saw the event, the relay's is when the line arrived. A zone name after the
+// device time is not resolved (EDT is no IANA zone): the time is read in the
+// source's zone, and a line whose zone name is not that zone's abbreviation at
+// that time is malformed (its time would be off). The device is the ASA's
+// device-id when logged, else the syslog host. %FTD- and %PIX- tags are read
+// like %ASA-. Lines without any timestamp (logging timestamp off, no relay)
+// carry no time: translation lines among them are malformed. Other message ids
+// and 305013 (asymmetric NAT rules, no translation) are skipped.
 #include <array>
 #include <charconv>
 #include <vector>
+
+#include <date/tz.h>
 
 #include "format_list.h"
 #include "tracekit/text.h"
@@ -193,6 +196,9 @@ class CiscoAsaParser final : public NatParser {
           if (zone == "UTC" || zone == "GMT") {
             out.time = utc_time_;
             out.time_flags &= kHasFraction;
+          } else if (!zone_matches(zone, out.time)) {
+            return "the ASA's zone name is not the source's zone at that time (set the "
+                   "source's tz)";
           }
           s = t;
         }
@@ -229,6 +235,14 @@ class CiscoAsaParser final : public NatParser {
     for (auto k : kZones)
       if (z == k) return true;
     return false;
+  }
+
+  // The source's zone (ctx.local) read the time: it must be the zone the ASA
+  // names, or the time is off by the difference.
+  bool zone_matches(std::string_view name, Instant t) const {
+    if (!ctx_.local || !ctx_.local->zone()) return false;
+    auto info = ctx_.local->zone()->get_info(date::floor<std::chrono::seconds>(t));
+    return info.abbrev == name;
   }
 
   void skip_fraction(std::string_view& s, NatEvent& out) {

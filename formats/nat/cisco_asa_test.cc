@@ -246,8 +246,14 @@ TEST_CASE("cisco-asa: skipped, foreign and malformed lines", "[nat][cisco-asa]")
       "Apr 23 2026 16:19:01 fw01 : %ASA-6-305012: Teardown dynamic TCP translation from "
       "inside:10.0.0.5/1 to outside:203.0.113.9/2 duration soon\n"
       "Apr 23 2026 16:19:01 fw01 : %ASA-6-305011: Built dynamic TCP translation from "
-      "inside:10.0.0.300/1 to outside:203.0.113.9/2\n");
-  REQUIRE(all.size() == 8);
+      "inside:10.0.0.300/1 to outside:203.0.113.9/2\n"
+      // The ASA says EDT, the source's zone (UTC here) does not.
+      "Apr 23 2026 12:19:00 EDT: %ASA-6-305011: Built dynamic UDP translation from "
+      "inside:10.0.0.5/5002 to outside:203.0.113.9/6002\n");
+  REQUIRE(all.size() == 9);
+  CHECK(all[8].status == LineStatus::malformed);
+  CHECK(all[8].reason ==
+        "the ASA's zone name is not the source's zone at that time (set the source's tz)");
   CHECK(all[0].status == LineStatus::skip);
   CHECK(all[0].reason == "ASA message without a translation");
   CHECK(all[0].time() == "2026-04-23T16:19:00Z");
@@ -305,7 +311,9 @@ static std::string corpus_lines(const std::string& text) {
 TEST_CASE("cisco-asa: corpus", "[nat][cisco-asa][corpus]") {
   auto sample = test::read_corpus("nat-cisco-asa/sample.log");
   if (!sample) return;
-  NatHarness h("cisco-asa", "UTC", 2026);
+  // Two lines carry "EDT" after the ASA's date: the source's zone must be one
+  // that calls itself EDT then.
+  NatHarness h("cisco-asa", "America/New_York", 2026);
   auto all = h.run(*sample);
   size_t records = 0, malformed = 0, named = 0, other = 0;
   for (const auto& o : all) {
