@@ -216,12 +216,15 @@ class JuniperSrxParser final : public NatParser {
                                "SRC/PORT->DST/PORT SERVICE NAT-SRC/PORT->NAT-DST/PORT ... "
                                "PROTOCOL POLICY ZONE ZONE SESSION-ID ... ELAPSED\"";
     m = trim(m);
+    // Logical-system variants may put "Lsys NAME: " in front.
     if (create) {
-      if (!m.starts_with("session created ")) return LineResult::malformed(bad);
-      m.remove_prefix(16);
+      size_t at = m.find("session created ");
+      if (at == std::string_view::npos) return LineResult::malformed(bad);
+      m.remove_prefix(at + 16);
     } else {
-      if (!m.starts_with("session closed ")) return LineResult::malformed(bad);
-      size_t colon = m.find(": ");
+      size_t at = m.find("session closed ");
+      if (at == std::string_view::npos) return LineResult::malformed(bad);
+      size_t colon = m.find(": ", at);
       if (colon == std::string_view::npos) return LineResult::malformed(bad);
       m.remove_prefix(colon + 2);
     }

@@ -93,8 +93,14 @@ TEST_CASE("juniper-srx: text form CREATE and CLOSE", "[nat][juniper-srx]") {
       // An older release: no connection tags, one rule name, nothing after the session id.
       "Apr 23 16:30:00 srx1 RT_FLOW: RT_FLOW_SESSION_CREATE: session created "
       "10.0.0.6/5353->198.51.100.53/53 junos-dns-udp 203.0.113.9/1024->198.51.100.53/53 r2 None "
-      "17 p1 trust untrust 4712\n");
-  REQUIRE(r.size() == 3);
+      "17 p1 trust untrust 4712\n"
+      // A logical system's line, its name in front.
+      "Apr 23 16:31:00 srx1 RT_FLOW: RT_FLOW_SESSION_CREATE_LS: Lsys ls-campus: session created "
+      "10.0.0.7/5000->198.51.100.9/80 0x0 junos-http 203.0.113.9/2000->198.51.100.9/80 0x0 "
+      "source rule r1 N/A N/A 6 p1 trust untrust 4713 N/A(N/A) ge-0/0/1.0\n");
+  REQUIRE(r.size() == 4);
+  CHECK(r[3].event.session_id == "4713");
+  CHECK(r[3].event.public_port == 2000);
   CHECK(r[0].event.action == NatAction::open);
   CHECK(ip(r[0].event.inside_ip) == "10.0.0.5");
   CHECK(r[0].event.inside_port == 51234);
