@@ -19,6 +19,10 @@ const FormatInfo& conntrack_format();
 const FormatInfo& ulogd2_nfct_format();
 const FormatInfo& nfdump_format();
 const FormatInfo& cgnat_port_block_format();
+const FormatInfo& cisco_asa_format();
+const FormatInfo& juniper_srx_format();
+const FormatInfo& fortigate_format();
+const FormatInfo& paloalto_format();
 
 // login/
 

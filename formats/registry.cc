@@ -21,6 +21,10 @@ std::span<const FormatInfo> format_table() {
       formats::ulogd2_nfct_format(),
       formats::nfdump_format(),
       formats::cgnat_port_block_format(),
+      formats::cisco_asa_format(),
+      formats::juniper_srx_format(),
+      formats::fortigate_format(),
+      formats::paloalto_format(),
 
       // login/
 
