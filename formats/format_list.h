@@ -18,6 +18,7 @@ const FormatInfo& zeek_dhcp_format();
 
 // login/
 const FormatInfo& sshd_format();
+const FormatInfo& dovecot_format();
 
 // owner/
 

@@ -20,6 +20,7 @@ std::span<const FormatInfo> format_table() {
 
       // login/
       formats::sshd_format(),
+      formats::dovecot_format(),
 
       // owner/
   };
