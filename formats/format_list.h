@@ -19,6 +19,7 @@ const FormatInfo& zeek_dhcp_format();
 // login/
 const FormatInfo& sshd_format();
 const FormatInfo& dovecot_format();
+const FormatInfo& freeradius_detail_format();
 
 // owner/
 

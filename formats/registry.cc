@@ -21,6 +21,7 @@ std::span<const FormatInfo> format_table() {
       // login/
       formats::sshd_format(),
       formats::dovecot_format(),
+      formats::freeradius_detail_format(),
 
       // owner/
   };
