@@ -20,6 +20,7 @@ const FormatInfo& zeek_dhcp_format();
 const FormatInfo& sshd_format();
 const FormatInfo& dovecot_format();
 const FormatInfo& freeradius_detail_format();
+const FormatInfo& windows_security_format();
 
 // owner/
 

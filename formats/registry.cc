@@ -22,6 +22,7 @@ std::span<const FormatInfo> format_table() {
       formats::sshd_format(),
       formats::dovecot_format(),
       formats::freeradius_detail_format(),
+      formats::windows_security_format(),
 
       // owner/
   };
