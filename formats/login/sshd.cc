@@ -210,7 +210,10 @@ class SshdParser final : public LoginParser {
       if (out.from.empty()) set_from(out, s->from_view());
       return LineResult::record();
     }
-    if (s) return LineResult::skip("end of a session already ended");
+    // The end lines of one session come within a second or so; a later one
+    // is another process that got the same PID (its login in an earlier file).
+    if (s && (!certain || out.time - s->since < std::chrono::seconds(60)))
+      return LineResult::skip("end of a session already ended");
     if (!certain) return LineResult::skip(not_open_reason);
     out.action = LoginAction::logout;
     out.session_key = pid_text;

@@ -144,8 +144,11 @@ TEST_CASE("sshd: pid reuse gives two sessions with the same key", "[login][sshd]
       "Apr 23 15:30:00 gw sshd[777]: pam_unix(sshd:session): session opened for user bob by "
       "(uid=0)\n"
       "Apr 23 16:00:00 gw sshd[777]: Received disconnect from 10.0.0.9 port 50000:11: bye\n"
-      "Apr 23 16:00:00 gw sshd[777]: Disconnected from user bob 10.0.0.9 port 50000\n");
-  REQUIRE(r.size() == 4);
+      "Apr 23 16:00:00 gw sshd[777]: Disconnected from user bob 10.0.0.9 port 50000\n"
+      "Apr 24 10:00:00 gw sshd[777]: pam_unix(sshd:session): session closed for user carol\n");
+  REQUIRE(r.size() == 5);
+  CHECK(r[4].event.action == LoginAction::logout);  // a third process with PID 777
+  CHECK(r[4].event.user == "carol");
   CHECK(r[0].event.action == LoginAction::login);
   CHECK(r[0].event.user == "alice");
   CHECK(r[1].event.action == LoginAction::logout);
@@ -416,6 +419,18 @@ TEST_CASE("sshd: corpus", "[login][sshd][corpus]") {
     CHECK(c.logins == 5);
     CHECK(c.failed == 2);  // the IPv6-looking "001:db8:..." one is kept as text
     CHECK(c.malformed == 0);
+  }
+  {
+    auto text = test::read_corpus("login-sshd-syslog/sshd-success-logs.log");
+    if (!text) return;
+    LoginHarness h("sshd", "UTC", 2022);
+    auto all = h.run(*text);
+    Counts c = count(all);
+    CHECK(c.logins == 4);
+    REQUIRE(all.size() == 4);
+    CHECK(all[3].event.method == "password");
+    CHECK(all[3].event.user == "test");
+    CHECK(all[3].event.session_key == "12032");
   }
   {
     auto text = test::read_corpus("login-sshd-syslog/sshd");
