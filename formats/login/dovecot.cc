@@ -125,7 +125,6 @@ class DovecotParser final : public LoginParser {
       if (!parse_iso_timestamp(t, ctx_, out.time, out.time_flags, used) || used >= t.size() ||
           t[used] != ' ')
         return LineResult::malformed("bad Dovecot log timestamp");
-      out.time_flags |= ctx_.zone_flags;
       msg = t.substr(used + 1);
     } else {
       SyslogHeader h;

@@ -199,6 +199,12 @@ class FreeradiusDetailParser final : public LoginParser {
   }
 
   void set_local(LoginEvent& out, const LocalStamp& t) {
+    if (!ctx_.local) {  // no zone at all: read as UTC, and say it was assumed
+      out.time = from_epoch_seconds(days_from_civil(t.y, t.mo, unsigned(t.d)) * 86400) +
+                 Micros(micros_of_day(t));
+      out.time_flags = kZoneAssumed;
+      return;
+    }
     uint8_t flags = 0;
     out.time =
         ctx_.local->to_utc(days_from_civil(t.y, t.mo, unsigned(t.d)), micros_of_day(t), flags);
@@ -215,6 +221,7 @@ class FreeradiusDetailParser final : public LoginParser {
       out.time_flags = 0;
       return true;
     }
+    if (!ctx_.local) return false;
     const date::time_zone* z = ctx_.local->zone();
     date::local_seconds ls{std::chrono::seconds(days_from_civil(t.y, t.mo, unsigned(t.d)) * 86400 +
                                                 micros_of_day(t) / 1000000)};

@@ -505,6 +505,7 @@ class WindowsSecurityParser final : public LoginParser {
       return true;
     }
     if (!f.local_time.empty()) {
+      // NXLog's EventTime: the agent's local time, no zone.
       if (!parse_iso_timestamp(f.local_time, ctx_, out.time, flags, used)) return false;
       out.time_flags = flags;
       return true;
