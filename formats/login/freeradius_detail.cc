@@ -23,12 +23,11 @@
 // Packet-Src-IP-Address (host: the NAS), Framed-IP-Address / Framed-IPv6-Address
 // (assigned_ip), Calling-Station-Id (the client's MAC in any usual notation;
 // when not a MAC, e.g. a VPN client's public address or a phone number, it is
-// kept as `from`), Acct-Session-Id, else Acct-Unique-Session-Id (session_key;
-// unique per NAS only, so it pairs together with host), NAS-Port-Id or
-// NAS-Port (tty), NAS-Port-Type (method).
-// Time: Event-Timestamp when present (the NAS's time of the event; written
-// "Apr 23 2026 16:19:00 CEST" in the server's zone, whose abbreviation settles
-// a DST fold, or as epoch seconds), else Timestamp (epoch seconds when the
+// kept as `from`; all decimal digits are taken for a phone number), Acct-Session-Id, else
+// Acct-Unique-Session-Id (session_key; unique per NAS only, so it pairs together with host),
+// NAS-Port-Id or NAS-Port (tty), NAS-Port-Type (method). Time: Event-Timestamp when present (the
+// NAS's time of the event; written "Apr 23 2026 16:19:00 CEST" in the server's zone, whose
+// abbreviation settles a DST fold, or as epoch seconds), else Timestamp (epoch seconds when the
 // server wrote the record), else the date line (local: a DST fold or gap is
 // flagged).
 //
@@ -382,7 +381,9 @@ class FreeradiusDetailParser final : public LoginParser {
       out.has_assigned_ip = true;
     }
     if (!calling.empty()) {
-      if (parse_mac(calling, out.mac)) {
+      // Twelve decimal digits read as a bare MAC too, but there they are a
+      // phone number (a mobile or dial-up client's MSISDN) far more often.
+      if (!all_digits(calling) && parse_mac(calling, out.mac)) {
         out.has_mac = true;
       } else {
         out.from = calling;

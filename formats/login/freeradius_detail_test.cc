@@ -92,8 +92,24 @@ TEST_CASE("freeradius-detail: Interim-Update without a Start", "[login][freeradi
       "\tUser-Name = \"asmith\"\n"
       "\tNAS-Identifier = \"vpn-gw\"\n"
       "\tCalling-Station-Id = \"198.51.100.23\"\n"
-      "\tAcct-Session-Id = \"81200417\"\n");  // no blank line: ends at the end of the file
-  REQUIRE(r.size() == 2);
+      "\tAcct-Session-Id = \"81200417\"\n"
+      "\n"
+      "Thu Apr 23 10:00:01 2026\n"
+      "\tAcct-Status-Type = Start\n"
+      "\tUser-Name = \"m1\"\n"
+      "\tCalling-Station-Id = \"491701234567\"\n"
+      "\tAcct-Session-Id = \"81200418\"\n"
+      "\n"
+      "Thu Apr 23 10:00:02 2026\n"
+      "\tAcct-Status-Type = Start\n"
+      "\tUser-Name = \"m2\"\n"
+      "\tCalling-Station-Id = \"a45e60d1223b\"\n"
+      "\tAcct-Session-Id = \"81200419\"\n");  // no blank line: ends at the end of the file
+  REQUIRE(r.size() == 4);
+  CHECK(r[2].event.from == "491701234567");  // a phone number, not a bare MAC
+  CHECK_FALSE(r[2].event.has_mac);
+  CHECK(mac(r[3]) == "a4:5e:60:d1:22:3b");
+  CHECK(r[3].line == 22);
   CHECK(r[0].event.action == LoginAction::interim);
   CHECK(r[0].event.host == "vpn-gw");
   CHECK(r[0].event.from == "198.51.100.23");  // not a MAC: where the VPN client came from
