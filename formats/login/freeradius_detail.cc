@@ -13,7 +13,8 @@
 //   <blank line>
 //
 // A record is a block: a ctime-style date line (the server's local time, no
-// zone), tab-indented "Attribute = Value" lines (strings in double quotes,
+// zone), tab-indented "Attribute = Value" lines (Livingston-style servers,
+// e.g. Radiator, indent with spaces: read the same) (strings in double quotes,
 // enumerations by name, addresses and numbers bare), and a blank line.
 // Acct-Status-Type Start -> login, Interim-Update (Alive) -> interim, Stop ->
 // logout, Accounting-On -> boot and Accounting-Off -> shutdown of the NAS (its
@@ -469,7 +470,7 @@ int sniff(std::string_view head, const char** why) {
         ++other;
       return;
     }
-    if (line[0] == '\t' && line.find(" = ") != std::string_view::npos) {
+    if ((line[0] == '\t' || line[0] == ' ') && line.find(" = ") != std::string_view::npos) {
       ++attrs;
       if (line.find("Acct-Status-Type = ") != std::string_view::npos) ++status;
       return;

@@ -231,6 +231,28 @@ TEST_CASE("freeradius-detail: radius.log authentications", "[login][freeradius-d
   CHECK_FALSE(all[5].event.has_mac);
 }
 
+TEST_CASE("freeradius-detail: space-indented (Livingston-style) records",
+          "[login][freeradius-detail]") {
+  LoginHarness h("freeradius-detail", "UTC", 2026);
+  const char* text =
+      "Fri May  1 10:58:42 2026\n"
+      "    Acct-Status-Type = Start\n"
+      "    User-Name = \"user1@isp1\"\n"
+      "    NAS-Identifier = \"bras-1\"\n"
+      "    Acct-Session-Id = \"erx fastEthernet 3/1::0000022073\"\n"
+      "    NAS-Port-Id = \"fastEthernet 3/1:\"\n"
+      "    Framed-IP-Address = 10.227.9.150\n"
+      "\n";
+  auto r = h.records(text);
+  REQUIRE(r.size() == 1);
+  CHECK(r[0].event.session_key == "erx fastEthernet 3/1::0000022073");
+  CHECK(r[0].event.tty == "fastEthernet 3/1:");
+  CHECK(r[0].event.host == "bras-1");
+  CHECK(r[0].time() == "2026-05-01T10:58:42Z");
+  const char* why = "";
+  CHECK(formats::freeradius_detail_format().sniff(text, &why) >= 80);
+}
+
 TEST_CASE("freeradius-detail: sniff", "[login][freeradius-detail]") {
   const char* why = "";
   auto& f = formats::freeradius_detail_format();
