@@ -207,7 +207,11 @@ TEST_CASE("dovecot: corpus", "[login][dovecot][corpus]") {
 
 TEST_CASE("dovecot: the testdata sample", "[login][dovecot]") {
   LoginHarness h("dovecot", "Europe/London", 2026);
-  auto all = h.run(test::read_sample("testdata/login/dovecot/mail.log"));
+  std::string sample = test::read_sample("testdata/login/dovecot/mail.log");
+  auto any = sniff_format(sample, nullptr);  // among the formats of every family
+  REQUIRE(any.format);
+  CHECK(any.format->name == "dovecot");
+  auto all = h.run(sample);
   size_t logins = 0, logouts = 0, failed = 0, keyed = 0;
   for (auto& o : all) {
     CHECK(o.status != LineStatus::malformed);

@@ -304,7 +304,11 @@ TEST_CASE("freeradius-detail: corpus", "[login][freeradius-detail][corpus]") {
 
 TEST_CASE("freeradius-detail: the testdata sample", "[login][freeradius-detail]") {
   LoginHarness h("freeradius-detail", "Europe/Berlin", 2026);
-  auto all = h.run(test::read_sample("testdata/login/freeradius-detail/detail-20260423"));
+  std::string sample = test::read_sample("testdata/login/freeradius-detail/detail-20260423");
+  auto any = sniff_format(sample, nullptr);  // among the formats of every family
+  REQUIRE(any.format);
+  CHECK(any.format->name == "freeradius-detail");
+  auto all = h.run(sample);
   size_t n[6] = {};
   for (auto& o : all) {
     CHECK(o.status == LineStatus::record);

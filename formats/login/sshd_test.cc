@@ -448,7 +448,11 @@ TEST_CASE("sshd: corpus", "[login][sshd][corpus]") {
 
 TEST_CASE("sshd: the testdata sample", "[login][sshd]") {
   LoginHarness h("sshd", "Europe/London", 2026);
-  auto all = h.run(test::read_sample("testdata/login/sshd/auth.log"));
+  std::string sample = test::read_sample("testdata/login/sshd/auth.log");
+  auto any = sniff_format(sample, nullptr);  // among the formats of every family
+  REQUIRE(any.format);
+  CHECK(any.format->name == "sshd");
+  auto all = h.run(sample);
   Counts c = count(all);
   CHECK(c.malformed == 0);
   CHECK(c.logins == 4);

@@ -352,7 +352,11 @@ TEST_CASE("windows-security: corpus", "[login][windows-security][corpus]") {
 
 TEST_CASE("windows-security: the testdata samples", "[login][windows-security]") {
   LoginHarness x("windows-security", "UTC", 2026);
-  Counts c = count(x.run(test::read_sample("testdata/login/windows-security/security.xml")));
+  std::string sample = test::read_sample("testdata/login/windows-security/security.xml");
+  auto any = sniff_format(sample, nullptr);  // among the formats of every family
+  REQUIRE(any.format);
+  CHECK(any.format->name == "windows-security");
+  Counts c = count(x.run(sample));
   CHECK(c.malformed == 0);
   CHECK(c.logins == 3);
   CHECK(c.logouts == 2);
