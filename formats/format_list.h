@@ -25,6 +25,10 @@ const FormatInfo& fortigate_format();
 const FormatInfo& paloalto_format();
 
 // login/
+const FormatInfo& sshd_format();
+const FormatInfo& dovecot_format();
+const FormatInfo& freeradius_detail_format();
+const FormatInfo& windows_security_format();
 
 // owner/
 

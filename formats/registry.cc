@@ -27,6 +27,10 @@ std::span<const FormatInfo> format_table() {
       formats::paloalto_format(),
 
       // login/
+      formats::sshd_format(),
+      formats::dovecot_format(),
+      formats::freeradius_detail_format(),
+      formats::windows_security_format(),
 
       // owner/
   };
