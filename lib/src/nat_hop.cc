@@ -214,10 +214,30 @@ bool NatHop::load(const std::vector<NatQueryKey>& keys) {
   std::vector<std::string> prefilter;
   if (all_v4 && !needles.empty() && needles.size() <= 8) prefilter = needles;
   scanner_ = Scanner(run_.diag, ScanSettings{run_.zone, run_.max_silence, prefilter});
+  // A teardown may name the session but not the public address (ASA 302014
+  // after its Built line): events of a session already kept are kept too,
+  // and lines naming its inside address are parsed fully.
+  std::unordered_set<std::string> sessions;
+  std::string session_key;
+  auto key_of = [&](const NatEvent& ev, uint32_t source) {
+    session_key.clear();
+    fmt::format_to(std::back_inserter(session_key), "{}|{}|{}", source, ev.device, ev.session_id);
+  };
   EventSink<NatEvent> keep = [&](const NatEvent& ev, const ScanFile& f, uint32_t file_id,
                                  const Line&) {
     const IpAddr& ip = reverse_ ? ev.inside_ip : ev.public_ip;
-    if (ips.count(ip) && port_wanted(ev)) store_.add(ev, file_id, f.source);
+    bool wanted = ips.count(ip) && port_wanted(ev);
+    if (!wanted && (ev.session_id.empty() || sessions.empty())) return;
+    if (!ev.session_id.empty()) {
+      key_of(ev, f.source);
+      if (wanted) {
+        if (sessions.insert(session_key).second && !reverse_ && ev.inside_ip.is_v4())
+          scanner_.add_needle(to_string(ev.inside_ip));
+      } else if (!sessions.count(session_key)) {
+        return;
+      }
+    }
+    store_.add(ev, file_id, f.source);
   };
   for (uint32_t s = 0; s < run_.sources.size(); ++s)
     if (!scanner_.scan<NatEvent>(run_.sources[s], s, keep)) return false;

@@ -78,6 +78,9 @@ const char* parse_ipv4_prefix(const char* p, const char* e, IpAddr& out) {
 }
 
 bool parse_ipv4(std::string_view s, IpAddr& out) {
+  // An empty view may have a null data(): the prefix parser's null "no
+  // address" would then equal the end.
+  if (s.size() < 7) return false;
   const char* e = s.data() + s.size();
   return parse_ipv4_prefix(s.data(), e, out) == e;
 }

@@ -150,3 +150,12 @@ TEST_CASE("in-place IPv4 and MAC readers stop at the end of the address", "[net]
   CHECK(mac_end("00:1b:2c:03:04:056") == -1);
   CHECK(mac_end("00:1b:2c:03:04") == -1);
 }
+
+TEST_CASE("net: an empty or default view is no address", "[net]") {
+  IpAddr ip = IpAddr::from_v4(0x0a000001);
+  CHECK_FALSE(parse_ipv4(std::string_view{}, ip));
+  CHECK_FALSE(parse_ip(std::string_view{}, ip));
+  CHECK_FALSE(parse_ip("", ip));
+  CHECK_FALSE(parse_ipv4("1.2.3", ip));
+  CHECK(to_string(ip) == "10.0.0.1");
+}

@@ -20,6 +20,10 @@ class HitTracker {
   explicit HitTracker(const std::vector<std::string>& needles) : needles_(needles) {}
   // Whether the line the reader returned last holds a needle.
   bool line_has_hit(const LineReader& reader, const Line& line) {
+    if (needles_.size() != known_) {  // a needle was added: search again
+      known_ = needles_.size();
+      searched_to_ = 0;
+    }
     uint64_t line_end = line.offset + line.text.size();
     if (line_end > searched_to_ || (next_hit_ != kNone && next_hit_ < line.offset)) search(reader);
     return next_hit_ != kNone && next_hit_ < line_end;
@@ -38,6 +42,7 @@ class HitTracker {
     searched_to_ = base + w.size();
   }
   const std::vector<std::string>& needles_;
+  size_t known_ = 0;
   uint64_t searched_to_ = 0;
   uint64_t next_hit_ = kNone;
 };
@@ -91,6 +96,11 @@ const FormatInfo* choose_format(const SourceSpec& src, Family family, std::strin
 template <class Event>
 bool Scanner::scan(const SourceSpec& src, uint32_t source, const EventSink<Event>& sink) {
   constexpr Family family = family_of<Event>();
+  // A sources file names every hop's logs; each tool reads its own family's.
+  if (src.origin != "--log" && src.format != "auto" && !src.format.empty()) {
+    const FormatInfo* forced = find_format(src.format);
+    if (forced && forced->family != family) return true;
+  }
   std::vector<std::string> paths;
   std::string error;
   if (!expand_log_paths(src.patterns, paths, error)) {
@@ -171,6 +181,7 @@ bool Scanner::scan(const SourceSpec& src, uint32_t source, const EventSink<Event
     bool stop = false;
     // Strict mode must see every line whole.
     const bool prefilter = !settings_.needles.empty() && !diag_->strict();
+    prefilter_off_ = false;
     HitTracker hits(settings_.needles);
     char key[32];
     size_t key_len = 0;
@@ -248,7 +259,7 @@ bool Scanner::scan(const SourceSpec& src, uint32_t source, const EventSink<Event
       // A line that cannot be about the keys asked for is read for its time
       // only (coverage); a header that cannot be read is still malformed, and
       // a multi-line record it completes is still kept.
-      if (!prefilter || hits.line_has_hit(reader, line)) {
+      if (!prefilter || prefilter_off_ || hits.line_has_hit(reader, line)) {
         handle(parser->parse(line, ev), line);
         continue;
       }
@@ -301,6 +312,19 @@ template bool Scanner::scan<DhcpEvent>(const SourceSpec&, uint32_t, const EventS
 template bool Scanner::scan<NatEvent>(const SourceSpec&, uint32_t, const EventSink<NatEvent>&);
 template bool Scanner::scan<LoginEvent>(const SourceSpec&, uint32_t, const EventSink<LoginEvent>&);
 template bool Scanner::scan<OwnerEvent>(const SourceSpec&, uint32_t, const EventSink<OwnerEvent>&);
+
+bool Scanner::add_needle(std::string_view needle) {
+  if (settings_.needles.empty() || prefilter_off_) return false;
+  if (std::find(settings_.needles.begin(), settings_.needles.end(), needle) !=
+      settings_.needles.end())
+    return true;
+  if (settings_.needles.size() >= kMaxNeedles) {
+    prefilter_off_ = true;  // for the rest of this file: parse every line
+    return false;
+  }
+  settings_.needles.emplace_back(needle);
+  return true;
+}
 
 bool Coverage::covers(Instant from, Instant to) const {
   for (const auto& s : spans)

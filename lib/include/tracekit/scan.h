@@ -82,6 +82,13 @@ class Scanner {
     return scan<DhcpEvent>(src, source, sink);
   }
 
+  // From a sink, during a scan with a prefilter: lines holding `needle` are
+  // parsed fully from here on too (a teardown that names only the inside
+  // address of a translation already kept). Past kMaxNeedles the prefilter is
+  // switched off for the rest of the file. False when there is no prefilter.
+  bool add_needle(std::string_view needle);
+  static constexpr size_t kMaxNeedles = 64;
+
   const std::vector<ScanFile>& files() const { return files_; }
   std::vector<ScanFile>& files() { return files_; }
   // Files of a format that did not fit the family (auto sources of other tools).
@@ -92,6 +99,7 @@ class Scanner {
   ScanSettings settings_;
   std::vector<ScanFile> files_;
   std::vector<std::string> passed_over_;
+  bool prefilter_off_ = false;
 };
 
 // The periods the files of a set of sources cover, with quiet periods cut out
