@@ -19,5 +19,10 @@ const FormatInfo& zeek_dhcp_format();
 // login/
 
 // owner/
+const FormatInfo& directory_csv_format();
+const FormatInfo& passwd_format();
+const FormatInfo& ldif_format();
+const FormatInfo& address_register_format();
+const FormatInfo& device_register_format();
 
 }  // namespace tracekit::formats

@@ -21,6 +21,11 @@ std::span<const FormatInfo> format_table() {
       // login/
 
       // owner/
+      formats::directory_csv_format(),
+      formats::passwd_format(),
+      formats::ldif_format(),
+      formats::address_register_format(),
+      formats::device_register_format(),
   };
   return table;
 }
