@@ -368,7 +368,7 @@ int sniff(std::string_view head, const char** why) {
     *why = "header has one column";
     return 0;
   }
-  bool key = false, person = false;
+  bool login = false, address = false, person = false;
   std::string_view rest = header;
   while (!rest.empty()) {
     std::string_view name = trim(next_token(rest, delim));
@@ -383,16 +383,16 @@ int sniff(std::string_view head, const char** why) {
         *why = "header column names hold addresses or control bytes";
         return 0;
       }
-    key |=
-        is_header_alias(name, kLogin) || is_header_alias(name, kIp) || is_header_alias(name, kMac);
-    person |= is_header_alias(name, kName) || is_header_alias(name, kEmail) ||
-              is_header_alias(name, kLogin);
+    login |= is_header_alias(name, kLogin);
+    address |= is_header_alias(name, kIp) || is_header_alias(name, kMac);
+    person |= is_header_alias(name, kName) || is_header_alias(name, kEmail);
   }
-  if (!key || !person) {
-    *why = "header names no login (or ip/mac) and name column";
+  // A login and a person, or an address or MAC and whose it is.
+  if (!(login && person) && !(address && (login || person))) {
+    *why = "header names no login and name (or address and owner) columns";
     return 0;
   }
-  *why = "CSV/TSV header with login and name columns";
+  *why = "CSV/TSV header with login and name (or address and owner) columns";
   return 55;
 }
 
