@@ -372,21 +372,42 @@ std::vector<Row> OwnerHop::answer(const OwnerQuery& q) const {
     return {row};
   }
   std::vector<std::string> notes;
-  std::vector<const OwnerEntry*> found;
-  const OwnerKey* key = nullptr;
-  for (const auto& k : q.keys) {
-    found = candidates(k);
-    if (!found.empty()) {
-      key = &k;
-      break;
-    }
-  }
   auto key_text = [](const OwnerKey& k) {
     return k.kind == OwnerKeyKind::login ? k.login
            : k.kind == OwnerKeyKind::ip  ? to_string(k.ip)
                                          : to_string(k.mac);
   };
+  // The entries that answer for the time asked: dated ones valid then, and
+  // undated ones (valid at any time, as far as the directory says). The
+  // first key with such entries answers.
+  std::vector<const OwnerEntry*> chosen;
+  const OwnerKey* key = nullptr;
+  const OwnerKey* known = nullptr;  // the first key with entries at all
+  std::vector<const OwnerEntry*> known_entries;
+  for (const auto& k : q.keys) {
+    std::vector<const OwnerEntry*> found = candidates(k);
+    if (found.empty()) continue;
+    if (!known) {
+      known = &k;
+      known_entries = found;
+    }
+    for (const OwnerEntry* e : found)
+      if (q.time == kNoTime || valid_at(*e, q.time)) chosen.push_back(e);
+    if (!chosen.empty()) {
+      key = &k;
+      break;
+    }
+  }
   if (!key) {
+    if (known) {
+      std::vector<std::string> spans;
+      for (const OwnerEntry* e : known_entries)
+        spans.push_back(fmt::format("{} {}", e->name.empty() ? e->user : e->name, validity(*e)));
+      notes.push_back(fmt::format("no entry valid at {}: {}{}", format_rfc3339(q.time),
+                                  q.keys.size() > 1 ? known->field + " " : "",
+                                  fmt::join(spans, ", ")));
+      return {row_for(q, MatchKind::none, {}, notes)};
+    }
     std::vector<std::string> tried;
     for (const auto& k : q.keys) tried.push_back(fmt::format("{} {}", k.field, key_text(k)));
     if (records_read_ == 0) {
@@ -397,26 +418,9 @@ std::vector<Row> OwnerHop::answer(const OwnerQuery& q) const {
     return {row_for(q, MatchKind::none, {}, notes)};
   }
   if (key != &q.keys.front())
-    notes.push_back(fmt::format("no entry for {} {}; found by {}", q.keys.front().field,
-                                key_text(q.keys.front()), key->field));
-
-  // The entries that answer for the time asked: dated ones valid then, and
-  // undated ones (valid at any time, as far as the directory says).
-  std::vector<const OwnerEntry*> chosen;
-  if (q.time == kNoTime) {
-    chosen = found;
-  } else {
-    for (const OwnerEntry* e : found)
-      if (valid_at(*e, q.time)) chosen.push_back(e);
-    if (chosen.empty()) {
-      std::vector<std::string> spans;
-      for (const OwnerEntry* e : found)
-        spans.push_back(fmt::format("{} {}", e->name.empty() ? e->user : e->name, validity(*e)));
-      notes.push_back(
-          fmt::format("no entry valid at {}: {}", format_rfc3339(q.time), fmt::join(spans, ", ")));
-      return {row_for(q, MatchKind::none, {}, notes)};
-    }
-  }
+    notes.push_back(fmt::format("no entry for {} {}{}; found by {}", q.keys.front().field,
+                                key_text(q.keys.front()),
+                                known != key ? " valid at the time asked" : "", key->field));
   if (key->kind == OwnerKeyKind::ip) {
     // The most specific prefix answers: a workstation's own entry over its subnet's.
     uint8_t longest = 0;

@@ -280,3 +280,39 @@ TEST_CASE("owner: fallback from lease.mac to lease.ip, skipped rows, no director
   CHECK(f(g[0], "owner.match") == "gap");
   CHECK(f(g[0], "owner.note") == "no directory entry was read");
 }
+
+TEST_CASE("owner: a device entry not valid at the time falls back to the address", "[owner][hop]") {
+  Fixture fx;
+  fx.dirs.push_back(directory("devices.txt", "device-register",
+                              "52:54:00:12:34:01 lt-old old Old Owner to=2026-01-01\n"));
+  fx.dirs.push_back(directory("fixed.txt", "address-register", "10.20.3.0/24 - lab1 Lab 1\n"));
+  Row lease = Row::parse(
+      R"({"time":"2026-10-24T09:00:00Z","lease":{"match":"exact","ip":"10.20.3.44","mac":"52:54:00:12:34:01"}})");
+  Row before = lease;
+  before["time"] = "2025-10-24T09:00:00Z";
+  for (const Row& r : {lease, before}) {
+    OwnerQuery q;
+    std::string err;
+    REQUIRE(owner_query_from_row(r, "", nullptr, q, err));
+    fx.queries.push_back(q);
+  }
+  auto a = fx.answer(0);
+  REQUIRE(a.size() == 1);
+  CHECK(f(a[0], "owner.user") == "lab1");
+  CHECK(f(a[0], "owner.note") ==
+        "no entry for lease.mac 52:54:00:12:34:01 valid at the time asked; found by lease.ip; "
+        "prefix entry 10.20.3.0/24; mapping undated");
+  auto b = fx.answer(1);  // the device entry was valid then: it wins
+  REQUIRE(b.size() == 1);
+  CHECK(f(b[0], "owner.user") == "old");
+  CHECK(f(b[0], "owner.note") == "valid until 2026-01-01T00:00:00Z");
+
+  Fixture only;
+  only.dirs.push_back(directory("devices.txt", "device-register",
+                                "52:54:00:12:34:01 lt-old old Old Owner to=2026-01-01\n"));
+  only.ask("52:54:00:12:34:01", "2026-10-24T09:00:00Z");
+  auto c = only.answer(0);
+  CHECK(f(c[0], "owner.match") == "none");
+  CHECK(f(c[0], "owner.note") ==
+        "no entry valid at 2026-10-24T09:00:00Z: Old Owner valid until 2026-01-01T00:00:00Z");
+}
