@@ -17,7 +17,9 @@
 // source's [directory.columns] names, else the first column with one of the
 // common names below. A file with an ip column is an address register (one
 // entry per address or prefix), with a mac column a device register; otherwise
-// a directory of logins. Other columns are carried through as `extra`.
+// a directory of logins. Other columns are carried through as `extra`. An
+// export with no name column but given-name and surname columns (first_name,
+// last_name, givenName, sn, ...) gets "Given Surname" as the name.
 // valid_from / valid_to are dates (midnight in the source's zone) or date-times
 // (RFC 3339, or local to the source's zone): the entry is valid over
 // [valid_from, valid_to); a row with neither is undated.
@@ -68,6 +70,11 @@ constexpr std::array<std::array<std::string_view, 12>, kFieldCount> kAliases = {
     {"ip", "ip_address", "ipaddress", "ip address", "ipv4", "ipv6", "prefix", "network"},
     {"mac", "mac_address", "macaddress", "mac address", "hwaddr"},
 }};
+
+constexpr std::string_view kGivenNames[] = {"given_name", "givenname",  "first_name",
+                                            "firstname",  "first name", "forename"};
+constexpr std::string_view kFamilyNames[] = {"surname",   "sn",          "last_name", "lastname",
+                                             "last name", "family_name", "familyname"};
 
 bool is_header_alias(std::string_view name, Field f) {
   for (std::string_view a : kAliases[f])
@@ -242,6 +249,17 @@ class DirectoryCsvParser final : public OwnerParser {
           }
       }
     }
+    // No full-name column: the name is put together from given name and
+    // surname columns when the export splits it.
+    given_ = family_ = -1;
+    if (index_[kName] < 0) {
+      for (size_t k = 0; k < n; ++k) {
+        for (std::string_view a : kGivenNames)
+          if (given_ < 0 && !used[k] && iequals(names_[k], a)) given_ = int(k);
+        for (std::string_view a : kFamilyNames)
+          if (family_ < 0 && !used[k] && iequals(names_[k], a)) family_ = int(k);
+      }
+    }
     kind_ = index_[kIp] >= 0    ? OwnerKeyKind::ip
             : index_[kMac] >= 0 ? OwnerKeyKind::mac
                                 : OwnerKeyKind::login;
@@ -277,6 +295,14 @@ class DirectoryCsvParser final : public OwnerParser {
     out.kind = kind_;
     out.login = field(kLogin);
     out.name = field(kName);
+    if (given_ >= 0 || family_ >= 0) {
+      std::string_view given = given_ < 0 ? std::string_view() : trim(fields_[size_t(given_)]);
+      std::string_view family = family_ < 0 ? std::string_view() : trim(fields_[size_t(family_)]);
+      name_.assign(given);
+      if (!given.empty() && !family.empty()) name_ += ' ';
+      name_ += family;
+      out.name = name_;
+    }
     out.email = field(kEmail);
     out.id = field(kId);
     out.unit = field(kUnit);
@@ -340,6 +366,8 @@ class DirectoryCsvParser final : public OwnerParser {
   size_t columns_ = 0;
   std::vector<std::string> names_;
   std::array<int, kFieldCount> index_{};
+  int given_ = -1, family_ = -1;  // given name and surname columns, when no name column
+  std::string name_;
   OwnerKeyKind kind_ = OwnerKeyKind::login;
   std::array<std::string_view, kMaxFields> fields_;
   std::string values_;
@@ -386,6 +414,7 @@ int sniff(std::string_view head, const char** why) {
     login |= is_header_alias(name, kLogin);
     address |= is_header_alias(name, kIp) || is_header_alias(name, kMac);
     person |= is_header_alias(name, kName) || is_header_alias(name, kEmail);
+    for (std::string_view a : kFamilyNames) person |= iequals(name, a);
   }
   // A login and a person, or an address or MAC and whose it is.
   if (!(login && person) && !(address && (login || person))) {

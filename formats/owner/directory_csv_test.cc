@@ -193,7 +193,23 @@ TEST_CASE("csv: sniffing wants a login (or address) column and a person column",
   CHECK(sniff("Apr 10 09:45:50 host dhcpd: DHCPACK on 10.0.0.1\n", &why) == 0);
   CHECK(sniff("jdoe:x:1001:1001:Jane Doe:/home/jdoe:/bin/sh\n", &why) == 0);
   CHECK(sniff("ip,host,login\n10.20.5.17,ws-office-17,jdoe\n", &why) == 55);
+  CHECK(sniff("uid;givenName;sn\njdoe;Jane;Doe\n", &why) == 55);
   // A log in CSV with a user column is no directory.
   CHECK(sniff("time,client,user,url\n2026-04-23T15:19:00Z,10.20.3.44,jdoe,http://x/\n", &why) == 0);
   CHECK(why == std::string("header names no login and name (or address and owner) columns"));
+}
+
+TEST_CASE("csv: a name put together from given name and surname columns", "[owner][csv]") {
+  OwnerHarness h("csv");
+  auto r = h.records(
+      "username,first_name,last_name,email\n"
+      "jdoe,Jane,Doe,jane.doe@example.org\n"
+      "mono,,Madonna,\n");
+  REQUIRE(r.size() == 2);
+  CHECK(r[0].event.name == "Jane Doe");
+  CHECK(r[1].event.name == "Madonna");
+  OwnerHarness full("csv");
+  auto f = full.records("login,name,first_name\njdoe,\"Doe, Jane\",Jane\n");
+  REQUIRE(f.size() == 1);
+  CHECK(f[0].event.name == "Doe, Jane");
 }
