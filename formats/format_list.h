@@ -31,5 +31,10 @@ const FormatInfo& freeradius_detail_format();
 const FormatInfo& windows_security_format();
 
 // owner/
+const FormatInfo& directory_csv_format();
+const FormatInfo& passwd_format();
+const FormatInfo& ldif_format();
+const FormatInfo& address_register_format();
+const FormatInfo& device_register_format();
 
 }  // namespace tracekit::formats

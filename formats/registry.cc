@@ -33,6 +33,11 @@ std::span<const FormatInfo> format_table() {
       formats::windows_security_format(),
 
       // owner/
+      formats::directory_csv_format(),
+      formats::passwd_format(),
+      formats::ldif_format(),
+      formats::address_register_format(),
+      formats::device_register_format(),
   };
   return table;
 }

@@ -70,7 +70,109 @@ bool read_paths(const std::string& path, const toml::node& n, const char* key,
   return false;
 }
 
+bool read_bool(const std::string& path, const toml::node& n, const char* key, bool& out,
+               std::string& error) {
+  if (auto v = n.value_exact<bool>()) {
+    out = *v;
+    return true;
+  }
+  error = fmt::format("{}: {} must be true or false", where(path, n), key);
+  return false;
+}
+
+// A [directory] or [[directory]] table: a directory of people or a register of
+// addresses or devices.
+bool read_directory(const std::string& path, const toml::node& node,
+                    const std::function<std::string(const std::string&)>& resolve, SourceSpec& d,
+                    std::string& error) {
+  auto* t = node.as_table();
+  if (!t) {
+    error = fmt::format("{}: [directory] must be a table", where(path, node));
+    return false;
+  }
+  d.origin = where(path, node);
+  for (auto&& [k, v] : *t) {
+    std::string_view name = k.str();
+    if (name == "files") {
+      if (!read_paths(path, v, "files", resolve, d.patterns, error)) return false;
+    } else if (name == "name") {
+      if (!read_string(path, v, "name", d.name, error)) return false;
+    } else if (name == "format") {
+      if (!read_string(path, v, "format", d.format, error)) return false;
+      if (d.format != "auto") {
+        const FormatInfo* f = find_format(d.format);
+        if (!f) {
+          error = fmt::format("{}: unknown format '{}' (trace-cat --formats lists them)",
+                              where(path, v), d.format);
+          return false;
+        }
+        if (f->family != Family::owner) {
+          error = fmt::format("{}: format '{}' is a {} format, not a directory", where(path, v),
+                              d.format, family_name(f->family));
+          return false;
+        }
+      }
+    } else if (name == "tz") {
+      if (!read_string(path, v, "tz", d.tz, error)) return false;
+      if (!find_zone(d.tz)) {
+        error = fmt::format("{}: unknown time zone '{}'", where(path, v), d.tz);
+        return false;
+      }
+    } else if (name == "strip_domain") {
+      if (!read_bool(path, v, "strip_domain", d.directory.strip_domain, error)) return false;
+    } else if (name == "strip_realm") {
+      if (!read_bool(path, v, "strip_realm", d.directory.strip_realm, error)) return false;
+    } else if (name == "fold_case") {
+      if (!read_bool(path, v, "fold_case", d.directory.fold_case, error)) return false;
+    } else if (name == "columns") {
+      auto* cols = v.as_table();
+      if (!cols) {
+        error = fmt::format("{}: columns must be a table ([directory.columns])", where(path, v));
+        return false;
+      }
+      for (auto&& [field, column] : *cols) {
+        if (!is_directory_field(field.str())) {
+          error = fmt::format(
+              "{}: unknown field '{}' in [directory.columns] (expected login, name, email, id, "
+              "unit, valid_from, valid_to, host, ip or mac)",
+              where(path, column), field.str());
+          return false;
+        }
+        auto c = column.value_exact<std::string>();
+        if (!c || c->empty()) {
+          error = fmt::format("{}: columns.{} must be a column name (a non-empty string)",
+                              where(path, column), field.str());
+          return false;
+        }
+        d.directory.columns.emplace_back(std::string(field.str()), *c);
+      }
+    } else {
+      error = fmt::format("{}: unknown key '{}' in [directory]", where(path, v), name);
+      return false;
+    }
+  }
+  if (d.patterns.empty()) {
+    error = fmt::format("{}: [directory] has no files", d.origin);
+    return false;
+  }
+  if (d.name.empty()) d.name = d.patterns.front();
+  return true;
+}
+
 }  // namespace
+
+bool is_directory_field(std::string_view field) {
+  for (std::string_view f :
+       {"login", "name", "email", "id", "unit", "valid_from", "valid_to", "host", "ip", "mac"})
+    if (field == f) return true;
+  return false;
+}
+
+const std::string* DirectorySettings::column_for(std::string_view field) const {
+  for (const auto& [f, c] : columns)
+    if (f == field) return &c;
+  return nullptr;
+}
 
 bool load_config(const std::string& path, SiteConfig& out, std::string& error) {
   toml::table root;
@@ -161,17 +263,18 @@ bool load_config(const std::string& path, SiteConfig& out, std::string& error) {
         out.sources.push_back(std::move(s));
       }
     } else if (key == "directory") {
-      auto* t = node.as_table();
-      if (!t) {
-        error = fmt::format("{}: [directory] must be a table", where(path, node));
-        return false;
+      // One [directory] table, or an array of them ([[directory]]).
+      std::vector<const toml::node*> tables;
+      if (auto* arr = node.as_array()) {
+        for (auto& item : *arr) tables.push_back(&item);
+      } else {
+        tables.push_back(&node);
       }
-      for (auto&& [k, v] : *t) {
-        if (k.str() != "files") {
-          error = fmt::format("{}: unknown key '{}' in [directory]", where(path, v), k.str());
-          return false;
-        }
-        if (!read_paths(path, v, "files", resolve, out.directory_files, error)) return false;
+      for (const toml::node* item : tables) {
+        SourceSpec d;
+        if (!read_directory(path, *item, resolve, d, error)) return false;
+        out.directory_files.insert(out.directory_files.end(), d.patterns.begin(), d.patterns.end());
+        out.directories.push_back(std::move(d));
       }
     } else {
       error = fmt::format("{}: unknown section '{}'", where(path, node), key.str());

@@ -4,6 +4,8 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "tracekit/time.h"
@@ -16,6 +18,24 @@ struct NatTimeouts {
   std::optional<Micros> tcp, udp, icmp, other;
 };
 
+// A directory or register source ([directory] / [[directory]], read by
+// trace-owner): which column or attribute holds each field, and how login
+// names are normalised before they are compared.
+struct DirectorySettings {
+  // Field ("login", "name", "email", "id", "unit", "valid_from", "valid_to",
+  // "host", "ip", "mac") -> the CSV header or LDIF attribute that holds it,
+  // as [directory.columns] gives it. Fields not named here: the format's
+  // default names.
+  std::vector<std::pair<std::string, std::string>> columns;
+  bool strip_domain = true;  // "CORP\jdoe" -> "jdoe"
+  bool strip_realm = true;   // "jdoe@CORP.EXAMPLE.ORG" -> "jdoe"
+  bool fold_case = true;     // "JDoe" -> "jdoe" (ASCII letters only)
+  // The column named for `field`, or null when the sources file names none.
+  const std::string* column_for(std::string_view field) const;
+};
+// The fields [directory.columns] may name.
+bool is_directory_field(std::string_view field);
+
 struct SourceSpec {
   std::string name;                   // the source's name, or the path given with --log
   std::string format = "auto";        // a format name, or "auto" (sniffed per file)
@@ -27,13 +47,16 @@ struct SourceSpec {
   std::optional<Micros> lease_time;   // DHCP: lease length when the log does not say
   std::optional<Micros> max_silence;  // a quiet period longer than this is a gap
   NatTimeouts nat_timeouts;           // NAT: idle timeouts (tcp_timeout, udp_timeout, ...)
+  DirectorySettings directory;        // directory sources only: columns, normalisation
   std::string origin;                 // "sources.toml:12" or "--log", for messages
 };
 
 struct SiteConfig {
   std::string path;
   std::vector<SourceSpec> sources;
-  std::vector<std::string> directory_files;
+  // The [directory] table, or each [[directory]] table, in file order.
+  std::vector<SourceSpec> directories;
+  std::vector<std::string> directory_files;  // every directory source's files
 };
 
 // Reads a sources file. Relative paths in `files` are relative to the file's
