@@ -17,6 +17,7 @@ const FormatInfo& zeek_dhcp_format();
 // nat/
 
 // login/
+const FormatInfo& utmp_format();
 
 // owner/
 

@@ -19,6 +19,7 @@ std::span<const FormatInfo> format_table() {
       // nat/
 
       // login/
+      formats::utmp_format(),
 
       // owner/
   };
