@@ -18,6 +18,7 @@ const FormatInfo& zeek_dhcp_format();
 
 // login/
 const FormatInfo& utmp_format();
+const FormatInfo& wtmpdb_format();
 
 // owner/
 

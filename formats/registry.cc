@@ -20,6 +20,7 @@ std::span<const FormatInfo> format_table() {
 
       // login/
       formats::utmp_format(),
+      formats::wtmpdb_format(),
 
       // owner/
   };
