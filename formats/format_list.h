@@ -19,6 +19,7 @@ const FormatInfo& zeek_dhcp_format();
 // login/
 const FormatInfo& utmp_format();
 const FormatInfo& wtmpdb_format();
+const FormatInfo& utmpdump_format();
 
 // owner/
 

@@ -21,6 +21,7 @@ std::span<const FormatInfo> format_table() {
       // login/
       formats::utmp_format(),
       formats::wtmpdb_format(),
+      formats::utmpdump_format(),
 
       // owner/
   };
