@@ -20,6 +20,7 @@ const FormatInfo& zeek_dhcp_format();
 const FormatInfo& utmp_format();
 const FormatInfo& wtmpdb_format();
 const FormatInfo& utmpdump_format();
+const FormatInfo& last_format();
 
 // owner/
 

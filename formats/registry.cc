@@ -22,6 +22,7 @@ std::span<const FormatInfo> format_table() {
       formats::utmp_format(),
       formats::wtmpdb_format(),
       formats::utmpdump_format(),
+      formats::last_format(),
 
       // owner/
   };
