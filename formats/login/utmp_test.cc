@@ -1,8 +1,13 @@
+#include <unistd.h>
+
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 
 #include "format_list.h"
 #include "parse_harness.h"
+#include "tracekit/diag.h"
+#include "tracekit/scan.h"
 
 #include <catch2/catch.hpp>
 
@@ -438,4 +443,39 @@ TEST_CASE("utmp: the testdata samples", "[login][utmp]") {
   for (const auto& o : failed) CHECK(o.event.action == LoginAction::failed);
   CHECK(failed[2].event.user == "oracle");
   CHECK(failed[2].time() == "2026-04-23T03:12:09Z");
+}
+
+TEST_CASE("utmp: read by the scanner, sniffed, with evidence", "[login][utmp]") {
+  // A copy with a partial last record, as a wtmp cut by a copy in progress.
+  auto path = std::filesystem::temp_directory_path() /
+              ("tracekit-utmp-scan-" + std::to_string(::getpid()) + "-wtmp");
+  {
+    std::string bytes = test::read_sample("testdata/login/utmp/wtmp") + std::string(100, '\0');
+    std::ofstream(path, std::ios::binary).write(bytes.data(), std::streamsize(bytes.size()));
+  }
+  Diagnostics diag("test", false, nullptr);
+  ScanSettings settings;
+  settings.default_zone = find_zone("UTC");
+  Scanner sc(diag, settings);
+  SourceSpec src;
+  src.patterns.push_back(path.string());
+  src.host = "ws-lab1-07";
+  std::vector<std::string> seen;
+  sc.scan<LoginEvent>(src, 0, [&](const LoginEvent& ev, const ScanFile&, uint32_t, const Line&) {
+    seen.push_back(std::to_string(ev.first_line) + " " + std::string(login_action_name(ev.action)) +
+                   " " + std::string(ev.user) + " " + std::string(ev.host) + " " +
+                   std::string(ev.raw.substr(0, 11)));
+  });
+  std::filesystem::remove(path);
+  REQUIRE(sc.files().size() == 1);
+  const ScanFile& f = sc.files()[0];
+  REQUIRE(f.format);
+  CHECK(f.format->name == "utmp");
+  CHECK(f.records == 14);
+  CHECK(f.malformed == 1);  // the partial record
+  CHECK(f.lines == 19);
+  REQUIRE(seen.size() == 14);
+  CHECK(seen[0] == "1 boot  ws-lab1-07 [2] [00000]");
+  CHECK(seen[3] == "6 login jdoe ws-lab1-07 [7] [04859]");
+  CHECK(format_rfc3339(f.first_time) == "2026-04-23T07:00:01Z");
 }

@@ -98,8 +98,14 @@ LoginPlace place_of(std::string_view tty, std::string_view host, std::string_vie
 
 class WtmpdbParser final : public LoginParser {
  public:
-  explicit WtmpdbParser(const ParseContext& ctx) : ctx_(ctx) {
+  explicit WtmpdbParser(const ParseContext& ctx) {
     if (ctx.source) host_ = ctx.source->host;
+    // Taken now: the caller's InputFile need not outlive this call.
+    if (ctx.file) {
+      path_ = ctx.file->path;
+      stdin_ = ctx.file->is_stdin || path_ == "-";
+      compressed_ = ctx.file->compression != Compression::none;
+    }
     raw_.reserve(256);
   }
   ~WtmpdbParser() override {
@@ -160,13 +166,12 @@ class WtmpdbParser final : public LoginParser {
 
   // Null when the table is ready to read; otherwise why not.
   const char* open() {
-    if (!ctx_.file || ctx_.file->is_stdin || ctx_.file->path == "-")
-      return "a wtmpdb database cannot be read from standard input";
-    if (ctx_.file->compression != Compression::none)
+    if (stdin_) return "a wtmpdb database cannot be read from standard input";
+    if (path_.empty()) return "no database file to open";
+    if (compressed_)
       return "a compressed wtmpdb database cannot be read in place: decompress a copy";
-    const std::string& path = ctx_.file->path;
-    wal_ = nonempty_file(path + "-wal");
-    if (sqlite3_open_v2(file_uri(path).c_str(), &db_, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI,
+    wal_ = nonempty_file(path_ + "-wal");
+    if (sqlite3_open_v2(file_uri(path_).c_str(), &db_, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI,
                         nullptr) != SQLITE_OK)
       return "the database cannot be opened";
     if (sqlite3_prepare_v2(db_,
@@ -265,8 +270,9 @@ class WtmpdbParser final : public LoginParser {
     }
   }
 
-  const ParseContext& ctx_;
   std::string_view host_;
+  std::string path_;
+  bool stdin_ = false, compressed_ = false;
   sqlite3* db_ = nullptr;
   sqlite3_stmt* stmt_ = nullptr;
   State state_ = State::start;

@@ -6,6 +6,8 @@
 
 #include "format_list.h"
 #include "parse_harness.h"
+#include "tracekit/diag.h"
+#include "tracekit/scan.h"
 
 #include <catch2/catch.hpp>
 
@@ -253,4 +255,29 @@ TEST_CASE("wtmpdb: the testdata sample", "[login][wtmpdb]") {
   CHECK(all[8].event.place == LoginPlace::local);
   CHECK_FALSE(std::filesystem::exists(db.string() + "-journal"));
   CHECK_FALSE(std::filesystem::exists(db.string() + "-wal"));
+}
+
+TEST_CASE("wtmpdb: read by the scanner, sniffed, with evidence", "[login][wtmpdb]") {
+  Diagnostics diag("test", false, nullptr);
+  ScanSettings settings;
+  settings.default_zone = find_zone("UTC");
+  Scanner sc(diag, settings);
+  SourceSpec src;
+  src.patterns.push_back(std::string(TRACEKIT_SOURCE_DIR) + "/testdata/login/wtmpdb/wtmp.db");
+  std::vector<std::string> seen;
+  sc.scan<LoginEvent>(src, 0, [&](const LoginEvent& ev, const ScanFile&, uint32_t, const Line&) {
+    seen.push_back(std::to_string(ev.first_line) + " " + std::string(login_action_name(ev.action)) +
+                   " " + std::string(ev.raw));
+  });
+  REQUIRE(sc.files().size() == 1);
+  const ScanFile& f = sc.files()[0];
+  REQUIRE(f.format);
+  CHECK(f.format->name == "wtmpdb");
+  CHECK(f.records == 14);
+  CHECK(f.malformed == 0);
+  REQUIRE(seen.size() == 14);
+  CHECK(seen[4] ==
+        "3 login ID=3 Type=3 User=jdoe Login=1776957540123456 Logout=1776963672777000 TTY=pts/0 "
+        "RemoteHost=192.0.2.10 Service=sshd");
+  CHECK(seen[5].starts_with("3 logout ID=3 "));
 }
