@@ -36,7 +36,7 @@
 // Times: UTC seconds and microseconds; kHasFraction only when the microseconds
 // are not 0 (several writers, ProFTPD for one, never fill them, so 0 cannot
 // be told from "not recorded"). host: the source's `host` setting. The
-// evidence text (raw) is the record rendered as utmpdump prints it.
+// evidence text (raw) is the record in utmpdump's layout, with the time in RFC 3339.
 #include <algorithm>
 
 #include "format_list.h"
