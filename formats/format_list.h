@@ -29,6 +29,10 @@ const FormatInfo& sshd_format();
 const FormatInfo& dovecot_format();
 const FormatInfo& freeradius_detail_format();
 const FormatInfo& windows_security_format();
+const FormatInfo& utmp_format();
+const FormatInfo& wtmpdb_format();
+const FormatInfo& utmpdump_format();
+const FormatInfo& last_format();
 
 // owner/
 const FormatInfo& directory_csv_format();

@@ -31,6 +31,10 @@ std::span<const FormatInfo> format_table() {
       formats::dovecot_format(),
       formats::freeradius_detail_format(),
       formats::windows_security_format(),
+      formats::utmp_format(),
+      formats::wtmpdb_format(),
+      formats::utmpdump_format(),
+      formats::last_format(),
 
       // owner/
       formats::directory_csv_format(),

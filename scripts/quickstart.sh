@@ -17,7 +17,7 @@ build=${BUILD_DIR:-build}
 packages=(
   cmake ninja-build g++ pkg-config git
   libcli11-dev libfmt-dev libzstd-dev zstd zlib1g-dev libisal-dev gzip
-  libhowardhinnant-date-dev tzdata libtomlplusplus-dev nlohmann-json3-dev
+  libhowardhinnant-date-dev tzdata libtomlplusplus-dev nlohmann-json3-dev libsqlite3-dev
   catch2 mandoc
 )
 
