@@ -355,7 +355,7 @@ TEST_CASE("utmp: corpus", "[login][utmp][corpus]") {
     LoginHarness h("utmp", "UTC", 2026, kNoTime, with_host("srv1"));
     h.file.path = (*dir / e.file).string();
     auto all = h.run(bytes);
-    size_t records = 0, malformed = 0, n[6] = {};
+    size_t records = 0, malformed = 0, n[8] = {};
     for (const auto& o : all) {
       if (o.status == LineStatus::record) {
         ++records;

@@ -240,7 +240,7 @@ TEST_CASE("wtmpdb: the testdata sample", "[login][wtmpdb]") {
   auto db = std::filesystem::path(TRACEKIT_SOURCE_DIR) / "testdata/login/wtmpdb/wtmp.db";
   auto all = pull_all(db, "ws-lab1-07");
   REQUIRE(all.size() == 14);
-  size_t n[6] = {};
+  size_t n[8] = {};
   for (const auto& o : all) {
     CHECK(o.status == LineStatus::record);
     ++n[size_t(o.event.action)];

@@ -151,19 +151,6 @@ bool Scanner::scan(const SourceSpec& src, uint32_t source, const EventSink<Event
     LocalTimeConverter local(f.zone);
     YearTracker years;
     years.begin_file(src.year, f.info.mtime == kNoTime ? now_utc() : f.info.mtime);
-    ParseContext ctx;
-    ctx.file = &f.info;
-    ctx.local = &local;
-    ctx.year = &years;
-    ctx.zone_flags = zone_flags;
-    ctx.source = &src;
-    ctx.head = head;
-    auto parser = make_parser<Event>(*f.format, ctx);
-    if (!parser) {
-      diag_->error(fmt::format("{}: format '{}' has no {} reader", path, f.format->name,
-                               family_name(family)));
-      continue;
-    }
     size_t record_size = 0;
     if (f.format->input == InputKind::records) {
       record_size = f.format->record_size ? f.format->record_size(head) : 0;
@@ -173,9 +160,25 @@ bool Scanner::scan(const SourceSpec& src, uint32_t source, const EventSink<Event
         continue;
       }
     }
+    // The file takes its place in the table first: the parser keeps a pointer
+    // to its InputFile.
     uint32_t file_id = uint32_t(files_.size());
     files_.push_back(std::move(f));
     ScanFile& file = files_.back();
+    ParseContext ctx;
+    ctx.file = &file.info;
+    ctx.local = &local;
+    ctx.year = &years;
+    ctx.zone_flags = zone_flags;
+    ctx.source = &src;
+    ctx.head = head;
+    auto parser = make_parser<Event>(*file.format, ctx);
+    if (!parser) {
+      diag_->error(fmt::format("{}: format '{}' has no {} reader", path, file.format->name,
+                               family_name(family)));
+      files_.pop_back();
+      continue;
+    }
     Line line;
     Event ev;
     bool stop = false;
