@@ -3,6 +3,8 @@
 // why; --formats lists the formats; --stats counts what each line was.
 #include <fmt/format.h>
 
+#include <optional>
+
 #include "tracekit/cli.h"
 #include "tracekit/event_writer.h"
 #include "tracekit/format.h"
@@ -72,13 +74,59 @@ int main(int argc, char** argv) {
     return exit_status(run, true);
   }
 
-  DhcpEventWriter writer(run.output, stdout);
+  // One family per run: its columns make the rows. A forced format names it;
+  // otherwise the first readable file of each source is sniffed.
+  std::optional<Family> family;
+  for (const auto& src : run.sources) {
+    std::optional<Family> f;
+    if (src.format != "auto") {
+      if (const FormatInfo* fi = find_format(src.format)) f = fi->family;
+    } else {
+      std::vector<std::string> files;
+      std::string error;
+      if (!expand_log_paths(src.patterns, files, error)) continue;
+      for (const auto& path : files) {
+        auto bytes = open_input(path, error);
+        if (!bytes) continue;
+        LineReader reader(*bytes);
+        SniffResult r = sniff_format(reader.head(), nullptr);
+        if (r.format) {
+          f = r.format->family;
+          break;
+        }
+      }
+    }
+    if (!f) continue;
+    if (family && *family != *f) {
+      run.diag.usage_error(fmt::format(
+          "the logs are of two families ({} and {}): trace-cat reads one family per run",
+          family_name(*family), family_name(*f)));
+      return 2;
+    }
+    family = f;
+  }
+  EventWriter writer(family.value_or(Family::dhcp), run.output, stdout);
   Scanner scanner(run.diag, ScanSettings{run.zone, run.max_silence, {}});
-  DhcpSink sink = [&](const DhcpEvent& ev, const ScanFile& f, uint32_t, const Line&) {
-    writer.write(ev, f);
+  auto scan_all = [&]<class Event>(Event*) {
+    EventSink<Event> sink = [&](const Event& ev, const ScanFile& f, uint32_t, const Line&) {
+      writer.write(ev, f);
+    };
+    for (uint32_t s = 0; s < run.sources.size(); ++s)
+      if (!scanner.scan<Event>(run.sources[s], s, sink)) break;
   };
-  for (uint32_t s = 0; s < run.sources.size(); ++s)
-    if (!scanner.scan_dhcp(run.sources[s], s, sink)) break;
+  switch (family.value_or(Family::dhcp)) {
+    case Family::nat:
+      scan_all(static_cast<NatEvent*>(nullptr));
+      break;
+    case Family::login:
+      scan_all(static_cast<LoginEvent*>(nullptr));
+      break;
+    case Family::owner:
+      scan_all(static_cast<OwnerEvent*>(nullptr));
+      break;
+    default:
+      scan_all(static_cast<DhcpEvent*>(nullptr));
+  }
   writer.finish();
   if (stats) {
     for (const auto& f : scanner.files())
