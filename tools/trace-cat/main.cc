@@ -21,9 +21,13 @@ int main(int argc, char** argv) {
   add_common_options(app, o);
   bool detect = false, list_formats = false, stats = false;
   std::vector<std::string> paths;
+  std::string family_opt;
   app.add_option("path", paths, "logs to read (the same as --log)");
   app.add_flag("--detect", detect, "print each file's format and why, read nothing else");
   app.add_flag("--formats", list_formats, "list the formats tracekit reads");
+  app.add_option("--family", family_opt,
+                 "read only the logs of this family (dhcp, nat, login, owner): for a sources file "
+                 "that names several");
   app.add_flag("--stats", stats, "per file: lines, records, skipped, foreign and malformed lines");
   if (int rc = parse_args(app, argc, argv); rc >= 0) return rc;
   if (o.version) {
@@ -77,7 +81,17 @@ int main(int argc, char** argv) {
   // One family per run: its columns make the rows. A forced format names it;
   // otherwise the first readable file of each source is sniffed.
   std::optional<Family> family;
+  if (!family_opt.empty()) {
+    for (Family f : {Family::dhcp, Family::nat, Family::login, Family::owner})
+      if (family_name(f) == family_opt) family = f;
+    if (!family) {
+      run.diag.usage_error(
+          fmt::format("--family: '{}' is not one of dhcp, nat, login, owner", family_opt));
+      return 2;
+    }
+  }
   for (const auto& src : run.sources) {
+    if (!family_opt.empty()) break;
     std::optional<Family> f;
     if (src.format != "auto") {
       if (const FormatInfo* fi = find_format(src.format)) f = fi->family;
@@ -99,7 +113,8 @@ int main(int argc, char** argv) {
     if (!f) continue;
     if (family && *family != *f) {
       run.diag.usage_error(fmt::format(
-          "the logs are of two families ({} and {}): trace-cat reads one family per run",
+          "the logs are of two families ({} and {}): trace-cat reads one family per run (name "
+          "it with --family)",
           family_name(*family), family_name(*f)));
       return 2;
     }
