@@ -2,7 +2,7 @@
 # Sets up a Debian 12 machine for tracekit, builds it, and then either runs the
 # demo on the bundled sample campus or runs the whole test suite.
 #
-#   bash scripts/quickstart.sh demo   # install what is missing, build, answer a sample query
+#   bash scripts/quickstart.sh demo   # install what is missing, build, trace a sample report
 #   bash scripts/quickstart.sh test   # install, build, test; then the same under ASan+UBSan
 #
 # Environment: JOBS (default 2), BUILD_DIR (default build), SKIP_ASAN=1 to skip
@@ -45,12 +45,20 @@ configure_and_build() {  # dir, extra cmake args...
 install_missing
 case "$mode" in
   demo)
-    TARGETS="trace-lease trace-cat" configure_and_build "$build" -DCMAKE_BUILD_TYPE=Release
+    TARGETS="trace-nat trace-lease trace-login trace-owner trace-cat" \
+      configure_and_build "$build" -DCMAKE_BUILD_TYPE=Release
+    bin=$(cd "$build/bin" && pwd)
     echo
-    echo "Who held 10.20.3.44 at 10:00 UK time on 24 October 2026, on the sample campus?"
-    echo "+ $build/bin/trace-lease --config testdata/campus/sources.toml 10.20.3.44 '2026-10-24 10:00:00 +01:00' -o table"
-    "$build/bin/trace-lease" --config testdata/campus/sources.toml 10.20.3.44 \
-      '2026-10-24 10:00:00 +01:00' -o table
+    echo "Who was behind 192.0.2.7 port 40123 at 10:00:30 UK time on 24 October 2026,"
+    echo "on the sample campus? Firewall -> DHCP -> workstation logins -> HR directory:"
+    echo "+ cd testdata/campus"
+    echo "+ trace-nat --config sources.toml 192.0.2.7:40123 '2026-10-24 10:00:30 +01:00' |"
+    echo "    trace-lease --config sources.toml | trace-login --config sources.toml |"
+    echo "    trace-owner --config sources.toml -o table"
+    (cd testdata/campus &&
+      "$bin/trace-nat" --config sources.toml 192.0.2.7:40123 '2026-10-24 10:00:30 +01:00' |
+      "$bin/trace-lease" --config sources.toml | "$bin/trace-login" --config sources.toml |
+      "$bin/trace-owner" --config sources.toml -o table)
     ;;
   test)
     configure_and_build "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTRACEKIT_WERROR=ON
