@@ -42,10 +42,11 @@
 //   ... Auth: Login incorrect: [jdoe/<via Auth-Type = MSCHAP>] (from client ...)   -> failed
 //   ... Auth: Multiple logins (max 2) : [jdoe] (from client ...)                     -> failed
 // "Login OK" is an authentication, not a session: the log never says when the
-// client left. It is returned as action login (place remote: the client came
-// through a NAS) with no session_key, host the client (NAS) name, tty its
-// port and the MAC from "cli"; a hop must treat it as "authenticated at this
-// time", not as a session lasting to the end of the log. Other radius.log
+// client left. It is returned as a `session` of one second at its time (start
+// = time, end_how "authentication only") with no session_key, place remote
+// (the client came through a NAS), host the client (NAS) name, tty its port and
+// the MAC from "cli": "authenticated at this time", never a session lasting to
+// the end of the log. Other radius.log
 // lines (Info, Error, rlm_* messages) are skipped.
 #include <date/tz.h>
 
@@ -442,7 +443,11 @@ class FreeradiusDetailParser final : public LoginParser {
     out.user = user;
     out.service = "radius";
     out.place = LoginPlace::remote;
-    out.action = ok ? LoginAction::login : LoginAction::failed;
+    out.action = ok ? LoginAction::session : LoginAction::failed;
+    if (ok) {
+      out.start = out.time;
+      out.end_how = "authentication only: the log does not say when the client left";
+    }
     return LineResult::record();
   }
 

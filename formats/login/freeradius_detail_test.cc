@@ -214,7 +214,8 @@ TEST_CASE("freeradius-detail: radius.log authentications", "[login][freeradius-d
   CHECK(all[0].status == LineStatus::skip);
   CHECK(all[0].time() == "2026-04-28T16:44:05Z");
   REQUIRE(all[1].status == LineStatus::record);
-  CHECK(all[1].event.action == LoginAction::login);
+  CHECK(all[1].event.action == LoginAction::session);  // an authentication: one instant
+  CHECK(all[1].event.start == all[1].event.time);
   CHECK(all[1].event.user == "ali");
   CHECK(all[1].event.host == "test");
   CHECK(all[1].event.tty == "2004");
@@ -287,7 +288,7 @@ TEST_CASE("freeradius-detail: corpus", "[login][freeradius-detail][corpus]") {
     size_t ok = 0, failed = 0, macs = 0, malformed = 0, skipped = 0;
     for (auto& o : all) {
       if (o.status == LineStatus::record) {
-        ok += o.event.action == LoginAction::login;
+        ok += o.event.action == LoginAction::session;
         failed += o.event.action == LoginAction::failed;
         macs += o.event.has_mac;
       }
@@ -323,7 +324,7 @@ TEST_CASE("freeradius-detail: the testdata sample", "[login][freeradius-detail]"
   auto log = l.run(test::read_sample("testdata/login/freeradius-detail/radius.log"));
   REQUIRE(log.size() == 6);
   CHECK(log[0].status == LineStatus::skip);
-  CHECK(log[2].event.action == LoginAction::login);
+  CHECK(log[2].event.action == LoginAction::session);
   CHECK(log[2].event.user == "jdoe@example.org");
   CHECK(log[2].time() == "2026-04-23T06:01:39Z");
   CHECK(log[4].event.action == LoginAction::failed);

@@ -27,10 +27,10 @@
 // "btmp" or "lastb", or whose first block has a "btmp begins" footer) gives
 // failed attempts.
 //
-// Not read: the end of the session. One line holds a whole session, but a
-// LoginEvent holds one instant and the parser returns one event per line, so
-// the end (a time, "crash" or "down") is checked but not passed on: the
-// session's end comes from the boot/shutdown lines or not at all. A name cut
+// One line holds a whole session: it is returned as action `session` with
+// start (the login) and time (the end). "crash" and "down" give the end from
+// the length in parentheses (to the minute) and say so in end_how; "still
+// logged in" and "gone - no logout" leave the end open (open_end). A name cut
 // with '*' is malformed (rerun with -w); a host that fills its column (16
 // characters) may be cut, so it is kept as text but not read as an address.
 #include "format_list.h"
@@ -188,30 +188,58 @@ class LastParser final : public LoginParser {
 
     if (user == "runlevel") return LineResult::skip("run level change");
 
-    // The end: checked, not kept (see the top of the file).
+    // The end: a time, crash/down (the machine went down: the time in the
+    // parentheses is the session's length), still logged in, or gone.
+    Instant end = tracekit::kNoTime;
+    uint8_t end_flags = 0;
+    std::string_view end_how;
+    bool still = false;
     rest = trim(rest);
     if (starts_with(rest, "- ")) {
       rest = trim(rest.substr(2));
-      Instant end;
-      uint8_t end_flags = 0;
       size_t end_used = 0;
       if (read_time(rest, ctx_, end, end_flags, end_used)) {
         rest.remove_prefix(end_used);
       } else if (starts_with(rest, "crash") || starts_with(rest, "down")) {
+        end_how = rest.substr(0, rest[0] == 'c' ? 5 : 4);
         rest.remove_prefix(rest[0] == 'c' ? 5 : 4);
       } else if (starts_with(rest, "still logged in") || starts_with(rest, "still running")) {
         rest.remove_prefix(rest[6] == 'l' ? 15 : 13);
+        still = true;
       } else {
         return LineResult::malformed("unreadable session end (expected a time, crash or down)");
       }
     } else if (starts_with(rest, "still logged in")) {
       rest.remove_prefix(15);
+      still = true;
     } else if (starts_with(rest, "still running")) {
       rest.remove_prefix(13);
+      still = true;
     } else if (starts_with(rest, "gone - no logout")) {
       rest.remove_prefix(16);
+      end_how = "gone - no logout";
+      still = true;
     } else if (!rest.empty() && rest[0] != '(') {
       return LineResult::malformed("unreadable session end (expected a time, crash or down)");
+    }
+    // crash/down: the length in parentheses ("(01:42)", "(1+02:03)") gives the end.
+    Micros length{-1};
+    if (std::string_view r = trim(rest); starts_with(r, "(")) {
+      size_t close = r.find(')');
+      if (close != std::string_view::npos) {
+        std::string_view len = r.substr(1, close - 1);
+        int64_t days = 0, hours = 0, minutes = 0;
+        size_t plus = len.find('+');
+        if (plus != std::string_view::npos) {
+          if (!parse_number(len.substr(0, plus), days)) days = -1;
+          len = len.substr(plus + 1);
+        }
+        size_t colon = len.find(':');
+        if (days >= 0 && colon != std::string_view::npos &&
+            parse_number(len.substr(0, colon), hours) &&
+            parse_number(len.substr(colon + 1), minutes))
+          length = std::chrono::minutes((days * 24 + hours) * 60 + minutes);
+      }
     }
     rest = trim(rest);
     if (starts_with(rest, "(")) {
@@ -245,6 +273,22 @@ class LastParser final : public LoginParser {
       return LineResult::malformed("login time is 0 (1970-01-01: no time recorded)");
 
     out.action = failed_ ? LoginAction::failed : LoginAction::login;
+    if (!failed_) {
+      // One line, one whole session: start, and its end when the line says.
+      out.action = LoginAction::session;
+      out.start = out.time;
+      out.end_how = end_how;
+      if (end != tracekit::kNoTime) {
+        out.time = end;
+        out.time_flags |= end_flags;
+      } else if (!still && length.count() >= 0) {
+        // crash/down: last printed the length to the minute; the end is
+        // known to a minute, which the length says.
+        out.time = out.start + length;
+      } else {
+        out.open_end = true;  // still logged in, gone, or no length to go by
+      }
+    }
     out.user = user;
     out.tty = tty;
     out.from = host;

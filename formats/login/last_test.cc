@@ -47,7 +47,7 @@ TEST_CASE("last: -F lines of every end", "[login][last]") {
   REQUIRE(all.size() == 10);
   const LoginEvent& in = all[0].event;
   CHECK(all[0].status == LineStatus::record);
-  CHECK(in.action == LoginAction::login);
+  CHECK(in.action == LoginAction::session);
   CHECK(in.user == "jdoe");
   CHECK(in.tty == "pts/0");
   CHECK(in.from == "192.0.2.10");
@@ -55,20 +55,29 @@ TEST_CASE("last: -F lines of every end", "[login][last]") {
   CHECK(in.session_key == "pts/0");
   CHECK(in.place == LoginPlace::remote);
   CHECK(in.host == "ws-lab1-07");
-  CHECK(all[0].time() == "2026-04-23T15:19:00Z");    // BST
-  CHECK(all[1].event.action == LoginAction::login);  // ended by a crash
+  CHECK(format_rfc3339(in.start) == "2026-04-23T15:19:00Z");  // BST
+  CHECK(all[0].time() == "2026-04-23T17:01:12Z");             // the end
+  CHECK_FALSE(in.open_end);
+  CHECK(all[1].event.action == LoginAction::session);  // ended by a crash
   CHECK(all[1].event.user == "bob");
-  CHECK(all[1].time() == "2026-04-24T08:05:00Z");
+  CHECK(format_rfc3339(all[1].event.start) == "2026-04-24T08:05:00Z");
+  CHECK(all[1].time() == "2026-04-24T09:12:00Z");  // start + (01:07)
+  CHECK(all[1].event.end_how == "crash");
   CHECK(all[2].event.place == LoginPlace::local);
+  CHECK(all[2].event.end_how == "down");
   CHECK(all[3].event.user == "carol");
-  CHECK(all[4].time() == "1991-08-25T23:57:08Z");
+  CHECK(all[3].event.open_end);
+  CHECK(format_rfc3339(all[4].event.start) == "1991-08-25T23:57:08Z");
+  CHECK(all[4].event.open_end);
+  CHECK(all[4].event.end_how == "gone - no logout");
   CHECK(all[5].event.action == LoginAction::boot);
   CHECK(all[5].time() == "2026-04-24T09:12:00Z");
   CHECK(all[6].event.action == LoginAction::shutdown);
   CHECK(all[6].time() == "2026-04-23T18:00:00Z");
   CHECK(all[7].event.place == LoginPlace::local);
   CHECK(all[7].event.from.empty());
-  CHECK(all[7].time() == "2026-04-09T07:58:40Z");
+  CHECK(format_rfc3339(all[7].event.start) == "2026-04-09T07:58:40Z");
+  CHECK(all[7].time() == "2026-04-09T08:10:00Z");
   CHECK(all[8].status == LineStatus::skip);
   CHECK(all[9].status == LineStatus::skip);
   CHECK(all[9].time() == "2026-04-09T07:00:01Z");
@@ -89,14 +98,18 @@ TEST_CASE("last: --time-format iso, -x and wtmpdb last", "[login][last]") {
   CHECK(all[0].status == LineStatus::skip);
   CHECK(all[0].reason == "system clock change");
   CHECK(all[0].time() == "2026-04-24T10:00:00Z");
-  CHECK(all[1].event.action == LoginAction::login);
+  CHECK(all[1].event.action == LoginAction::session);
   CHECK(to_string(all[1].event.from_ip) == "2001:db8::7");
-  CHECK(all[1].time() == "2026-04-23T15:19:00Z");
+  CHECK(format_rfc3339(all[1].event.start) == "2026-04-23T15:19:00Z");
+  CHECK(all[1].time() == "2026-04-23T17:01:12Z");
   CHECK(all[2].reason == "run level change");
-  CHECK(all[3].event.action == LoginAction::login);  // wtmpdb: "+0100", "- still logged in"
+  CHECK(all[3].event.action == LoginAction::session);  // wtmpdb: "+0100", "- still logged in"
   CHECK(all[3].time() == "2026-04-23T15:19:00Z");
-  CHECK(all[4].event.action == LoginAction::login);
-  CHECK(all[4].time() == "2026-04-23T16:19:00Z");  // UTC source
+  CHECK(all[3].event.open_end);
+  CHECK(all[4].event.action == LoginAction::session);
+  CHECK(all[4].time() == "2026-04-23T16:19:00Z");  // UTC source; a crash with no length
+  CHECK(all[4].event.open_end);
+  CHECK(all[4].event.end_how == "crash");
 }
 
 TEST_CASE("last: cut names and hosts, host last, lastb", "[login][last]") {
@@ -185,13 +198,13 @@ TEST_CASE("last: the testdata samples", "[login][last]") {
   auto all = f.run(test::read_sample("testdata/login/last/last-F.txt"));
   REQUIRE(all.size() == 12);
   CHECK(count(all, LineStatus::malformed) == 0);
-  CHECK(count(all, LoginAction::login) == 6);
+  CHECK(count(all, LoginAction::session) == 6);
   CHECK(count(all, LoginAction::boot) == 3);
   CHECK(all[0].reason == "system clock change");
   CHECK(all[1].event.from == "lab-gw.example.o");  // cut by last
   CHECK_FALSE(all[1].event.has_from_ip);
   CHECK(all[7].event.user == "jdoe");
-  CHECK(all[7].time() == "2026-04-23T15:19:00Z");
+  CHECK(format_rfc3339(all[7].event.start) == "2026-04-23T15:19:00Z");
   CHECK(to_string(all[7].event.from_ip) == "192.0.2.10");
   CHECK(all[11].time() == "2026-04-23T07:00:01Z");  // "wtmp begins"
 
@@ -199,7 +212,7 @@ TEST_CASE("last: the testdata samples", "[login][last]") {
   auto x = iso.run(test::read_sample("testdata/login/last/last-x-iso.txt"));
   REQUIRE(x.size() == 15);
   CHECK(count(x, LineStatus::malformed) == 0);
-  CHECK(count(x, LoginAction::login) == 6);
+  CHECK(count(x, LoginAction::session) == 6);
   CHECK(count(x, LoginAction::boot) == 3);
   CHECK(count(x, LoginAction::shutdown) == 1);
 
@@ -252,7 +265,7 @@ TEST_CASE("last: corpus", "[login][last][corpus]") {
                    "no login time (expected the output of last -F or last --time-format iso)" ||
                o.reason == "user name cut short by last (ends in '*'); rerun with -w" ||
                o.reason == "login time is 0 (1970-01-01: no time recorded)"));
-    CHECK(count(all, LoginAction::login) == e.logins);
+    CHECK(count(all, LoginAction::session) == e.logins);
     CHECK(count(all, LoginAction::boot) == e.boots);
     CHECK(count(all, LoginAction::shutdown) == e.shutdowns);
     CHECK(count(all, LineStatus::skip) == e.skipped);
