@@ -58,7 +58,9 @@ std::string login_host_key(std::string_view host) {
 
 std::string login_pairing_key(std::string_view host, const LoginEvent& ev) {
   std::string h = login_host_key(host);
-  if (!ev.session_key.empty()) return fmt::format("{}|k|{}|{}", h, ev.service, ev.session_key);
+  // Not the service: an end record may name another (Windows 4647 has no
+  // logon type, a utmp DEAD_PROCESS no ssh marker) and must still pair.
+  if (!ev.session_key.empty()) return fmt::format("{}|k|{}", h, ev.session_key);
   return fmt::format("{}|u|{}|{}|{}|{}", h, lower(ev.user), ev.service, ev.tty, ev.from);
 }
 

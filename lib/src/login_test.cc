@@ -146,3 +146,17 @@ TEST_CASE("login: a whole-session record (last) with a crash end", "[login]") {
   CHECK(b.store.sessions()[0].end_how == "crash");
   CHECK(b.ask("ws-lab1-07", "2026-04-23T16:00:00Z").kind == MatchKind::exact);
 }
+
+TEST_CASE("login: an end record naming another service still ends the session", "[login]") {
+  Builder b;
+  LoginEvent in = b.make(LoginAction::login, "jdoe", "0x3e7a1", "2026-04-23T09:00:00Z");
+  in.service = "rdp";
+  b.add(in);
+  LoginEvent out = b.make(LoginAction::logout, "jdoe", "0x3e7a1", "2026-04-23T10:00:00Z");
+  out.service = "";
+  b.add(out);
+  b.store.build({kNoTime});
+  REQUIRE(b.store.sessions().size() == 1);
+  CHECK(b.store.sessions()[0].end_kind == LoginSessionRec::EndKind::logout);
+  CHECK(b.ask("ws-lab1-07", "2026-04-23T11:00:00Z").kind == MatchKind::none);
+}
