@@ -188,6 +188,27 @@ Instant utc(std::string_view s) {
   return t;
 }
 
+std::string sekoia_message(const std::string& json) {
+  size_t k = json.find("\"message\": \"");
+  if (k == std::string::npos) return "";
+  std::string raw;
+  for (size_t i = k + 12; i < json.size() && json[i] != '"'; ++i) {
+    if (json[i] == '\\' && i + 1 < json.size()) {
+      ++i;
+      if (json[i] == 'n') {
+        raw += '\n';
+        continue;
+      }
+      if (json[i] == 't') {
+        raw += '\t';
+        continue;
+      }
+    }
+    raw += json[i];
+  }
+  return raw;
+}
+
 std::string read_file(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);
   std::ostringstream s;

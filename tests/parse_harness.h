@@ -92,7 +92,11 @@ using NatHarness = Harness<NatEvent>;
 using LoginHarness = Harness<LoginEvent>;
 using OwnerHarness = Harness<OwnerEvent>;
 
-Instant utc(std::string_view rfc3339);  // parse or throw, for expectations
+Instant utc(std::string_view rfc3339);
+
+// The raw log line of a Sekoia sample in the corpus (a JSON document): its
+// string .input.message, unescaped ("" when there is none).
+std::string sekoia_message(const std::string& json);  // parse or throw, for expectations
 
 // The whole file, bytes as they are ("" when it cannot be read).
 std::string read_file(const std::filesystem::path& p);

@@ -7,6 +7,7 @@
 
 using namespace tracekit;
 using tracekit::test::NatHarness;
+using tracekit::test::sekoia_message;
 using tracekit::test::utc;
 
 namespace {
@@ -30,28 +31,6 @@ std::string pan_line(std::string subtype, std::string src, std::string dst, std:
          "United States,0,12,14,tcp-fin,0,0,0,0,,pa-edge,from-policy,,,0,,0,,N/A,0,0,0,0\n";
 }
 
-// The raw line of a Sekoia sample: the JSON string .input.message, unescaped
-// ("" when there is none).
-std::string sekoia_message(const std::string& json) {
-  size_t k = json.find("\"message\": \"");
-  if (k == std::string::npos) return "";
-  std::string raw;
-  for (size_t i = k + 12; i < json.size() && json[i] != '"'; ++i) {
-    if (json[i] == '\\' && i + 1 < json.size()) {
-      ++i;
-      if (json[i] == 'n') {
-        raw += '\n';
-        continue;
-      }
-      if (json[i] == 't') {
-        raw += '\t';
-        continue;
-      }
-    }
-    raw += json[i];
-  }
-  return raw;
-}
 }  // namespace
 
 TEST_CASE("paloalto: end with source NAT", "[nat][paloalto]") {

@@ -4,7 +4,9 @@
 
 namespace tracekit {
 
-std::string_view tracekit_version() { return TRACEKIT_VERSION; }
+std::string_view tracekit_version() {
+  return TRACEKIT_VERSION;
+}
 
 bool setup_run(const CommonOptions& o, ToolRun& run) {
   run.diag.set_strict(o.strict);
@@ -14,9 +16,10 @@ bool setup_run(const CommonOptions& o, ToolRun& run) {
   if (!tz.empty()) {
     run.zone = find_zone(tz);
     if (!run.zone) {
-      run.diag.usage_error(fmt::format("--tz: unknown time zone '{}' (expected an IANA name such "
-                                       "as Europe/London, or UTC)",
-                                       tz));
+      run.diag.usage_error(
+          fmt::format("--tz: unknown time zone '{}' (expected an IANA name such "
+                      "as Europe/London, or UTC)",
+                      tz));
       return false;
     }
   }
@@ -26,15 +29,14 @@ bool setup_run(const CommonOptions& o, ToolRun& run) {
     return false;
   }
   if (!o.max_silence.empty() && !parse_duration(o.max_silence, run.max_silence)) {
-    run.diag.usage_error(
-        fmt::format("--max-silence: '{}' is not a duration (expected e.g. 30m, 2h)", o.max_silence));
+    run.diag.usage_error(fmt::format(
+        "--max-silence: '{}' is not a duration (expected e.g. 30m, 2h)", o.max_silence));
     return false;
   }
   run.output = default_output_format();
   if (!o.output.empty() && !parse_output_format(o.output, run.output)) {
-    run.diag.usage_error(
-        fmt::format("--output: '{}' is not an output format (expected tsv, jsonl or table)",
-                    o.output));
+    run.diag.usage_error(fmt::format(
+        "--output: '{}' is not an output format (expected tsv, jsonl or table)", o.output));
     return false;
   }
   if (!o.logs.empty()) {

@@ -43,17 +43,16 @@ Row answer() {
   Row r = Row::object();
   r["time"] = "2026-04-23T15:19:00Z";
   r["ip"] = "10.20.3.44";
-  r["lease"] = Row{{"match", "exact"},
-                   {"mac", "aa:bb:cc:dd:ee:ff"},
-                   {"evidence", Row::array({Row{{"file", "dhcpd.log"},
-                                                {"line", 12},
-                                                {"offset", 900},
-                                                {"raw", "Apr 23 ... DHCPACK\ton x"}},
-                                            Row{{"file", "dhcpd.log"},
-                                                {"line", 40},
-                                                {"offset", 3000},
-                                                {"raw", "y"}}})},
-                   {"note", "a\\b"}};
+  r["lease"] =
+      Row{{"match", "exact"},
+          {"mac", "aa:bb:cc:dd:ee:ff"},
+          {"evidence",
+           Row::array({Row{{"file", "dhcpd.log"},
+                           {"line", 12},
+                           {"offset", 900},
+                           {"raw", "Apr 23 ... DHCPACK\ton x"}},
+                       Row{{"file", "dhcpd.log"}, {"line", 40}, {"offset", 3000}, {"raw", "y"}}})},
+          {"note", "a\\b"}};
   return r;
 }
 

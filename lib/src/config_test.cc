@@ -34,7 +34,7 @@ max_silence = 3600
 [directory]
 files = "people.csv"
 )",
-              cfg) == "");
+               cfg) == "");
   REQUIRE(cfg.sources.size() == 1);
   const auto& s = cfg.sources[0];
   CHECK(s.name == "dhcp1");

@@ -43,8 +43,9 @@ void Diagnostics::usage_error(std::string_view message) {
 void Diagnostics::finish() {
   for (const auto& f : files_) {
     if (f.count <= uint64_t(show_first_) && f.count == 1) continue;  // already said in full
-    if (err_) fmt::print(err_, "{}: {}: {} malformed line{} skipped (first at line {}: {})\n", tool_, f.file,
-               f.count, f.count == 1 ? "" : "s", f.first_line, f.first_reason);
+    if (err_)
+      fmt::print(err_, "{}: {}: {} malformed line{} skipped (first at line {}: {})\n", tool_,
+                 f.file, f.count, f.count == 1 ? "" : "s", f.first_line, f.first_reason);
   }
   if (err_) std::fflush(err_);
 }

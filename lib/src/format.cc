@@ -4,68 +4,106 @@ namespace tracekit {
 
 std::string_view family_name(Family f) {
   switch (f) {
-    case Family::dhcp: return "dhcp";
-    case Family::nat: return "nat";
-    case Family::login: return "login";
-    case Family::proxy: return "proxy";
-    case Family::smtp: return "smtp";
-    case Family::owner: return "owner";
+    case Family::dhcp:
+      return "dhcp";
+    case Family::nat:
+      return "nat";
+    case Family::login:
+      return "login";
+    case Family::proxy:
+      return "proxy";
+    case Family::smtp:
+      return "smtp";
+    case Family::owner:
+      return "owner";
   }
   return "?";
 }
 
 std::string_view dhcp_action_name(DhcpAction a) {
   switch (a) {
-    case DhcpAction::discover: return "discover";
-    case DhcpAction::offer: return "offer";
-    case DhcpAction::request: return "request";
-    case DhcpAction::ack: return "ack";
-    case DhcpAction::nak: return "nak";
-    case DhcpAction::release: return "release";
-    case DhcpAction::decline: return "decline";
-    case DhcpAction::inform: return "inform";
-    case DhcpAction::expire: return "expire";
-    case DhcpAction::remove: return "remove";
-    case DhcpAction::lease: return "lease";
+    case DhcpAction::discover:
+      return "discover";
+    case DhcpAction::offer:
+      return "offer";
+    case DhcpAction::request:
+      return "request";
+    case DhcpAction::ack:
+      return "ack";
+    case DhcpAction::nak:
+      return "nak";
+    case DhcpAction::release:
+      return "release";
+    case DhcpAction::decline:
+      return "decline";
+    case DhcpAction::inform:
+      return "inform";
+    case DhcpAction::expire:
+      return "expire";
+    case DhcpAction::remove:
+      return "remove";
+    case DhcpAction::lease:
+      return "lease";
   }
   return "?";
 }
 
 std::string_view nat_action_name(NatAction a) {
   switch (a) {
-    case NatAction::open: return "open";
-    case NatAction::close: return "close";
-    case NatAction::session: return "session";
-    case NatAction::block_open: return "block-open";
-    case NatAction::block_close: return "block-close";
+    case NatAction::open:
+      return "open";
+    case NatAction::close:
+      return "close";
+    case NatAction::session:
+      return "session";
+    case NatAction::block_open:
+      return "block-open";
+    case NatAction::block_close:
+      return "block-close";
   }
   return "?";
 }
 
 std::string_view login_action_name(LoginAction a) {
   switch (a) {
-    case LoginAction::login: return "login";
-    case LoginAction::logout: return "logout";
-    case LoginAction::failed: return "failed";
-    case LoginAction::interim: return "interim";
-    case LoginAction::session: return "session";
-    case LoginAction::boot: return "boot";
-    case LoginAction::shutdown: return "shutdown";
+    case LoginAction::login:
+      return "login";
+    case LoginAction::logout:
+      return "logout";
+    case LoginAction::failed:
+      return "failed";
+    case LoginAction::interim:
+      return "interim";
+    case LoginAction::session:
+      return "session";
+    case LoginAction::boot:
+      return "boot";
+    case LoginAction::shutdown:
+      return "shutdown";
   }
   return "?";
 }
 
 std::string_view lease_end_kind_name(Lease::EndKind k) {
   switch (k) {
-    case Lease::EndKind::stated: return "expiry stated by the source";
-    case Lease::EndKind::released: return "released by the client";
-    case Lease::EndKind::expired: return "expired";
-    case Lease::EndKind::reassigned: return "address granted to another client";
-    case Lease::EndKind::declined: return "declined by the client";
-    case Lease::EndKind::nak: return "refused by the server (NAK)";
-    case Lease::EndKind::removed: return "deleted";
-    case Lease::EndKind::assumed: return "assumed";
-    case Lease::EndKind::open: return "open";
+    case Lease::EndKind::stated:
+      return "expiry stated by the source";
+    case Lease::EndKind::released:
+      return "released by the client";
+    case Lease::EndKind::expired:
+      return "expired";
+    case Lease::EndKind::reassigned:
+      return "address granted to another client";
+    case Lease::EndKind::declined:
+      return "declined by the client";
+    case Lease::EndKind::nak:
+      return "refused by the server (NAK)";
+    case Lease::EndKind::removed:
+      return "deleted";
+    case Lease::EndKind::assumed:
+      return "assumed";
+    case Lease::EndKind::open:
+      return "open";
   }
   return "?";
 }

@@ -17,6 +17,35 @@ bool earlier_hop_failed(const Row& row, std::string_view this_hop) {
   return false;
 }
 
+bool row_time(const Row& row, const date::time_zone* zone, Instant& out, std::string& error) {
+  std::string t = get_text(row, "time");
+  if (t.empty()) {
+    error = "no time field";
+    return false;
+  }
+  if (!parse_query_time(t, zone, out, error)) {
+    error = fmt::format("field time: {}", error);
+    return false;
+  }
+  return true;
+}
+
+MatchKind no_candidate(const Coverage& coverage, Instant t, Micros skew, Micros lookback,
+                       std::string_view lookback_name, std::string_view earlier, std::string& why) {
+  Instant lo = t - skew, hi = t + skew;
+  if (!coverage.covers(lo, hi)) {
+    why = coverage.explain_gap(lo, hi);
+    return MatchKind::gap;
+  }
+  if (lookback.count() > 0 && coverage.earliest() > t - lookback) {
+    why = fmt::format("the logs start at {}, less than {} ({}) before the time asked: {}",
+                      format_rfc3339(coverage.earliest()), lookback_name, format_duration(lookback),
+                      earlier);
+    return MatchKind::gap;
+  }
+  return MatchKind::none;
+}
+
 nlohmann::ordered_json evidence_item(const std::vector<ScanFile>& files, const EvidenceRef& ref,
                                      std::string_view raw) {
   return nlohmann::ordered_json{{"file", files[ref.file].info.path},

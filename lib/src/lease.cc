@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <numeric>
 
+#include "tracekit/hop.h"
 #include "tracekit/text.h"
 
 namespace tracekit {
@@ -279,17 +280,9 @@ LeaseAnswer match_leases(const std::vector<const Lease*>& leases, Instant t, Mic
     a.kind = MatchKind::exact;
   } else if (a.leases.size() > 1) {
     a.kind = MatchKind::ambiguous;
-  } else if (!coverage.covers(lo, hi)) {
-    a.kind = MatchKind::gap;
-    a.why = coverage.explain_gap(lo, hi);
-  } else if (coverage.earliest() > t - lookback) {
-    a.kind = MatchKind::gap;
-    a.why = fmt::format(
-        "the logs start at {}, less than the lease time ({}) before the time asked: a lease "
-        "granted earlier could still have been active",
-        format_rfc3339(coverage.earliest()), format_duration(lookback));
   } else {
-    a.kind = MatchKind::none;
+    a.kind = no_candidate(coverage, t, skew, lookback, "the lease time",
+                          "a lease granted earlier could still have been active", a.why);
   }
   return a;
 }

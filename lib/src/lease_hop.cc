@@ -83,18 +83,7 @@ bool lease_query_from_row(const Row& row, const std::string& key_field, const da
     error = fmt::format("field {}: {}", field, error);
     return false;
   }
-  if (need_time) {
-    std::string t = get_text(row, "time");
-    if (t.empty()) {
-      error = "no time field";
-      return false;
-    }
-    if (!parse_query_time(t, zone, out.time, error)) {
-      error = fmt::format("field time: {}", error);
-      return false;
-    }
-  }
-  return true;
+  return !need_time || row_time(row, zone, out.time, error);
 }
 
 LeaseHop::LeaseHop(ToolRun& run, LeaseHopSettings settings)

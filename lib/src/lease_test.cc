@@ -227,8 +227,7 @@ TEST_CASE("lease evidence: start, around the time asked, end", "[lease]") {
   CHECK(lines == std::vector<uint64_t>{1, 2, 3, 6});
 }
 
-TEST_CASE("lease: a deletion known only to follow a time does not end the lease there",
-          "[lease]") {
+TEST_CASE("lease: a deletion known only to follow a time does not end the lease there", "[lease]") {
   Builder b;
   b.db("10.0.0.9", "00:11:22:33:44:55", "2026-04-23T15:19:00Z", "2026-04-23T16:19:00Z", false);
   DhcpEvent del;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "tracekit/hop.h"
 #include "tracekit/text.h"
 
 namespace tracekit {
@@ -342,11 +343,8 @@ LoginAnswer match_logins(const std::vector<const LoginSessionRec*>& sessions, In
     a.kind = MatchKind::exact;
   } else if (a.candidates.size() > 1) {
     a.kind = MatchKind::ambiguous;
-  } else if (!coverage.covers(lo, hi)) {
-    a.kind = MatchKind::gap;
-    a.why = coverage.explain_gap(lo, hi);
   } else {
-    a.kind = MatchKind::none;
+    a.kind = no_candidate(coverage, t, skew, Micros(0), "", "", a.why);
   }
   return a;
 }

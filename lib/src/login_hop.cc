@@ -95,16 +95,7 @@ bool login_query_from_row(const Row& row, const std::string& key_field, const da
     error = fmt::format("field {} is empty", fields.front());
     return false;
   }
-  std::string t = get_text(row, "time");
-  if (t.empty()) {
-    error = "no time field";
-    return false;
-  }
-  if (!parse_query_time(t, zone, out.time, error)) {
-    error = fmt::format("field time: {}", error);
-    return false;
-  }
-  return true;
+  return row_time(row, zone, out.time, error);
 }
 
 LoginHop::LoginHop(ToolRun& run, LoginHopSettings settings)

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <map>
 
+#include "tracekit/hop.h"
+
 namespace tracekit {
 
 namespace {
@@ -258,17 +260,9 @@ NatAnswer match_nat(const std::vector<const NatTranslation*>& translations, cons
     a.kind = MatchKind::exact;
   } else if (a.candidates.size() > 1) {
     a.kind = MatchKind::ambiguous;
-  } else if (!coverage.covers(lo, hi)) {
-    a.kind = MatchKind::gap;
-    a.why = coverage.explain_gap(lo, hi);
-  } else if (coverage.earliest() > t - lookback) {
-    a.kind = MatchKind::gap;
-    a.why = fmt::format(
-        "the logs start at {}, less than the longest idle timeout ({}) before the time asked: a "
-        "translation built earlier could still have been in use",
-        format_rfc3339(coverage.earliest()), format_duration(lookback));
   } else {
-    a.kind = MatchKind::none;
+    a.kind = no_candidate(coverage, t, skew, lookback, "the longest idle timeout",
+                          "a translation built earlier could still have been in use", a.why);
   }
   return a;
 }

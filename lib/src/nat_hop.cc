@@ -156,16 +156,7 @@ bool nat_query_from_row(const Row& row, const std::string& key_field, const date
     error = fmt::format("field dst_ip: '{}' is not an IP address", d);
     return false;
   }
-  std::string t = get_text(row, "time");
-  if (t.empty()) {
-    error = "no time field";
-    return false;
-  }
-  if (!parse_query_time(t, zone, out.time, error)) {
-    error = fmt::format("field time: {}", error);
-    return false;
-  }
-  return true;
+  return row_time(row, zone, out.time, error);
 }
 
 NatHop::NatHop(ToolRun& run, bool reverse)

@@ -15,8 +15,8 @@ long find(const std::string& hay, std::string_view needle) {
 TEST_CASE("find_literal agrees with std::string::find everywhere", "[search]") {
   std::string hay;
   for (int i = 0; i < 300; ++i) hay += "DHCPACK on 10.51.8." + std::to_string(i % 97) + " x\n";
-  for (std::string needle : {"10.51.8.52 ", "10.51.8.5", "1", "x\nD", "10.51.8.96 x\n", "nothere",
-                             "10.51.8.960"}) {
+  for (std::string needle :
+       {"10.51.8.52 ", "10.51.8.5", "1", "x\nD", "10.51.8.96 x\n", "nothere", "10.51.8.960"}) {
     INFO(needle);
     size_t expect = hay.find(needle);
     CHECK(find(hay, needle) == (expect == std::string::npos ? -1 : long(expect)));

@@ -81,7 +81,8 @@ TEST_CASE("local log times across DST in Europe/London", "[time][dst]") {
   CHECK(f == 0);
   // 01:30 on 2026-03-29 never happened: read with the offset before (GMT), flagged.
   f = 0;
-  CHECK(format_rfc3339(local_utc("Europe/London", 2026, 3, 29, 1, 30, f)) == "2026-03-29T01:30:00Z");
+  CHECK(format_rfc3339(local_utc("Europe/London", 2026, 3, 29, 1, 30, f)) ==
+        "2026-03-29T01:30:00Z");
   CHECK(f == kLocalNonexistent);
 }
 

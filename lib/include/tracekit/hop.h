@@ -18,6 +18,19 @@ namespace tracekit {
 // (DESIGN.md: such a row passes through unchanged, this hop: match=skipped).
 bool earlier_hop_failed(const Row& row, std::string_view this_hop);
 
+// The row's `time` field as an instant (a zone-less time read in `zone`).
+// False with `error` ("no time field", "field time: ...") when it cannot.
+bool row_time(const Row& row, const date::time_zone* zone, Instant& out, std::string& error);
+
+// The verdict when no candidate was found in [t - skew, t + skew]: none where
+// the logs cover the window (and reach back `lookback` before t, so that an
+// interval begun earlier would have been seen), else gap with `why` saying
+// which coverage is missing. `lookback_name` names the lookback ("the lease
+// time"), `earlier` says what could have been missed ("a lease granted
+// earlier could still have been active").
+MatchKind no_candidate(const Coverage& coverage, Instant t, Micros skew, Micros lookback,
+                       std::string_view lookback_name, std::string_view earlier, std::string& why);
+
 // {file, line, offset, raw} for JSON Lines evidence (TSV shows FILE:LINE).
 nlohmann::ordered_json evidence_item(const std::vector<ScanFile>& files, const EvidenceRef& ref,
                                      std::string_view raw);

@@ -33,8 +33,6 @@ struct StoredDhcpEvent {
   uint32_t source = 0;
 };
 
-enum class MatchKind : uint8_t { exact, ambiguous, none, gap, skipped };
-std::string_view match_name(MatchKind k);
 
 class LeaseStore {
  public:

@@ -41,6 +41,12 @@ struct EventBase {
   uint8_t time_key = 0;
 };
 
+// What a hop found for a query (DESIGN.md "match"): one candidate, several, none
+// where the logs cover the time, none where they do not, or an earlier hop
+// found nothing.
+enum class MatchKind : uint8_t { exact, ambiguous, none, gap, skipped };
+std::string_view match_name(MatchKind k);
+
 // ---------------------------------------------------------------- DHCP
 
 enum class DhcpAction : uint8_t {
