@@ -93,4 +93,24 @@ int exit_status(const ToolRun& run, bool answered) {
   return answered ? 0 : 1;
 }
 
+bool parse_time_options(ToolRun& run, std::initializer_list<TimeOption> options) {
+  for (const auto& o : options) {
+    std::string error;
+    if (!o.text->empty() && !parse_query_time(*o.text, run.zone, *o.out, error)) {
+      run.diag.usage_error(fmt::format("{}: {}", o.name, error));
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string join_time_args(const std::vector<std::string>& args, size_t first) {
+  std::string out;
+  for (size_t k = first; k < args.size(); ++k) {
+    if (!out.empty()) out += ' ';
+    out += args[k];
+  }
+  return out;
+}
+
 }  // namespace tracekit

@@ -48,14 +48,7 @@ int main(int argc, char** argv) {
     settings.lease_time = d;
   }
   Instant from_t = kNoTime, to_t = kNoTime;
-  for (auto [text, out, name] :
-       {std::tuple{&from, &from_t, "--from"}, std::tuple{&to, &to_t, "--to"}}) {
-    std::string error;
-    if (!text->empty() && !parse_query_time(*text, run.zone, *out, error)) {
-      run.diag.usage_error(fmt::format("{}: {}", name, error));
-      return 2;
-    }
-  }
+  if (!parse_time_options(run, {{&from, &from_t, "--from"}, {&to, &to_t, "--to"}})) return 2;
 
   if ((!from.empty() || !to.empty()) && history.empty()) {
     run.diag.usage_error("--from and --to go with --history");
@@ -85,8 +78,7 @@ int main(int argc, char** argv) {
       run.diag.usage_error("a query is KEY TIME (an IP, MAC or host name, and a time)");
       return 2;
     }
-    std::string time_text = args[1];
-    for (size_t k = 2; k < args.size(); ++k) time_text += " " + args[k];
+    std::string time_text = join_time_args(args, 1);
     Instant when;
     LeaseQuery q;
     std::string error;

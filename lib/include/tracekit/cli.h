@@ -74,6 +74,19 @@ struct QueryRow {
 };
 std::vector<QueryRow> read_query_rows(ToolRun& run);
 
+// --from/--to style options: each non-empty text read as a query time (in
+// run.zone when it has none). A bad one is a usage error (false).
+struct TimeOption {
+  const std::string* text;
+  Instant* out;
+  const char* name;
+};
+bool parse_time_options(ToolRun& run, std::initializer_list<TimeOption> options);
+
+// The time of a positional query: the arguments from `first` on, joined by
+// spaces ('2026-04-23 16:19:00 +01:00' may come as three).
+std::string join_time_args(const std::vector<std::string>& args, size_t first);
+
 // grep's convention: 2 after an error, else 0 when something was answered, 1
 // when nothing was.
 int exit_status(const ToolRun& run, bool answered);
