@@ -319,7 +319,7 @@ Row OwnerHop::row_for(const OwnerQuery& q, MatchKind kind,
     for (const char* f : {"host", "valid_from", "valid_to", "source"})
       if (wants(f)) put(f, "");
     for (const auto& f : settings_.fields)
-      if (f != "all" && !hop.contains(f)) put(f.c_str(), "");
+      if (f != "all" && f != "raw" && !hop.contains(f)) put(f.c_str(), "");
     put("evidence", "");
   } else {
     put("user", first_of(group, &OwnerEntry::user));
@@ -351,13 +351,16 @@ Row OwnerHop::row_for(const OwnerQuery& q, MatchKind kind,
         if (!hop.contains(name) || hop[name].get_ref<const std::string&>().empty()) hop[name] = v;
       }
     for (const auto& f : settings_.fields)
-      if (f != "all" && !hop.contains(f)) put(f.c_str(), "");
+      if (f != "all" && f != "raw" && !hop.contains(f)) put(f.c_str(), "");
+    // The raw entry holds every column (e-mail, phone, ...): quoted only when
+    // all fields, or "raw", are asked for; file, line and offset find it.
+    bool raw = all || wants("raw");
     json evidence = json::array();
     for (const OwnerEntry* e : group)
       evidence.push_back(json{{"file", scanner_.files()[e->ref.file].info.path},
                               {"line", e->ref.line},
                               {"offset", e->ref.offset},
-                              {"raw", e->raw}});
+                              {"raw", raw ? e->raw : std::string()}});
     hop["evidence"] = std::move(evidence);
   }
   hop["note"] = fmt::format("{}", fmt::join(notes, "; "));
