@@ -276,7 +276,7 @@ class DovecotParser final : public LoginParser {
     o.service = hash_text(ev.service);
     o.since = ev.time;
     o.key_len = uint8_t(session.size());
-    std::memcpy(o.key, session.data(), session.size());
+    if (!session.empty()) std::memcpy(o.key, session.data(), session.size());
     if (open_.size() == kMaxOpen) {
       size_t oldest = 0;
       for (size_t i = 1; i < open_.size(); ++i)

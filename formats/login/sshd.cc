@@ -180,7 +180,7 @@ class SshdParser final : public LoginParser {
 
   static void copy_into(char* dst, size_t cap, uint8_t& len, std::string_view v) {
     len = uint8_t(std::min(v.size(), cap));
-    std::memcpy(dst, v.data(), len);
+    if (len) std::memcpy(dst, v.data(), len);  // an empty view may have a null data()
   }
 
   void open_session(uint64_t host, uint32_t pid, std::string_view pid_text, std::string_view user,
