@@ -186,7 +186,7 @@ bool Scanner::scan(const SourceSpec& src, uint32_t source, const EventSink<Event
     const bool prefilter = !settings_.needles.empty() && !diag_->strict();
     prefilter_off_ = false;
     HitTracker hits(settings_.needles);
-    char key[32];
+    char key[64];  // room for a relay header, a device date and host before the tag
     size_t key_len = 0;
     auto handle = [&](LineResult r, const Line& at) {
       switch (r.status) {
