@@ -14,37 +14,56 @@ namespace tracekit {
 namespace {
 
 // Finds where the prefilter's needles occur ahead of the reader, a block at a
-// time, so that a line without any costs no search of its own.
+// time, so that a line without any costs no search of its own. Each needle
+// keeps its own next hit: passing a hit of a common needle searches for that
+// needle's next one only, not again for a rare one whose next hit (or none up
+// to the window's end) is already known.
 class HitTracker {
  public:
   explicit HitTracker(const std::vector<std::string>& needles) : needles_(needles) {}
   // Whether the line the reader returned last holds a needle.
   bool line_has_hit(const LineReader& reader, const Line& line) {
-    if (needles_.size() != known_) {  // a needle was added: search again
-      known_ = needles_.size();
-      searched_to_ = 0;
+    if (needles_.size() != state_.size()) {  // needles added: not searched yet
+      state_.resize(needles_.size());
+      known_to_ = 0;
     }
     uint64_t line_end = line.offset + line.text.size();
-    if (line_end > searched_to_ || (next_hit_ != kNone && next_hit_ < line.offset)) search(reader);
-    return next_hit_ != kNone && next_hit_ < line_end;
+    // Every needle's next hit is at or after this line, or none is before the
+    // point searched to: nothing to search.
+    if (earliest_ >= line.offset && line_end <= known_to_) return earliest_ < line_end;
+    earliest_ = kNone;
+    known_to_ = kNone;
+    std::string_view w;
+    uint64_t base = 0;
+    bool have_window = false;
+    for (size_t k = 0; k < state_.size(); ++k) {
+      State& st = state_[k];
+      if (st.next < line.offset || (st.next == kNone && st.searched_to < line_end)) {
+        if (!have_window) {
+          w = reader.window(base);
+          have_window = true;
+        }
+        // The window starts at this line: search from there.
+        const char* hit = find_literal(w.data(), w.data() + w.size(), needles_[k]);
+        st.next = hit ? base + uint64_t(hit - w.data()) : kNone;
+        st.searched_to = base + w.size();
+      }
+      earliest_ = std::min(earliest_, st.next);
+      if (st.next == kNone) known_to_ = std::min(known_to_, st.searched_to);
+    }
+    return earliest_ < line_end;
   }
 
  private:
   static constexpr uint64_t kNone = UINT64_MAX;
-  void search(const LineReader& reader) {
-    uint64_t base = 0;
-    std::string_view w = reader.window(base);
-    next_hit_ = kNone;
-    for (const auto& n : needles_) {
-      const char* hit = find_literal(w.data(), w.data() + w.size(), n);
-      if (hit) next_hit_ = std::min(next_hit_, base + uint64_t(hit - w.data()));
-    }
-    searched_to_ = base + w.size();
-  }
+  struct State {
+    uint64_t next = kNone;     // offset of the next hit at or after the line searched from
+    uint64_t searched_to = 0;  // when next is kNone: no hit before here
+  };
   const std::vector<std::string>& needles_;
-  size_t known_ = 0;
-  uint64_t searched_to_ = 0;
-  uint64_t next_hit_ = kNone;
+  std::vector<State> state_;
+  uint64_t earliest_ = 0;  // the nearest hit of any needle (kNone: none known)
+  uint64_t known_to_ = 0;  // the least searched_to of needles with no hit known
 };
 
 void note_time(ScanFile& f, Instant t, Micros max_silence) {

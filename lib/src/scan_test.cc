@@ -76,6 +76,14 @@ TEST_CASE("scan: the prefilter changes nothing but the work done", "[scan]") {
   CHECK(full.records.size() == 5);
   CHECK(fast.records == full.records);
   CHECK(fast.spans == full.spans);
+  // Several needles, each tracked on its own: one on most lines, one on
+  // none, the key (rare), and one that is a prefix of the key.
+  Result multi = scan(path.string(), {"10.0.1.", "10.9.9.9", "10.0.0.7", "10.0.0."});
+  CHECK(multi.records == full.records);
+  CHECK(multi.spans == full.spans);
+  Result none = scan(path.string(), {"10.9.9.9", "192.0.2.1"});
+  CHECK(none.records.empty());
+  CHECK(none.spans == full.spans);
   // Three quiet periods over an hour (sshd lines do not count for dhcpd).
   REQUIRE(full.spans.size() == 4);
   CHECK(full.spans[0] ==
