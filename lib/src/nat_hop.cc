@@ -332,7 +332,8 @@ std::vector<Row> NatHop::answer(const NatQuery& q) const {
     row["nat"] = json{{"match", "skipped"}};
     return {row};
   }
-  auto translations = reverse_ ? store_.for_inside(q.key.ip) : store_.for_public(q.key.ip);
+  auto translations =
+      reverse_ ? store_.for_inside(q.key.ip) : store_.for_public(q.key.ip, q.key.port);
   Micros skew = widen_skew(run_.skew, run_.sources, nat_sources_);
   NatAnswer a = match_nat(translations, q.key, q.time, skew, coverage_, lookback(), reverse_);
   std::string note;
