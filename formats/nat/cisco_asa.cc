@@ -591,7 +591,11 @@ const FormatInfo& cisco_asa_format() {
       .summary =
           "Cisco ASA/FTD syslog: translations (305011/305012) and connections (302013-302021)",
       .sniff = sniff,
-      .make_nat = make};
+      .make_nat = make,
+      // "outside:203.0.113.9/40123", "(203.0.113.9/40123)", "gaddr 203.0.113.9/7";
+      // 305009/305010 name the address alone, at the line's end or before
+      // " duration".
+      .addr_port_sep = "/"};
   return info;
 }
 

@@ -204,7 +204,26 @@ bool Scanner::scan(const SourceSpec& src, uint32_t source, const EventSink<Event
     // Strict mode must see every line whole.
     const bool prefilter = !settings_.needles.empty() && !diag_->strict();
     prefilter_off_ = false;
-    HitTracker hits(settings_.needles);
+    file_needles_ = settings_.needles;
+    if (!settings_.addr_ports.empty() && !file.format->addr_port_sep.empty()) {
+      // "ADDR/PORT" and the address at a word's end for the pairs asked; the
+      // needles added by earlier files (inside hosts) as they are.
+      file_needles_.clear();
+      for (const auto& [addr, port] : settings_.addr_ports) {
+        file_needles_.push_back(fmt::format("{}{}{}", addr, file.format->addr_port_sep, port));
+        for (const char* end : {" ", "\n", "\r"}) {
+          std::string bare = fmt::format("{}{}", addr, end);
+          if (std::find(file_needles_.begin(), file_needles_.end(), bare) == file_needles_.end())
+            file_needles_.push_back(std::move(bare));
+        }
+      }
+      for (const auto& n : settings_.needles) {
+        bool asked = std::any_of(settings_.addr_ports.begin(), settings_.addr_ports.end(),
+                                 [&](const auto& ap) { return ap.first == n; });
+        if (!asked) file_needles_.push_back(n);
+      }
+    }
+    HitTracker hits(file_needles_);
     char key[64];  // room for a relay header, a device date and host before the tag
     size_t key_len = 0;
     auto handle = [&](LineResult r, const Line& at) {
@@ -345,6 +364,7 @@ bool Scanner::add_needle(std::string_view needle) {
     return false;
   }
   settings_.needles.emplace_back(needle);
+  file_needles_.emplace_back(needle);
   return true;
 }
 
