@@ -20,7 +20,11 @@ namespace {
 // to the window's end) is already known.
 class HitTracker {
  public:
-  explicit HitTracker(const std::vector<std::string>& needles) : needles_(needles) {}
+  // suffixes[k], when not empty: needle k counts only where one of them
+  // follows it (or the window ends right after it).
+  HitTracker(const std::vector<std::string>& needles,
+             const std::vector<std::vector<std::string>>& suffixes)
+      : needles_(needles), suffixes_(suffixes) {}
   // Whether the line the reader returned last holds a needle.
   bool line_has_hit(const LineReader& reader, const Line& line) {
     if (needles_.size() != state_.size()) {  // needles added: not searched yet
@@ -44,7 +48,7 @@ class HitTracker {
           have_window = true;
         }
         // The window starts at this line: search from there.
-        const char* hit = find_literal(w.data(), w.data() + w.size(), needles_[k]);
+        const char* hit = find(w.data(), w.data() + w.size(), k);
         st.next = hit ? base + uint64_t(hit - w.data()) : kNone;
         st.searched_to = base + w.size();
       }
@@ -56,11 +60,26 @@ class HitTracker {
 
  private:
   static constexpr uint64_t kNone = UINT64_MAX;
+  const char* find(const char* p, const char* end, size_t k) const {
+    const std::string& n = needles_[k];
+    const auto& sufs = suffixes_[k];
+    for (;;) {
+      const char* hit = find_literal(p, end, n);
+      if (!hit || sufs.empty()) return hit;
+      const char* after = hit + n.size();
+      for (const auto& s : sufs) {
+        size_t room = size_t(end - after);
+        if (std::memcmp(after, s.data(), std::min(room, s.size())) == 0) return hit;
+      }
+      p = hit + 1;
+    }
+  }
   struct State {
     uint64_t next = kNone;     // offset of the next hit at or after the line searched from
     uint64_t searched_to = 0;  // when next is kNone: no hit before here
   };
   const std::vector<std::string>& needles_;
+  const std::vector<std::vector<std::string>>& suffixes_;
   std::vector<State> state_;
   uint64_t earliest_ = 0;  // the nearest hit of any needle (kNone: none known)
   uint64_t known_to_ = 0;  // the least searched_to of needles with no hit known
@@ -205,25 +224,31 @@ bool Scanner::scan(const SourceSpec& src, uint32_t source, const EventSink<Event
     const bool prefilter = !settings_.needles.empty() && !diag_->strict();
     prefilter_off_ = false;
     file_needles_ = settings_.needles;
+    file_suffixes_.assign(file_needles_.size(), {});
     if (!settings_.addr_ports.empty() && !file.format->addr_port_sep.empty()) {
-      // "ADDR/PORT" and the address at a word's end for the pairs asked; the
-      // needles added by earlier files (inside hosts) as they are.
+      // Each address asked, where "/PORT" for a port asked, a space or the
+      // line's end follows it; the needles added by earlier files (inside
+      // hosts) as they are.
       file_needles_.clear();
+      file_suffixes_.clear();
       for (const auto& [addr, port] : settings_.addr_ports) {
-        file_needles_.push_back(fmt::format("{}{}{}", addr, file.format->addr_port_sep, port));
-        for (const char* end : {" ", "\n", "\r"}) {
-          std::string bare = fmt::format("{}{}", addr, end);
-          if (std::find(file_needles_.begin(), file_needles_.end(), bare) == file_needles_.end())
-            file_needles_.push_back(std::move(bare));
+        auto at = std::find(file_needles_.begin(), file_needles_.end(), addr);
+        if (at == file_needles_.end()) {
+          file_needles_.push_back(addr);
+          file_suffixes_.push_back({" ", "\n", "\r"});
+          at = file_needles_.end() - 1;
         }
+        file_suffixes_[size_t(at - file_needles_.begin())].push_back(
+            fmt::format("{}{}", file.format->addr_port_sep, port));
       }
       for (const auto& n : settings_.needles) {
-        bool asked = std::any_of(settings_.addr_ports.begin(), settings_.addr_ports.end(),
-                                 [&](const auto& ap) { return ap.first == n; });
-        if (!asked) file_needles_.push_back(n);
+        if (std::find(file_needles_.begin(), file_needles_.end(), n) != file_needles_.end())
+          continue;
+        file_needles_.push_back(n);
+        file_suffixes_.emplace_back();
       }
     }
-    HitTracker hits(file_needles_);
+    HitTracker hits(file_needles_, file_suffixes_);
     char key[64];  // room for a relay header, a device date and host before the tag
     size_t key_len = 0;
     auto handle = [&](LineResult r, const Line& at) {
@@ -365,6 +390,7 @@ bool Scanner::add_needle(std::string_view needle) {
   }
   settings_.needles.emplace_back(needle);
   file_needles_.emplace_back(needle);
+  file_suffixes_.emplace_back();
   return true;
 }
 

@@ -104,7 +104,8 @@ class Scanner {
  private:
   Diagnostics* diag_;
   ScanSettings settings_;
-  std::vector<std::string> file_needles_;  // the current file's prefilter
+  std::vector<std::string> file_needles_;                // the current file's prefilter
+  std::vector<std::vector<std::string>> file_suffixes_;  // per needle: what must follow
   std::vector<ScanFile> files_;
   std::vector<std::string> passed_over_;
   bool prefilter_off_ = false;
