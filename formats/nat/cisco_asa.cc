@@ -169,6 +169,23 @@ class CiscoAsaParser final : public NatParser {
     return r;
   }
 
+  // Only the time, for lines the prefilter rules out: the header before the
+  // tag, read as parse reads it, and nothing of the message (its id is not
+  // checked). The key is everything up to and including the tag's "%ASA-":
+  // a later line starting with the same bytes has the same header, so the
+  // same time, whatever it holds (relay date, device date, zone name, host).
+  LineResult parse_time(const Line& line, NatEvent& out) override {
+    std::string_view text = line.text;
+    if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
+    if (text.empty()) return LineResult::skip("empty line");
+    out.clear();
+    size_t tag = find_tag(text);
+    if (tag == std::string_view::npos) return LineResult::foreign("no %ASA-/%FTD- message tag");
+    if (const char* why = read_prefix(text.substr(0, tag), out)) return LineResult::malformed(why);
+    if (out.time != kNoTime && tag + 5 <= 255) out.time_key = uint8_t(tag + 5);
+    return LineResult::skip("not examined beyond its time");
+  }
+
  private:
   // Everything before the tag: [<PRI>] [relay header: BSD or ISO date, host]
   // [device date [zone]] [device-id] [:]. Returns a reason when it cannot be read.
@@ -574,7 +591,11 @@ const FormatInfo& cisco_asa_format() {
       .summary =
           "Cisco ASA/FTD syslog: translations (305011/305012) and connections (302013-302021)",
       .sniff = sniff,
-      .make_nat = make};
+      .make_nat = make,
+      // "outside:203.0.113.9/40123", "(203.0.113.9/40123)", "gaddr 203.0.113.9/7";
+      // 305009/305010 name the address alone, at the line's end or before
+      // " duration".
+      .addr_port_sep = "/"};
   return info;
 }
 

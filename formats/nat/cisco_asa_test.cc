@@ -354,3 +354,87 @@ TEST_CASE("cisco-asa: corpus", "[nat][cisco-asa][corpus]") {
   // 302013 x2, 302014, 302020 x3, 302021 x3, 305011, 305012.
   CHECK(translations == 11);
 }
+
+TEST_CASE("cisco-asa: the time-only path agrees with the full parse", "[nat][cisco-asa]") {
+  // Each header shape: parse_time gives parse's time (and flags), and its key
+  // is the line up to and including "%ASA-" (or "%FTD-"), the header whole.
+  const char* msg =
+      "6-305011: Built dynamic TCP translation from inside:10.0.0.5/51234 to "
+      "outside:203.0.113.9/40123";
+  const std::string lines[] = {
+      // the ASA's own date and device-id (logging timestamp, logging device-id)
+      std::string("Apr 23 2026 16:19:00 fw01 : %ASA-") + msg,
+      // a one-digit day and no space before the colon
+      std::string("Apr  3 2026 16:19:00 fw01: %ASA-") + msg,
+      // milliseconds, behind a syslog priority
+      std::string("<166>Apr 23 2026 16:19:00.250 fw01 : %ASA-") + msg,
+      // the zone name the ASA appends (London's in April: BST)
+      std::string("Apr 23 2026 16:19:00 BST fw01 : %ASA-") + msg,
+      // UTC named: the device date is read as UTC, not in the source's zone
+      std::string("Apr 23 2026 16:19:00 UTC fw01 : %ASA-") + msg,
+      // a relay's BSD header only (ASA without logging timestamp)
+      std::string("Apr 23 16:19:00 10.9.9.1 %ASA-") + msg,
+      // a relay's BSD header in front of the device's date: the device's wins
+      std::string("Apr 23 16:19:04 relay1 Apr 23 2026 16:19:00 fw01 : %ASA-") + msg,
+      // ISO (RFC 5424), an FTD tag
+      std::string("2026-04-23T16:19:00.5+01:00 fw01 : %FTD-") + msg,
+      std::string("<166>1 2026-04-23T15:19:00Z fw01 - - - %ASA-") + msg,
+  };
+  const char* want[] = {
+      "2026-04-23T15:19:00Z", "2026-04-03T15:19:00Z",     "2026-04-23T15:19:00.250Z",
+      "2026-04-23T15:19:00Z", "2026-04-23T16:19:00Z",     "2026-04-23T15:19:00Z",
+      "2026-04-23T15:19:00Z", "2026-04-23T15:19:00.500Z", "2026-04-23T15:19:00Z"};
+  NatHarness h("cisco-asa", "Europe/London", 2026);
+  auto full = h.format->make_nat(h.ctx);
+  auto fast = h.format->make_nat(h.ctx);
+  for (size_t k = 0; k < std::size(lines); ++k) {
+    INFO(lines[k]);
+    Line line;
+    line.text = lines[k];
+    line.number = k + 1;
+    NatEvent a, b;
+    LineResult ra = full->parse(line, a);
+    REQUIRE(ra.status == LineStatus::record);
+    CHECK(format_rfc3339(a.time, a.time_flags & kHasFraction) == want[k]);
+    LineResult rb = fast->parse_time(line, b);
+    CHECK(rb.status == LineStatus::skip);
+    CHECK(b.time == a.time);
+    CHECK(b.time_flags == a.time_flags);
+    size_t tag = lines[k].find('%');
+    CHECK(b.time_key == tag + 5);
+    CHECK(lines[k].substr(b.time_key - 5, 5).find("-") == 4);
+  }
+  // The key holds the whole header: a line that shares it shares the time.
+  std::string a =
+      "Apr 23 2026 16:19:00 fw01 : %ASA-6-106023: Deny tcp src outside:1.2.3.4/5 dst "
+      "inside:10.0.0.5/22 by access-group \"outside_in\"";
+  Line line;
+  line.text = a;
+  NatEvent ev;
+  CHECK(fast->parse_time(line, ev).status == LineStatus::skip);
+  CHECK(ev.time == utc("2026-04-23T15:19:00Z"));
+  CHECK(std::string_view(a).substr(0, ev.time_key) == "Apr 23 2026 16:19:00 fw01 : %ASA-");
+}
+
+TEST_CASE("cisco-asa: the time-only path on lines without a time or a tag", "[nat][cisco-asa]") {
+  NatHarness h("cisco-asa", "UTC", 2026);
+  auto p = h.format->make_nat(h.ctx);
+  Line line;
+  NatEvent ev;
+  // logging timestamp off, no relay: no time, no key
+  line.text = "fw01 : %ASA-6-302013: Built outbound TCP connection 1 for outside:1.2.3.4/443";
+  CHECK(p->parse_time(line, ev).status == LineStatus::skip);
+  CHECK(ev.time == kNoTime);
+  CHECK(ev.time_key == 0);
+  // not an ASA line
+  line.text = "Apr 23 16:19:00 gw sshd[1]: Accepted publickey for root";
+  ev = NatEvent{};
+  CHECK(p->parse_time(line, ev).status == LineStatus::foreign);
+  CHECK(ev.time_key == 0);
+  // a header that cannot be read is malformed, as in parse
+  line.text = "Apr 23 2026 16:61:00 fw01 : %ASA-6-302013: Built";
+  ev = NatEvent{};
+  CHECK(p->parse_time(line, ev).status == LineStatus::malformed);
+  line.text = "";
+  CHECK(p->parse_time(line, ev).status == LineStatus::skip);
+}

@@ -199,9 +199,33 @@ void NatStore::build(const std::vector<NatTimeoutValues>& timeouts,
   std::sort(translations_.begin(), translations_.end(),
             [](const NatTranslation& a, const NatTranslation& b) { return a.start < b.start; });
   for (uint32_t k = 0; k < translations_.size(); ++k) {
-    by_public_[translations_[k].public_ip].push_back(k);
-    by_inside_[translations_[k].inside_ip].push_back(k);
+    const NatTranslation& t = translations_[k];
+    by_public_[t.public_ip].push_back(k);
+    by_inside_[t.inside_ip].push_back(k);
+    if (t.public_port && !t.block)
+      by_public_port_[t.public_ip][t.public_port].push_back(k);
+    else
+      by_public_wide_[t.public_ip].push_back(k);
   }
+}
+
+std::vector<const NatTranslation*> NatStore::for_public(const IpAddr& ip, uint16_t port) const {
+  if (port == 0) return for_public(ip);
+  static const std::vector<uint32_t> kNone;
+  const std::vector<uint32_t>* exact = &kNone;
+  const std::vector<uint32_t>* wide = &kNone;
+  if (auto it = by_public_port_.find(ip); it != by_public_port_.end())
+    if (auto p = it->second.find(port); p != it->second.end()) exact = &p->second;
+  if (auto it = by_public_wide_.find(ip); it != by_public_wide_.end()) wide = &it->second;
+  // Both lists are in start order (by index): merge them.
+  std::vector<const NatTranslation*> out;
+  out.reserve(exact->size() + wide->size());
+  size_t i = 0, j = 0;
+  while (i < exact->size() || j < wide->size()) {
+    bool take_exact = j == wide->size() || (i < exact->size() && (*exact)[i] < (*wide)[j]);
+    out.push_back(&translations_[take_exact ? (*exact)[i++] : (*wide)[j++]]);
+  }
+  return out;
 }
 
 std::vector<const NatTranslation*> NatStore::for_public(const IpAddr& ip) const {

@@ -204,7 +204,18 @@ bool NatHop::load(const std::vector<NatQueryKey>& keys) {
   };
   std::vector<std::string> prefilter;
   if (all_v4 && !needles.empty() && needles.size() <= 8) prefilter = needles;
-  scanner_ = Scanner(run_.diag, ScanSettings{run_.zone, run_.max_silence, prefilter});
+  // With a port in every query (a few), formats that write "ADDR/PORT" are
+  // prefiltered for that.
+  std::vector<std::pair<std::string, uint16_t>> addr_ports;
+  if (!prefilter.empty() && all_ports && !reverse_) {
+    for (const auto& k : keys) {
+      std::pair<std::string, uint16_t> ap{to_string(k.ip), k.port};
+      if (std::find(addr_ports.begin(), addr_ports.end(), ap) == addr_ports.end())
+        addr_ports.push_back(std::move(ap));
+    }
+    if (addr_ports.size() > 8) addr_ports.clear();
+  }
+  scanner_ = Scanner(run_.diag, ScanSettings{run_.zone, run_.max_silence, prefilter, addr_ports});
   // A teardown may name the session but not the public address (ASA 302014
   // after its Built line): events of a session already kept are kept too,
   // and lines naming its inside address are parsed fully.
@@ -323,7 +334,8 @@ std::vector<Row> NatHop::answer(const NatQuery& q) const {
     row["nat"] = json{{"match", "skipped"}};
     return {row};
   }
-  auto translations = reverse_ ? store_.for_inside(q.key.ip) : store_.for_public(q.key.ip);
+  auto translations =
+      reverse_ ? store_.for_inside(q.key.ip) : store_.for_public(q.key.ip, q.key.port);
   Micros skew = widen_skew(run_.skew, run_.sources, nat_sources_);
   NatAnswer a = match_nat(translations, q.key, q.time, skew, coverage_, lookback(), reverse_);
   std::string note;

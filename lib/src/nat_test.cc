@@ -56,7 +56,7 @@ struct Builder {
     k.proto = proto;
     Coverage c;
     c.spans.push_back({at("2026-04-23T00:00:00Z"), at("2026-04-24T00:00:00Z")});
-    return match_nat(store.for_public(k.ip), k, at(time), skew, c, 1h, false);
+    return match_nat(store.for_public(k.ip, k.port), k, at(time), skew, c, 1h, false);
   }
 };
 

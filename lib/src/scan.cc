@@ -14,37 +14,75 @@ namespace tracekit {
 namespace {
 
 // Finds where the prefilter's needles occur ahead of the reader, a block at a
-// time, so that a line without any costs no search of its own.
+// time, so that a line without any costs no search of its own. Each needle
+// keeps its own next hit: passing a hit of a common needle searches for that
+// needle's next one only, not again for a rare one whose next hit (or none up
+// to the window's end) is already known.
 class HitTracker {
  public:
-  explicit HitTracker(const std::vector<std::string>& needles) : needles_(needles) {}
+  // suffixes[k], when not empty: needle k counts only where one of them
+  // follows it (or the window ends right after it).
+  HitTracker(const std::vector<std::string>& needles,
+             const std::vector<std::vector<std::string>>& suffixes)
+      : needles_(needles), suffixes_(suffixes) {}
   // Whether the line the reader returned last holds a needle.
   bool line_has_hit(const LineReader& reader, const Line& line) {
-    if (needles_.size() != known_) {  // a needle was added: search again
-      known_ = needles_.size();
-      searched_to_ = 0;
+    if (needles_.size() != state_.size()) {  // needles added: not searched yet
+      state_.resize(needles_.size());
+      known_to_ = 0;
     }
     uint64_t line_end = line.offset + line.text.size();
-    if (line_end > searched_to_ || (next_hit_ != kNone && next_hit_ < line.offset)) search(reader);
-    return next_hit_ != kNone && next_hit_ < line_end;
+    // Every needle's next hit is at or after this line, or none is before the
+    // point searched to: nothing to search.
+    if (earliest_ >= line.offset && line_end <= known_to_) return earliest_ < line_end;
+    earliest_ = kNone;
+    known_to_ = kNone;
+    std::string_view w;
+    uint64_t base = 0;
+    bool have_window = false;
+    for (size_t k = 0; k < state_.size(); ++k) {
+      State& st = state_[k];
+      if (st.next < line.offset || (st.next == kNone && st.searched_to < line_end)) {
+        if (!have_window) {
+          w = reader.window(base);
+          have_window = true;
+        }
+        // The window starts at this line: search from there.
+        const char* hit = find(w.data(), w.data() + w.size(), k);
+        st.next = hit ? base + uint64_t(hit - w.data()) : kNone;
+        st.searched_to = base + w.size();
+      }
+      earliest_ = std::min(earliest_, st.next);
+      if (st.next == kNone) known_to_ = std::min(known_to_, st.searched_to);
+    }
+    return earliest_ < line_end;
   }
 
  private:
   static constexpr uint64_t kNone = UINT64_MAX;
-  void search(const LineReader& reader) {
-    uint64_t base = 0;
-    std::string_view w = reader.window(base);
-    next_hit_ = kNone;
-    for (const auto& n : needles_) {
-      const char* hit = find_literal(w.data(), w.data() + w.size(), n);
-      if (hit) next_hit_ = std::min(next_hit_, base + uint64_t(hit - w.data()));
+  const char* find(const char* p, const char* end, size_t k) const {
+    const std::string& n = needles_[k];
+    const auto& sufs = suffixes_[k];
+    for (;;) {
+      const char* hit = find_literal(p, end, n);
+      if (!hit || sufs.empty()) return hit;
+      const char* after = hit + n.size();
+      for (const auto& s : sufs) {
+        size_t room = size_t(end - after);
+        if (std::memcmp(after, s.data(), std::min(room, s.size())) == 0) return hit;
+      }
+      p = hit + 1;
     }
-    searched_to_ = base + w.size();
   }
+  struct State {
+    uint64_t next = kNone;     // offset of the next hit at or after the line searched from
+    uint64_t searched_to = 0;  // when next is kNone: no hit before here
+  };
   const std::vector<std::string>& needles_;
-  size_t known_ = 0;
-  uint64_t searched_to_ = 0;
-  uint64_t next_hit_ = kNone;
+  const std::vector<std::vector<std::string>>& suffixes_;
+  std::vector<State> state_;
+  uint64_t earliest_ = 0;  // the nearest hit of any needle (kNone: none known)
+  uint64_t known_to_ = 0;  // the least searched_to of needles with no hit known
 };
 
 void note_time(ScanFile& f, Instant t, Micros max_silence) {
@@ -185,8 +223,33 @@ bool Scanner::scan(const SourceSpec& src, uint32_t source, const EventSink<Event
     // Strict mode must see every line whole.
     const bool prefilter = !settings_.needles.empty() && !diag_->strict();
     prefilter_off_ = false;
-    HitTracker hits(settings_.needles);
-    char key[32];
+    file_needles_ = settings_.needles;
+    file_suffixes_.assign(file_needles_.size(), {});
+    if (!settings_.addr_ports.empty() && !file.format->addr_port_sep.empty()) {
+      // Each address asked, where "/PORT" for a port asked, a space or the
+      // line's end follows it; the needles added by earlier files (inside
+      // hosts) as they are.
+      file_needles_.clear();
+      file_suffixes_.clear();
+      for (const auto& [addr, port] : settings_.addr_ports) {
+        auto at = std::find(file_needles_.begin(), file_needles_.end(), addr);
+        if (at == file_needles_.end()) {
+          file_needles_.push_back(addr);
+          file_suffixes_.push_back({" ", "\n", "\r"});
+          at = file_needles_.end() - 1;
+        }
+        file_suffixes_[size_t(at - file_needles_.begin())].push_back(
+            fmt::format("{}{}", file.format->addr_port_sep, port));
+      }
+      for (const auto& n : settings_.needles) {
+        if (std::find(file_needles_.begin(), file_needles_.end(), n) != file_needles_.end())
+          continue;
+        file_needles_.push_back(n);
+        file_suffixes_.emplace_back();
+      }
+    }
+    HitTracker hits(file_needles_, file_suffixes_);
+    char key[64];  // room for a relay header, a device date and host before the tag
     size_t key_len = 0;
     auto handle = [&](LineResult r, const Line& at) {
       switch (r.status) {
@@ -326,6 +389,8 @@ bool Scanner::add_needle(std::string_view needle) {
     return false;
   }
   settings_.needles.emplace_back(needle);
+  file_needles_.emplace_back(needle);
+  file_suffixes_.emplace_back();
   return true;
 }
 

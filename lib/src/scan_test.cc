@@ -76,6 +76,14 @@ TEST_CASE("scan: the prefilter changes nothing but the work done", "[scan]") {
   CHECK(full.records.size() == 5);
   CHECK(fast.records == full.records);
   CHECK(fast.spans == full.spans);
+  // Several needles, each tracked on its own: one on most lines, one on
+  // none, the key (rare), and one that is a prefix of the key.
+  Result multi = scan(path.string(), {"10.0.1.", "10.9.9.9", "10.0.0.7", "10.0.0."});
+  CHECK(multi.records == full.records);
+  CHECK(multi.spans == full.spans);
+  Result none = scan(path.string(), {"10.9.9.9", "192.0.2.1"});
+  CHECK(none.records.empty());
+  CHECK(none.spans == full.spans);
   // Three quiet periods over an hour (sshd lines do not count for dhcpd).
   REQUIRE(full.spans.size() == 4);
   CHECK(full.spans[0] ==
@@ -86,5 +94,63 @@ TEST_CASE("scan: the prefilter changes nothing but the work done", "[scan]") {
   CHECK(full.spans[2].first == "2026-10-25T04:00:00Z");
   CHECK(full.spans[3].first == "2026-10-25T05:30:00Z");
   CHECK(full.records.back() == "400 2026-10-25T05:30:00Z");
+  std::filesystem::remove(path);
+}
+
+TEST_CASE("scan: an ASA file prefiltered for ADDR/PORT keeps every line about the pair", "[scan]") {
+  auto path = std::filesystem::temp_directory_path() / "tracekit-scan-asa-test.log";
+  {
+    std::ofstream out(path);
+    const char* h = "Apr 23 2026 16:19:0";
+    int s = 0;
+    auto line = [&](const std::string& msg) {
+      out << h << (s++ % 10) << " fw01 : %ASA-" << msg << "\n";
+    };
+    for (int k = 0; k < 40; ++k) {
+      std::string port = std::to_string(40120 + k % 8);
+      std::string in = "10.0.0." + std::to_string(k % 5 + 1) + "/5123" + std::to_string(k % 10);
+      line("6-305011: Built dynamic TCP translation from inside:" + in +
+           " to outside:203.0.113.9/" + port);
+      line("6-302013: Built outbound TCP connection " + std::to_string(100 + k) +
+           " for outside:198.51.100.1/443 (198.51.100.1/443) to inside:" + in + " (203.0.113.9/" +
+           port + ")");
+      line(
+          "4-106023: Deny tcp src outside:192.0.2.7/5555 dst outside:203.0.113.9/23 by "
+          "access-group \"outside_in\" [0x0, 0x0]");
+      line("6-305012: Teardown dynamic TCP translation from inside:" + in +
+           " to outside:203.0.113.9/" + port + " duration 0:00:10");
+      line("6-305011: Built dynamic TCP translation from inside:" + in +
+           " to outside:203.0.113.90/40123");
+    }
+    // NAT without PAT: the address alone, at the line's end and before "duration".
+    line("6-305009: Built dynamic translation from inside:10.0.0.8 to outside:203.0.113.9");
+    line(
+        "6-305010: Teardown dynamic translation from inside:10.0.0.8 to outside:203.0.113.9 "
+        "duration 0:01:00");
+  }
+  auto run = [&](bool prefilter) {
+    Diagnostics diag("test", false, nullptr);
+    ScanSettings st;
+    st.default_zone = find_zone("UTC");
+    if (prefilter) {
+      st.needles = {"203.0.113.9"};
+      st.addr_ports = {{"203.0.113.9", 40123}};
+    }
+    Scanner sc(diag, st);
+    SourceSpec src;
+    src.patterns.push_back(path.string());
+    src.format = "cisco-asa";
+    std::vector<std::string> got;
+    sc.scan<NatEvent>(src, 0, [&](const NatEvent& ev, const ScanFile&, uint32_t, const Line& l) {
+      if (to_string(ev.public_ip) == "203.0.113.9" &&
+          (ev.public_port == 40123 || ev.public_port == 0))
+        got.push_back(std::to_string(l.number) + " " + format_rfc3339(ev.time));
+    });
+    return got;
+  };
+  auto full = run(false);
+  auto fast = run(true);
+  CHECK(full.size() == 5 * 3 + 2);  // 305011, 302013, 305012 for each of 5 uses; 305009/10
+  CHECK(fast == full);
   std::filesystem::remove(path);
 }

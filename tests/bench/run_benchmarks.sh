@@ -8,6 +8,8 @@
 #
 # Environment: SEED (42), PLANT (10.1.200.123), RUNS (3), JOBS (ninja -j, 1),
 # KEEP_DATA=1 reuses bench-data/ when it was made with the same SEED/SIZE/PLANT.
+# Then run_nat_benchmarks.sh adds the NAT and login sections (SKIP_NAT=1: not;
+# NAT_SIZE, AUTH_SIZE, WTMP_RECORDS: its sizes).
 # Everything it makes lives in bench-data/ (gitignored), except BENCHMARKS.md.
 set -euo pipefail
 export LC_ALL=C TZ=UTC
@@ -398,3 +400,15 @@ the run (run.log).
 EOF
 say "wrote $OUT_MD"
 grep -A12 '^## Targets' "$OUT_MD" >&2
+
+# ---------------------------------------------------------------- NAT, login
+# Their sections follow the DHCP ones. A size on the command line (a quick
+# check) makes them small too; NAT_SIZE, AUTH_SIZE, WTMP_RECORDS override.
+if [[ ${SKIP_NAT:-0} != 1 ]]; then
+  if [[ $# -ge 1 ]]; then
+    NAT_SIZE=${NAT_SIZE:-$1} AUTH_SIZE=${AUTH_SIZE:-$1} WTMP_RECORDS=${WTMP_RECORDS:-100000}
+  fi
+  say "NAT and login: tests/bench/run_nat_benchmarks.sh"
+  bash "$ROOT/tests/bench/run_nat_benchmarks.sh" "${NAT_SIZE:-2G}" "${AUTH_SIZE:-1G}" \
+    "${WTMP_RECORDS:-10000000}"
+fi

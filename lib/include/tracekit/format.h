@@ -122,6 +122,11 @@ struct FormatInfo {
   // InputKind::records: the record size of a file starting with `head` (the
   // layout is detected by validating records); 0 when none fits.
   size_t (*record_size)(std::string_view head) = nullptr;
+  // NAT formats whose lines write a port only right after its address, as
+  // "ADDR<sep>PORT" (Cisco ASA: "203.0.113.9/40123"), and an address without a
+  // port followed by a space or the line's end: a query with a port is then
+  // prefiltered for that text. Empty: the address alone.
+  std::string_view addr_port_sep = {};
 };
 
 // The format's parser for Event's family, or null when it has none.

@@ -77,12 +77,20 @@ class NatStore {
   const StoredNatEvent& event(uint32_t id) const { return events_[id]; }
   size_t event_count() const { return events_.size(); }
   std::vector<const NatTranslation*> for_public(const IpAddr& ip) const;
+  // Those that can hold `port` (0: all of the address): its single-port
+  // translations, port blocks and translations without a port, by start.
+  std::vector<const NatTranslation*> for_public(const IpAddr& ip, uint16_t port) const;
   std::vector<const NatTranslation*> for_inside(const IpAddr& ip) const;
 
  private:
   std::vector<StoredNatEvent> events_;
   std::vector<NatTranslation> translations_;
   std::unordered_map<IpAddr, std::vector<uint32_t>, IpHash> by_public_, by_inside_;
+  // By public address, then port: single-port translations; and per address
+  // the others (port blocks, no port), which any port may fall in.
+  std::unordered_map<IpAddr, std::unordered_map<uint16_t, std::vector<uint32_t>>, IpHash>
+      by_public_port_;
+  std::unordered_map<IpAddr, std::vector<uint32_t>, IpHash> by_public_wide_;
 };
 
 struct NatQueryKey {

@@ -58,6 +58,13 @@ struct ScanSettings {
   // Lines must contain one of these to be parsed fully (a cheap prefilter).
   // Lines without any are still timed for coverage. Empty: parse everything.
   std::vector<std::string> needles;
+  // The address and port pairs asked about, when every query named a port
+  // (their addresses are the needles). Files of a format that writes a port
+  // right after its address (FormatInfo::addr_port_sep) are prefiltered for
+  // "ADDR<sep>PORT", and for the address at a word's end (a line naming it
+  // without a port), instead of the address alone. Needles added during the
+  // scan are kept as they are.
+  std::vector<std::pair<std::string, uint16_t>> addr_ports = {};
 };
 
 // Receives every record: the event, its file and that file's index (the
@@ -97,6 +104,8 @@ class Scanner {
  private:
   Diagnostics* diag_;
   ScanSettings settings_;
+  std::vector<std::string> file_needles_;                // the current file's prefilter
+  std::vector<std::vector<std::string>> file_suffixes_;  // per needle: what must follow
   std::vector<ScanFile> files_;
   std::vector<std::string> passed_over_;
   bool prefilter_off_ = false;
