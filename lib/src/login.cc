@@ -89,8 +89,10 @@ bool parse_login_key(std::string_view text, LoginKey& out, std::string& error) {
   return true;
 }
 
-uint32_t LoginStore::add(const LoginEvent& ev, uint32_t file_id, uint32_t source,
-                         std::string_view host) {
+namespace {
+
+StoredLoginEvent stored(const LoginEvent& ev, uint32_t file_id, uint32_t source,
+                        std::string_view host) {
   StoredLoginEvent s;
   s.action = ev.action;
   s.place = ev.place;
@@ -117,162 +119,221 @@ uint32_t LoginStore::add(const LoginEvent& ev, uint32_t file_id, uint32_t source
   s.raw = ev.raw;
   s.ref = EvidenceRef{file_id, ev.first_line, ev.first_offset};
   s.source = source;
-  events_.push_back(std::move(s));
-  return uint32_t(events_.size() - 1);
+  return s;
+}
+
+void fill(LoginSessionRec& s, const StoredLoginEvent& e) {
+  if (s.user.empty()) s.user = e.user;
+  if (s.domain.empty()) s.domain = e.domain;
+  if (s.host.empty()) s.host = e.host;
+  if (s.from.empty()) s.from = e.from;
+  if (s.service.empty()) s.service = e.service;
+  if (s.tty.empty()) s.tty = e.tty;
+  if (s.place == LoginPlace::unknown) s.place = e.place;
+  if (s.logon_type < 0) s.logon_type = e.logon_type;
+  if (!s.has_from_ip && e.has_from_ip) {
+    s.has_from_ip = true;
+    s.from_ip = e.from_ip;
+  }
+  if (!s.has_assigned_ip && e.has_assigned_ip) {
+    s.has_assigned_ip = true;
+    s.assigned_ip = e.assigned_ip;
+  }
+  if (!s.has_mac && e.has_mac) {
+    s.has_mac = true;
+    s.mac = e.mac;
+  }
+}
+
+std::string pairing_key_of(const StoredLoginEvent& e) {
+  LoginEvent v;
+  v.session_key = e.session_key;
+  v.service = e.service;
+  v.user = e.user;
+  v.tty = e.tty;
+  v.from = e.from;
+  return login_pairing_key(e.host, v);
+}
+
+}  // namespace
+
+bool LoginStore::wanted(const LoginSessionRec& s) const {
+  if (windows_.empty()) return true;
+  for (const auto& w : windows_)
+    if ((s.start_from_file || s.start <= w.to) && s.end > w.from) return true;
+  return false;
+}
+
+void LoginStore::commit(Pending&& p) {
+  if (!wanted(p.s)) {
+    ++dropped_;
+    return;
+  }
+  if (p.s.start == kNoTime) {  // its file's first time is not known yet: build() knows
+    orphans_.push_back(std::move(p));
+    return;
+  }
+  if (p.s.end <= p.s.start && p.s.end != kForever) p.s.end = p.s.start + std::chrono::seconds(1);
+  for (auto& e : p.events) {
+    events_.push_back(std::move(e));
+    p.s.events.push_back(uint32_t(events_.size() - 1));
+  }
+  sessions_.push_back(std::move(p.s));
+}
+
+uint32_t LoginStore::open(StoredLoginEvent&& e, Instant start, std::string key, std::string host) {
+  uint32_t slot;
+  if (!free_.empty()) {
+    slot = free_.back();
+    free_.pop_back();
+  } else {
+    slot = uint32_t(open_.size());
+    open_.emplace_back();
+  }
+  Pending& p = open_[slot];
+  p = Pending{};
+  fill(p.s, e);
+  p.s.start = start;
+  p.s.source = e.source;
+  p.events.push_back(std::move(e));
+  p.key = std::move(key);
+  p.host = std::move(host);
+  open_by_key_[p.key] = slot;
+  open_on_host_[p.host].push_back(slot);
+  return slot;
+}
+
+void LoginStore::close(uint32_t slot) {
+  Pending& p = open_[slot];
+  open_by_key_.erase(p.key);
+  auto& list = open_on_host_[p.host];
+  list.erase(std::remove(list.begin(), list.end(), slot), list.end());
+  commit(std::move(p));
+  open_[slot] = Pending{};
+  free_.push_back(slot);
+}
+
+void LoginStore::add(const LoginEvent& ev, uint32_t file_id, uint32_t source, std::string_view host,
+                     Instant file_start) {
+  if (ev.time == kNoTime) return;
+  StoredLoginEvent e = stored(ev, file_id, source, host);
+  // A session whose login came before its file: starts at the file's first
+  // line (fixed up in build() when not known yet).
+  auto from_file = [&](Pending& p) {
+    p.s.start_from_file = true;
+    p.s.start = (file_start == kNoTime || file_start > e.time) ? kNoTime : file_start;
+  };
+  switch (e.action) {
+    case LoginAction::failed:
+      events_.push_back(std::move(e));
+      return;
+    case LoginAction::login:
+    case LoginAction::interim: {
+      std::string key = pairing_key_of(e);
+      auto it = open_by_key_.find(key);
+      if (it != open_by_key_.end()) {
+        Pending& p = open_[it->second];
+        if (e.user.empty() || p.s.user.empty() || iequals(p.s.user, e.user)) {
+          fill(p.s, e);
+          p.events.push_back(std::move(e));
+          return;
+        }
+        if (e.action == LoginAction::login) {
+          p.s.end = e.time;
+          p.s.end_kind = LoginSessionRec::EndKind::reused;
+          close(it->second);
+        }
+      }
+      bool interim = e.action == LoginAction::interim;
+      Instant start = e.time;
+      if (interim && e.start != kNoTime) start = e.start;
+      bool unknown_start = interim && e.start == kNoTime;
+      std::string host_key = login_host_key(e.host);
+      uint32_t slot = open(std::move(e), start, std::move(key), std::move(host_key));
+      if (unknown_start) from_file(open_[slot]);
+      return;
+    }
+    case LoginAction::logout: {
+      std::string key = pairing_key_of(e);
+      auto it = open_by_key_.find(key);
+      if (it != open_by_key_.end()) {
+        Pending& p = open_[it->second];
+        fill(p.s, e);
+        p.s.end = std::max(e.time, p.s.start);
+        p.s.end_kind = LoginSessionRec::EndKind::logout;
+        p.events.push_back(std::move(e));
+        close(it->second);
+        return;
+      }
+      Pending p;
+      fill(p.s, e);
+      p.s.source = e.source;
+      p.s.end = e.time;
+      p.s.end_kind = LoginSessionRec::EndKind::logout;
+      if (e.start != kNoTime)
+        p.s.start = e.start;
+      else
+        from_file(p);
+      p.events.push_back(std::move(e));
+      commit(std::move(p));
+      return;
+    }
+    case LoginAction::session: {
+      Pending p;
+      fill(p.s, e);
+      p.s.source = e.source;
+      p.s.start = e.start != kNoTime ? e.start : e.time;
+      p.s.end_how = e.end_how;
+      if (e.open_end) {
+        p.s.end = kForever;
+        p.s.end_kind = LoginSessionRec::EndKind::open;
+      } else {
+        p.s.end = std::max(e.time, p.s.start);
+        p.s.end_kind = LoginSessionRec::EndKind::stated;
+      }
+      p.events.push_back(std::move(e));
+      commit(std::move(p));
+      return;
+    }
+    case LoginAction::boot:
+    case LoginAction::shutdown: {
+      std::vector<uint32_t> list = open_on_host_[login_host_key(e.host)];
+      for (uint32_t slot : list) {
+        Pending& p = open_[slot];
+        p.s.end = std::max(e.time, p.s.start == kNoTime ? e.time : p.s.start);
+        p.s.end_kind = e.action == LoginAction::boot ? LoginSessionRec::EndKind::boot
+                                                     : LoginSessionRec::EndKind::shutdown;
+        p.events.push_back(e);
+        close(slot);
+      }
+      return;
+    }
+  }
 }
 
 void LoginStore::build(const std::vector<Instant>& file_start) {
-  sessions_.clear();
-  std::unordered_map<std::string, uint32_t> open;  // pairing key -> session
-  std::unordered_map<std::string, std::vector<uint32_t>> open_on_host;
-  auto key_of = [](const StoredLoginEvent& e) {
-    LoginEvent v;
-    v.session_key = e.session_key;
-    v.service = e.service;
-    v.user = e.user;
-    v.tty = e.tty;
-    v.from = e.from;
-    return login_pairing_key(e.host, v);
-  };
-  auto fill = [](LoginSessionRec& s, const StoredLoginEvent& e) {
-    if (s.user.empty()) s.user = e.user;
-    if (s.domain.empty()) s.domain = e.domain;
-    if (s.host.empty()) s.host = e.host;
-    if (s.from.empty()) s.from = e.from;
-    if (s.service.empty()) s.service = e.service;
-    if (s.tty.empty()) s.tty = e.tty;
-    if (s.place == LoginPlace::unknown) s.place = e.place;
-    if (s.logon_type < 0) s.logon_type = e.logon_type;
-    if (!s.has_from_ip && e.has_from_ip) {
-      s.has_from_ip = true;
-      s.from_ip = e.from_ip;
-    }
-    if (!s.has_assigned_ip && e.has_assigned_ip) {
-      s.has_assigned_ip = true;
-      s.assigned_ip = e.assigned_ip;
-    }
-    if (!s.has_mac && e.has_mac) {
-      s.has_mac = true;
-      s.mac = e.mac;
-    }
-  };
-  auto begin = [&](uint32_t id, Instant start) {
-    LoginSessionRec s;
-    fill(s, events_[id]);
-    s.start = start;
-    s.source = events_[id].source;
-    s.events.push_back(id);
-    sessions_.push_back(std::move(s));
-    return uint32_t(sessions_.size() - 1);
-  };
-  auto file_start_of = [&](const StoredLoginEvent& e) {
+  auto start_of_file = [&](const Pending& p) {
+    const StoredLoginEvent& e = p.events.front();
     Instant t = e.ref.file < file_start.size() ? file_start[e.ref.file] : kNoTime;
     return (t == kNoTime || t > e.time) ? e.time : t;
   };
-  auto close_open = [&](const std::string& key) {
-    auto it = open.find(key);
-    if (it == open.end()) return;
-    uint32_t idx = it->second;
-    open.erase(it);
-    auto& list = open_on_host[login_host_key(sessions_[idx].host)];
-    list.erase(std::remove(list.begin(), list.end(), idx), list.end());
-  };
-  for (uint32_t id = 0; id < events_.size(); ++id) {
-    const StoredLoginEvent& e = events_[id];
-    if (e.time == kNoTime) continue;
-    std::string host = login_host_key(e.host);
-    switch (e.action) {
-      case LoginAction::failed:
-        break;
-      case LoginAction::login:
-      case LoginAction::interim: {
-        std::string key = key_of(e);
-        auto it = open.find(key);
-        if (it != open.end()) {
-          LoginSessionRec& s = sessions_[it->second];
-          if (e.user.empty() || s.user.empty() || iequals(s.user, e.user)) {
-            s.events.push_back(id);
-            fill(s, e);
-            break;
-          }
-          if (e.action == LoginAction::login) {
-            s.end = e.time;
-            s.end_kind = LoginSessionRec::EndKind::reused;
-            close_open(key);
-          }
-        }
-        Instant start = e.time;
-        bool from_file = false;
-        if (e.action == LoginAction::interim) {
-          // An update of a session whose start the log does not hold.
-          if (e.start != kNoTime) {
-            start = e.start;
-          } else {
-            start = file_start_of(e);
-            from_file = true;
-          }
-        }
-        uint32_t idx = begin(id, start);
-        sessions_[idx].start_from_file = from_file;
-        open[key] = idx;
-        open_on_host[host].push_back(idx);
-        break;
-      }
-      case LoginAction::logout: {
-        std::string key = key_of(e);
-        auto it = open.find(key);
-        if (it != open.end()) {
-          LoginSessionRec& s = sessions_[it->second];
-          s.events.push_back(id);
-          fill(s, e);
-          s.end = std::max(e.time, s.start);
-          s.end_kind = LoginSessionRec::EndKind::logout;
-          close_open(key);
-          break;
-        }
-        bool from_file = e.start == kNoTime;
-        uint32_t idx = begin(id, from_file ? file_start_of(e) : e.start);
-        sessions_[idx].start_from_file = from_file;
-        sessions_[idx].end = e.time;
-        sessions_[idx].end_kind = LoginSessionRec::EndKind::logout;
-        break;
-      }
-      case LoginAction::session: {
-        Instant start = e.start != kNoTime ? e.start : e.time;
-        uint32_t idx = begin(id, start);
-        LoginSessionRec& s = sessions_[idx];
-        s.end_how = e.end_how;
-        if (e.open_end) {
-          s.end = kForever;
-          s.end_kind = LoginSessionRec::EndKind::open;
-        } else {
-          s.end = std::max(e.time, start);
-          s.end_kind = LoginSessionRec::EndKind::stated;
-        }
-        break;
-      }
-      case LoginAction::boot:
-      case LoginAction::shutdown: {
-        auto& list = open_on_host[host];
-        for (uint32_t idx : list) {
-          LoginSessionRec& s = sessions_[idx];
-          s.end = std::max(e.time, s.start);
-          s.end_kind = e.action == LoginAction::boot ? LoginSessionRec::EndKind::boot
-                                                     : LoginSessionRec::EndKind::shutdown;
-          s.events.push_back(id);
-        }
-        for (auto it = open.begin(); it != open.end();)
-          if (std::find(list.begin(), list.end(), it->second) != list.end())
-            it = open.erase(it);
-          else
-            ++it;
-        list.clear();
-        break;
-      }
-    }
+  for (uint32_t slot = 0; slot < open_.size(); ++slot) {
+    Pending& p = open_[slot];
+    if (p.events.empty()) continue;
+    p.s.end = kForever;
+    p.s.end_kind = LoginSessionRec::EndKind::open;
+    commit(std::move(p));
   }
-  for (auto& s : sessions_)
-    if (s.end <= s.start && s.end != kForever) s.end = s.start + std::chrono::seconds(1);
+  std::vector<Pending> orphans = std::move(orphans_);
+  orphans_.clear();
+  for (auto& p : orphans) {
+    p.s.start = start_of_file(p);
+    commit(std::move(p));
+  }
+  open_.clear();
+  free_.clear();
+  open_by_key_.clear();
+  open_on_host_.clear();
   std::stable_sort(
       sessions_.begin(), sessions_.end(),
       [](const LoginSessionRec& a, const LoginSessionRec& b) { return a.start < b.start; });

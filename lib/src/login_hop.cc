@@ -103,7 +103,19 @@ LoginHop::LoginHop(ToolRun& run, LoginHopSettings settings)
       settings_(std::move(settings)),
       scanner_(run.diag, ScanSettings{run.zone, kNoSilence, {}}) {}
 
-bool LoginHop::load(const std::vector<LoginKey>& keys) {
+bool LoginHop::load(const std::vector<LoginKey>& keys, std::vector<Span> windows) {
+  // Widened by every source's skew: a session just outside a window may
+  // still match once the skew is added.
+  Micros skew = widen_skew(run_.skew, run_.sources, [&] {
+    std::vector<uint32_t> all(run_.sources.size());
+    for (uint32_t s = 0; s < all.size(); ++s) all[s] = s;
+    return all;
+  }());
+  for (auto& w : windows) {
+    if (w.from != kNoTime) w.from -= skew;
+    if (w.to != kNoTime && w.to != kForever) w.to += skew;
+  }
+  store_.set_windows(std::move(windows));
   std::unordered_set<std::string> hosts, users;
   std::unordered_set<IpAddr, IpHash> ips;
   std::unordered_set<MacAddr, MacHash> macs;
@@ -158,7 +170,7 @@ bool LoginHop::load(const std::vector<LoginKey>& keys) {
     } else if (sessions.empty() || !sessions.count(login_pairing_key(host, ev))) {
       return;
     }
-    store_.add(ev, file_id, f.source, host);
+    store_.add(ev, file_id, f.source, host, f.first_time);
   };
   for (uint32_t s = 0; s < run_.sources.size(); ++s)
     if (!scanner_.scan<LoginEvent>(run_.sources[s], s, keep)) return false;

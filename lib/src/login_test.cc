@@ -160,3 +160,25 @@ TEST_CASE("login: an end record naming another service still ends the session", 
   CHECK(b.store.sessions()[0].end_kind == LoginSessionRec::EndKind::logout);
   CHECK(b.ask("ws-lab1-07", "2026-04-23T11:00:00Z").kind == MatchKind::none);
 }
+
+TEST_CASE("login: with query windows, sessions far from every window are dropped as they close",
+          "[login]") {
+  Builder b;
+  b.store.set_windows({{at("2026-04-23T12:00:00Z"), at("2026-04-23T12:00:00Z")}});
+  b.ev(LoginAction::login, "early", "pts/1", "2026-04-23T08:00:00Z");
+  b.ev(LoginAction::logout, "early", "pts/1", "2026-04-23T09:00:00Z");  // before: dropped
+  b.ev(LoginAction::login, "long", "pts/2", "2026-04-23T07:00:00Z");
+  b.ev(LoginAction::login, "late", "pts/3", "2026-04-23T13:00:00Z");
+  b.ev(LoginAction::logout, "late", "pts/3", "2026-04-23T14:00:00Z");  // after: dropped
+  b.ev(LoginAction::logout, "long", "pts/2", "2026-04-23T15:00:00Z");  // spans: kept
+  b.ev(LoginAction::logout, "orphan", "pts/4", "2026-04-23T16:00:00Z");  // start unknown: kept
+  b.store.build({at("2026-04-23T06:00:00Z")});
+  CHECK(b.store.dropped_sessions() == 2);
+  REQUIRE(b.store.sessions().size() == 2);
+  CHECK(b.store.sessions()[0].user == "orphan");
+  CHECK(b.store.sessions()[0].start == at("2026-04-23T06:00:00Z"));
+  CHECK(b.store.sessions()[1].user == "long");
+  CHECK(b.store.event_count() == 3);  // only the kept sessions' events are held
+  auto a = b.ask("ws-lab1-07", "2026-04-23T12:00:00Z");
+  CHECK(a.kind == MatchKind::ambiguous);
+}

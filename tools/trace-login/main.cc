@@ -104,10 +104,19 @@ int main(int argc, char** argv) {
   std::vector<LoginKey> keys;
   for (const auto& q : queries)
     if (!q.skipped) keys.insert(keys.end(), q.keys.begin(), q.keys.end());
+  // The times asked: sessions far from all of them need not be kept.
+  std::vector<Span> windows;
+  if (listing) {
+    if (from_t != kNoTime || to_t != kNoTime)
+      windows.push_back({from_t, to_t == kNoTime ? kForever : to_t});
+  } else {
+    for (const auto& q : queries)
+      if (!q.skipped) windows.push_back({q.time, q.time});
+  }
   LoginHopSettings settings;
   settings.host = host;
   LoginHop hop(run, settings);
-  if (!hop.load(keys)) return 2;
+  if (!hop.load(keys, windows)) return 2;
 
   RowWriter out(run.output, stdout);
   bool answered = false;

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "tracekit/lease.h"
@@ -70,15 +71,27 @@ bool parse_login_key(std::string_view text, LoginKey& out, std::string& error);
 std::string login_pairing_key(std::string_view host, const LoginEvent& ev);
 std::string login_host_key(std::string_view host);  // short name, lower case
 
+// Sessions are built as the events stream in: only the open ones and those
+// kept are held, so memory follows the sessions that matter, not the log's
+// length. With query windows set, a session that ends before every window
+// (or begins after) is dropped when it closes.
 class LoginStore {
  public:
-  // `host` is used for events that name none (wtmp: the source's host).
-  uint32_t add(const LoginEvent& ev, uint32_t file_id, uint32_t source, std::string_view host);
+  // Closed spans [from, to]; a session overlapping none is dropped. Not set:
+  // every session is kept (listings without a range).
+  void set_windows(std::vector<Span> windows) { windows_ = std::move(windows); }
+  // `host` is used for events that name none (wtmp: the source's host);
+  // `file_start` is the first time of the event's file (kNoTime: unknown yet).
+  void add(const LoginEvent& ev, uint32_t file_id, uint32_t source, std::string_view host,
+           Instant file_start = kNoTime);
+  // Ends the stream: sessions still open are open-ended. `file_start` gives
+  // the files' first times for sessions whose login came before their file.
   void build(const std::vector<Instant>& file_start);
 
   const std::vector<LoginSessionRec>& sessions() const { return sessions_; }
   const StoredLoginEvent& event(uint32_t id) const { return events_[id]; }
   size_t event_count() const { return events_.size(); }
+  size_t dropped_sessions() const { return dropped_; }
   // Sessions matching the key (host by short name, case-insensitive; ip by
   // assigned or from address; mac; user case-insensitive).
   std::vector<const LoginSessionRec*> find(const LoginKey& key) const;
@@ -86,9 +99,25 @@ class LoginStore {
   std::vector<uint32_t> failures(const LoginKey& key) const;
 
  private:
+  struct Pending {
+    LoginSessionRec s;
+    std::vector<StoredLoginEvent> events;
+    std::string key, host;
+  };
   bool event_matches(const StoredLoginEvent& e, const LoginKey& key) const;
+  bool wanted(const LoginSessionRec& s) const;
+  uint32_t open(StoredLoginEvent&& e, Instant start, std::string key, std::string host);
+  void close(uint32_t slot);
+  void commit(Pending&& p);
   std::vector<StoredLoginEvent> events_;
   std::vector<LoginSessionRec> sessions_;
+  std::vector<Span> windows_;
+  std::vector<Pending> open_;
+  std::vector<uint32_t> free_;
+  std::vector<Pending> orphans_;  // logouts whose file's first time was unknown
+  std::unordered_map<std::string, uint32_t> open_by_key_;
+  std::unordered_map<std::string, std::vector<uint32_t>> open_on_host_;
+  size_t dropped_ = 0;
 };
 
 bool login_session_matches(const LoginSessionRec& s, const LoginKey& key);

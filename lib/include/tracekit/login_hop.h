@@ -42,9 +42,11 @@ class LoginHop {
   LoginHop(ToolRun& run, LoginHopSettings settings);
 
   // Reads the login sources, keeping the events the keys need (and the
-  // logouts, reboots and shutdowns of their sessions). One pass. False when
+  // logouts, reboots and shutdowns of their sessions). One pass. Sessions
+  // that overlap none of `windows` (the times asked, widened by the skew
+  // here) are dropped as they close; no windows: all are kept. False when
   // --strict stopped the run.
-  bool load(const std::vector<LoginKey>& keys);
+  bool load(const std::vector<LoginKey>& keys, std::vector<Span> windows = {});
 
   std::vector<Row> answer(const LoginQuery& q) const;
   // Every session of the keys overlapping [from, to) (kNoTime: unbounded).
