@@ -29,6 +29,10 @@
 #include <string_view>
 #include <vector>
 
+#include "gen_common.h"
+
+using namespace benchgen;
+
 namespace {
 
 constexpr std::string_view kTool = "gen-wtmp";
@@ -40,116 +44,6 @@ constexpr std::string_view kTool = "gen-wtmp";
              "YYYY-MM-DDTHH:MM:SS]\n",
              kTool);
   std::exit(2);
-}
-
-// xoshiro256** seeded through splitmix64: fast, and the same on every platform.
-class Rng {
- public:
-  explicit Rng(uint64_t seed) {
-    for (auto& s : s_) {
-      seed += 0x9e3779b97f4a7c15ULL;
-      uint64_t z = seed;
-      z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-      z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-      s = z ^ (z >> 31);
-    }
-  }
-  uint64_t next() {
-    const uint64_t result = rotl(s_[1] * 5, 7) * 9;
-    const uint64_t t = s_[1] << 17;
-    s_[2] ^= s_[0];
-    s_[3] ^= s_[1];
-    s_[1] ^= s_[2];
-    s_[0] ^= s_[3];
-    s_[2] ^= t;
-    s_[3] = rotl(s_[3], 45);
-    return result;
-  }
-  // [0, n) by multiply-high; the bias is far below anything a benchmark sees.
-  uint32_t below(uint32_t n) { return uint32_t(((next() >> 32) * uint64_t(n)) >> 32); }
-  double unit() { return double(next() >> 11) * 0x1.0p-53; }  // [0, 1)
-  bool chance(double p) { return unit() < p; }
-
- private:
-  static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-  std::array<uint64_t, 4> s_{};
-};
-
-struct Text {  // a short string kept inline (IP, MAC, host)
-  std::array<char, 32> buf{};
-  uint8_t len = 0;
-  std::string_view view() const { return {buf.data(), len}; }
-  void set(std::string_view s) {
-    len = uint8_t(std::min(s.size(), buf.size()));
-    std::memcpy(buf.data(), s.data(), len);
-  }
-};
-
-// Appends to a fixed buffer; the caller flushes before it can overflow.
-struct Out {
-  char* p;
-  void put(std::string_view s) {
-    std::memcpy(p, s.data(), s.size());
-    p += s.size();
-  }
-  void put(char c) { *p++ = c; }
-  // Copies the whole inline buffer (a fixed-size move, no call) and keeps len:
-  // the buffer's slack absorbs the overrun.
-  void put(const Text& t) {
-    std::memcpy(p, t.buf.data(), sizeof t.buf);
-    p += t.len;
-  }
-  void num(uint64_t v) { p = std::to_chars(p, p + 20, v).ptr; }
-};
-
-// Days since 1970-01-01 -> civil date (Howard Hinnant's algorithm).
-void civil_from_days(int64_t z, int& y, unsigned& m, unsigned& d) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = unsigned(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  d = doy - (153 * mp + 2) / 5 + 1;
-  m = mp < 10 ? mp + 3 : mp - 9;
-  y = int(yoe + era * 400 + (m <= 2));
-}
-
-int64_t days_from_civil(int y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = unsigned(y - era * 400);
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + int64_t(doe) - 719468;
-}
-
-bool parse_start(std::string_view s, int64_t& epoch) {
-  // YYYY-MM-DDTHH:MM:SS, read as UTC (the file's local time).
-  if (s.size() != 19 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != ' ') ||
-      s[13] != ':' || s[16] != ':')
-    return false;
-  auto field = [&](size_t at, size_t n, unsigned& v) {
-    auto r = std::from_chars(s.data() + at, s.data() + at + n, v);
-    return r.ec == std::errc() && r.ptr == s.data() + at + n;
-  };
-  unsigned y, mo, d, h, mi, se;
-  if (!field(0, 4, y) || !field(5, 2, mo) || !field(8, 2, d) || !field(11, 2, h) ||
-      !field(14, 2, mi) || !field(17, 2, se) || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 ||
-      mi > 59 || se > 59)
-    return false;
-  epoch = days_from_civil(int(y), mo, d) * 86400 + h * 3600 + mi * 60 + se;
-  return true;
-}
-
-std::string iso(int64_t epoch) {
-  int y;
-  unsigned m, d;
-  int64_t days = epoch >= 0 ? epoch / 86400 : (epoch - 86399) / 86400;
-  int64_t sec = epoch - days * 86400;
-  civil_from_days(days, y, m, d);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", y, m, d, sec / 3600, sec / 60 % 60,
-                     sec % 60);
 }
 
 constexpr size_t kRecord = 384;
