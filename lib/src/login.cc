@@ -20,8 +20,7 @@ Micros distance(const LoginSessionRec& s, Instant at) {
 
 std::string lower(std::string_view s) {
   std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
+  ascii_lower_in_place(out);
   return out;
 }
 

@@ -133,8 +133,7 @@ bool LoginHop::load(const std::vector<LoginKey>& keys, std::vector<Span> windows
         break;
       case LoginKey::Kind::user: {
         std::string u = k.text;
-        for (char& c : u)
-          if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
+        ascii_lower_in_place(u);
         users.insert(u);
         break;
       }
@@ -157,8 +156,7 @@ bool LoginHop::load(const std::vector<LoginKey>& keys, std::vector<Span> windows
                   (ev.has_mac && macs.count(ev.mac));
     if (!direct && !users.empty() && !ev.user.empty()) {
       user_lower.assign(ev.user);
-      for (char& c : user_lower)
-        if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
+      ascii_lower_in_place(user_lower);
       direct = users.count(user_lower) > 0;
     }
     bool boot = ev.action == LoginAction::boot || ev.action == LoginAction::shutdown;

@@ -65,7 +65,7 @@ std::string comparable_name(std::string_view n) {
         if (!out.empty() && out.back() != ' ') out += ' ';
         continue;
       }
-      out += (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c;
+      out += ascii_lower(c);
     }
     if (!out.empty() && out.back() != ' ') out += ' ';
   }
@@ -133,9 +133,7 @@ std::string normalise_login(std::string_view login, const DirectorySettings& s) 
     if (at != std::string_view::npos && at > 0) login = login.substr(0, at);
   }
   std::string out(login);
-  if (s.fold_case)
-    for (char& c : out)
-      if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
+  if (s.fold_case) ascii_lower_in_place(out);
   return out;
 }
 

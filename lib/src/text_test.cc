@@ -101,3 +101,11 @@ TEST_CASE("for_each_head_line stops when the callback returns false", "[text]") 
   CHECK(got[0].data() == head.data());  // views into the head
   CHECK(got[1].data() == head.data() + 4);
 }
+
+TEST_CASE("text: ascii_lower folds A-Z only", "[text]") {
+  std::string s = "CORP\\JDoe-\xc3\x89";
+  ascii_lower_in_place(s);
+  CHECK(s == "corp\\jdoe-\xc3\x89");
+  CHECK(ascii_lower('Z') == 'z');
+  CHECK(ascii_lower('@') == '@');
+}

@@ -20,16 +20,22 @@ inline bool parse_number(std::string_view s, T& v) {
   return r.ec == std::errc() && r.ptr == s.data() + s.size() && !s.empty();
 }
 
+// The ASCII letters A-Z as a-z; other bytes as they are.
+inline char ascii_lower(char c) {
+  return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c;
+}
+// The same for every byte of s, in place.
+template <class String>
+inline void ascii_lower_in_place(String& s) {
+  for (char& c : s) c = ascii_lower(c);
+}
+
 // Equality ignoring the case of the ASCII letters A-Z; other bytes must match
 // exactly.
 inline bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = char(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = char(y - 'A' + 'a');
-    if (x != y) return false;
-  }
+  for (size_t i = 0; i < a.size(); ++i)
+    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
   return true;
 }
 
