@@ -29,7 +29,8 @@ int main(int argc, char** argv) {
                  "lease.ip, mac, ip)");
   app.add_option("--fields", fields,
                  "more owner fields to output: a comma list (email, host, valid_from, valid_to, "
-                 "source, a column's name) or all (default: only name, id and unit)");
+                 "source, a column's name, raw: the entry's text in JSON evidence) or all "
+                 "(default: only name, id and unit)");
   if (int rc = parse_args(app, argc, argv); rc >= 0) return rc;
   if (o.version) {
     fmt::print("trace-owner (tracekit) {}\n", tracekit_version());
