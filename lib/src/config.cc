@@ -250,6 +250,21 @@ bool load_config(const std::string& path, SiteConfig& out, std::string& error) {
             Micros d;
             if (!read_duration(path, v, "max_silence", d, error)) return false;
             s.max_silence = d;
+          } else if (name == "public") {
+            std::vector<std::string> texts;
+            if (!read_paths(
+                    path, v, "public", [](const std::string& x) { return x; }, texts, error))
+              return false;
+            for (const auto& t : texts) {
+              IpPrefix p;
+              if (!parse_ip_prefix(t, p)) {
+                error =
+                    fmt::format("{}: public: '{}' is not an address or prefix (e.g. 192.0.2.0/28)",
+                                where(path, v), t);
+                return false;
+              }
+              s.nat_public.push_back(p);
+            }
           } else {
             error = fmt::format("{}: unknown key '{}' in [[source]]", where(path, v), name);
             return false;

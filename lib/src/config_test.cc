@@ -165,3 +165,18 @@ TEST_CASE("config: directory mistakes are errors with their line", "[config][own
   CHECK(load("[directory]\nfiles = \"p.csv\"\ntz = \"Mars/Base\"\n", cfg) ==
         "sources.toml:3: unknown time zone 'Mars/Base'");
 }
+
+TEST_CASE("config: a NAT's public addresses", "[config]") {
+  SiteConfig cfg;
+  REQUIRE(load("[[source]]\nfiles = \"asa.log\"\npublic = [\"192.0.2.0/28\", \"2001:db8:7::1\"]\n",
+               cfg) == "");
+  const auto& pub = cfg.sources.at(0).nat_public;
+  REQUIRE(pub.size() == 2);
+  IpAddr a;
+  REQUIRE(parse_ip("192.0.2.15", a));
+  CHECK(pub[0].contains(a));
+  REQUIRE(parse_ip("192.0.2.16", a));
+  CHECK_FALSE(pub[0].contains(a));
+  CHECK(load("[[source]]\nfiles = \"x\"\npublic = \"192.0.2.1/24\"\n", cfg) ==
+        "sources.toml:3: public: '192.0.2.1/24' is not an address or prefix (e.g. 192.0.2.0/28)");
+}

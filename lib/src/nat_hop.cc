@@ -228,7 +228,9 @@ bool NatHop::load(const std::vector<NatQueryKey>& keys) {
   EventSink<NatEvent> keep = [&](const NatEvent& ev, const ScanFile& f, uint32_t file_id,
                                  const Line&) {
     const IpAddr& ip = reverse_ ? ev.inside_ip : ev.public_ip;
-    bool wanted = ips.count(ip) && port_wanted(ev);
+    bool known = ips.count(ip) != 0;
+    if (known && !reverse_) seen_public_.insert(ip);
+    bool wanted = known && port_wanted(ev);
     if (!wanted && (ev.session_id.empty() || sessions.empty())) return;
     if (!ev.session_id.empty()) {
       key_of(ev, f.source);
@@ -251,6 +253,23 @@ bool NatHop::load(const std::vector<NatQueryKey>& keys) {
   nat_sources_ = sources_read(scanner_.files());
   coverage_ = build_coverage(scanner_.files(), nat_sources_, run_.max_silence);
   return true;
+}
+
+bool NatHop::is_public(const IpAddr& ip) const {
+  if (seen_public_.count(ip)) return true;
+  for (const auto& src : run_.sources)
+    for (const auto& p : src.nat_public)
+      if (p.contains(ip)) return true;
+  return false;
+}
+
+bool NatHop::has_sources() const {
+  if (!nat_sources_.empty()) return true;
+  for (const auto& s : run_.sources) {
+    const FormatInfo* f = s.format == "auto" ? nullptr : find_format(s.format);
+    if (!s.nat_public.empty() || (f && f->family == Family::nat)) return true;
+  }
+  return false;
 }
 
 Row NatHop::row_for(const NatQuery& q, MatchKind kind, const NatCandidate* c, Instant t,

@@ -155,6 +155,44 @@ bool parse_ip(std::string_view s, IpAddr& out) {
   return parse_ipv4(s, out);
 }
 
+bool IpPrefix::contains(const IpAddr& a) const {
+  unsigned full = len / 8, rest = len % 8;
+  for (unsigned i = 0; i < full; ++i)
+    if (a.bytes[i] != ip.bytes[i]) return false;
+  if (rest == 0) return true;
+  uint8_t mask = uint8_t(0xff00u >> rest);
+  return (a.bytes[full] & mask) == (ip.bytes[full] & mask);
+}
+
+bool parse_ip_prefix(std::string_view s, IpPrefix& out) {
+  size_t slash = s.find('/');
+  if (!parse_ip(s.substr(0, slash), out.ip)) return false;
+  unsigned max = out.ip.is_v4() ? 32 : 128, bits = max;
+  if (slash != std::string_view::npos) {
+    std::string_view n = s.substr(slash + 1);
+    if (n.empty() || n.size() > 3) return false;
+    bits = 0;
+    for (char c : n) {
+      if (c < '0' || c > '9') return false;
+      bits = bits * 10 + unsigned(c - '0');
+    }
+    if (bits > max) return false;
+  }
+  out.len = uint8_t(bits + (128 - max));
+  // No host bits: "10.0.0.1/24" is more likely a mistake than a prefix.
+  IpPrefix probe = out;
+  for (unsigned i = out.len; i < 128; ++i)
+    if (probe.ip.bytes[i / 8] & (0x80u >> (i % 8))) return false;
+  return true;
+}
+
+std::string to_string(const IpPrefix& p) {
+  unsigned bits = p.ip.is_v4() ? p.len - 96u : p.len;
+  std::string s = to_string(p.ip);
+  if (bits != (p.ip.is_v4() ? 32u : 128u)) s += "/" + std::to_string(bits);
+  return s;
+}
+
 // Hex digit values by byte, -1 for anything else.
 constexpr auto kHex = [] {
   std::array<int8_t, 256> t{};

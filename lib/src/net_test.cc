@@ -159,3 +159,31 @@ TEST_CASE("net: an empty or default view is no address", "[net]") {
   CHECK_FALSE(parse_ipv4("1.2.3", ip));
   CHECK(to_string(ip) == "10.0.0.1");
 }
+
+TEST_CASE("address prefixes", "[net]") {
+  IpPrefix p;
+  IpAddr a;
+  REQUIRE(parse_ip_prefix("10.20.0.0/16", p));
+  CHECK(to_string(p) == "10.20.0.0/16");
+  REQUIRE(parse_ip("10.20.255.1", a));
+  CHECK(p.contains(a));
+  REQUIRE(parse_ip("10.21.0.1", a));
+  CHECK_FALSE(p.contains(a));
+  REQUIRE(parse_ip("::ffff:10.20.0.1", a));  // the same address, written as IPv6
+  CHECK(p.contains(a));
+  REQUIRE(parse_ip("2001:db8::1", a));
+  CHECK_FALSE(p.contains(a));
+  REQUIRE(parse_ip_prefix("192.0.2.7", p));
+  CHECK(to_string(p) == "192.0.2.7");
+  REQUIRE(parse_ip("192.0.2.7", a));
+  CHECK(p.contains(a));
+  REQUIRE(parse_ip_prefix("2001:db8::/32", p));
+  REQUIRE(parse_ip("2001:db8:ffff::1", a));
+  CHECK(p.contains(a));
+  REQUIRE(parse_ip_prefix("0.0.0.0/0", p));
+  REQUIRE(parse_ip("2001:db8::1", a));
+  CHECK_FALSE(p.contains(a));  // an IPv4 prefix never holds an IPv6 address
+  for (const char* bad :
+       {"10.20.0.1/16", "10.20.0.0/33", "10.20.0.0/", "10.20.0.0/1x", "x/8", "2001:db8::1/129"})
+    CHECK_FALSE(parse_ip_prefix(bad, p));
+}

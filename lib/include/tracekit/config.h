@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "tracekit/net.h"
 #include "tracekit/time.h"
 
 namespace tracekit {
@@ -47,6 +48,7 @@ struct SourceSpec {
   std::optional<Micros> lease_time;   // DHCP: lease length when the log does not say
   std::optional<Micros> max_silence;  // a quiet period longer than this is a gap
   NatTimeouts nat_timeouts;           // NAT: idle timeouts (tcp_timeout, udp_timeout, ...)
+  std::vector<IpPrefix> nat_public;   // NAT: its public addresses (`public`), for trace-ip
   DirectorySettings directory;        // directory sources only: columns, normalisation
   std::string origin;                 // "sources.toml:12" or "--log", for messages
 };

@@ -9,6 +9,7 @@
 
 #include <memory>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "tracekit/cli.h"
@@ -54,6 +55,13 @@ class NatHop {
   // Every translation of the key overlapping [from, to) (kNoTime: unbounded).
   std::vector<Row> history(const NatQuery& q, Instant from, Instant to) const;
 
+  // Whether `ip` is one of the NAT's public addresses: a NAT source's
+  // `public` names it, or a record of the logs read shows it as the public
+  // side of a translation. Forward hops only.
+  bool is_public(const IpAddr& ip) const;
+  // Whether any NAT source was given (a sources file can have none).
+  bool has_sources() const;
+
   const Scanner& scanner() const { return scanner_; }
   const NatStore& store() const { return store_; }
 
@@ -68,6 +76,7 @@ class NatHop {
   NatStore store_;
   Coverage coverage_;
   std::vector<uint32_t> nat_sources_;
+  std::unordered_set<IpAddr, IpHash> seen_public_;
 };
 
 }  // namespace tracekit

@@ -58,6 +58,17 @@ bool mac_from_duid(const uint8_t* duid, size_t n, MacAddr& mac);
 // The same for a DUID written as hex (see parse_hex_bytes).
 bool mac_from_duid(std::string_view duid_text, MacAddr& mac);
 
+// An address prefix ("192.0.2.0/28", "2001:db8::/48"; a bare address is its
+// own /32 or /128). The length counts IPv6 bits, so a v4 /28 is stored as /124.
+struct IpPrefix {
+  IpAddr ip;
+  uint8_t len = 128;
+  bool contains(const IpAddr& a) const;
+};
+// False when s is not an address or prefix, or has host bits set.
+bool parse_ip_prefix(std::string_view s, IpPrefix& out);
+std::string to_string(const IpPrefix& p);
+
 // Canonical text: dotted quad, RFC 5952 IPv6, lower-case colon MAC.
 std::string to_string(const IpAddr& ip);
 std::string to_string(const MacAddr& mac);
