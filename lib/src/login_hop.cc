@@ -259,21 +259,73 @@ Row LoginHop::row_for(const LoginQuery& q, MatchKind kind,
   return row;
 }
 
+namespace {
+// "WS-LAB1-07.example.org" -> "ws-lab1-07", as login records name hosts.
+std::string short_lower(std::string_view h) {
+  std::string s(h.substr(0, h.find('.')));
+  ascii_lower_in_place(s);
+  return s;
+}
+}  // namespace
+
 std::vector<Row> LoginHop::answer(const LoginQuery& q) const {
   if (q.skipped) {
     Row row = q.row;
     row["login"] = json{{"match", "skipped"}};
     return {row};
   }
+  // Whose records could have shown a session: the host's own sources when it
+  // has some (another machine's wtmp cannot vouch for this one), else the
+  // site-wide ones (RADIUS, a domain controller).
+  std::vector<uint32_t> own, shared;
+  for (uint32_t s : login_sources_) {
+    const std::string& h = run_.sources[s].host.empty() ? settings_.host : run_.sources[s].host;
+    if (h.empty()) {
+      shared.push_back(s);
+      continue;
+    }
+    for (const auto& k : q.keys)
+      if (k.kind == LoginKey::Kind::host && short_lower(k.text) == short_lower(h)) {
+        own.push_back(s);
+        break;
+      }
+  }
+  const std::vector<uint32_t>& relevant = own.empty() ? shared : own;
+  auto cached = coverage_by_sources_.find(relevant);
+  if (cached == coverage_by_sources_.end())
+    cached = coverage_by_sources_
+                 .emplace(relevant, build_coverage(scanner_.files(), relevant, kNoSilence))
+                 .first;
   Micros skew = widen_skew(run_.skew, run_.sources, login_sources_);
-  LoginAnswer a = match_logins(find(q), q.time, skew, coverage_);
+  LoginAnswer a = match_logins(find(q), q.time, skew, cached->second);
   std::string note;
+  if (relevant.empty() && a.candidates.empty()) {
+    std::string hosts;
+    for (const auto& k : q.keys)
+      if (k.kind == LoginKey::Kind::host) hosts += (hosts.empty() ? "" : ", ") + k.text;
+    a.kind = MatchKind::gap;
+    a.why = hosts.empty() ? "no site-wide login source (such as RADIUS) was read"
+                          : fmt::format(
+                                "no login records of {} were read (no source names it as "
+                                "its host) and no site-wide login source (such as RADIUS)",
+                                hosts);
+  }
   if (skew.count() > 0)
     note = fmt::format("matched within ±{} of the time asked", format_duration(skew));
   if (a.kind == MatchKind::ambiguous)
     note = fmt::format("{} users within the window{}{}", a.candidates.size(),
                        note.empty() ? "" : "; ", note);
   if (a.kind == MatchKind::gap) note = a.why + (note.empty() ? "" : "; " + note);
+  if (a.candidates.empty() && own.empty() && !relevant.empty()) {
+    for (const auto& k : q.keys)
+      if (k.kind == LoginKey::Kind::host) {
+        note = fmt::format(
+            "{} has no login records of its own (no source names it as its host): "
+            "only the site-wide sources were asked{}{}",
+            k.text, note.empty() ? "" : "; ", note);
+        break;
+      }
+  }
   if (a.candidates.empty()) return {row_for(q, a.kind, nullptr, q.time, note)};
   std::vector<Row> rows;
   for (const auto& c : a.candidates) rows.push_back(row_for(q, a.kind, &c, q.time, note));

@@ -5,6 +5,7 @@
 // place (local: at the machine; remote), tty and note.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -68,6 +69,8 @@ class LoginHop {
   LoginStore store_;
   Coverage coverage_;
   std::vector<uint32_t> login_sources_;
+  // Coverage of a set of sources (a host's own, or the site-wide ones).
+  mutable std::map<std::vector<uint32_t>, Coverage> coverage_by_sources_;
 };
 
 }  // namespace tracekit
