@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <unordered_set>
 
+#include "tracekit/config.h"
 #include "tracekit/hop.h"
 #include "tracekit/text.h"
 
@@ -157,7 +158,7 @@ bool LeaseHop::load(const std::vector<LeaseKey>& keys) {
   store_.build(lt);
   dhcp_sources_ = sources_read(scanner_.files());
   coverage_ = build_coverage(scanner_.files(), dhcp_sources_, run_.max_silence);
-  return true;
+  return load_registers(keys);
 }
 
 std::vector<const Lease*> LeaseHop::leases_for(const LeaseKey& key) const {
@@ -245,9 +246,79 @@ std::vector<Row> LeaseHop::answer(const LeaseQuery& q) const {
     note = fmt::format("{} candidates within the window{}{}", a.leases.size(),
                        note.empty() ? "" : "; ", note);
   if (a.kind == MatchKind::gap) note = a.why + (note.empty() ? "" : "; " + note);
-  if (a.leases.empty()) return {row_for(q, a.kind, nullptr, q.time, note)};
+  if (a.leases.empty()) {
+    if (register_ && q.key.kind == LeaseKey::Kind::ip) {
+      std::vector<Row> rows = from_register(q, a.kind, note);
+      if (!rows.empty()) return rows;
+    }
+    return {row_for(q, a.kind, nullptr, q.time, note)};
+  }
   std::vector<Row> rows;
   for (const Lease* l : a.leases) rows.push_back(row_for(q, a.kind, l, q.time, note));
+  return rows;
+}
+
+bool LeaseHop::load_registers(const std::vector<LeaseKey>& keys) {
+  if (run_.config_path.empty()) return true;
+  SiteConfig cfg;
+  std::string error;
+  if (!load_config(run_.config_path, cfg, error)) return true;  // setup_run read it already
+  std::vector<SourceSpec> registers;
+  for (auto& d : cfg.directories)
+    if (d.format == "address-register") registers.push_back(std::move(d));
+  std::vector<OwnerQuery> queries;
+  for (const auto& k : keys) {
+    if (k.kind != LeaseKey::Kind::ip) continue;
+    OwnerQuery q;
+    q.keys.push_back(OwnerKey{OwnerKeyKind::ip, "", k.ip, {}, "ip"});
+    queries.push_back(std::move(q));
+  }
+  if (registers.empty() || queries.empty()) return true;
+  register_ = std::make_unique<OwnerHop>(
+      run_, std::move(registers), OwnerHopSettings{{"host", "valid_from", "valid_to", "raw"}});
+  return register_->load(queries);
+}
+
+std::vector<Row> LeaseHop::from_register(const LeaseQuery& q, MatchKind dhcp_kind,
+                                         const std::string& dhcp_note) const {
+  OwnerQuery oq;
+  oq.keys.push_back(OwnerKey{OwnerKeyKind::ip, "", q.key.ip, {}, "ip"});
+  oq.time = q.time;
+  std::vector<Row> rows;
+  for (const Row& r : register_->answer(oq)) {
+    const json& o = r.at("owner");
+    std::string m = o.value("match", "");
+    if (m != "exact" && m != "ambiguous") return {};
+    Row row = q.row;
+    json hop = json::object();
+    hop["match"] = m;
+    hop["ip"] = to_string(q.key.ip);
+    hop["mac"] = "";
+    std::string host = o.value("host", "");
+    hop["host"] = host == "-" ? "" : host;
+    hop["start"] = o.value("valid_from", "");
+    hop["end"] = o.value("valid_to", "");
+    auto ev = o.find("evidence");
+    hop["server"] = "register";
+    hop["evidence"] = ev != o.end() ? *ev : json::array();
+    std::vector<std::string> notes;
+    std::string who = o.value("name", "");
+    std::string user = o.value("user", "");
+    if (!user.empty()) who += who.empty() ? user : " (" + user + ")";
+    if (dhcp_kind == MatchKind::gap)
+      notes.push_back(fmt::format(
+          "the DHCP logs do not cover the time ({}), but the address register has this fixed "
+          "address and names {} as responsible",
+          dhcp_note, who.empty() ? "nobody" : who));
+    else
+      notes.push_back(fmt::format(
+          "no DHCP lease: a fixed address in the address register, which names {} as responsible",
+          who.empty() ? "nobody" : who));
+    if (std::string n = o.value("note", ""); !n.empty()) notes.push_back(n);
+    hop["note"] = join_notes(notes);
+    row["lease"] = std::move(hop);
+    rows.push_back(std::move(row));
+  }
   return rows;
 }
 

@@ -12,6 +12,7 @@
 #include "tracekit/cli.h"
 #include "tracekit/codec.h"
 #include "tracekit/lease.h"
+#include "tracekit/owner_hop.h"
 #include "tracekit/scan.h"
 
 namespace tracekit {
@@ -57,6 +58,9 @@ class LeaseHop {
   // --strict stopped the run.
   bool load(const std::vector<LeaseKey>& keys);
 
+  // With no DHCP lease for an address, the sources file's address registers
+  // ([[directory]] tables of format address-register) answer for a fixed
+  // address: lease.server names the register, lease.note says so.
   std::vector<Row> answer(const LeaseQuery& q) const;
   // Every lease of the key overlapping [from, to) (kNoTime: unbounded).
   std::vector<Row> history(const LeaseQuery& q, Instant from, Instant to) const;
@@ -72,6 +76,9 @@ class LeaseHop {
   Row row_for(const LeaseQuery& q, MatchKind kind, const Lease* l, Instant t,
               const std::string& extra_note) const;
   void add_time_notes(const std::vector<uint32_t>& events, std::vector<std::string>& notes) const;
+  bool load_registers(const std::vector<LeaseKey>& keys);
+  std::vector<Row> from_register(const LeaseQuery& q, MatchKind dhcp_kind,
+                                 const std::string& dhcp_note) const;
 
   ToolRun& run_;
   LeaseHopSettings settings_;
@@ -80,6 +87,7 @@ class LeaseHop {
   LeaseStore store_;
   Coverage coverage_;
   std::vector<uint32_t> dhcp_sources_;
+  std::unique_ptr<OwnerHop> register_;  // null: no address register
 };
 
 }  // namespace tracekit
