@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <cstdio>
 #include <cstdlib>
 
 #include "digits.h"
@@ -118,11 +119,30 @@ std::string_view zone_name(const date::time_zone* zone) {
 }
 
 std::string tzdb_version() {
+  std::string v;
   try {
-    return date::get_tzdb().version;
+    v = date::get_tzdb().version;
   } catch (const std::exception&) {
-    return "unknown";
   }
+  if (!v.empty() && v != "unknown") return v;
+  // Debian's tzdata has no +VERSION file, which is where the date library
+  // looks; its tzdata.zi starts with "# version 2026f".
+  const char* dir = std::getenv("TZDIR");
+  std::string path = std::string(dir && *dir ? dir : "/usr/share/zoneinfo") + "/tzdata.zi";
+  if (FILE* f = std::fopen(path.c_str(), "r")) {
+    char line[128] = {};
+    bool ok = std::fgets(line, sizeof line, f) != nullptr;
+    std::fclose(f);
+    std::string_view l = ok ? std::string_view(line) : std::string_view();
+    constexpr std::string_view kPrefix = "# version ";
+    if (l.substr(0, kPrefix.size()) == kPrefix) {
+      l.remove_prefix(kPrefix.size());
+      while (!l.empty() && (l.back() == '\n' || l.back() == '\r' || l.back() == ' '))
+        l.remove_suffix(1);
+      if (!l.empty()) return std::string(l);
+    }
+  }
+  return "unknown";
 }
 
 bool parse_query_time(std::string_view s, const date::time_zone* default_zone, Instant& out,
