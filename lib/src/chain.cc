@@ -1,0 +1,207 @@
+#include "tracekit/chain.h"
+
+#include <fmt/format.h>
+
+namespace tracekit {
+
+namespace {
+
+// One row on its way down the chain: the query it answers and what the chain
+// has to say about it beyond the hops' own notes.
+struct Pending {
+  size_t query;
+  Row row;
+  std::string note;
+};
+
+std::string hop_text(const Row& row, const char* hop, const char* field) {
+  auto h = row.find(hop);
+  if (h == row.end() || !h->is_object()) return "";
+  auto f = h->find(field);
+  return f != h->end() && f->is_string() ? f->get<std::string>() : "";
+}
+
+// What each hop reads, and what it looks for, for the chain's note.
+const char* hop_logs(std::string_view hop) {
+  if (hop == "nat") return "NAT";
+  if (hop == "lease") return "DHCP";
+  if (hop == "login") return "login";
+  return "directory";
+}
+const char* hop_finds(std::string_view hop) {
+  if (hop == "nat") return "translation";
+  if (hop == "lease") return "lease (nor register entry)";
+  if (hop == "login") return "session";
+  return "entry";
+}
+
+}  // namespace
+
+Chain::Chain(ToolRun& run, std::vector<SourceSpec> directories, ChainSettings settings)
+    : run_(run), directories_(std::move(directories)), settings_(std::move(settings)) {}
+
+bool Chain::answer(const std::vector<ChainQuery>& queries, std::vector<Row>& out,
+                   std::vector<size_t>* query_of) {
+  // NAT: every query whose address is one of the NAT's public addresses.
+  std::vector<NatQuery> nat_queries(queries.size());
+  std::vector<bool> readable(queries.size(), false);
+  std::vector<NatQueryKey> nat_keys;
+  for (size_t i = 0; i < queries.size(); ++i) {
+    std::string error;
+    if (!nat_query_from_row(queries[i].row, "", run_.zone, nat_queries[i], error)) {
+      run_.diag.error(fmt::format("{}: {}", queries[i].origin, error));
+      continue;
+    }
+    readable[i] = true;
+    if (!nat_queries[i].skipped) nat_keys.push_back(nat_queries[i].key);
+  }
+  nat_ = std::make_unique<NatHop>(run_, false);
+  if (!nat_->load(nat_keys)) return false;
+  bool have_nat = nat_->has_sources();
+
+  std::vector<Pending> rows;
+  for (size_t i = 0; i < queries.size(); ++i) {
+    if (!readable[i]) continue;
+    const NatQuery& q = nat_queries[i];
+    if (have_nat && !q.skipped) {
+      std::vector<Row> answers = nat_->answer(q);
+      bool found = !answers.empty() && (get_text(answers[0], "nat.match") == "exact" ||
+                                        get_text(answers[0], "nat.match") == "ambiguous");
+      if (found || nat_->is_public(q.key.ip)) {
+        for (auto& r : answers) rows.push_back({i, std::move(r), ""});
+        continue;
+      }
+      rows.push_back({i, q.row,
+                      fmt::format("{} is not a NAT public address (in no NAT source's `public`, "
+                                  "and no NAT record shows it as one): looked up as an inside "
+                                  "address",
+                                  to_string(q.key.ip))});
+      continue;
+    }
+    rows.push_back({i, q.row, ""});
+  }
+
+  // Reports a row a hop cannot read (it should not happen: every hop before
+  // wrote what the next one reads) and drops it.
+  auto unreadable = [&](const Pending& p, const std::string& error) {
+    run_.diag.error(fmt::format("{}: {}", queries[p.query].origin, error));
+  };
+
+  // DHCP: the NAT's inside address, else the address asked.
+  {
+    std::vector<LeaseQuery> lq(rows.size());
+    std::vector<LeaseKey> keys;
+    std::vector<Pending> next;
+    std::vector<bool> ok(rows.size(), false);
+    for (size_t k = 0; k < rows.size(); ++k) {
+      std::string error;
+      if (!lease_query_from_row(rows[k].row, "", run_.zone, true, lq[k], error)) {
+        unreadable(rows[k], error);
+        continue;
+      }
+      ok[k] = true;
+      if (!lq[k].skipped) keys.push_back(lq[k].key);
+    }
+    lease_ = std::make_unique<LeaseHop>(run_, LeaseHopSettings{});
+    if (!lease_->load(keys)) return false;
+    for (size_t k = 0; k < rows.size(); ++k) {
+      if (!ok[k]) continue;
+      for (auto& r : lease_->answer(lq[k]))
+        next.push_back({rows[k].query, std::move(r), rows[k].note});
+    }
+    rows = std::move(next);
+  }
+
+  // Logins: the lease's host, MAC and address (workstation records, RADIUS).
+  {
+    std::vector<LoginQuery> lq(rows.size());
+    std::vector<LoginKey> keys;
+    std::vector<Span> windows;
+    std::vector<Pending> next;
+    std::vector<bool> ok(rows.size(), false);
+    for (size_t k = 0; k < rows.size(); ++k) {
+      std::string error;
+      if (!login_query_from_row(rows[k].row, "", run_.zone, lq[k], error)) {
+        unreadable(rows[k], error);
+        continue;
+      }
+      ok[k] = true;
+      if (lq[k].skipped) continue;
+      keys.insert(keys.end(), lq[k].keys.begin(), lq[k].keys.end());
+      windows.push_back({lq[k].time, lq[k].time});
+    }
+    login_ = std::make_unique<LoginHop>(run_, LoginHopSettings{});
+    if (!login_->load(keys, windows)) return false;
+    for (size_t k = 0; k < rows.size(); ++k) {
+      if (!ok[k]) continue;
+      for (auto& r : login_->answer(lq[k]))
+        next.push_back({rows[k].query, std::move(r), rows[k].note});
+    }
+    rows = std::move(next);
+  }
+
+  // Owners: the login name.
+  {
+    std::vector<OwnerQuery> oq;
+    std::vector<Pending> kept;
+    oq.reserve(rows.size());
+    for (auto& p : rows) {
+      OwnerQuery q;
+      std::string error;
+      if (!owner_query_from_row(p.row, "", run_.zone, q, error)) {
+        unreadable(p, error);
+        continue;
+      }
+      oq.push_back(std::move(q));
+      kept.push_back(std::move(p));
+    }
+    owner_ = std::make_unique<OwnerHop>(run_, directories_, settings_.owner);
+    if (!owner_->load(oq)) return false;
+    for (size_t k = 0; k < kept.size(); ++k)
+      for (auto& r : owner_->answer(oq[k])) {
+        add_chain_verdict(r, kept[k].note);
+        out.push_back(std::move(r));
+        if (query_of) query_of->push_back(kept[k].query);
+      }
+  }
+  return true;
+}
+
+void add_chain_verdict(Row& row, const std::string& extra_note) {
+  std::string match = "exact", limited_by, why;
+  std::string first_ambiguous;
+  for (const char* hop : kChainHops) {
+    std::string m = hop_text(row, hop, "match");
+    if (m.empty() || m == "skipped") continue;
+    if (m == "none" || m == "gap") {
+      match = m;
+      limited_by = hop;
+      std::string note = hop_text(row, hop, "note");
+      why = m == "gap" ? fmt::format("{}: the {} logs do not cover the time", hop, hop_logs(hop))
+                       : fmt::format("{}: no {} where the {} logs cover the time", hop,
+                                     hop_finds(hop), hop_logs(hop));
+      if (!note.empty()) why += " (" + note + ")";
+      break;
+    }
+    if (m == "ambiguous" && first_ambiguous.empty()) first_ambiguous = hop;
+  }
+  if (limited_by.empty() && !first_ambiguous.empty()) {
+    match = "ambiguous";
+    limited_by = first_ambiguous;
+    why = fmt::format("{}: more than one candidate in the time window; one row each",
+                      first_ambiguous);
+  }
+  if (!extra_note.empty()) why = why.empty() ? extra_note : extra_note + "; " + why;
+  Row chain = Row::object();
+  chain["match"] = match;
+  chain["limited_by"] = limited_by;
+  chain["note"] = why;
+  row["chain"] = std::move(chain);
+}
+
+bool chain_answered(const Row& row) {
+  std::string m = hop_text(row, "chain", "match");
+  return m == "exact" || m == "ambiguous";
+}
+
+}  // namespace tracekit
