@@ -582,6 +582,14 @@ std::unique_ptr<NatParser> make(const ParseContext& ctx) {
   return std::make_unique<CiscoAsaParser>(ctx);
 }
 
+// "... Teardown TCP connection 4711 for ...": the word after " connection ".
+std::string_view session_of(std::string_view line) {
+  size_t at = line.find(" connection ");
+  if (at == std::string_view::npos) return {};
+  std::string_view rest = line.substr(at + 12);
+  return rest.substr(0, rest.find(' '));
+}
+
 }  // namespace
 
 const FormatInfo& cisco_asa_format() {
@@ -595,7 +603,8 @@ const FormatInfo& cisco_asa_format() {
       // "outside:203.0.113.9/40123", "(203.0.113.9/40123)", "gaddr 203.0.113.9/7";
       // 305009/305010 name the address alone, at the line's end or before
       // " duration".
-      .addr_port_sep = "/"};
+      .addr_port_sep = "/",
+      .session_of = session_of};
   return info;
 }
 

@@ -196,8 +196,17 @@ void NatStore::build(const std::vector<NatTimeoutValues>& timeouts,
     }
     if (pending) finish_open(cur, kForever);
   }
+  // By start, then by the log order of their first line: the same order
+  // whatever else the store holds (a prefiltered scan keeps fewer events
+  // than a full one, and the answers must not differ).
+  auto first_event = [](const NatTranslation& t) {
+    return t.open_event != NatTranslation::kNoEvent ? t.open_event : t.close_event;
+  };
   std::sort(translations_.begin(), translations_.end(),
-            [](const NatTranslation& a, const NatTranslation& b) { return a.start < b.start; });
+            [&](const NatTranslation& a, const NatTranslation& b) {
+              if (a.start != b.start) return a.start < b.start;
+              return first_event(a) < first_event(b);
+            });
   for (uint32_t k = 0; k < translations_.size(); ++k) {
     const NatTranslation& t = translations_[k];
     by_public_[t.public_ip].push_back(k);

@@ -204,16 +204,13 @@ bool NatHop::load(const std::vector<NatQueryKey>& keys) {
   };
   std::vector<std::string> prefilter;
   if (all_v4 && !needles.empty() && needles.size() <= 8) prefilter = needles;
-  // With a port in every query (a few), formats that write "ADDR/PORT" are
-  // prefiltered for that.
+  // With a port in every query (any number of them), formats that write
+  // "ADDR/PORT" are prefiltered for that.
   std::vector<std::pair<std::string, uint16_t>> addr_ports;
   if (!prefilter.empty() && all_ports && !reverse_) {
-    for (const auto& k : keys) {
-      std::pair<std::string, uint16_t> ap{to_string(k.ip), k.port};
-      if (std::find(addr_ports.begin(), addr_ports.end(), ap) == addr_ports.end())
-        addr_ports.push_back(std::move(ap));
-    }
-    if (addr_ports.size() > 8) addr_ports.clear();
+    for (const auto& k : keys) addr_ports.emplace_back(to_string(k.ip), k.port);
+    std::sort(addr_ports.begin(), addr_ports.end());
+    addr_ports.erase(std::unique(addr_ports.begin(), addr_ports.end()), addr_ports.end());
   }
   scanner_ = Scanner(run_.diag, ScanSettings{run_.zone, run_.max_silence, prefilter, addr_ports});
   // A teardown may name the session but not the public address (ASA 302014
@@ -235,7 +232,8 @@ bool NatHop::load(const std::vector<NatQueryKey>& keys) {
     if (!ev.session_id.empty()) {
       key_of(ev, f.source);
       if (wanted) {
-        if (sessions.insert(session_key).second && !reverse_ && ev.inside_ip.is_v4())
+        if (sessions.insert(session_key).second && !reverse_ &&
+            !scanner_.add_session(ev.session_id) && ev.inside_ip.is_v4())
           scanner_.add_needle(to_string(ev.inside_ip));
       } else if (!sessions.count(session_key)) {
         return;

@@ -20,11 +20,10 @@ namespace {
 // to the window's end) is already known.
 class HitTracker {
  public:
-  // suffixes[k], when not empty: needle k counts only where one of them
-  // follows it (or the window ends right after it).
-  HitTracker(const std::vector<std::string>& needles,
-             const std::vector<std::vector<std::string>>& suffixes)
-      : needles_(needles), suffixes_(suffixes) {}
+  // follows[k], when it asks anything: needle k counts only where what it
+  // asks follows it (or the window ends first).
+  HitTracker(const std::vector<std::string>& needles, const std::vector<NeedleFollow>& follows)
+      : needles_(needles), follows_(follows) {}
   // Whether the line the reader returned last holds a needle.
   bool line_has_hit(const LineReader& reader, const Line& line) {
     if (needles_.size() != state_.size()) {  // needles added: not searched yet
@@ -62,14 +61,26 @@ class HitTracker {
   static constexpr uint64_t kNone = UINT64_MAX;
   const char* find(const char* p, const char* end, size_t k) const {
     const std::string& n = needles_[k];
-    const auto& sufs = suffixes_[k];
+    const NeedleFollow& f = follows_[k];
     for (;;) {
       const char* hit = find_literal(p, end, n);
-      if (!hit || sufs.empty()) return hit;
+      if (!hit || !f.any()) return hit;
       const char* after = hit + n.size();
-      for (const auto& s : sufs) {
-        size_t room = size_t(end - after);
+      size_t room = size_t(end - after);
+      for (const auto& s : f.literal)
         if (std::memcmp(after, s.data(), std::min(room, s.size())) == 0) return hit;
+      if (!f.ports.empty() && std::memcmp(after, f.sep.data(), std::min(room, f.sep.size())) == 0) {
+        const char* d = after + f.sep.size();
+        if (d >= end) return hit;  // the window ends: the next one decides
+        unsigned port = 0, digits = 0;
+        while (d < end && *d >= '0' && *d <= '9' && digits < 6) {
+          port = port * 10 + unsigned(*d - '0');
+          ++d;
+          ++digits;
+        }
+        if (d >= end && digits < 6) return hit;
+        if (digits > 0 && digits < 6 && port <= 65535 && (f.ports[port >> 6] >> (port & 63) & 1))
+          return hit;
       }
       p = hit + 1;
     }
@@ -79,7 +90,7 @@ class HitTracker {
     uint64_t searched_to = 0;  // when next is kNone: no hit before here
   };
   const std::vector<std::string>& needles_;
-  const std::vector<std::vector<std::string>>& suffixes_;
+  const std::vector<NeedleFollow>& follows_;
   std::vector<State> state_;
   uint64_t earliest_ = 0;  // the nearest hit of any needle (kNone: none known)
   uint64_t known_to_ = 0;  // the least searched_to of needles with no hit known
@@ -224,31 +235,41 @@ bool Scanner::scan(const SourceSpec& src, uint32_t source, const EventSink<Event
     const bool prefilter = !settings_.needles.empty() && !diag_->strict();
     prefilter_off_ = false;
     file_needles_ = settings_.needles;
-    file_suffixes_.assign(file_needles_.size(), {});
+    file_follows_.assign(file_needles_.size(), {});
+    file_session_of_ = file.format->session_of;
     if (!settings_.addr_ports.empty() && !file.format->addr_port_sep.empty()) {
       // Each address asked, where "/PORT" for a port asked, a space or the
       // line's end follows it; the needles added by earlier files (inside
       // hosts) as they are.
       file_needles_.clear();
-      file_suffixes_.clear();
+      file_follows_.clear();
       for (const auto& [addr, port] : settings_.addr_ports) {
         auto at = std::find(file_needles_.begin(), file_needles_.end(), addr);
         if (at == file_needles_.end()) {
           file_needles_.push_back(addr);
-          file_suffixes_.push_back({" ", "\n", "\r"});
+          NeedleFollow f;
+          f.literal = {" ", "\n", "\r"};
+          f.sep = file.format->addr_port_sep;
+          f.ports.assign(65536 / 64, 0);
+          file_follows_.push_back(std::move(f));
           at = file_needles_.end() - 1;
         }
-        file_suffixes_[size_t(at - file_needles_.begin())].push_back(
-            fmt::format("{}{}", file.format->addr_port_sep, port));
+        auto& bits = file_follows_[size_t(at - file_needles_.begin())].ports;
+        bits[port >> 6] |= uint64_t(1) << (port & 63);
       }
       for (const auto& n : settings_.needles) {
         if (std::find(file_needles_.begin(), file_needles_.end(), n) != file_needles_.end())
           continue;
         file_needles_.push_back(n);
-        file_suffixes_.emplace_back();
+        file_follows_.emplace_back();
       }
     }
-    HitTracker hits(file_needles_, file_suffixes_);
+    HitTracker hits(file_needles_, file_follows_);
+    auto names_session = [&](std::string_view text) {
+      if (session_hashes_.empty() || !file_session_of_) return false;
+      std::string_view id = file_session_of_(text);
+      return !id.empty() && session_hashes_.count(std::hash<std::string_view>{}(id)) != 0;
+    };
     char key[64];  // room for a relay header, a device date and host before the tag
     size_t key_len = 0;
     auto handle = [&](LineResult r, const Line& at) {
@@ -325,7 +346,8 @@ bool Scanner::scan(const SourceSpec& src, uint32_t source, const EventSink<Event
       // A line that cannot be about the keys asked for is read for its time
       // only (coverage); a header that cannot be read is still malformed, and
       // a multi-line record it completes is still kept.
-      if (!prefilter || prefilter_off_ || hits.line_has_hit(reader, line)) {
+      if (!prefilter || prefilter_off_ || hits.line_has_hit(reader, line) ||
+          names_session(line.text)) {
         handle(parser->parse(line, ev), line);
         continue;
       }
@@ -390,7 +412,13 @@ bool Scanner::add_needle(std::string_view needle) {
   }
   settings_.needles.emplace_back(needle);
   file_needles_.emplace_back(needle);
-  file_suffixes_.emplace_back();
+  file_follows_.emplace_back();
+  return true;
+}
+
+bool Scanner::add_session(std::string_view id) {
+  if (settings_.needles.empty() || prefilter_off_ || !file_session_of_ || id.empty()) return false;
+  session_hashes_.insert(std::hash<std::string_view>{}(id));
   return true;
 }
 

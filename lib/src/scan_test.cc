@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <set>
 
 using namespace tracekit;
 
@@ -151,6 +152,65 @@ TEST_CASE("scan: an ASA file prefiltered for ADDR/PORT keeps every line about th
   auto full = run(false);
   auto fast = run(true);
   CHECK(full.size() == 5 * 3 + 2);  // 305011, 302013, 305012 for each of 5 uses; 305009/10
+  CHECK(fast == full);
+  std::filesystem::remove(path);
+}
+
+TEST_CASE("scan: many ports asked, and teardowns found by their session id", "[scan]") {
+  auto path = std::filesystem::temp_directory_path() / "tracekit-scan-asa-many.log";
+  {
+    std::ofstream out(path);
+    int s = 0;
+    auto line = [&](const std::string& msg) {
+      out << "Apr 23 2026 16:" << 10 + s / 60 % 40 << ":" << (s % 60 < 10 ? "0" : "") << s % 60
+          << " fw01 : %ASA-" << msg << "\n";
+      ++s;
+    };
+    for (int k = 0; k < 200; ++k) {
+      std::string port = std::to_string(40000 + k % 50);  // each port used 4 times
+      std::string in = "10.0.0." + std::to_string(k % 7 + 1) + "/" + std::to_string(51000 + k);
+      std::string id = std::to_string(7000 + k);
+      line("6-302013: Built outbound TCP connection " + id +
+           " for outside:198.51.100.1/443 (198.51.100.1/443) to inside:" + in + " (203.0.113.9/" +
+           port + ")");
+      line("6-106023: Deny tcp src outside:192.0.2.7/" + port +
+           " dst outside:203.0.113.99/23 by access-group \"outside_in\" [0x0, 0x0]");
+      // The teardown names the inside host only.
+      line("6-302014: Teardown TCP connection " + id + " for outside:198.51.100.1/443 to inside:" +
+           in + " duration 0:00:05 bytes 100 TCP FINs");
+    }
+  }
+  std::vector<std::pair<std::string, uint16_t>> asked;
+  for (int p = 40000; p < 40050; p += 2) asked.emplace_back("203.0.113.9", uint16_t(p));
+  auto run = [&](bool prefilter) {
+    Diagnostics diag("test", false, nullptr);
+    ScanSettings st;
+    st.default_zone = find_zone("UTC");
+    if (prefilter) {
+      st.needles = {"203.0.113.9"};
+      st.addr_ports = asked;
+    }
+    Scanner sc(diag, st);
+    SourceSpec src;
+    src.patterns.push_back(path.string());
+    src.format = "cisco-asa";
+    std::vector<std::string> got;
+    std::set<std::string, std::less<>> kept;
+    sc.scan<NatEvent>(src, 0, [&](const NatEvent& ev, const ScanFile&, uint32_t, const Line& l) {
+      bool wanted = to_string(ev.public_ip) == "203.0.113.9" && ev.public_port % 2 == 0;
+      if (wanted) {
+        kept.emplace(ev.session_id);
+        if (prefilter) CHECK(sc.add_session(ev.session_id));
+      } else if (!kept.count(std::string(ev.session_id))) {
+        return;
+      }
+      got.push_back(std::to_string(l.number));
+    });
+    return got;
+  };
+  auto full = run(false);
+  auto fast = run(true);
+  CHECK(full.size() == 100 * 2);  // half the connections, built and torn down
   CHECK(fast == full);
   std::filesystem::remove(path);
 }

@@ -127,6 +127,12 @@ struct FormatInfo {
   // port followed by a space or the line's end: a query with a port is then
   // prefiltered for that text. Empty: the address alone.
   std::string_view addr_port_sep = {};
+  // NAT formats whose connection records carry a session id that the
+  // teardown repeats without the public address (Cisco ASA 302014): the id a
+  // line names, found cheaply (no parse; a wrong guess is harmless), so that
+  // a prefiltered scan can parse the teardowns of sessions it kept. Empty:
+  // the line names none.
+  std::string_view (*session_of)(std::string_view line) = nullptr;
 };
 
 // The format's parser for Event's family, or null when it has none.

@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <unordered_set>
 #include <vector>
 
 #include "tracekit/config.h"
@@ -51,6 +52,16 @@ constexpr Family family_of() {
   if constexpr (std::is_same_v<Event, LoginEvent>) return Family::login;
   if constexpr (std::is_same_v<Event, OwnerEvent>) return Family::owner;
 }
+
+// What must follow a prefilter needle for the line to count: nothing asked
+// (both empty), one of `literal`, or `sep` and a port whose bit is set in
+// `ports` (65536 bits).
+struct NeedleFollow {
+  std::vector<std::string> literal;
+  std::string sep;
+  std::vector<uint64_t> ports;
+  bool any() const { return !literal.empty() || !ports.empty(); }
+};
 
 struct ScanSettings {
   const date::time_zone* default_zone = nullptr;  // --tz, or null (machine zone, flagged)
@@ -95,6 +106,11 @@ class Scanner {
   // switched off for the rest of the file. False when there is no prefilter.
   bool add_needle(std::string_view needle);
   static constexpr size_t kMaxNeedles = 64;
+  // From a sink, during a scan with a prefilter: lines of this file's format
+  // that name session `id` (FormatInfo::session_of) are parsed fully from
+  // here on too; any number of them. False when the format names no
+  // sessions that way (then add_needle is the way) or there is no prefilter.
+  bool add_session(std::string_view id);
 
   const std::vector<ScanFile>& files() const { return files_; }
   std::vector<ScanFile>& files() { return files_; }
@@ -104,8 +120,10 @@ class Scanner {
  private:
   Diagnostics* diag_;
   ScanSettings settings_;
-  std::vector<std::string> file_needles_;                // the current file's prefilter
-  std::vector<std::vector<std::string>> file_suffixes_;  // per needle: what must follow
+  std::vector<std::string> file_needles_;   // the current file's prefilter
+  std::vector<NeedleFollow> file_follows_;  // per needle: what must follow
+  std::string_view (*file_session_of_)(std::string_view) = nullptr;
+  std::unordered_set<uint64_t> session_hashes_;  // hashes of the sessions added
   std::vector<ScanFile> files_;
   std::vector<std::string> passed_over_;
   bool prefilter_off_ = false;
