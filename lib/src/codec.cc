@@ -185,6 +185,11 @@ bool normalise_xarf(Row& row, std::string& why) {
   }
   if (!source || row.contains("time")) return true;
   Row out = Row::object();
+  // What the report says itself wins over a name made by flattening or a
+  // query field taken from another of its fields.
+  auto add = [&](const std::string& name, const json& v) {
+    if (!has_value(out, name.c_str())) out[name] = v;
+  };
   for (auto it = row.begin(); it != row.end(); ++it) {
     const json& v = *it;
     if (is_scalar(v) || (v.is_array() && all_scalars(v))) {
@@ -192,7 +197,7 @@ bool normalise_xarf(Row& row, std::string& why) {
     } else if (v.is_object()) {
       for (auto jt = v.begin(); jt != v.end(); ++jt)
         if (is_scalar(*jt) || (jt->is_array() && all_scalars(*jt)))
-          out[it.key() + "_" + jt.key()] = *jt;
+          add(it.key() + "_" + jt.key(), *jt);
     }
   }
   auto text = [&](const char* name) -> std::string {
@@ -215,11 +220,11 @@ bool normalise_xarf(Row& row, std::string& why) {
     out["time"] = ts;
   }
   IpAddr ip;
-  if (std::string s = text(names->ip); !s.empty() && parse_ip(s, ip)) out["ip"] = s;
-  if (const json* p = value(names->port)) out["port"] = *p;
-  if (const json* d = value(names->dst_ip)) out["dst_ip"] = *d;
-  if (const json* d = value(names->dst_port)) out["dst_port"] = *d;
-  if (std::string p = text(names->proto); is_transport(p)) out["proto"] = p;
+  if (std::string s = text(names->ip); !s.empty() && parse_ip(s, ip)) add("ip", s);
+  if (const json* p = value(names->port)) add("port", *p);
+  if (const json* d = value(names->dst_ip)) add("dst_ip", *d);
+  if (const json* d = value(names->dst_port)) add("dst_port", *d);
+  if (std::string p = text(names->proto); is_transport(p)) add("proto", p);
   row = std::move(out);
   return true;
 }

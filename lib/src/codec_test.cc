@@ -324,3 +324,14 @@ TEST_CASE("codec: broken JSON names its line and the records after it are read",
   CHECK(errors[0].rfind("stdin:2: not a JSON object: ", 0) == 0);
   CHECK(errors[1].rfind("stdin:6: not a JSON object: syntax error while parsing object", 0) == 0);
 }
+
+TEST_CASE("codec: X-ARF fields of the report's own win over derived ones", "[codec]") {
+  auto rows = read_back(
+      "{\"xarf_version\":\"4.0.0\",\"timestamp\":\"2026-10-24T09:00:30Z\",\"port\":\"8080\","
+      "\"source_identifier\":\"192.0.2.7\",\"source_port\":40123,"
+      "\"reporter\":{\"org\":\"A\"},\"reporter_org\":\"B\"}\n");
+  REQUIRE(rows.size() == 1);
+  CHECK(get_text(rows[0], "port") == "8080");
+  CHECK(get_text(rows[0], "reporter_org") == "B");
+  CHECK(get_text(rows[0], "ip") == "192.0.2.7");
+}
