@@ -83,7 +83,7 @@ std::vector<QueryRow> read_query_rows(ToolRun& run) {
       run.diag.error(error);
       continue;
     }
-    rows.push_back(QueryRow{reader.line(), std::move(row)});
+    rows.push_back(QueryRow{reader.record_line(), std::move(row)});
   }
   return rows;
 }

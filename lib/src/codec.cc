@@ -4,6 +4,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
+
+#include "tracekit/net.h"
+#include "tracekit/text.h"
+#include "tracekit/time.h"
 
 namespace tracekit {
 
@@ -49,45 +54,252 @@ std::vector<std::string> split(std::string_view s, char sep) {
   return out;
 }
 
-// RFC 4180 fields of one line (quotes doubled inside quoted fields).
-bool split_csv(std::string_view s, std::vector<std::string>& out) {
+// ok_loose: text after a closing quote ("a"b), kept as part of the field.
+enum class CsvSplit : uint8_t { ok, ok_loose, open_quote };
+
+// RFC 4180 fields of one record (quotes doubled inside quoted fields; a quoted
+// field may hold line breaks). Unquoted fields are trimmed of spaces and tabs;
+// quoted ones are kept as they are. A quote may follow leading spaces.
+CsvSplit split_csv(std::string_view s, std::vector<std::string>& out) {
   out.clear();
   std::string cur;
-  bool quoted = false, was_quoted = false;
+  bool quoted = false, was_quoted = false, loose = false;
+  auto finish = [&] {
+    out.push_back(was_quoted ? std::move(cur) : std::string(trim(cur)));
+    cur.clear();
+    was_quoted = false;
+  };
   for (size_t i = 0; i < s.size(); ++i) {
     char c = s[i];
     if (quoted) {
-      if (c == '"') {
-        if (i + 1 < s.size() && s[i + 1] == '"') {
-          cur += '"';
-          ++i;
-        } else {
-          quoted = false;
-        }
-      } else {
+      if (c != '"') {
         cur += c;
+      } else if (i + 1 < s.size() && s[i + 1] == '"') {
+        cur += '"';
+        ++i;
+      } else {
+        quoted = false;
       }
-    } else if (c == '"' && cur.empty() && !was_quoted) {
-      quoted = was_quoted = true;
     } else if (c == ',') {
-      out.push_back(std::move(cur));
+      finish();
+    } else if (c == '"' && !was_quoted && trim(cur).empty()) {
       cur.clear();
-      was_quoted = false;
+      quoted = was_quoted = true;
+    } else if (was_quoted && (c == ' ' || c == '\t')) {
+      // spaces between a closing quote and the comma
     } else {
+      loose |= was_quoted;
       cur += c;
     }
   }
-  if (quoted) return false;
-  out.push_back(std::move(cur));
+  if (quoted) return CsvSplit::open_quote;
+  finish();
+  return loose ? CsvSplit::ok_loose : CsvSplit::ok;
+}
+
+std::string trim_copy(std::string_view s) {
+  return std::string(trim(s));
+}
+
+bool has_value(const Row& row, const char* name) {
+  return get_field(row, name) != nullptr;
+}
+
+// Shadowserver's column names for the query fields (their reports: scan_*
+// have timestamp, ip, protocol, port; drone and sinkhole ones timestamp, ip or
+// src_ip, src_port, dst_ip, dst_port, and protocol in the event4_* ones).
+bool is_shadowserver_header(const std::vector<std::string>& cols) {
+  auto has = [&](std::string_view n) {
+    return std::find(cols.begin(), cols.end(), n) != cols.end();
+  };
+  return has("timestamp") && (has("ip") || has("src_ip")) && (has("port") || has("src_port"));
+}
+
+bool is_transport(std::string& proto) {
+  ascii_lower_in_place(proto);
+  return proto == "tcp" || proto == "udp" || proto == "icmp";
+}
+
+const date::time_zone* utc_zone() {
+  static const date::time_zone* utc = find_zone("UTC");
+  return utc;
+}
+
+// Adds time, ip, port and proto to a Shadowserver row; false (with `why`)
+// when its timestamp is not a time.
+bool normalise_shadowserver(Row& row, std::string& why) {
+  if (!has_value(row, "time")) {
+    if (std::string ts = get_text(row, "timestamp"); !ts.empty()) {
+      Instant t;
+      uint8_t flags = 0;
+      std::string error;
+      if (!parse_query_time(ts, utc_zone(), t, error, &flags)) {
+        why = fmt::format("field timestamp: {}", error);
+        return false;
+      }
+      row["time"] = format_rfc3339(t, (flags & kHasFraction) != 0);
+    }
+  }
+  if (!has_value(row, "ip") && has_value(row, "src_ip")) row["ip"] = get_text(row, "src_ip");
+  if (!has_value(row, "port") && has_value(row, "src_port"))
+    row["port"] = get_text(row, "src_port");
+  if (!has_value(row, "proto")) {
+    if (std::string p = get_text(row, "protocol"); is_transport(p)) row["proto"] = p;
+  }
   return true;
 }
 
-std::string trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
-    s.remove_suffix(1);
-  return std::string(s);
+bool is_scalar(const json& v) {
+  return !v.is_object() && !v.is_array();
 }
+
+bool all_scalars(const json& v) {
+  return std::all_of(v.begin(), v.end(), [](const json& e) { return is_scalar(e); });
+}
+
+// X-ARF's query fields, by version: v4 has them at the top level, v3 inside
+// its "Report" object.
+struct XarfNames {
+  const char *time, *ip, *port, *dst_ip, *dst_port, *proto;
+};
+constexpr XarfNames kXarf4{"timestamp",      "source_identifier", "source_port",
+                           "destination_ip", "destination_port",  "protocol"};
+constexpr XarfNames kXarf3{"Date",          "SourceIp",        "SourcePort",
+                           "DestinationIp", "DestinationPort", "Protocol"};
+
+// Rewrites an X-ARF report as a query row: top-level scalars and arrays of
+// scalars kept, objects flattened one level (parent_child), arrays of objects
+// (evidence, samples: content, and large) dropped, then the query fields
+// added. A row that already has a time (one this reader, or a tool, wrote
+// before) is left as it is. False (with `why`) when the timestamp is not a
+// time.
+bool normalise_xarf(Row& row, std::string& why) {
+  const json* source = nullptr;
+  const XarfNames* names = nullptr;
+  if (row.contains("xarf_version") || row.contains("source_identifier")) {
+    source = &row;
+    names = &kXarf4;
+  } else if (row.contains("Version") && row.contains("Report") && row["Report"].is_object()) {
+    source = &row["Report"];
+    names = &kXarf3;
+  }
+  if (!source || row.contains("time")) return true;
+  Row out = Row::object();
+  // What the report says itself wins over a name made by flattening or a
+  // query field taken from another of its fields.
+  auto add = [&](const std::string& name, const json& v) {
+    if (!has_value(out, name.c_str())) out[name] = v;
+  };
+  for (auto it = row.begin(); it != row.end(); ++it) {
+    const json& v = *it;
+    if (is_scalar(v) || (v.is_array() && all_scalars(v))) {
+      out[it.key()] = v;
+    } else if (v.is_object()) {
+      for (auto jt = v.begin(); jt != v.end(); ++jt)
+        if (is_scalar(*jt) || (jt->is_array() && all_scalars(*jt)))
+          add(it.key() + "_" + jt.key(), *jt);
+    }
+  }
+  auto text = [&](const char* name) -> std::string {
+    auto it = source->find(name);
+    return it == source->end() ? std::string() : field_text(*it);
+  };
+  auto value = [&](const char* name) -> const json* {
+    auto it = source->find(name);
+    return it == source->end() || it->is_null() ? nullptr : &*it;
+  };
+  if (std::string ts = text(names->time); !ts.empty()) {
+    Instant t;
+    std::string error;
+    // Zone-less times are left for the tool to refuse or read in --tz; only
+    // the shape is checked here.
+    if (!parse_query_time(ts, utc_zone(), t, error)) {
+      why = fmt::format("field {}: {}", names->time, error);
+      return false;
+    }
+    out["time"] = ts;
+  }
+  IpAddr ip;
+  if (std::string s = text(names->ip); !s.empty() && parse_ip(s, ip)) add("ip", s);
+  if (const json* p = value(names->port)) add("port", *p);
+  if (const json* d = value(names->dst_ip)) add("dst_ip", *d);
+  if (const json* d = value(names->dst_port)) add("dst_port", *d);
+  if (std::string p = text(names->proto); is_transport(p)) add("proto", p);
+  row = std::move(out);
+  return true;
+}
+
+// The message of a JSON parse error without nlohmann's prefix and its
+// position (the caller names the line).
+std::string json_error_text(const std::exception& e) {
+  std::string_view w = e.what();
+  if (size_t col = w.find("column "); col != std::string_view::npos)
+    if (size_t colon = w.find(": ", col); colon != std::string_view::npos)
+      return std::string(w.substr(colon + 2));
+  if (size_t b = w.find("] "); b != std::string_view::npos) return std::string(w.substr(b + 2));
+  return std::string(w);
+}
+
+// Follows the brackets of JSON text fed line by line, to know where a value
+// spread over several lines ends, and on which line each element of a
+// top-level array starts.
+class JsonExtent {
+ public:
+  void feed(std::string_view s, uint64_t line) {
+    for (char c : s) {
+      if (done_) {
+        continue;  // what follows the value is the parser's to report
+      }
+      if (in_string_) {
+        if (escape_)
+          escape_ = false;
+        else if (c == '\\')
+          escape_ = true;
+        else if (c == '"')
+          in_string_ = false;
+        continue;
+      }
+      if (c == ' ' || c == '\t') continue;
+      if (depth_ == 1 && array_) {
+        if (c == ',') {
+          expect_element_ = true;
+          continue;
+        }
+        if (expect_element_ && c != ']') {
+          element_lines_.push_back(line);
+          expect_element_ = false;
+        }
+      }
+      if (c == '"') {
+        in_string_ = true;
+      } else if (c == '{' || c == '[') {
+        if (depth_ == 0) {
+          array_ = c == '[';
+          expect_element_ = array_;
+        }
+        ++depth_;
+      } else if (c == '}' || c == ']') {
+        if (--depth_ <= 0) done_ = true;
+      } else if (depth_ == 0) {
+        done_ = true;  // a bare scalar: the line is the value
+      }
+    }
+  }
+  // The value ended, or cannot go on past this line (JSON strings hold no line
+  // breaks).
+  bool complete() const { return done_ || in_string_ || depth_ == 0; }
+  const std::vector<uint64_t>& element_lines() const { return element_lines_; }
+
+ private:
+  int depth_ = 0;
+  bool in_string_ = false, escape_ = false, done_ = false;
+  bool array_ = false, expect_element_ = false;
+  std::vector<uint64_t> element_lines_;
+};
+
+// A quoted CSV field, or JSON value, spread over more lines than this is taken
+// to be a missing closing quote or bracket.
+constexpr size_t kMaxRecordLines = 10000;
 
 }  // namespace
 
@@ -294,79 +506,174 @@ void RowWriter::finish() {
 
 RowReader::RowReader(FILE* in, std::string name) : in_(in), name_(std::move(name)) {}
 
+RowReader::~RowReader() {
+  std::free(getline_buf_);
+}
+
 bool RowReader::read_line(std::string& s) {
-  s.clear();
-  int c;
-  bool any = false;
-  while ((c = std::fgetc(in_)) != EOF) {
-    any = true;
-    if (c == '\n') break;
-    s += char(c);
+  if (!unread_.empty()) {
+    s = std::move(unread_.back().text);
+    line_ = unread_.back().number;
+    unread_.pop_back();
+    return true;
   }
+  ssize_t n = ::getline(&getline_buf_, &getline_cap_, in_);
+  if (n < 0) return false;
+  s.assign(getline_buf_, size_t(n));
+  if (!s.empty() && s.back() == '\n') s.pop_back();
   if (!s.empty() && s.back() == '\r') s.pop_back();
-  if (any) ++line_;
-  return any;
+  // Excel and Windows tools start UTF-8 text with a byte order mark.
+  if (physical_line_ == 0 && s.rfind("\xEF\xBB\xBF", 0) == 0) s.erase(0, 3);
+  line_ = ++physical_line_;
+  return true;
+}
+
+void RowReader::unread(std::vector<Line>& lines) {
+  for (auto it = lines.rbegin(); it != lines.rend(); ++it) unread_.push_back(std::move(*it));
+  lines.clear();
+}
+
+void RowReader::read_header(std::string_view s) {
+  kind_ = (s.find('\t') == std::string_view::npos && s.find(',') != std::string_view::npos)
+              ? Kind::csv
+              : Kind::tsv;
+  std::vector<std::string> cols;
+  if (kind_ == Kind::csv)
+    split_csv(s, cols);
+  else
+    for (auto c : split(s, '\t')) cols.push_back(trim_copy(c));
+  if (!cols.empty() && !cols[0].empty() && cols[0][0] == '#') cols[0].erase(0, 1);
+  columns_ = std::move(cols);
+  shadowserver_ = kind_ == Kind::csv && is_shadowserver_header(columns_);
 }
 
 bool RowReader::next(Row& row, std::string& error) {
   row = json::object();
   error.clear();
+  if (!pending_.empty()) {
+    row = std::move(pending_.back().row);
+    error = std::move(pending_.back().error);
+    record_line_ = pending_.back().line;
+    pending_.pop_back();
+    return true;
+  }
   for (;;) {
     if (!read_line(buf_)) return false;
     std::string_view s = buf_;
     size_t first = s.find_first_not_of(" \t");
     if (first == std::string_view::npos) continue;  // blank line
+    record_line_ = line_;
     if (kind_ == Kind::unknown) {
-      if (s[first] == '{') {
-        kind_ = Kind::jsonl;
+      if (s[first] == '{' || s[first] == '[') {
+        kind_ = Kind::json;
       } else {
-        kind_ = (s.find('\t') == std::string_view::npos && s.find(',') != std::string_view::npos)
-                    ? Kind::csv
-                    : Kind::tsv;
-        std::vector<std::string> cols;
-        if (kind_ == Kind::csv) {
-          split_csv(s, cols);
-        } else {
-          cols = split(s, '\t');
-        }
-        for (auto& c : cols) c = trim(c);
-        if (!cols.empty() && !cols[0].empty() && cols[0][0] == '#') cols[0].erase(0, 1);
-        columns_ = std::move(cols);
+        read_header(s);
         continue;
       }
     }
-    if (kind_ == Kind::jsonl) {
+    if (kind_ == Kind::json) return next_json(row, error);
+    return next_delimited(s, row, error);
+  }
+}
+
+bool RowReader::next_json(Row& row, std::string& error) {
+  uint64_t start = line_;
+  JsonExtent extent;
+  extent.feed(buf_, line_);
+  std::string text = buf_;
+  std::vector<Line> more;
+  std::string next_text;
+  while (!extent.complete()) {
+    if (more.size() >= kMaxRecordLines || !read_line(next_text)) {
+      // No end before the input's: the first line was broken, not the start
+      // of a value spread over lines. Say what is wrong with it, and read the
+      // lines after it again.
+      unread(more);
       try {
-        row = json::parse(s);
+        json probe = json::parse(buf_);
+        error = fmt::format("{}:{}: not a JSON object", name_, start);
       } catch (const std::exception& e) {
-        error = fmt::format("{}:{}: not a JSON object: {}", name_, line_, e.what());
-        row = json::object();
-        return true;
-      }
-      if (!row.is_object()) {
-        error = fmt::format("{}:{}: not a JSON object", name_, line_);
-        row = json::object();
+        error = fmt::format("{}:{}: not a JSON object: {}", name_, start, json_error_text(e));
       }
       return true;
     }
-    std::vector<std::string> vals;
-    if (kind_ == Kind::csv) {
-      if (!split_csv(s, vals)) {
-        error = fmt::format("{}:{}: unterminated quote", name_, line_);
-        return true;
-      }
-    } else {
-      vals = split(s, '\t');
-    }
-    if (vals.size() != columns_.size()) {
-      error = fmt::format("{}:{}: {} fields where the header has {}", name_, line_, vals.size(),
-                          columns_.size());
-      return true;
-    }
-    for (size_t k = 0; k < vals.size(); ++k)
-      set_field(row, columns_[k], kind_ == Kind::tsv ? tsv_unescape(vals[k]) : trim(vals[k]));
+    extent.feed(next_text, line_);
+    text += '\n';
+    text += next_text;
+    more.push_back(Line{next_text, line_});
+  }
+  json value;
+  try {
+    value = json::parse(text);
+  } catch (const json::parse_error& e) {
+    uint64_t at = start;
+    for (size_t k = 0; k + 1 < e.byte && k < text.size(); ++k) at += text[k] == '\n';
+    error = fmt::format("{}:{}: not a JSON object: {}", name_, at, json_error_text(e));
     return true;
   }
+  auto to_row = [&](json& v, uint64_t at, Row& out, std::string& why) {
+    if (!v.is_object()) {
+      why = fmt::format("{}:{}: not a JSON object", name_, at);
+      return;
+    }
+    out = std::move(v);
+    std::string reason;
+    if (!normalise_xarf(out, reason)) {
+      why = fmt::format("{}:{}: {}", name_, at, reason);
+      out = json::object();
+    }
+  };
+  if (!value.is_array()) {
+    to_row(value, start, row, error);
+    return true;
+  }
+  const auto& lines = extent.element_lines();
+  for (size_t k = value.size(); k-- > 0;) {
+    Pending p{json::object(), {}, k < lines.size() ? lines[k] : start};
+    to_row(value[k], p.line, p.row, p.error);
+    pending_.push_back(std::move(p));
+  }
+  return next(row, error);  // the first element, or the record after an empty array
+}
+
+bool RowReader::next_delimited(std::string_view s, Row& row, std::string& error) {
+  std::vector<std::string> vals;
+  if (kind_ == Kind::tsv) {
+    for (auto v : split(s, '\t')) vals.push_back(tsv_unescape(v));
+  } else if (split_csv(s, vals) == CsvSplit::open_quote) {
+    // A quoted field may go on over the next lines; if it does not end, ends
+    // with text after its closing quote, or the record does not fit the
+    // header, the quote was a mistake on this line alone.
+    std::string record(s);
+    std::vector<Line> more;
+    std::string next_text;
+    CsvSplit state = CsvSplit::open_quote;
+    while (state == CsvSplit::open_quote && more.size() < kMaxRecordLines && read_line(next_text)) {
+      record += '\n';
+      record += next_text;
+      more.push_back(Line{next_text, line_});
+      state = split_csv(record, vals);
+    }
+    if (state != CsvSplit::ok || vals.size() != columns_.size()) {
+      unread(more);
+      error = fmt::format("{}:{}: unterminated quote", name_, record_line_);
+      return true;
+    }
+  }
+  if (vals.size() != columns_.size()) {
+    error = fmt::format("{}:{}: {} fields where the header has {}", name_, record_line_,
+                        vals.size(), columns_.size());
+    return true;
+  }
+  for (size_t k = 0; k < vals.size(); ++k) set_field(row, columns_[k], std::move(vals[k]));
+  if (shadowserver_) {
+    std::string why;
+    if (!normalise_shadowserver(row, why)) {
+      error = fmt::format("{}:{}: {}", name_, record_line_, why);
+      row = json::object();
+    }
+  }
+  return true;
 }
 
 }  // namespace tracekit

@@ -22,7 +22,8 @@ std::string written(OutputFormat f, const std::vector<Row>& rows) {
   return s;
 }
 
-std::vector<Row> read_back(const std::string& text, std::vector<std::string>* errors = nullptr) {
+std::vector<Row> read_back(const std::string& text, std::vector<std::string>* errors = nullptr,
+                           std::vector<uint64_t>* lines = nullptr) {
   FILE* in = fmemopen(const_cast<char*>(text.data()), text.size(), "r");
   RowReader reader(in);
   std::vector<Row> rows;
@@ -34,6 +35,7 @@ std::vector<Row> read_back(const std::string& text, std::vector<std::string>* er
       continue;
     }
     rows.push_back(r);
+    if (lines) lines->push_back(reader.record_line());
   }
   std::fclose(in);
   return rows;
@@ -113,8 +115,8 @@ TEST_CASE("codec: CSV queries with quotes; bad rows are reported with their line
 
 TEST_CASE("codec: JSON Lines that are not objects are reported", "[codec]") {
   std::vector<std::string> errors;
-  auto rows = read_back("{\"ip\":\"10.0.0.1\"}\n[1,2]\n{broken\n", &errors);
-  CHECK(rows.size() == 1);
+  auto rows = read_back("{\"ip\":\"10.0.0.1\"}\n[1,{\"ip\":\"10.0.0.2\"}]\n{broken\n", &errors);
+  CHECK(rows.size() == 2);
   REQUIRE(errors.size() == 2);
   CHECK(errors[0] == "stdin:2: not a JSON object");
   CHECK(errors[1].rfind("stdin:3: not a JSON object: ", 0) == 0);
@@ -128,4 +130,208 @@ TEST_CASE("codec: table aligns columns", "[codec]") {
   b["host"] = "longer";
   CHECK(written(OutputFormat::table, {a, b}) ==
         "ip           host\n1.1.1.1      x\n10.10.10.10  longer\n");
+}
+
+// Shadowserver scan reports: every name quoted, numbers not, commas and
+// doubled quotes inside quoted fields; times UTC without an offset.
+TEST_CASE("codec: Shadowserver scan CSV gets time and proto; columns kept", "[codec]") {
+  std::vector<std::string> errors;
+  std::vector<uint64_t> lines;
+  auto rows = read_back(
+      "\xEF\xBB\xBF\"timestamp\",\"ip\",\"protocol\",\"port\",\"hostname\",\"tag\",\"sector\"\r\n"
+      "\"2026-10-24 09:00:30\",\"192.0.2.7\",\"TCP\",40123,,\"basic-auth,http\","
+      "\"Say \"\"hi\"\"\"\r\n"
+      "\"24/10/2026 09:00\",\"192.0.2.7\",\"tcp\",40123,,,\r\n"
+      "\"2026-10-24 09:00:30.25\",\"192.0.2.8\",\"sctp\",80,\"h.example\",,\r\n",
+      &errors, &lines);
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[0].dump() ==
+        R"({"timestamp":"2026-10-24 09:00:30","ip":"192.0.2.7","protocol":"TCP","port":"40123",)"
+        R"("hostname":"","tag":"basic-auth,http","sector":"Say \"hi\"",)"
+        R"("time":"2026-10-24T09:00:30Z","proto":"tcp"})");
+  CHECK(get_text(rows[1], "time") == "2026-10-24T09:00:30.250Z");
+  CHECK(get_field(rows[1], "proto") == nullptr);
+  CHECK(lines == std::vector<uint64_t>{2, 4});
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0] ==
+        "stdin:3: field timestamp: '24/10/2026 09:00' is not a time: expected RFC 3339, "
+        "'YYYY-MM-DD HH:MM:SS[.frac] [+HH:MM|Z|ZONE]' or @EPOCH");
+}
+
+TEST_CASE("codec: Shadowserver sinkhole CSV: ip and port from src_ip and src_port", "[codec]") {
+  auto rows = read_back(
+      "\"timestamp\",\"protocol\",\"src_ip\",\"src_port\",\"src_asn\",\"dst_ip\",\"dst_port\"\n"
+      "\"2026-10-24 09:00:30\",\"udp\",\"192.0.2.7\",40123,64500,\"198.51.100.9\",53\n");
+  REQUIRE(rows.size() == 1);
+  CHECK(get_text(rows[0], "time") == "2026-10-24T09:00:30Z");
+  CHECK(get_text(rows[0], "ip") == "192.0.2.7");
+  CHECK(get_text(rows[0], "port") == "40123");
+  CHECK(get_text(rows[0], "dst_ip") == "198.51.100.9");
+  CHECK(get_text(rows[0], "dst_port") == "53");
+  CHECK(get_text(rows[0], "proto") == "udp");
+  CHECK(get_text(rows[0], "src_ip") == "192.0.2.7");
+}
+
+TEST_CASE("codec: a CSV that is not a Shadowserver report keeps its times as given", "[codec]") {
+  // No port column: not recognised, so a zone-less timestamp is not taken as UTC.
+  auto rows = read_back("timestamp,ip,ticket\n2026-10-24 10:00:30,192.0.2.7,T-1\n");
+  REQUIRE(rows.size() == 1);
+  CHECK(get_field(rows[0], "time") == nullptr);
+  // A time column wins over timestamp.
+  rows = read_back(
+      "time,timestamp,ip,port\n2026-10-24 10:00:30 +01:00,2026-10-24 09:00:30,192.0.2.7,1\n");
+  REQUIRE(rows.size() == 1);
+  CHECK(get_text(rows[0], "time") == "2026-10-24 10:00:30 +01:00");
+}
+
+TEST_CASE("codec: quoted CSV fields may span lines; an unclosed quote spoils one line", "[codec]") {
+  std::vector<std::string> errors;
+  std::vector<uint64_t> lines;
+  auto rows = read_back(
+      "ip , port, note\n"
+      "192.0.2.1, 1 , \"two\n"
+      "lines, and a comma\"\n"
+      "192.0.2.2,2,\"never closed\n"
+      "192.0.2.3,3,  \" padded \" \n"
+      "192.0.2.4,4,last\n",
+      &errors, &lines);
+  REQUIRE(rows.size() == 3);
+  CHECK(get_text(rows[0], "note") == "two\nlines, and a comma");
+  CHECK(get_text(rows[0], "port") == "1");
+  CHECK(get_text(rows[1], "note") == " padded ");
+  CHECK(get_text(rows[2], "ip") == "192.0.2.4");
+  CHECK(lines == std::vector<uint64_t>{2, 5, 6});
+  CHECK(errors == std::vector<std::string>{"stdin:4: unterminated quote"});
+}
+
+TEST_CASE("codec: TSV with a byte order mark and CRLF; escapes undone", "[codec]") {
+  auto rows = read_back("\xEF\xBB\xBFip\tnote\r\n10.0.0.1\ta\\tb\\\\c\\n\r\n");
+  REQUIRE(rows.size() == 1);
+  CHECK(get_text(rows[0], "ip") == "10.0.0.1");
+  CHECK(get_text(rows[0], "note") == "a\tb\\c\n");
+}
+
+namespace {
+
+// Written from the X-ARF v4 core schema: the query fields at the top level,
+// contacts as objects, evidence as an array of objects with base64 payloads.
+const char* const kXarf4 = R"({
+  "xarf_version": "4.0.0",
+  "report_id": "6f1c0b7e-0000-4000-8000-000000000001",
+  "timestamp": "2026-10-24T10:00:30+01:00",
+  "reporter": {"org": "Example CSIRT", "contact": "abuse@example.org", "domain": "example.org"},
+  "source_identifier": "192.0.2.7",
+  "source_port": 40123,
+  "category": "connection",
+  "type": "login_attack",
+  "destination_ip": "198.51.100.22",
+  "destination_port": 22,
+  "protocol": "tcp",
+  "evidence": [{"content_type": "text/plain", "payload": "bG9n"}],
+  "tags": ["service:ssh"]
+}
+)";
+
+}  // namespace
+
+TEST_CASE("codec: a pretty-printed X-ARF v4 report is one query", "[codec]") {
+  std::vector<uint64_t> lines;
+  auto rows = read_back(kXarf4, nullptr, &lines);
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0].dump() ==
+        R"({"xarf_version":"4.0.0","report_id":"6f1c0b7e-0000-4000-8000-000000000001",)"
+        R"("timestamp":"2026-10-24T10:00:30+01:00","reporter_org":"Example CSIRT",)"
+        R"("reporter_contact":"abuse@example.org","reporter_domain":"example.org",)"
+        R"("source_identifier":"192.0.2.7","source_port":40123,"category":"connection",)"
+        R"("type":"login_attack","destination_ip":"198.51.100.22","destination_port":22,)"
+        R"("protocol":"tcp","tags":["service:ssh"],"time":"2026-10-24T10:00:30+01:00",)"
+        R"("ip":"192.0.2.7","port":40123,"dst_ip":"198.51.100.22","dst_port":22,"proto":"tcp"})");
+  CHECK(lines == std::vector<uint64_t>{1});
+}
+
+TEST_CASE("codec: X-ARF reports one after another, in an array, or one a line", "[codec]") {
+  std::string two = std::string(kXarf4) + kXarf4;
+  std::vector<uint64_t> lines;
+  CHECK(read_back(two, nullptr, &lines).size() == 2);
+  CHECK(lines == std::vector<uint64_t>{1, 16});
+  lines.clear();
+  std::string array = "[\n" + std::string(kXarf4) + ",\n" + kXarf4 + "]\n";
+  CHECK(read_back(array, nullptr, &lines).size() == 2);
+  CHECK(lines == std::vector<uint64_t>{2, 18});
+  lines.clear();
+  std::string jsonl = Row::parse(kXarf4).dump() + "\n" + Row::parse(kXarf4).dump() + "\n";
+  auto rows = read_back(jsonl, nullptr, &lines);
+  REQUIRE(rows.size() == 2);
+  CHECK(lines == std::vector<uint64_t>{1, 2});
+  CHECK(get_text(rows[1], "ip") == "192.0.2.7");
+}
+
+TEST_CASE("codec: X-ARF v3 reports: the query fields from Report", "[codec]") {
+  auto rows = read_back(R"({"Version": "3",
+ "ReporterInfo": {"ReporterOrg": "Example", "ReporterOrgEmail": "abuse@example.org"},
+ "Report": {"ReportClass": "Activity", "ReportType": "LoginAttack",
+            "Date": "2026-10-24T09:00:30Z", "SourceIp": "192.0.2.7", "SourcePort": 40123,
+            "DestinationIp": "198.51.100.22", "DestinationPort": 22,
+            "Samples": [{"ContentType": "text/plain", "Payload": "log"}]}}
+)");
+  REQUIRE(rows.size() == 1);
+  CHECK(get_text(rows[0], "time") == "2026-10-24T09:00:30Z");
+  CHECK(get_text(rows[0], "ip") == "192.0.2.7");
+  CHECK(get_text(rows[0], "port") == "40123");
+  CHECK(get_text(rows[0], "dst_port") == "22");
+  CHECK(get_text(rows[0], "Report_ReportType") == "LoginAttack");
+  CHECK(get_text(rows[0], "ReporterInfo_ReporterOrg") == "Example");
+  CHECK(!rows[0].contains("Report"));
+  CHECK(!rows[0].contains("Report_Samples"));
+}
+
+TEST_CASE("codec: X-ARF: a domain is no ip; a bad timestamp is an error", "[codec]") {
+  std::vector<std::string> errors;
+  auto rows = read_back(
+      "{\"xarf_version\":\"4.0.0\",\"timestamp\":\"2026-10-24T09:00:30Z\","
+      "\"source_identifier\":\"bad.example.com\"}\n"
+      "{\"xarf_version\":\"4.0.0\",\"timestamp\":\"yesterday\",\"source_identifier\":\"192.0.2.7\"}"
+      "\n"
+      "{\"time\":\"2026-10-24T09:00:30Z\",\"source_identifier\":\"192.0.2.9\","
+      "\"nat\":{\"match\":\"exact\"}}\n",
+      &errors);
+  REQUIRE(rows.size() == 2);
+  CHECK(get_field(rows[0], "ip") == nullptr);
+  CHECK(get_text(rows[0], "source_identifier") == "bad.example.com");
+  // A row that has a time already (a tool's output) passes as it is.
+  CHECK(rows[1]["nat"]["match"] == "exact");
+  CHECK(get_field(rows[1], "ip") == nullptr);
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].rfind("stdin:2: field timestamp: 'yesterday' is not a time", 0) == 0);
+}
+
+TEST_CASE("codec: broken JSON names its line and the records after it are read", "[codec]") {
+  std::vector<std::string> errors;
+  std::vector<uint64_t> lines;
+  auto rows = read_back(
+      "{\"ip\":\"10.0.0.1\"}\n"
+      "{\"ip\":\"10.0.0.2\"\n"
+      "{\"ip\":\"10.0.0.3\"}\n"
+      "{\n"
+      "  \"ip\": \"10.0.0.4\"\n"
+      "  \"port\": 1\n"
+      "}\n"
+      "{\"ip\":\"10.0.0.5\"}\n",
+      &errors, &lines);
+  REQUIRE(rows.size() == 3);
+  CHECK(lines == std::vector<uint64_t>{1, 3, 8});
+  REQUIRE(errors.size() == 2);
+  CHECK(errors[0].rfind("stdin:2: not a JSON object: ", 0) == 0);
+  CHECK(errors[1].rfind("stdin:6: not a JSON object: syntax error while parsing object", 0) == 0);
+}
+
+TEST_CASE("codec: X-ARF fields of the report's own win over derived ones", "[codec]") {
+  auto rows = read_back(
+      "{\"xarf_version\":\"4.0.0\",\"timestamp\":\"2026-10-24T09:00:30Z\",\"port\":\"8080\","
+      "\"source_identifier\":\"192.0.2.7\",\"source_port\":40123,"
+      "\"reporter\":{\"org\":\"A\"},\"reporter_org\":\"B\"}\n");
+  REQUIRE(rows.size() == 1);
+  CHECK(get_text(rows[0], "port") == "8080");
+  CHECK(get_text(rows[0], "reporter_org") == "B");
+  CHECK(get_text(rows[0], "ip") == "192.0.2.7");
 }

@@ -66,10 +66,11 @@ struct ToolRun {
 // false (exit status 2).
 bool setup_run(const CommonOptions& o, ToolRun& run);
 
-// Reads query records from stdin (TSV with a header, CSV, or JSON Lines). A
-// record that cannot be read is reported with its line and left out.
+// Reads query records from stdin: TSV or CSV with a header, JSON Lines or
+// JSON documents, Shadowserver CSV reports and X-ARF reports (see RowReader).
+// A record that cannot be read is reported with its line and left out.
 struct QueryRow {
-  uint64_t line;  // line of stdin the record ends on
+  uint64_t line;  // line of stdin the record starts on
   Row row;
 };
 std::vector<QueryRow> read_query_rows(ToolRun& run);

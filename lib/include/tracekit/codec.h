@@ -46,26 +46,70 @@ void append_tsv_escaped(std::string& out, std::string_view s);
 std::string tsv_escape(std::string_view s);
 std::string tsv_unescape(std::string_view s);
 
-// Reads query records from a stream: TSV with a header, or JSON Lines (a first
-// non-blank character '{' decides). CSV with a header is read too when the
-// header has commas and no tabs.
+// Reads query records from a stream. What the stream is, is decided once, by
+// its first non-blank line (a UTF-8 byte order mark before it is skipped):
+//  - '{' or '[': JSON. One object per line (JSON Lines), objects spread over
+//    several lines (pretty-printed, one after another), or arrays of objects.
+//    X-ARF reports among them (v4: "xarf_version" or "source_identifier" at the
+//    top level; v3: "Version" and a "Report" object) are normalised, see below.
+//  - a header with commas and no tabs: CSV (RFC 4180: quoted fields may hold
+//    commas, doubled quotes and line breaks; unquoted fields are trimmed). A
+//    header with "timestamp", "ip" or "src_ip", and "port" or "src_port" is a
+//    Shadowserver report, normalised as below.
+//  - anything else: TSV with a header, values unescaped as written.
+// Lines may end in CRLF. Normalisation adds, at the end of a row and only when
+// the row does not have the field already: time, ip, port, dst_ip, dst_port,
+// proto. Every field the record had is kept as it was, except that X-ARF's
+// nested objects are flattened one level ("reporter": {"org"} gives
+// reporter_org) and arrays of objects (evidence, with its payloads) dropped.
+//  - Shadowserver: time from timestamp (UTC by definition: written with a Z),
+//    ip from src_ip, port from src_port, proto from protocol (tcp, udp, icmp).
+//  - X-ARF v4: time from timestamp (as written, offset kept), ip from
+//    source_identifier when it is an IP address, port from source_port, dst_ip
+//    and dst_port from destination_ip and destination_port, proto from
+//    protocol. X-ARF v3: the same from Report's Date, SourceIp, SourcePort,
+//    DestinationIp and DestinationPort.
+// A record that cannot be read (bad quoting, bad JSON, a report timestamp that
+// is not a time) is an error naming its line; the records after it are read.
 class RowReader {
  public:
   explicit RowReader(FILE* in, std::string name = "stdin");
-  // Next row; false at the end. A line that cannot be read sets `error`
-  // (with its line number in `line`) and returns true with an empty row.
+  ~RowReader();
+  // Next row; false at the end. A record that cannot be read sets `error`
+  // ("NAME:LINE: why") and returns true with an empty row.
   bool next(Row& row, std::string& error);
-  uint64_t line() const { return line_; }
+  uint64_t line() const { return line_; }                // last line read
+  uint64_t record_line() const { return record_line_; }  // first line of the last record
   const std::vector<std::string>& columns() const { return columns_; }
 
  private:
+  struct Line {
+    std::string text;
+    uint64_t number;
+  };
+  struct Pending {
+    Row row;
+    std::string error;
+    uint64_t line;
+  };
   bool read_line(std::string& s);
+  void unread(std::vector<Line>& lines);
+  bool next_json(Row& row, std::string& error);
+  bool next_delimited(std::string_view s, Row& row, std::string& error);
+  void read_header(std::string_view s);
   FILE* in_;
   std::string name_;
   uint64_t line_ = 0;
-  enum class Kind { unknown, tsv, csv, jsonl } kind_ = Kind::unknown;
+  uint64_t record_line_ = 0;
+  uint64_t physical_line_ = 0;
+  enum class Kind { unknown, tsv, csv, json } kind_ = Kind::unknown;
+  bool shadowserver_ = false;
   std::vector<std::string> columns_;
   std::string buf_;
+  std::vector<Line> unread_;      // lines to read again, the next one last
+  std::vector<Pending> pending_;  // elements of a JSON array, the next one last
+  char* getline_buf_ = nullptr;
+  size_t getline_cap_ = 0;
 };
 
 // Sets row[hop][field] for "hop.field" names and row[name] otherwise.
