@@ -228,8 +228,10 @@ std::vector<InputFileInfo> describe_inputs(const ToolRun& run) {
 bool same_file(const std::string& manifest, const std::string& path) {
   struct stat a, b;
   if (::stat(manifest.c_str(), &a) != 0) return false;
-  int rc = path == "-" ? ::fstat(0, &b) : ::stat(path.c_str(), &b);
-  return rc == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+  if (path == "-")  // only a file can be written over: not a pipe, a terminal or /dev/null
+    return ::fstat(0, &b) == 0 && S_ISREG(b.st_mode) && a.st_dev == b.st_dev &&
+           a.st_ino == b.st_ino;
+  return ::stat(path.c_str(), &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
 void note_input(ToolRun& run, std::string_view path) {
@@ -256,6 +258,7 @@ bool check_manifest_path(ToolRun& run) {
                                    : "its directory does not exist"));
     return false;
   }
+  if (clashes(run, "-", "")) return false;
   if (!run.config_path.empty() && clashes(run, run.config_path, "the sources file")) return false;
   for (const auto& src : run.sources) {
     std::vector<std::string> paths;

@@ -59,7 +59,7 @@ std::string format_manifest(const ToolRun& run, int status,
 bool check_manifest_path(ToolRun& run);
 
 // Whether `manifest` names the same file as `path` (through links too; "-":
-// stdin). False when either does not exist.
+// stdin when it is a regular file). False when either does not exist.
 bool same_file(const std::string& manifest, const std::string& path);
 
 }  // namespace tracekit
