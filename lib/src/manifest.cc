@@ -157,7 +157,10 @@ std::string shell_quote(std::string_view s) {
   return out;
 }
 
-InputFileInfo describe_input(const std::string& path) {
+namespace {
+
+// `as_opened`: the file as the run opened it, or null.
+InputFileInfo describe(const std::string& path, const InputFile* as_opened) {
   InputFileInfo info;
   info.path = path;
   if (path == "-") {
@@ -214,14 +217,28 @@ InputFileInfo describe_input(const std::string& path) {
   }
   info.sha256 = finish_hex(ctx.get());
   if (info.sha256.empty()) info.error = "SHA-256 failed in libcrypto";
+  if (as_opened && as_opened->mtime != kNoTime) {
+    Instant mtime(Micros(int64_t(before.st_mtim.tv_sec) * 1000000 + before.st_mtim.tv_nsec / 1000));
+    if (as_opened->size != info.size || as_opened->mtime != mtime)
+      info.error = fmt::format(
+          "{} changed after this run read it (then {} bytes, modified {}): the hash is of the "
+          "file as it is now",
+          path, as_opened->size, format_rfc3339(as_opened->mtime, true));
+  }
   return info;
+}
+
+}  // namespace
+
+InputFileInfo describe_input(const std::string& path) {
+  return describe(path, nullptr);
 }
 
 std::vector<InputFileInfo> describe_inputs(const ToolRun& run) {
   std::vector<InputFileInfo> out;
-  if (!run.config_path.empty()) out.push_back(describe_input(run.config_path));
-  for (const auto& p : run.inputs)
-    if (p != run.config_path) out.push_back(describe_input(p));
+  if (!run.config_path.empty()) out.push_back(describe(run.config_path, nullptr));
+  for (const auto& f : run.inputs)
+    if (f.path != run.config_path) out.push_back(describe(f.path, &f));
   return out;
 }
 
@@ -234,14 +251,21 @@ bool same_file(const std::string& manifest, const std::string& path) {
   return ::stat(path.c_str(), &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
+void note_input(ToolRun& run, const InputFile& file) {
+  for (const auto& f : run.inputs)
+    if (f.path == file.path) return;
+  run.inputs.push_back(file);
+}
+
 void note_input(ToolRun& run, std::string_view path) {
-  for (const auto& p : run.inputs)
-    if (p == path) return;
-  run.inputs.emplace_back(path);
+  InputFile f;
+  f.path = path;
+  f.is_stdin = path == "-";
+  note_input(run, f);
 }
 
 void note_inputs(ToolRun& run, const Scanner& scanner) {
-  for (const auto& f : scanner.files()) note_input(run, f.info.path);
+  for (const auto& f : scanner.files()) note_input(run, f.info);
   for (const auto& p : scanner.passed_over()) note_input(run, p);
 }
 
@@ -305,13 +329,12 @@ std::string format_manifest(const ToolRun& run, int status,
       continue;
     }
     line("absolute", shell_quote(in.absolute));
-    if (!in.error.empty()) {
-      line("error", in.error);
-      continue;
+    if (!in.sha256.empty()) {
+      line("size", fmt::format("{}", in.size));
+      line("mtime", in.mtime);
+      line("sha256", in.sha256);
     }
-    line("size", fmt::format("{}", in.size));
-    line("mtime", in.mtime);
-    line("sha256", in.sha256);
+    if (!in.error.empty()) line("error", in.error);
   }
   return out;
 }

@@ -114,3 +114,18 @@ TEST_CASE("same_file sees through another name of the file") {
   CHECK_FALSE(same_file(a, scratch_file("d.log", "d")));
   CHECK_FALSE(same_file("/nonexistent/tracekit/m", a));
 }
+
+TEST_CASE("describe_inputs says when a file changed after the run read it") {
+  std::string a = scratch_file("e.log", "abc");
+  ToolRun run("trace-lease");
+  InputFile then;
+  then.path = a;
+  then.size = 2;
+  then.mtime = Instant(Micros(1776957540000000));  // 2026-04-23T15:19:00Z
+  note_input(run, then);
+  auto inputs = describe_inputs(run);
+  REQUIRE(inputs.size() == 1);
+  CHECK(inputs[0].sha256 == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  CHECK(inputs[0].error == a + " changed after this run read it (then 2 bytes, modified "
+                               "2026-04-23T15:19:00.000Z): the hash is of the file as it is now");
+}

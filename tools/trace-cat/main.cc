@@ -57,7 +57,7 @@ int main(int argc, char** argv) {
           run.diag.error(error);
           continue;
         }
-        note_input(run, path);
+        note_input(run, bytes->file());
         LineReader reader(*bytes);
         std::string_view head = reader.head();
         std::string_view comp = compression_name(bytes->file().compression);

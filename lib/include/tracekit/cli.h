@@ -13,6 +13,7 @@
 #include "tracekit/codec.h"
 #include "tracekit/config.h"
 #include "tracekit/diag.h"
+#include "tracekit/input.h"
 #include "tracekit/time.h"
 
 namespace tracekit {
@@ -71,13 +72,18 @@ struct ToolRun {
   std::string config_path;
   std::vector<std::string> args;  // the command line as given, argv[0] first
   std::chrono::system_clock::time_point started = std::chrono::system_clock::now();
-  std::string manifest_path;        // --manifest; empty: none asked
-  std::vector<std::string> inputs;  // files opened as input, each once, first opened first
+  std::string manifest_path;  // --manifest; empty: none asked
+  // Files opened as input, each once, first opened first; as opened (size
+  // and mtime then) where known.
+  std::vector<InputFile> inputs;
 };
 
 // Notes a file the run opened as input ("-": stdin) for the manifest; a path
 // noted before is not added again. The sources file needs no noting.
 void note_input(ToolRun& run, std::string_view path);
+// The same with its size and mtime when opened: the manifest says if the
+// file has changed since.
+void note_input(ToolRun& run, const InputFile& file);
 // Notes every file `scanner` opened: call it after a hop has loaded, before
 // the next hop reads.
 void note_inputs(ToolRun& run, const Scanner& scanner);

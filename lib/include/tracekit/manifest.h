@@ -10,9 +10,10 @@
 // Keys and their order are fixed; a new key is added at the end of its block,
 // and the first line names the format's version.
 //
-// Inputs are hashed when the manifest is written (at the end of the run), as
-// they are on disk: a compressed log is hashed compressed. They are opened
-// read-only, without updating their access time where the system allows.
+// Inputs are hashed as they are on disk (a compressed log compressed) when
+// the manifest is written, at the end of the run; one that has changed since
+// the run opened it is said to have. They are opened read-only, without
+// updating their access time where the system allows.
 #pragma once
 
 #include <cstdint>
@@ -28,9 +29,11 @@ struct InputFileInfo {
   std::string path;      // as given ("-": stdin)
   std::string absolute;  // made absolute against the working directory
   uint64_t size = 0;
-  std::string mtime;      // RFC 3339 UTC with Z, nanoseconds when the filesystem has a fraction
-  std::string sha256;     // lowercase hex
-  std::string error;      // non-empty when it could not be read (then size..sha256 may be empty)
+  std::string mtime;   // RFC 3339 UTC with Z, nanoseconds when the filesystem has a fraction
+  std::string sha256;  // lowercase hex
+  // Non-empty when it could not be read (then sha256 is empty), or when it
+  // changed after the run read it (then size, mtime and sha256 are of it now).
+  std::string error;
   bool is_stdin = false;  // stdin: not hashed, no size, no mtime
 };
 
@@ -40,7 +43,8 @@ struct InputFileInfo {
 InputFileInfo describe_input(const std::string& path);
 
 // The run's inputs, described in the order they were first opened: the
-// sources file (if one was read), then run.inputs.
+// sources file (if one was read), then run.inputs. A file whose size or
+// mtime differs from when the run opened it gets `error` too.
 std::vector<InputFileInfo> describe_inputs(const ToolRun& run);
 
 // SHA-256 of `data` as lowercase hex.
