@@ -7,7 +7,6 @@
 
 #include <date/tz.h>
 #include <fmt/format.h>
-#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -112,12 +111,14 @@ std::string sha256_hex(std::string_view data) {
 }
 
 std::string shell_quote(std::string_view s) {
+  // ASCII by hand: the C library's isalnum follows the locale.
   auto safe = [](unsigned char c) {
-    return std::isalnum(c) || std::strchr("_@%+=:,./-", c) != nullptr;
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           (c != 0 && std::strchr("_@%+=:,./-", c) != nullptr);
   };
   bool plain = !s.empty(), control = false;
   for (unsigned char c : s) {
-    if (!safe(c) || c >= 0x80) plain = false;
+    if (!safe(c)) plain = false;
     if (c < 0x20 || c == 0x7f) control = true;
   }
   if (plain) return std::string(s);
@@ -205,7 +206,10 @@ InputFileInfo describe(const std::string& path, const InputFile* as_opened) {
       return info;
     }
     if (n == 0) break;
-    EVP_DigestUpdate(ctx.get(), buf.get(), size_t(n));
+    if (EVP_DigestUpdate(ctx.get(), buf.get(), size_t(n)) != 1) {
+      info.error = "SHA-256 failed in libcrypto";
+      return info;
+    }
     total += uint64_t(n);
   }
   struct stat after;

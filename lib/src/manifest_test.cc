@@ -70,6 +70,8 @@ TEST_CASE("shell_quote quotes only what a shell would split or expand") {
   CHECK(shell_quote("dhcpd.log*") == "'dhcpd.log*'");
   CHECK(shell_quote("it's") == "'it'\\''s'");
   CHECK(shell_quote("a\nb\\c'\x01") == "$'a\\nb\\\\c\\'\\x01'");
+  CHECK(shell_quote(std::string_view("a\0b", 3)) == "$'a\\x00b'");
+  CHECK(shell_quote("caf\xc3\xa9") == "'caf\xc3\xa9'");
 }
 
 TEST_CASE("describe_inputs lists the sources file first and each file once") {
