@@ -99,6 +99,7 @@ bool clashes(ToolRun& run, const std::string& path, std::string_view what) {
       path == "-" ? std::string("the standard input") : fmt::format("{} {}", what, path);
   run.diag.error(fmt::format("--manifest {}: is {}, an input of this run: not written over it",
                              run.manifest_path, input));
+  run.manifest_path.clear();  // said once
   return true;
 }
 
@@ -284,6 +285,7 @@ bool check_manifest_path(ToolRun& run) {
                                std::filesystem::is_directory(m, ec)
                                    ? "is a directory (expected a file to write)"
                                    : "its directory does not exist"));
+    run.manifest_path.clear();  // said once
     return false;
   }
   if (clashes(run, "-", "")) return false;
@@ -344,6 +346,7 @@ std::string format_manifest(const ToolRun& run, int status,
 }
 
 int finish_run(ToolRun& run, bool answered) {
+  run.finished = true;
   if (!run.manifest_path.empty()) {
     const int status = exit_status(run, answered);
     std::vector<InputFileInfo> inputs = describe_inputs(run);

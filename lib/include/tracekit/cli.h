@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <vector>
@@ -62,6 +63,13 @@ struct ToolRun {
   ToolRun(std::string tool, int argc, char** argv) : ToolRun(std::move(tool)) {
     for (int k = 0; k < argc && argv[k]; ++k) args.emplace_back(argv[k]);
   }
+  // A tool that ends without finish_run() has not written the manifest
+  // asked for: that is said rather than left silent.
+  ~ToolRun() {
+    if (!manifest_path.empty() && !finished)
+      std::fprintf(stderr, "%s: --manifest %s: not written (the run ended early)\n", tool.c_str(),
+                   manifest_path.c_str());
+  }
   Diagnostics diag;
   std::string tool;
   const date::time_zone* zone = nullptr;  // --tz / $TRACEKIT_TZ; null: none given
@@ -73,6 +81,7 @@ struct ToolRun {
   std::vector<std::string> args;  // the command line as given, argv[0] first
   std::chrono::system_clock::time_point started = std::chrono::system_clock::now();
   std::string manifest_path;  // --manifest; empty: none asked
+  bool finished = false;      // finish_run() has run
   // Files opened as input, each once, first opened first; as opened (size
   // and mtime then) where known.
   std::vector<InputFile> inputs;
