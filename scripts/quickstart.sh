@@ -18,6 +18,7 @@ packages=(
   cmake ninja-build g++ pkg-config git
   libcli11-dev libfmt-dev libzstd-dev zstd zlib1g-dev libisal-dev gzip
   libhowardhinnant-date-dev tzdata libtomlplusplus-dev nlohmann-json3-dev libsqlite3-dev
+  libssl-dev
   catch2 mandoc
 )
 

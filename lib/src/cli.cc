@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "tracekit/manifest.h"
+
 namespace tracekit {
 
 std::string_view tracekit_version() {
@@ -10,6 +12,7 @@ std::string_view tracekit_version() {
 
 bool setup_run(const CommonOptions& o, ToolRun& run) {
   run.diag.set_strict(o.strict);
+  run.manifest_path = o.manifest;
   std::string tz = o.tz;
   if (tz.empty())
     if (const char* env = std::getenv("TRACEKIT_TZ"); env && *env) tz = env;
@@ -51,7 +54,7 @@ bool setup_run(const CommonOptions& o, ToolRun& run) {
     }
     // With --log the sources file is not read: the files are read as given,
     // with --tz for their zone-less times.
-    return true;
+    return check_manifest_path(run);
   }
   std::string path = find_config(o.config);
   if (path.empty()) {
@@ -70,11 +73,12 @@ bool setup_run(const CommonOptions& o, ToolRun& run) {
     run.diag.usage_error(fmt::format("{}: names no [[source]]", path));
     return false;
   }
-  return true;
+  return check_manifest_path(run);
 }
 
 std::vector<QueryRow> read_query_rows(ToolRun& run) {
   std::vector<QueryRow> rows;
+  note_input(run, "-");
   RowReader reader(stdin, "stdin");
   Row row;
   std::string error;

@@ -40,7 +40,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   for (auto& p : paths) o.logs.push_back(p);
-  ToolRun run("trace-cat");
+  ToolRun run("trace-cat", argc, argv);
   if (!setup_run(o, run)) return 2;
 
   if (detect) {
@@ -57,6 +57,7 @@ int main(int argc, char** argv) {
           run.diag.error(error);
           continue;
         }
+        note_input(run, bytes->file());
         LineReader reader(*bytes);
         std::string_view head = reader.head();
         std::string_view comp = compression_name(bytes->file().compression);
@@ -75,7 +76,7 @@ int main(int argc, char** argv) {
                    comp);
       }
     }
-    return exit_status(run, true);
+    return finish_run(run, true);
   }
 
   // One family per run: its columns make the rows. A forced format names it;
@@ -143,6 +144,7 @@ int main(int argc, char** argv) {
       scan_all(static_cast<DhcpEvent*>(nullptr));
   }
   writer.finish();
+  note_inputs(run, scanner);
   if (stats) {
     for (const auto& f : scanner.files())
       fmt::print(stderr,
@@ -152,6 +154,5 @@ int main(int argc, char** argv) {
                  f.lines, f.records, f.skipped, f.foreign, f.malformed,
                  f.complete ? "" : " (not read to the end)");
   }
-  run.diag.finish();
-  return exit_status(run, writer.rows() > 0);
+  return finish_run(run, writer.rows() > 0);
 }

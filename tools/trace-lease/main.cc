@@ -34,7 +34,7 @@ int main(int argc, char** argv) {
     fmt::print("trace-lease (tracekit) {}\n", tracekit_version());
     return 0;
   }
-  ToolRun run("trace-lease");
+  ToolRun run("trace-lease", argc, argv);
   if (!setup_run(o, run)) return 2;
 
   LeaseHopSettings settings;
@@ -108,7 +108,9 @@ int main(int argc, char** argv) {
   for (const auto& q : queries)
     if (!q.skipped) keys.push_back(q.key);
   LeaseHop hop(run, settings);
-  if (!hop.load(keys)) return 2;
+  bool loaded = hop.load(keys);
+  note_inputs(run, hop.scanner());
+  if (!loaded) return finish_run(run, false);
 
   RowWriter out(run.output, stdout);
   bool answered = false;
@@ -123,6 +125,5 @@ int main(int argc, char** argv) {
     }
   }
   out.finish();
-  run.diag.finish();
-  return exit_status(run, answered);
+  return finish_run(run, answered);
 }

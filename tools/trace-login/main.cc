@@ -38,7 +38,7 @@ int main(int argc, char** argv) {
     fmt::print("trace-login (tracekit) {}\n", tracekit_version());
     return 0;
   }
-  ToolRun run("trace-login");
+  ToolRun run("trace-login", argc, argv);
   if (!setup_run(o, run)) return 2;
 
   Instant from_t = kNoTime, to_t = kNoTime;
@@ -116,7 +116,9 @@ int main(int argc, char** argv) {
   LoginHopSettings settings;
   settings.host = host;
   LoginHop hop(run, settings);
-  if (!hop.load(keys, windows)) return 2;
+  bool loaded = hop.load(keys, windows);
+  note_inputs(run, hop.scanner());
+  if (!loaded) return finish_run(run, false);
 
   RowWriter out(run.output, stdout);
   bool answered = false;
@@ -131,6 +133,5 @@ int main(int argc, char** argv) {
     }
   }
   out.finish();
-  run.diag.finish();
-  return exit_status(run, answered);
+  return finish_run(run, answered);
 }

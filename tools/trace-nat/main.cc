@@ -37,7 +37,7 @@ int main(int argc, char** argv) {
     fmt::print("trace-nat (tracekit) {}\n", tracekit_version());
     return 0;
   }
-  ToolRun run("trace-nat");
+  ToolRun run("trace-nat", argc, argv);
   if (!setup_run(o, run)) return 2;
 
   Instant from_t = kNoTime, to_t = kNoTime;
@@ -94,7 +94,9 @@ int main(int argc, char** argv) {
   for (const auto& q : queries)
     if (!q.skipped) keys.push_back(q.key);
   NatHop hop(run, inside);
-  if (!hop.load(keys)) return 2;
+  bool loaded = hop.load(keys);
+  note_inputs(run, hop.scanner());
+  if (!loaded) return finish_run(run, false);
 
   RowWriter out(run.output, stdout);
   bool answered = false;
@@ -107,6 +109,5 @@ int main(int argc, char** argv) {
     }
   }
   out.finish();
-  run.diag.finish();
-  return exit_status(run, answered);
+  return finish_run(run, answered);
 }

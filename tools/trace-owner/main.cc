@@ -36,7 +36,7 @@ int main(int argc, char** argv) {
     fmt::print("trace-owner (tracekit) {}\n", tracekit_version());
     return 0;
   }
-  ToolRun run("trace-owner");
+  ToolRun run("trace-owner", argc, argv);
   std::vector<SourceSpec> dirs;
   if (!setup_owner_run(o, directories, run, dirs)) return 2;
 
@@ -97,7 +97,9 @@ int main(int argc, char** argv) {
   }
 
   OwnerHop hop(run, std::move(dirs), settings);
-  if (!hop.load(queries)) return 2;
+  bool loaded = hop.load(queries);
+  note_inputs(run, hop.scanner());
+  if (!loaded) return finish_run(run, false);
 
   RowWriter out(run.output, stdout);
   bool answered = false;
@@ -109,6 +111,5 @@ int main(int argc, char** argv) {
     }
   }
   out.finish();
-  run.diag.finish();
-  return exit_status(run, answered);
+  return finish_run(run, answered);
 }

@@ -1,10 +1,12 @@
 // What every tool shares on its command line (DESIGN.md "Executables and their
 // arguments"), and the run they set up: diagnostics, zone, skew, output format
 // and the log sources. Header-only so that the library itself does not link
-// CLI11.
+// CLI11. A run ends with finish_run(), which writes the --manifest.
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <vector>
@@ -12,6 +14,7 @@
 #include "tracekit/codec.h"
 #include "tracekit/config.h"
 #include "tracekit/diag.h"
+#include "tracekit/input.h"
 #include "tracekit/time.h"
 
 namespace tracekit {
@@ -25,6 +28,7 @@ struct CommonOptions {
   std::string skew;
   std::string output;
   std::string max_silence;
+  std::string manifest;
   bool strict = false;
   bool version = false;
 };
@@ -45,12 +49,27 @@ inline void add_common_options(CLI::App& app, CommonOptions& o) {
                  "tsv | jsonl | table (default: table on a terminal, tsv otherwise)");
   app.add_option("--max-silence", o.max_silence,
                  "a log quiet for longer than this has a gap there (default 1h)");
+  app.add_option("--manifest", o.manifest,
+                 "write what this run read (files, sizes, times, SHA-256) and how it ran to FILE");
   app.add_flag("--strict", o.strict, "a malformed log line is an error");
   app.add_flag("--version", o.version, "print the version and exit");
 }
 
+class Scanner;
+
 struct ToolRun {
   explicit ToolRun(std::string tool) : diag(tool), tool(std::move(tool)) {}
+  // Records the command line for the manifest.
+  ToolRun(std::string tool, int argc, char** argv) : ToolRun(std::move(tool)) {
+    for (int k = 0; k < argc && argv[k]; ++k) args.emplace_back(argv[k]);
+  }
+  // A tool that ends without finish_run() has not written the manifest
+  // asked for: that is said rather than left silent.
+  ~ToolRun() {
+    if (!manifest_path.empty() && !finished)
+      std::fprintf(stderr, "%s: --manifest %s: not written (the run ended early)\n", tool.c_str(),
+                   manifest_path.c_str());
+  }
   Diagnostics diag;
   std::string tool;
   const date::time_zone* zone = nullptr;  // --tz / $TRACEKIT_TZ; null: none given
@@ -59,11 +78,33 @@ struct ToolRun {
   OutputFormat output = OutputFormat::tsv;
   std::vector<SourceSpec> sources;
   std::string config_path;
+  std::vector<std::string> args;  // the command line as given, argv[0] first
+  std::chrono::system_clock::time_point started = std::chrono::system_clock::now();
+  std::string manifest_path;  // --manifest; empty: none asked
+  bool finished = false;      // finish_run() has run
+  // Files opened as input, each once, first opened first; as opened (size
+  // and mtime then) where known.
+  std::vector<InputFile> inputs;
 };
 
+// Notes a file the run opened as input ("-": stdin) for the manifest; a path
+// noted before is not added again. The sources file needs no noting.
+void note_input(ToolRun& run, std::string_view path);
+// The same with its size and mtime when opened: the manifest says if the
+// file has changed since.
+void note_input(ToolRun& run, const InputFile& file);
+// Notes every file `scanner` opened: call it after a hop has loaded, before
+// the next hop reads.
+void note_inputs(ToolRun& run, const Scanner& scanner);
+
+// The end of every tool: writes the manifest when --manifest was given (a
+// failure to write it is an error: exit status 2), prints the diagnostics'
+// summaries, and returns exit_status(run, answered).
+int finish_run(ToolRun& run, bool answered);
+
 // Checks the shared options and gathers the sources: --log arguments when
-// given, else the sources file. Reports problems through run.diag and returns
-// false (exit status 2).
+// given, else the sources file. Refuses a --manifest that is one of the
+// inputs. Reports problems through run.diag and returns false (exit status 2).
 bool setup_run(const CommonOptions& o, ToolRun& run);
 
 // Reads query records from stdin: TSV or CSV with a header, JSON Lines or
