@@ -68,24 +68,6 @@ std::string tz_dir() {
   return "unknown";
 }
 
-// The date library asks the system's zone directory for +VERSION, which
-// Debian's tzdata does not ship; its tzdata.zi begins "# version 2026a".
-std::string tz_version(const std::string& dir) {
-  std::string v = tzdb_version();
-  if (v != "unknown" && !v.empty()) return v;
-  std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen((dir + "/tzdata.zi").c_str(), "r"),
-                                          std::fclose);
-  char buf[128];
-  if (!f || !std::fgets(buf, sizeof buf, f.get())) return "unknown";
-  std::string_view line = buf;
-  constexpr std::string_view kPrefix = "# version ";
-  if (line.substr(0, kPrefix.size()) != kPrefix) return "unknown";
-  line.remove_prefix(kPrefix.size());
-  while (!line.empty() && (line.back() == '\n' || line.back() == '\r' || line.back() == ' '))
-    line.remove_suffix(1);
-  return line.empty() ? "unknown" : std::string(line);
-}
-
 std::string absolute_path(const std::string& path) {
   std::error_code ec;
   auto abs = std::filesystem::absolute(path, ec);
@@ -322,7 +304,7 @@ std::string format_manifest(const ToolRun& run, int status,
        format_rfc3339(std::chrono::floor<Micros>(std::chrono::system_clock::now()), true));
   line("status", fmt::format("{}", status));
   const std::string zone_dir = tz_dir();
-  line("tzdb", tz_version(zone_dir));
+  line("tzdb", tzdb_version());
   line("tzdb-dir", zone_dir);
   line("tz", run.zone ? run.zone->name() : std::string("(none)"));
   line("cwd", ec ? std::string("unknown") : shell_quote(cwd.string()));

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <set>
 
+#include "tracekit/manifest.h"
+
 namespace tracekit {
 
 namespace {
@@ -59,7 +61,7 @@ class Writer {
     for (const auto& [k, v] : kv) w = std::max(w, k.size());
     for (const auto& [k, v] : kv) {
       if (md_)
-        fmt::print(out_, "- **{}**: {}\n", k, md_escape(v));
+        fmt::print(out_, "- **{}**: {}\n", k, md_escape(one_line(v)));
       else
         fmt::print(out_, "  {:<{}}  {}\n", k + ":", w + 1, indent_continuation(v, w + 5));
     }
@@ -89,6 +91,16 @@ class Writer {
   void para(std::string_view s) { fmt::print(out_, "{}\n\n", md_ ? md_escape(s) : std::string(s)); }
 
  private:
+  static std::string one_line(std::string_view v) {
+    std::string s;
+    for (char c : v) {
+      if (c == '\n')
+        s += "; ";
+      else
+        s += c;
+    }
+    return s;
+  }
   static std::string indent_continuation(std::string_view v, size_t indent) {
     std::string s;
     for (char c : v) {
@@ -121,22 +133,6 @@ class Writer {
   FILE* out_;
   bool md_;
 };
-
-std::string shell_quote(std::string_view a) {
-  bool plain = !a.empty() && std::all_of(a.begin(), a.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) ||
-           std::string_view("-_./:=@%+,").find(c) != std::string_view::npos;
-  });
-  if (plain) return std::string(a);
-  std::string o = "'";
-  for (char c : a) {
-    if (c == '\'')
-      o += "'\\''";
-    else
-      o += c;
-  }
-  return o + "'";
-}
 
 std::string time_both(const std::string& rfc3339, const date::time_zone* zone) {
   if (rfc3339.empty()) return "";
@@ -324,22 +320,29 @@ void write_report(FILE* out, ReportStyle style, const ToolRun& run, const Report
   w.bullets(times);
 
   w.heading("Input files");
+  w.para(
+      "Each as it is on disk (compressed files as stored), hashed when this report was "
+      "written; check with sha256sum.");
   std::vector<std::pair<std::string, std::string>> inputs;
-  for (const ScanFile* f : files) {
-    std::string what = fmt::format("{} bytes, modified {}", f->info.size,
-                                   f->info.mtime == kNoTime ? "?" : format_rfc3339(f->info.mtime));
-    if (!f->error.empty()) what += "; " + f->error;
-    inputs.emplace_back(f->info.path, what);
+  for (const InputFileInfo& f : describe_inputs(run)) {
+    if (f.is_stdin) {
+      inputs.emplace_back("-", "standard input (the queries), not hashed");
+      continue;
+    }
+    std::string what =
+        fmt::format("{} bytes, modified {}\nsha256 {}", f.size, f.mtime.empty() ? "?" : f.mtime,
+                    f.sha256.empty() ? "(not read)" : f.sha256);
+    if (!f.error.empty()) what += "\n" + f.error;
+    inputs.emplace_back(f.path, what);
   }
-  if (!run.config_path.empty()) inputs.emplace_back(run.config_path, "the sources file");
   w.fields(inputs);
 
   w.heading("This run");
   std::vector<std::string> argv;
-  for (const auto& a : how.command_line) argv.push_back(shell_quote(a));
+  for (const auto& a : run.args) argv.push_back(shell_quote(a));
   w.fields({{"tool", fmt::format("trace-ip (tracekit) {}", tracekit_version())},
             {"command line", fmt::format("{}", fmt::join(argv, " "))},
-            {"time of run", how.started == kNoTime ? "" : format_rfc3339(how.started)},
+            {"time of run", format_rfc3339(std::chrono::time_point_cast<Micros>(run.started))},
             {"tz database", tzdb_version()}});
 }
 

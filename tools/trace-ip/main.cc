@@ -40,7 +40,7 @@ int main(int argc, char** argv) {
     fmt::print("trace-ip (tracekit) {}\n", tracekit_version());
     return 0;
   }
-  ToolRun run("trace-ip");
+  ToolRun run("trace-ip", argc, argv);
   if (!o.logs.empty()) {
     run.diag.usage_error(
         "the whole chain needs the site's sources file (--config FILE), which says what each "
@@ -125,8 +125,6 @@ int main(int argc, char** argv) {
   }
 
   ReportRun how;
-  how.command_line.assign(argv, argv + argc);
-  how.started = std::chrono::time_point_cast<Micros>(std::chrono::system_clock::now());
   how.site_zone = report_zone(run, dirs);
 
   ChainSettings settings;
@@ -134,7 +132,13 @@ int main(int argc, char** argv) {
   Chain chain(run, std::move(dirs), settings);
   std::vector<Row> rows;
   std::vector<size_t> query_of;
-  if (!chain.answer(queries, rows, &query_of)) return 2;
+  bool ok = chain.answer(queries, rows, &query_of);
+  for (const auto* hop : {chain.nat() ? &chain.nat()->scanner() : nullptr,
+                          chain.lease() ? &chain.lease()->scanner() : nullptr,
+                          chain.login() ? &chain.login()->scanner() : nullptr,
+                          chain.owner() ? &chain.owner()->scanner() : nullptr})
+    if (hop) note_inputs(run, *hop);
+  if (!ok) return finish_run(run, false);
 
   bool answered = false;
   for (const auto& r : rows) answered |= chain_answered(r);
@@ -145,6 +149,5 @@ int main(int argc, char** argv) {
     for (const auto& r : rows) out.write(r);
     out.finish();
   }
-  run.diag.finish();
-  return exit_status(run, answered);
+  return finish_run(run, answered);
 }

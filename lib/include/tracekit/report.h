@@ -23,8 +23,6 @@ enum class ReportStyle : uint8_t { text, md };
 bool parse_report_style(std::string_view s, ReportStyle& out);  // "text" | "md"
 
 struct ReportRun {
-  std::vector<std::string> command_line;  // argv as given
-  Instant started = kNoTime;              // time of the run
   // The zone a reader of the report thinks in: --tz, else the sources' zone
   // when they agree on one; null: UTC only.
   const date::time_zone* site_zone = nullptr;
@@ -35,7 +33,8 @@ struct ReportRun {
 const date::time_zone* report_zone(const ToolRun& run, const std::vector<SourceSpec>& directories);
 
 // Writes the report of `rows` (the chain's answer to `queries`; query_of[k]
-// is the query of rows[k]) to `out`.
+// is the query of rows[k]) to `out`. The input files are those noted on
+// `run`, hashed now; the command line and time of run are run's.
 void write_report(FILE* out, ReportStyle style, const ToolRun& run, const ReportRun& how,
                   const Chain& chain, const std::vector<ChainQuery>& queries,
                   const std::vector<Row>& rows, const std::vector<size_t>& query_of);
