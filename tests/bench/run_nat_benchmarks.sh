@@ -45,7 +45,7 @@ START_TS=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 # ---------------------------------------------------------------- build
 say "build (Release, $BUILD, -j$JOBS)"
 cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release >>"$LOG" 2>&1
-ninja -C "$BUILD" -j"$JOBS" gen-asa-syslog gen-auth-log gen-wtmp trace-nat trace-login >>"$LOG" 2>&1
+ninja -C "$BUILD" -j"$JOBS" gen-asa-syslog gen-auth-log gen-wtmp trace-nat trace-login trace-ip >>"$LOG" 2>&1
 
 # ---------------------------------------------------------------- helpers
 # One line of a generator's stderr: the text after "PREFIX".
@@ -106,6 +106,15 @@ QKEY=$(echo "$QTIME" | tr -d -- '-:TZ')
 NAT="$BIN/trace-nat --tz UTC"
 nat_cmd() { echo "$NAT --log $1 $PLANT $QTIME -o tsv >/dev/null"; }
 batch_cmd() { echo "$NAT --log $1 -o tsv <$Q >/dev/null"; }
+# trace-ip over the same log, named in a sources file with the NAT's public
+# addresses (the site has no DHCP or login logs here: the chain stops at the
+# lease hop, which costs little; the NAT hop is what a batch multiplies).
+IP_SOURCES=$DATA/asa-sources.toml
+printf '[[source]]\nname = "fw01"\nformat = "cisco-asa"\nfiles = "%s"\ntz = "UTC"\npublic = ["203.0.113.0/24"]\n' \
+  "$(basename "$F")" >"$IP_SOURCES"
+IP="$BIN/trace-ip --config $IP_SOURCES"
+ip_cmd() { echo "$IP $PLANT $QTIME -o tsv >/dev/null"; }
+ip_batch_cmd() { echo "$IP -o tsv <$Q >/dev/null"; }
 pipe_cmd() { echo "zgrep -F 'to outside:$IP/$PORT' $1 | awk -v t=outside:$IP/$PORT -v q=$QKEY -f $AWK_FILE"; }
 zpipe_cmd() { echo "zstd -dc $1 | grep -F 'to outside:$IP/$PORT' | awk -v t=outside:$IP/$PORT -v q=$QKEY -f $AWK_FILE"; }
 
@@ -138,6 +147,12 @@ BATCH_OK=$(awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
   END { print n + 0 }' "$DATA/batch-answer.tsv")
 BATCH_MATCHES=$(tsv_col "$DATA/batch-answer.tsv" nat.match | sort | uniq -c | awk '{ printf "%s%s %s", (NR > 1 ? ", " : ""), $1, $2 }')
 echo "batch: $BATCH_OK of $NQ exact with the expected inside host ($BATCH_MATCHES)" | tee -a "$LOG" >&2
+say "trace-ip batch answers ($NQ queries)"
+$IP -o tsv <"$Q" >"$DATA/ip-batch-answer.tsv" 2>>"$LOG" || true
+IP_BATCH_OK=$(awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+  $c["nat.match"] == "exact" && $c["nat.ip"] == $c["expect_ip"] && $c["nat.port"] == $c["expect_port"] { n++ }
+  END { print n + 0 }' "$DATA/ip-batch-answer.tsv")
+echo "trace-ip batch: $IP_BATCH_OK of $NQ with the expected inside host at the NAT hop" | tee -a "$LOG" >&2
 
 # ---------------------------------------------------------------- login data
 if [[ ${SKIP_LOGIN:-0} != 1 ]]; then
@@ -181,9 +196,10 @@ if [[ ${SKIP_LOGIN:-0} != 1 ]]; then
 fi
 
 # ---------------------------------------------------------------- timing
-NAMES=("trace-nat plain" "trace-nat .zst" "zstd -dc" "trace-nat batch" "zgrep|awk plain" "zstd|grep|awk .zst")
+NAMES=("trace-nat plain" "trace-nat .zst" "zstd -dc" "trace-nat batch" "zgrep|awk plain" "zstd|grep|awk .zst"
+       "trace-ip plain" "trace-ip batch")
 CMDS=("$(nat_cmd "$F")" "$(nat_cmd "$F.zst")" "zstd -dc $F.zst >/dev/null" "$(batch_cmd "$F")"
-      "$(pipe_cmd "$F")" "$(zpipe_cmd "$F.zst")")
+      "$(pipe_cmd "$F")" "$(zpipe_cmd "$F.zst")" "$(ip_cmd)" "$(ip_batch_cmd)")
 if [[ ${SKIP_LOGIN:-0} != 1 ]]; then
   NAMES+=("trace-login auth.log" "trace-login wtmp")
   CMDS+=("$(auth_cmd)" "$(wtmp_cmd)")
@@ -195,6 +211,7 @@ say "warm-up round; peak RSS (/usr/bin/time -f %M)"
 /usr/bin/time -f %M -o "$DATA/rss-nat.txt" $NAT --log "$F" "$PLANT" "$QTIME" -o tsv >/dev/null
 /usr/bin/time -f %M -o "$DATA/rss-nat.zst.txt" $NAT --log "$F.zst" "$PLANT" "$QTIME" -o tsv >/dev/null
 /usr/bin/time -f %M -o "$DATA/rss-batch.txt" $NAT --log "$F" -o tsv <"$Q" >/dev/null
+/usr/bin/time -f %M -o "$DATA/rss-ip-batch.txt" $IP -o tsv <"$Q" >/dev/null 2>&1 || true
 zstd -dc "$F.zst" >/dev/null
 eval "$(pipe_cmd "$F")" >/dev/null
 if [[ ${SKIP_LOGIN:-0} != 1 ]]; then
@@ -233,6 +250,12 @@ T_ZSTD=$(best "zstd -dc"); C_ZSTD=$(cpu_of "zstd -dc")
 T_BATCH=$(best "trace-nat batch"); C_BATCH=$(cpu_of "trace-nat batch")
 T_PIPE=$(best "zgrep|awk plain"); C_PIPE=$(cpu_of "zgrep|awk plain")
 T_ZPIPE=$(best "zstd|grep|awk .zst"); C_ZPIPE=$(cpu_of "zstd|grep|awk .zst")
+T_IP=$(best "trace-ip plain"); C_IP=$(cpu_of "trace-ip plain")
+T_IPB=$(best "trace-ip batch"); C_IPB=$(cpu_of "trace-ip batch")
+R_IPB=$(rss_mb rss-ip-batch.txt)
+IP_BATCH_RATIO=$(calc "%.2f" "$T_IPB / $T_IP")
+read -r ILO IHI <<<"$(round_ratios "trace-ip batch" "trace-ip plain")"
+V_IP_BATCH=$(ratio_verdict "$IP_BATCH_RATIO" 2 "$ILO" "$IHI" le)
 R_NAT=$(rss_mb rss-nat.txt); R_NATZ=$(rss_mb rss-nat.zst.txt); R_BATCH=$(rss_mb rss-batch.txt)
 RSS_MAX=$(printf '%s\n' "$R_NAT" "$R_NATZ" "$R_BATCH" | sort -n | tail -1)
 
@@ -307,6 +330,8 @@ Answers, checked before timing (the .zst answer is the same as the plain one):
 | single query over .zst >= 80% of \`zstd -dc\` speed | $ZST_RATIO x (zstd -dc $(mbs "$T_ZSTD") MB/s, trace-nat $(mbs "$T_NATZ") MB/s; on CPU time $(calc "%.2f" "$C_ZSTD / $C_NATZ") x) | $V_ZST |
 | batch of $NQ queries on stdin <= 2x the single query's time (plain) | $BATCH_RATIO x ($(calc "%.3f" "$T_BATCH") s vs $(calc "%.3f" "$T_NAT") s; on CPU time $(calc "%.2f" "$C_BATCH / $C_NAT") x) | $V_BATCH |
 | batch answers right | $BATCH_OK of $NQ | $V_BATCH_OK |
+| trace-ip: batch of $NQ queries <= 2x its single query's time (issue 7) | $IP_BATCH_RATIO x ($(calc "%.3f" "$T_IPB") s vs $(calc "%.3f" "$T_IP") s; on CPU time $(calc "%.2f" "$C_IPB / $C_IP") x) | $V_IP_BATCH |
+| trace-ip batch: NAT hop right | $IP_BATCH_OK of $NQ | $(verdict "$IP_BATCH_OK == $NQ") |
 | peak RSS < 100 MB (single plain, single .zst, batch) | max $RSS_MAX MB | $V_RSS |
 | trace-nat vs zgrep/awk (plain): pipeline time / trace-nat time | $PIPE_RATIO | $(verdict "$PIPE_RATIO >= 1") |
 | trace-nat vs zstd\|grep\|awk (.zst): pipeline time / trace-nat time | $ZPIPE_RATIO | $(verdict "$ZPIPE_RATIO >= 1") |
@@ -319,6 +344,8 @@ Answers, checked before timing (the .zst answer is the same as the plain one):
 | trace-nat, single query, .zst | $(calc "%.3f" "$T_NATZ") | $(mbs "$T_NATZ") | $(mbs "$C_NATZ") | $(calc "%.0f" "$GEN_LINES / $T_NATZ") | $(calc "%.3f" "$C_NATZ") | $R_NATZ MB |
 | zstd -dc .zst >/dev/null | $(calc "%.3f" "$T_ZSTD") | $(mbs "$T_ZSTD") | $(mbs "$C_ZSTD") | $(calc "%.0f" "$GEN_LINES / $T_ZSTD") | $(calc "%.3f" "$C_ZSTD") | |
 | trace-nat, batch of $NQ, plain | $(calc "%.3f" "$T_BATCH") | $(mbs "$T_BATCH") | $(mbs "$C_BATCH") | $(calc "%.0f" "$GEN_LINES / $T_BATCH") | $(calc "%.3f" "$C_BATCH") | $R_BATCH MB |
+| trace-ip, single query (sources file naming the log) | $(calc "%.3f" "$T_IP") | $(mbs "$T_IP") | $(mbs "$C_IP") | $(calc "%.0f" "$GEN_LINES / $T_IP") | $(calc "%.3f" "$C_IP") | |
+| trace-ip, batch of $NQ | $(calc "%.3f" "$T_IPB") | $(mbs "$T_IPB") | $(mbs "$C_IPB") | $(calc "%.0f" "$GEN_LINES / $T_IPB") | $(calc "%.3f" "$C_IPB") | $R_IPB MB |
 | zgrep\|awk, plain | $(calc "%.3f" "$T_PIPE") | $(mbs "$T_PIPE") | $(mbs "$C_PIPE") | $(calc "%.0f" "$GEN_LINES / $T_PIPE") | $(calc "%.3f" "$C_PIPE") | |
 | zstd -dc\|grep\|awk, .zst | $(calc "%.3f" "$T_ZPIPE") | $(mbs "$T_ZPIPE") | $(mbs "$C_ZPIPE") | $(calc "%.0f" "$GEN_LINES / $T_ZPIPE") | $(calc "%.3f" "$C_ZPIPE") | |
 
@@ -326,6 +353,7 @@ The commands:
 
     $(r "$(nat_cmd "$F")")
     $(r "$(batch_cmd "$F")")
+    $(r "$(ip_batch_cmd)")
     $(r "$(pipe_cmd "$F")")
 
 where last_xlate.awk keeps the last \`Built dynamic\` translation to the public IP/port at or
