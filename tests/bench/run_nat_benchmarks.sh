@@ -112,9 +112,9 @@ batch_cmd() { echo "$NAT --log $1 -o tsv <$Q >/dev/null"; }
 IP_SOURCES=$DATA/asa-sources.toml
 printf '[[source]]\nname = "fw01"\nformat = "cisco-asa"\nfiles = "%s"\ntz = "UTC"\npublic = ["203.0.113.0/24"]\n' \
   "$(basename "$F")" >"$IP_SOURCES"
-IP="$BIN/trace-ip --config $IP_SOURCES"
-ip_cmd() { echo "$IP $PLANT $QTIME -o tsv >/dev/null"; }
-ip_batch_cmd() { echo "$IP -o tsv <$Q >/dev/null"; }
+TRACE_IP="$BIN/trace-ip --config $IP_SOURCES"
+ip_cmd() { echo "$TRACE_IP $PLANT $QTIME -o tsv >/dev/null"; }
+ip_batch_cmd() { echo "$TRACE_IP -o tsv <$Q >/dev/null"; }
 pipe_cmd() { echo "zgrep -F 'to outside:$IP/$PORT' $1 | awk -v t=outside:$IP/$PORT -v q=$QKEY -f $AWK_FILE"; }
 zpipe_cmd() { echo "zstd -dc $1 | grep -F 'to outside:$IP/$PORT' | awk -v t=outside:$IP/$PORT -v q=$QKEY -f $AWK_FILE"; }
 
@@ -148,7 +148,7 @@ BATCH_OK=$(awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
 BATCH_MATCHES=$(tsv_col "$DATA/batch-answer.tsv" nat.match | sort | uniq -c | awk '{ printf "%s%s %s", (NR > 1 ? ", " : ""), $1, $2 }')
 echo "batch: $BATCH_OK of $NQ exact with the expected inside host ($BATCH_MATCHES)" | tee -a "$LOG" >&2
 say "trace-ip batch answers ($NQ queries)"
-$IP -o tsv <"$Q" >"$DATA/ip-batch-answer.tsv" 2>>"$LOG" || true
+$TRACE_IP -o tsv <"$Q" >"$DATA/ip-batch-answer.tsv" 2>>"$LOG" || true
 IP_BATCH_OK=$(awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
   $c["nat.match"] == "exact" && $c["nat.ip"] == $c["expect_ip"] && $c["nat.port"] == $c["expect_port"] { n++ }
   END { print n + 0 }' "$DATA/ip-batch-answer.tsv")
@@ -211,7 +211,7 @@ say "warm-up round; peak RSS (/usr/bin/time -f %M)"
 /usr/bin/time -f %M -o "$DATA/rss-nat.txt" $NAT --log "$F" "$PLANT" "$QTIME" -o tsv >/dev/null
 /usr/bin/time -f %M -o "$DATA/rss-nat.zst.txt" $NAT --log "$F.zst" "$PLANT" "$QTIME" -o tsv >/dev/null
 /usr/bin/time -f %M -o "$DATA/rss-batch.txt" $NAT --log "$F" -o tsv <"$Q" >/dev/null
-/usr/bin/time -f %M -o "$DATA/rss-ip-batch.txt" $IP -o tsv <"$Q" >/dev/null 2>&1 || true
+/usr/bin/time -f %M -o "$DATA/rss-ip-batch.txt" $TRACE_IP -o tsv <"$Q" >/dev/null 2>&1 || true
 zstd -dc "$F.zst" >/dev/null
 eval "$(pipe_cmd "$F")" >/dev/null
 if [[ ${SKIP_LOGIN:-0} != 1 ]]; then
