@@ -47,6 +47,7 @@
 #include <date/tz.h>
 
 #include "format_list.h"
+#include "tracekit/search.h"
 #include "tracekit/text.h"
 #include "tracekit/timestamp.h"
 
@@ -582,11 +583,14 @@ std::unique_ptr<NatParser> make(const ParseContext& ctx) {
   return std::make_unique<CiscoAsaParser>(ctx);
 }
 
-// "... Teardown TCP connection 4711 for ...": the word after " connection ".
+// "... Teardown TCP connection 4711 for ...": the word after "connection ".
+// Called on lines the prefilter passed over, so a vector search, not
+// string_view::find (which stops at every space).
 std::string_view session_of(std::string_view line) {
-  size_t at = line.find(" connection ");
-  if (at == std::string_view::npos) return {};
-  std::string_view rest = line.substr(at + 12);
+  const char* end = line.data() + line.size();
+  const char* at = find_literal(line.data(), end, "connection ");
+  if (!at) return {};
+  std::string_view rest(at + 11, size_t(end - at - 11));
   return rest.substr(0, rest.find(' '));
 }
 

@@ -13,6 +13,8 @@ namespace tracekit {
 
 namespace {
 
+constexpr uint64_t kSessionMask = (uint64_t(1) << 20) - 1;  // Scanner::session_bits_
+
 // Finds where the prefilter's needles occur ahead of the reader, a block at a
 // time, so that a line without any costs no search of its own. Each needle
 // keeps its own next hit: passing a hit of a common needle searches for that
@@ -266,9 +268,12 @@ bool Scanner::scan(const SourceSpec& src, uint32_t source, const EventSink<Event
     }
     HitTracker hits(file_needles_, file_follows_);
     auto names_session = [&](std::string_view text) {
-      if (session_hashes_.empty() || !file_session_of_) return false;
+      if (session_bits_.empty() || !file_session_of_) return false;
       std::string_view id = file_session_of_(text);
-      return !id.empty() && session_hashes_.count(std::hash<std::string_view>{}(id)) != 0;
+      if (id.empty()) return false;
+      uint64_t h = std::hash<std::string_view>{}(id);
+      uint64_t a = h & kSessionMask, b = (h >> 32) & kSessionMask;
+      return (session_bits_[a >> 6] >> (a & 63) & 1) && (session_bits_[b >> 6] >> (b & 63) & 1);
     };
     char key[64];  // room for a relay header, a device date and host before the tag
     size_t key_len = 0;
@@ -418,7 +423,11 @@ bool Scanner::add_needle(std::string_view needle) {
 
 bool Scanner::add_session(std::string_view id) {
   if (settings_.needles.empty() || prefilter_off_ || !file_session_of_ || id.empty()) return false;
-  session_hashes_.insert(std::hash<std::string_view>{}(id));
+  if (session_bits_.empty()) session_bits_.assign((kSessionMask + 1) / 64, 0);
+  uint64_t h = std::hash<std::string_view>{}(id);
+  uint64_t a = h & kSessionMask, b = (h >> 32) & kSessionMask;
+  session_bits_[a >> 6] |= uint64_t(1) << (a & 63);
+  session_bits_[b >> 6] |= uint64_t(1) << (b & 63);
   return true;
 }
 

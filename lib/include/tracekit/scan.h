@@ -9,7 +9,6 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
-#include <unordered_set>
 #include <vector>
 
 #include "tracekit/config.h"
@@ -123,7 +122,10 @@ class Scanner {
   std::vector<std::string> file_needles_;   // the current file's prefilter
   std::vector<NeedleFollow> file_follows_;  // per needle: what must follow
   std::string_view (*file_session_of_)(std::string_view) = nullptr;
-  std::unordered_set<uint64_t> session_hashes_;  // hashes of the sessions added
+  // The sessions added, as a Bloom filter of 2^20 bits (two probes): small
+  // enough to stay in cache when every line is asked about; a false positive
+  // only parses a line that did not need it.
+  std::vector<uint64_t> session_bits_;
   std::vector<ScanFile> files_;
   std::vector<std::string> passed_over_;
   bool prefilter_off_ = false;
