@@ -52,7 +52,9 @@ ninja -C "$BUILD" -j"$JOBS" gen-asa-syslog gen-auth-log gen-wtmp trace-nat trace
 gen_field() { sed -n "s/^[a-z-]*: $2//p" "$1" | head -1; }
 calc() { awk "BEGIN { printf \"$1\", $2 }"; }
 verdict() { awk "BEGIN { print (($1) ? \"PASS\" : \"MISS\") }"; }
-rss_mb() { awk '{ printf "%.0f", $1 * 1024 / 1e6 }' "$DATA/$1"; }
+# GNU time's -o file also says "Command exited with non-zero status N": the
+# number is the last line.
+rss_mb() { awk '/^[0-9]+$/ { v = $1 } END { printf "%.0f", v * 1024 / 1e6 }' "$DATA/$1"; }
 r() { echo "${1//$ROOT\//}"; }  # paths as printed: relative to the root
 # A TSV file's column by header name, from its data rows.
 tsv_col() { awk -F'\t' -v c="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == c) k = i; next } { print (k ? $k : "?") }' "$1"; }
