@@ -117,4 +117,20 @@ std::string join_time_args(const std::vector<std::string>& args, size_t first) {
   return out;
 }
 
+bool positional_query_time(ToolRun& run, const std::vector<std::string>& args,
+                           std::string_view usage, Instant& when, std::string* text) {
+  if (args.size() < 2) {
+    run.diag.usage_error(usage);
+    return false;
+  }
+  std::string time_text = join_time_args(args, 1);
+  std::string error;
+  if (!parse_query_time(time_text, run.zone, when, error)) {
+    run.diag.usage_error(error);
+    return false;
+  }
+  if (text) *text = std::move(time_text);
+  return true;
+}
+
 }  // namespace tracekit

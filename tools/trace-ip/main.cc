@@ -95,16 +95,14 @@ int main(int argc, char** argv) {
 
   std::vector<ChainQuery> queries;
   if (!args.empty()) {
-    if (args.size() < 2) {
-      run.diag.usage_error("a query is ADDRESS[:PORT] TIME (an address, and a time)");
-      return 2;
-    }
-    std::string time_text = join_time_args(args, 1);
     Instant when;
+    std::string time_text;
+    if (!positional_query_time(run, args, "a query is ADDRESS[:PORT] TIME (an address, and a time)",
+                               when, &time_text))
+      return 2;
     NatQuery q;
     std::string error;
-    if (!parse_query_time(time_text, run.zone, when, error) ||
-        !nat_query_from_args(args[0], when, proto, dst, q, error)) {
+    if (!nat_query_from_args(args[0], when, proto, dst, q, error)) {
       run.diag.usage_error(error);
       return 2;
     }

@@ -73,15 +73,12 @@ int main(int argc, char** argv) {
     }
     queries.push_back(std::move(q));
   } else if (!args.empty()) {
-    if (args.size() < 2) {
-      run.diag.usage_error("a query is KEY TIME (a host name, IP or MAC address, and a time)");
-      return 2;
-    }
-    std::string time_text = join_time_args(args, 1);
     Instant when;
+    if (!positional_query_time(
+            run, args, "a query is KEY TIME (a host name, IP or MAC address, and a time)", when))
+      return 2;
     LoginQuery q;
-    if (!parse_query_time(time_text, run.zone, when, error) ||
-        !login_query_from_args(args[0], false, when, q, error)) {
+    if (!login_query_from_args(args[0], false, when, q, error)) {
       run.diag.usage_error(error);
       return 2;
     }

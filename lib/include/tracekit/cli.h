@@ -129,6 +129,13 @@ bool parse_time_options(ToolRun& run, std::initializer_list<TimeOption> options)
 // spaces ('2026-04-23 16:19:00 +01:00' may come as three).
 std::string join_time_args(const std::vector<std::string>& args, size_t first);
 
+// The time of a positional query KEY TIME: the arguments after the key,
+// joined, read in run.zone (`text`, when given, gets them as joined). A usage
+// error (false) when there are fewer than two arguments (`usage` says what a
+// query is) or the time cannot be read.
+bool positional_query_time(ToolRun& run, const std::vector<std::string>& args,
+                           std::string_view usage, Instant& when, std::string* text = nullptr);
+
 // grep's convention: 2 after an error, else 0 when something was answered, 1
 // when nothing was.
 int exit_status(const ToolRun& run, bool answered);
