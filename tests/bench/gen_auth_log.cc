@@ -382,14 +382,8 @@ int main(int argc, char** argv) {
   int64_t start = 0;
   if (!parse_start(start_text, start))
     usage_error(fmt::format("--start: '{}' is not YYYY-MM-DDTHH:MM:SS", start_text));
-  FILE* out = stdout;
-  if (out_path != "-") {
-    out = std::fopen(out_path.c_str(), "wb");
-    if (!out) {
-      fmt::print(stderr, "{}: cannot create {}: {}\n", kTool, out_path, std::strerror(errno));
-      return 1;
-    }
-  }
+  FILE* out = create_output(kTool, out_path);
+  if (!out) return 1;
   auto t0 = std::chrono::steady_clock::now();
   Generator gen(seed, hosts, start, rate);
   constexpr size_t kBuf = 4 << 20;

@@ -9,8 +9,10 @@
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <charconv>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <string>
 #include <string_view>
@@ -127,6 +129,14 @@ inline int64_t days_from_civil(int y, unsigned m, unsigned d) {
   const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
   const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
   return era * 146097 + int64_t(doe) - 719468;
+}
+
+// The output file ("-": stdout), created for writing; null after saying why.
+inline FILE* create_output(std::string_view tool, const std::string& path) {
+  if (path == "-") return stdout;
+  FILE* f = std::fopen(path.c_str(), "wb");
+  if (!f) fmt::print(stderr, "{}: cannot create {}: {}\n", tool, path, std::strerror(errno));
+  return f;
 }
 
 inline bool parse_start(std::string_view s, int64_t& epoch) {
