@@ -69,6 +69,7 @@ bool setup_run(const CommonOptions& o, ToolRun& run) {
   }
   run.config_path = path;
   run.sources = std::move(cfg.sources);
+  run.directories = std::move(cfg.directories);
   if (run.sources.empty()) {
     run.diag.usage_error(fmt::format("{}: names no [[source]]", path));
     return false;

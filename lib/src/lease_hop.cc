@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <unordered_set>
 
-#include "tracekit/config.h"
 #include "tracekit/hop.h"
 #include "tracekit/text.h"
 
@@ -259,13 +258,9 @@ std::vector<Row> LeaseHop::answer(const LeaseQuery& q) const {
 }
 
 bool LeaseHop::load_registers(const std::vector<LeaseKey>& keys) {
-  if (run_.config_path.empty()) return true;
-  SiteConfig cfg;
-  std::string error;
-  if (!load_config(run_.config_path, cfg, error)) return true;  // setup_run read it already
   std::vector<SourceSpec> registers;
-  for (auto& d : cfg.directories)
-    if (d.format == "address-register") registers.push_back(std::move(d));
+  for (const auto& d : run_.directories)
+    if (d.format == "address-register") registers.push_back(d);
   std::vector<OwnerQuery> queries;
   for (const auto& k : keys) {
     if (k.kind != LeaseKey::Kind::ip) continue;

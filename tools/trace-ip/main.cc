@@ -30,7 +30,8 @@ int main(int argc, char** argv) {
   app.add_option("--dst", dst, "only NAT translations to this destination ADDRESS[:PORT]");
   app.add_option("--directory", directories,
                  "a directory or register to read instead of the sources file's [directory] "
-                 "(repeatable; FORMAT:PATH forces the format)");
+                 "(repeatable; FORMAT:PATH forces the format)")
+      ->allow_extra_args(false);
   app.add_option("--report", report,
                  "write the evidence report instead of rows: text (the default) or md")
       ->expected(0, 1)
@@ -51,25 +52,13 @@ int main(int argc, char** argv) {
   if (!setup_run(o, run)) return 2;
   std::vector<SourceSpec> dirs;
   if (!directories.empty()) {
-    CommonOptions dir_options = o;
-    if (!setup_owner_run(dir_options, directories, run, dirs)) return 2;
-    // setup_owner_run leaves the directories only; the logs are the file's.
-    SiteConfig cfg;
-    std::string error;
-    if (!load_config(run.config_path.empty() ? find_config(o.config) : run.config_path, cfg,
-                     error)) {
-      run.diag.usage_error(error);
-      return 2;
-    }
-    run.sources = std::move(cfg.sources);
+    // setup_owner_run keeps only the directories it is given: the logs stay
+    // those of the sources file.
+    std::vector<SourceSpec> logs = std::move(run.sources);
+    if (!setup_owner_run(o, directories, run, dirs)) return 2;
+    run.sources = std::move(logs);
   } else {
-    SiteConfig cfg;
-    std::string error;
-    if (!load_config(run.config_path, cfg, error)) {
-      run.diag.usage_error(error);
-      return 2;
-    }
-    dirs = std::move(cfg.directories);
+    dirs = run.directories;
     if (dirs.empty())
       run.diag.warning(fmt::format(
           "{}: names no [directory]: the chain stops at the login (give --directory PATH)",

@@ -77,6 +77,9 @@ struct ToolRun {
   Micros max_silence{std::chrono::hours(1)};
   OutputFormat output = OutputFormat::tsv;
   std::vector<SourceSpec> sources;
+  // The sources file's [directory] tables, when setup_run read one (the
+  // address registers serve the lease hop, the directories trace-ip).
+  std::vector<SourceSpec> directories;
   std::string config_path;
   std::vector<std::string> args;  // the command line as given, argv[0] first
   std::chrono::system_clock::time_point started = std::chrono::system_clock::now();
