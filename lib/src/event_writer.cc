@@ -16,6 +16,10 @@ constexpr const char* kLoginColumns[] = {
     "service", "tty",   "place", "session", "method", "logon_type", "start",   "end_how"};
 constexpr const char* kOwnerColumns[] = {"kind", "user", "ip",   "mac",        "name",    "email",
                                          "id",   "unit", "host", "valid_from", "valid_to"};
+constexpr const char* kProxyColumns[] = {
+    "time",   "event",     "client",    "client_port", "forwarded", "user",     "method",
+    "url",    "host",      "status",    "bytes",       "start",     "end",      "result",
+    "server", "hierarchy", "referrer",  "user_agent",  "content_type"};
 constexpr const char* kTrailer[] = {"format", "evidence", "note"};
 
 std::span<const char* const> columns_of(Family f) {
@@ -26,6 +30,8 @@ std::span<const char* const> columns_of(Family f) {
       return kLoginColumns;
     case Family::owner:
       return kOwnerColumns;
+    case Family::proxy:
+      return kProxyColumns;
     default:
       return kDhcpColumns;
   }
@@ -270,6 +276,29 @@ void EventWriter::write(const OwnerEvent& ev, const ScanFile& file) {
                                                          : "login";
   std::string_view all[] = {kind,  ev.login, ip,      mac,  ev.name, ev.email,
                             ev.id, ev.unit,  ev.host, from, to};
+  row(all, ev, file);
+}
+
+void EventWriter::write(const ProxyEvent& ev, const ScanFile& file) {
+  bool frac = ev.time_flags & kHasFraction;
+  std::string &time = scratch(0), &client = scratch(1), &client_port = scratch(2),
+              &status = scratch(3), &bytes = scratch(4), &start = scratch(5), &end = scratch(6),
+              &server = scratch(7);
+  if (ev.time != kNoTime) append_rfc3339(time, ev.time, frac);
+  if (ev.has_client)
+    append_ip(client, ev.client);
+  else
+    client = ev.client_text;
+  append_port(client_port, ev.client_port);
+  append_port(status, ev.status);
+  if (ev.has_bytes) fmt::format_to(std::back_inserter(bytes), "{}", ev.bytes);
+  if (ev.start != kNoTime && ev.start != ev.time) append_rfc3339(start, ev.start, frac);
+  if (ev.end != kNoTime && ev.end != ev.time) append_rfc3339(end, ev.end, frac);
+  if (ev.has_server_ip) append_ip(server, ev.server_ip);
+  std::string_view all[] = {time,           "request",     client,    client_port,  ev.forwarded,
+                            ev.user,        ev.method,     ev.url,    ev.host,      status,
+                            bytes,          start,         end,       ev.result,    server,
+                            ev.hierarchy,   ev.referrer,   ev.user_agent, ev.content_type};
   row(all, ev, file);
 }
 

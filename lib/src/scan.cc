@@ -405,6 +405,7 @@ template bool Scanner::scan<DhcpEvent>(const SourceSpec&, uint32_t, const EventS
 template bool Scanner::scan<NatEvent>(const SourceSpec&, uint32_t, const EventSink<NatEvent>&);
 template bool Scanner::scan<LoginEvent>(const SourceSpec&, uint32_t, const EventSink<LoginEvent>&);
 template bool Scanner::scan<OwnerEvent>(const SourceSpec&, uint32_t, const EventSink<OwnerEvent>&);
+template bool Scanner::scan<ProxyEvent>(const SourceSpec&, uint32_t, const EventSink<ProxyEvent>&);
 
 bool Scanner::add_needle(std::string_view needle) {
   if (settings_.needles.empty() || prefilter_off_) return false;

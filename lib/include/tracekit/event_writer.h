@@ -8,7 +8,9 @@
 // static, device, session; login: time, event, user, domain, host, from,
 // from_ip, assigned_ip, mac, service, tty, place, session, method, logon_type,
 // start, end_how; owner: kind, user, ip, mac, name, email, id, unit, host,
-// valid_from, valid_to. Then format, evidence, note. Each family's rows are
+// valid_from, valid_to; proxy: time, event, client, client_port, forwarded,
+// user, method, url, host, status, bytes, start, end (when not the time),
+// result, server, hierarchy, referrer, user_agent, content_type. Then format, evidence, note. Each family's rows are
 // valid queries for its tool (time and ip, host or user).
 #pragma once
 
@@ -34,6 +36,7 @@ class EventWriter {
   void write(const NatEvent& ev, const ScanFile& file);
   void write(const LoginEvent& ev, const ScanFile& file);
   void write(const OwnerEvent& ev, const ScanFile& file);
+  void write(const ProxyEvent& ev, const ScanFile& file);
   void finish();
   uint64_t rows() const { return rows_; }
 

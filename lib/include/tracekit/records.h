@@ -207,17 +207,56 @@ struct OwnerEvent : EventBase {
   void clear() { *this = OwnerEvent{}; }
 };
 
-// ------------------------------------------------------- later hops (sketch)
-// These fix the shape the other hops will fill so that one model serves all;
-// their parsers arrive with their issues.
+// -------------------------------------------- proxies and web servers
 
-struct ProxyRequest {  // client fetched url, the request spanning [start, time]
+// One request in a proxy's or a web server's access log. `time` is the time
+// the line states (Squid: when the request ended; Apache %t: when it
+// arrived; nginx $time_local: when it ended); [start, end] is the span the
+// request took as far as the line tells (both = time when it gives no
+// duration). `client` is the address that connected (Squid's client, %h,
+// Zeek's id.orig_h); `forwarded` the X-Forwarded-For value as logged (a load
+// balancer or reverse proxy in front names the real client there).
+//
+// url and referrer are views into the line as written (not unescaped): the
+// tools find their path and query there to redact them. url is the request
+// target as logged: an absolute URL (a proxy's GET), host:port (CONNECT), or
+// a path ("/x?y", a web server's log; then `host` names the site when the
+// line does: a virtual-host prefix, Zeek's host).
+struct ProxyEvent : EventBase {
+  Instant start = kNoTime, end = kNoTime;
+  bool has_client = false;      // client holds an address (else client_text: a host name)
+  bool has_server_ip = false;   // server_ip holds the upstream/server address
+  IpAddr client, server_ip;
+  uint16_t client_port = 0, server_port = 0;  // 0: not logged
+  uint16_t status = 0;                        // HTTP status; 0: none logged ("-", Squid's 000)
+  uint16_t host_port = 0;                     // the port of `host` when logged (vhost "x:443")
+  uint64_t bytes = 0;                         // response size (Squid: to the client)
+  bool has_bytes = false;
+  std::string_view client_text;  // the client as logged (a name when HostnameLookups is on)
+  std::string_view forwarded;    // X-Forwarded-For as logged ("a, b"), empty when not logged
+  std::string_view user;         // authenticated user (Squid user/ident, %u, Zeek username)
+  std::string_view method, url, host;
+  std::string_view result;     // Squid result code ("TCP_MISS"), empty elsewhere
+  std::string_view hierarchy;  // Squid hierarchy/peer ("HIER_DIRECT/93.184.216.34")
+  std::string_view referrer, user_agent, content_type;
+  std::string_view device;  // the proxy or server (syslog host) when the line names it
+
+  void clear() { *this = ProxyEvent{}; }
+};
+
+// A request as the url hop keeps it: the client fetched url, the request
+// spanning [start, end].
+struct ProxyRequest {
   IpAddr client;
   std::string user, method, url;
   uint16_t status = 0;
   Instant start = kNoTime, time = kNoTime;
   EvidenceRef event;
 };
+
+// ------------------------------------------------------- later hops (sketch)
+// These fix the shape the other hops will fill so that one model serves all;
+// their parsers arrive with their issues.
 
 struct MailMessage {  // a message's path through one server
   std::string queue_id, message_id, user, from;

@@ -50,6 +50,7 @@ constexpr Family family_of() {
   if constexpr (std::is_same_v<Event, NatEvent>) return Family::nat;
   if constexpr (std::is_same_v<Event, LoginEvent>) return Family::login;
   if constexpr (std::is_same_v<Event, OwnerEvent>) return Family::owner;
+  if constexpr (std::is_same_v<Event, ProxyEvent>) return Family::proxy;
 }
 
 // What must follow a prefilter needle for the line to count: nothing asked
@@ -92,7 +93,7 @@ class Scanner {
   // Reads every file of `src` (index `source` in the run) with the parsers of
   // Event's family. Files that cannot be read are reported and skipped.
   // Returns false only when strict mode stops. Instantiated for DhcpEvent,
-  // NatEvent, LoginEvent and OwnerEvent.
+  // NatEvent, LoginEvent, OwnerEvent and ProxyEvent.
   template <class Event>
   bool scan(const SourceSpec& src, uint32_t source, const EventSink<Event>& sink);
   bool scan_dhcp(const SourceSpec& src, uint32_t source, const DhcpSink& sink) {
