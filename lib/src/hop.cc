@@ -18,13 +18,16 @@ bool earlier_hop_failed(const Row& row, std::string_view this_hop) {
 }
 
 bool row_time(const Row& row, const date::time_zone* zone, Instant& out, std::string& error) {
-  std::string t = get_text(row, "time");
+  // A trace-url row: the request's own time, as the proxy logged it (its
+  // query may give only a window, or a time some seconds off).
+  const char* field = get_text(row, "url.time").empty() ? "time" : "url.time";
+  std::string t = get_text(row, field);
   if (t.empty()) {
     error = "no time field";
     return false;
   }
   if (!parse_query_time(t, zone, out, error)) {
-    error = fmt::format("field time: {}", error);
+    error = fmt::format("field {}: {}", field, error);
     return false;
   }
   return true;

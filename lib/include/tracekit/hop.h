@@ -18,7 +18,8 @@ namespace tracekit {
 // (DESIGN.md: such a row passes through unchanged, this hop: match=skipped).
 bool earlier_hop_failed(const Row& row, std::string_view this_hop);
 
-// The row's `time` field as an instant (a zone-less time read in `zone`).
+// The row's time as an instant (a zone-less time read in `zone`): url.time
+// when a trace-url hop gave one (the request's own time), else `time`.
 // False with `error` ("no time field", "field time: ...") when it cannot.
 bool row_time(const Row& row, const date::time_zone* zone, Instant& out, std::string& error);
 
