@@ -41,4 +41,7 @@ const FormatInfo& ldif_format();
 const FormatInfo& address_register_format();
 const FormatInfo& device_register_format();
 
+// proxy/
+const FormatInfo& squid_access_format();
+
 }  // namespace tracekit::formats

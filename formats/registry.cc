@@ -42,6 +42,9 @@ std::span<const FormatInfo> format_table() {
       formats::ldif_format(),
       formats::address_register_format(),
       formats::device_register_format(),
+
+      // proxy/
+      formats::squid_access_format(),
   };
   return table;
 }

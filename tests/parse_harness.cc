@@ -96,6 +96,13 @@ void own_strings(OwnerEvent& ev, std::deque<std::string>& store) {
   }
 }
 
+void own_strings(ProxyEvent& ev, std::deque<std::string>& store) {
+  for (auto* v :
+       {&ev.client_text, &ev.forwarded, &ev.user, &ev.method, &ev.url, &ev.host, &ev.result,
+        &ev.hierarchy, &ev.referrer, &ev.user_agent, &ev.content_type, &ev.device, &ev.raw})
+    own(*v, store);
+}
+
 template <class Event>
 Harness<Event>::Harness(std::string_view fmt, std::string_view zone, int year, Instant mtime,
                         SourceSpec src)
@@ -180,6 +187,7 @@ std::vector<Outcome<Event>> Harness<Event>::records(std::string_view text) {
 template struct Harness<NatEvent>;
 template struct Harness<LoginEvent>;
 template struct Harness<OwnerEvent>;
+template struct Harness<ProxyEvent>;
 
 Instant utc(std::string_view s) {
   Instant t;

@@ -66,6 +66,7 @@ struct Outcome {
 void own_strings(NatEvent& ev, std::deque<std::string>& store);
 void own_strings(LoginEvent& ev, std::deque<std::string>& store);
 void own_strings(OwnerEvent& ev, std::deque<std::string>& store);
+void own_strings(ProxyEvent& ev, std::deque<std::string>& store);
 
 template <class Event>
 struct Harness {
@@ -88,9 +89,11 @@ struct Harness {
 extern template struct Harness<NatEvent>;
 extern template struct Harness<LoginEvent>;
 extern template struct Harness<OwnerEvent>;
+extern template struct Harness<ProxyEvent>;
 using NatHarness = Harness<NatEvent>;
 using LoginHarness = Harness<LoginEvent>;
 using OwnerHarness = Harness<OwnerEvent>;
+using ProxyHarness = Harness<ProxyEvent>;
 
 Instant utc(std::string_view rfc3339);
 
