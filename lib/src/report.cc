@@ -295,12 +295,16 @@ void write_report(FILE* out, ReportStyle style, const ToolRun& run, const Report
   times.push_back(fmt::format(
       "Times are UTC (RFC 3339, Z){}.",
       zone ? fmt::format(", each followed by the time in {}", zone_name(zone)) : std::string()));
-  for (const auto& s : run.sources)
+  for (const auto& s : run.sources) {
+    // The chain reads no proxy or mail logs: their sources are not its evidence.
+    const FormatInfo* f = find_format(s.format);
+    if (f && (f->family == Family::proxy || f->family == Family::smtp)) continue;
     times.push_back(fmt::format(
         "source {}: timestamps without a zone read in {}; known clock "
         "uncertainty ±{}{}",
         s.name, s.tz.empty() ? "the zone of --tz or the machine" : s.tz, format_duration(s.skew),
         s.year ? fmt::format("; year-less dates in {}", s.year) : ""));
+  }
   std::vector<const ScanFile*> files;
   for (const Scanner* s : {chain.nat() ? &chain.nat()->scanner() : nullptr,
                            chain.lease() ? &chain.lease()->scanner() : nullptr,

@@ -119,6 +119,16 @@ bool target_matches(const UrlTarget& t, const ProxyEvent& ev, const Resolved& r,
   return false;
 }
 
+// Letters, digits, '-', '.', '_' and ':' (an IPv6 address), not empty.
+bool host_name_chars(std::string_view h) {
+  if (h.empty()) return false;
+  for (char c : h)
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+          c == '.' || c == '_' || c == ':'))
+      return false;
+  return true;
+}
+
 std::string lower(std::string_view s) {
   std::string out(s);
   ascii_lower_in_place(out);
@@ -171,7 +181,8 @@ bool parse_url_target(UrlTarget::Kind kind, std::string_view text, UrlTarget& ou
         text = with_scheme;
       }
       UrlParts p = split_url(text);
-      if (!p.valid || p.host.empty() || p.authority) {
+      if (!p.valid || p.host.empty() || p.authority || !host_name_chars(p.host) ||
+          text.find_first_of(" \t") != std::string_view::npos) {
         error = fmt::format("'{}' is not a URL (scheme://host/path)", out.text);
         return false;
       }
@@ -188,11 +199,7 @@ bool parse_url_target(UrlTarget::Kind kind, std::string_view text, UrlTarget& ou
         text.remove_prefix(1);
       }
       while (!text.empty() && text.back() == '.') text.remove_suffix(1);
-      bool ok = !text.empty();
-      for (char c : text)
-        ok = ok && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == '-' || c == '.' || c == '_' || c == ':');
-      if (!ok) {
+      if (!host_name_chars(text)) {
         error = fmt::format("'{}' is not a host name", out.text);
         return false;
       }

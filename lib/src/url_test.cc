@@ -123,3 +123,13 @@ TEST_CASE("url_query_from_row takes one target and a time or a window", "[url]")
   CHECK(q.from != kNoTime);
   CHECK(q.to == kNoTime);
 }
+
+TEST_CASE("parse_url_target refuses what is no URL or host", "[url]") {
+  UrlTarget t;
+  std::string error;
+  CHECK_FALSE(parse_url_target(UrlTarget::Kind::url, "not a url", t, error));
+  CHECK(error == "'not a url' is not a URL (scheme://host/path)");
+  CHECK_FALSE(parse_url_target(UrlTarget::Kind::url, "http://exa<mple.com/", t, error));
+  CHECK_FALSE(parse_url_target(UrlTarget::Kind::host, "", t, error));
+  CHECK_FALSE(parse_url_target(UrlTarget::Kind::host, "...", t, error));
+}
