@@ -17,9 +17,9 @@ constexpr const char* kLoginColumns[] = {
 constexpr const char* kOwnerColumns[] = {"kind", "user", "ip",   "mac",        "name",    "email",
                                          "id",   "unit", "host", "valid_from", "valid_to"};
 constexpr const char* kProxyColumns[] = {
-    "time",   "event",     "client",    "client_port", "forwarded", "user",     "method",
-    "url",    "host",      "status",    "bytes",       "start",     "end",      "result",
-    "server", "hierarchy", "referrer",  "user_agent",  "content_type"};
+    "time",   "event",     "client",   "client_port", "forwarded",   "user", "method",
+    "url",    "host",      "status",   "bytes",       "start",       "end",  "result",
+    "server", "hierarchy", "referrer", "user_agent",  "content_type"};
 constexpr const char* kTrailer[] = {"format", "evidence", "note"};
 
 std::span<const char* const> columns_of(Family f) {
@@ -295,10 +295,10 @@ void EventWriter::write(const ProxyEvent& ev, const ScanFile& file) {
   if (ev.start != kNoTime && ev.start != ev.time) append_rfc3339(start, ev.start, frac);
   if (ev.end != kNoTime && ev.end != ev.time) append_rfc3339(end, ev.end, frac);
   if (ev.has_server_ip) append_ip(server, ev.server_ip);
-  std::string_view all[] = {time,           "request",     client,    client_port,  ev.forwarded,
-                            ev.user,        ev.method,     ev.url,    ev.host,      status,
-                            bytes,          start,         end,       ev.result,    server,
-                            ev.hierarchy,   ev.referrer,   ev.user_agent, ev.content_type};
+  std::string_view all[] = {time,         "request",   client,        client_port,    ev.forwarded,
+                            ev.user,      ev.method,   ev.url,        ev.host,        status,
+                            bytes,        start,       end,           ev.result,      server,
+                            ev.hierarchy, ev.referrer, ev.user_agent, ev.content_type};
   row(all, ev, file);
 }
 

@@ -137,7 +137,8 @@ std::string lower(std::string_view s) {
 
 // The offsets of `part` within `base`, when it lies there.
 void add_content(std::string_view base, std::string_view part, ContentSpans& out) {
-  if (part.empty() || part.data() < base.data() || part.data() + part.size() > base.data() + base.size())
+  if (part.empty() || part.data() < base.data() ||
+      part.data() + part.size() > base.data() + base.size())
     return;
   ContentRange c = url_content(part);
   if (c.length == 0) return;
@@ -253,8 +254,8 @@ bool url_query_from_row(const Row& row, const date::time_zone* zone, UrlQuery& o
     error = "no request_url, request_prefix, request_host, server_ip or client_ip field";
     return false;
   }
-  for (auto [name, slot] : {std::pair{"time", &out.time}, std::pair{"from", &out.from},
-                            std::pair{"to", &out.to}}) {
+  for (auto [name, slot] :
+       {std::pair{"time", &out.time}, std::pair{"from", &out.from}, std::pair{"to", &out.to}}) {
     std::string t = get_text(row, name);
     if (t.empty()) continue;
     if (!parse_query_time(t, zone, *slot, error)) {
@@ -270,7 +271,9 @@ bool url_query_from_row(const Row& row, const date::time_zone* zone, UrlQuery& o
 }
 
 UrlHop::UrlHop(ToolRun& run, UrlHopSettings settings)
-    : run_(run), settings_(settings), scanner_(run.diag, ScanSettings{run.zone, run.max_silence, {}}) {}
+    : run_(run),
+      settings_(settings),
+      scanner_(run.diag, ScanSettings{run.zone, run.max_silence, {}}) {}
 
 bool UrlHop::load(const std::vector<UrlQuery>& queries) {
   queries_ = queries;
@@ -460,9 +463,10 @@ std::string UrlHop::client_of(const Request& r, std::string* note) const {
     return to_string(fwd);
   }
   if (note && !r.forwarded.empty())
-    *note = fmt::format("X-Forwarded-For \"{}\" names no address: the client is the peer that "
-                        "connected",
-                        r.forwarded);
+    *note = fmt::format(
+        "X-Forwarded-For \"{}\" names no address: the client is the peer that "
+        "connected",
+        r.forwarded);
   return peer;
 }
 
@@ -503,9 +507,10 @@ Row UrlHop::row_for(const UrlQuery& q, MatchKind kind, const Request* r, uint8_t
   hop["result"] = r->result;
   hop["bytes"] = r->has_bytes ? std::to_string(r->bytes) : "";
   if (how == How::tunnel)
-    notes.push_back(fmt::format("a CONNECT tunnel (HTTPS) to {}: the proxy saw the host and "
-                                "port, not the page",
-                                r->target));
+    notes.push_back(
+        fmt::format("a CONNECT tunnel (HTTPS) to {}: the proxy saw the host and "
+                    "port, not the page",
+                    r->target));
   if (how == How::path_only)
     notes.push_back("the log names no host for this request: matched on the path alone");
   if (!fwd_note.empty()) notes.push_back(fwd_note);

@@ -25,9 +25,10 @@ int main(int argc, char** argv) {
   app.add_option("path", paths, "logs to read (the same as --log)");
   app.add_flag("--detect", detect, "print each file's format and why, read nothing else");
   app.add_flag("--formats", list_formats, "list the formats tracekit reads");
-  app.add_option("--family", family_opt,
-                 "read only the logs of this family (dhcp, nat, login, owner, proxy): for a sources file "
-                 "that names several");
+  app.add_option(
+      "--family", family_opt,
+      "read only the logs of this family (dhcp, nat, login, owner, proxy): for a sources file "
+      "that names several");
   app.add_flag("--stats", stats, "per file: lines, records, skipped, foreign and malformed lines");
   if (int rc = parse_args(app, argc, argv); rc >= 0) return rc;
   if (o.version) {

@@ -43,9 +43,9 @@ int main(int argc, char** argv) {
   if (!setup_run(o, run)) return 2;
 
   Instant around_t = kNoTime, from_t = kNoTime, to_t = kNoTime;
-  if (!parse_time_options(run, {{&around, &around_t, "--around"},
-                                {&from, &from_t, "--from"},
-                                {&to, &to_t, "--to"}}))
+  if (!parse_time_options(
+          run,
+          {{&around, &around_t, "--around"}, {&from, &from_t, "--from"}, {&to, &to_t, "--to"}}))
     return 2;
   if (around_t != kNoTime && (from_t != kNoTime || to_t != kNoTime)) {
     run.diag.usage_error("--around and --from/--to: give one or the other");
@@ -56,9 +56,10 @@ int main(int argc, char** argv) {
     return 2;
   }
   std::vector<std::pair<UrlTarget::Kind, const std::string*>> given;
-  for (auto [k, s] : {std::pair{UrlTarget::Kind::url, &url}, std::pair{UrlTarget::Kind::prefix, &prefix},
-                      std::pair{UrlTarget::Kind::host, &host}, std::pair{UrlTarget::Kind::server, &server},
-                      std::pair{UrlTarget::Kind::client, &client}})
+  for (auto [k, s] :
+       {std::pair{UrlTarget::Kind::url, &url}, std::pair{UrlTarget::Kind::prefix, &prefix},
+        std::pair{UrlTarget::Kind::host, &host}, std::pair{UrlTarget::Kind::server, &server},
+        std::pair{UrlTarget::Kind::client, &client}})
     if (!s->empty()) given.emplace_back(k, s);
   if (given.size() > 1) {
     run.diag.usage_error("one of --url, --url-prefix, --host, --server, --client");

@@ -224,8 +224,8 @@ struct OwnerEvent : EventBase {
 // line does: a virtual-host prefix, Zeek's host).
 struct ProxyEvent : EventBase {
   Instant start = kNoTime, end = kNoTime;
-  bool has_client = false;      // client holds an address (else client_text: a host name)
-  bool has_server_ip = false;   // server_ip holds the upstream/server address
+  bool has_client = false;     // client holds an address (else client_text: a host name)
+  bool has_server_ip = false;  // server_ip holds the upstream/server address
   IpAddr client, server_ip;
   uint16_t client_port = 0, server_port = 0;  // 0: not logged
   uint16_t status = 0;                        // HTTP status; 0: none logged ("-", Squid's 000)
