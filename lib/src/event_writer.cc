@@ -20,6 +20,11 @@ constexpr const char* kProxyColumns[] = {
     "time",   "event",     "client",   "client_port", "forwarded",   "user", "method",
     "url",    "host",      "status",   "bytes",       "start",       "end",  "result",
     "server", "hierarchy", "referrer", "user_agent",  "content_type"};
+constexpr const char* kMailColumns[] = {
+    "time",        "event", "queue_id", "message_id", "client", "client_port",
+    "client_name", "helo",  "user",     "auth",       "from",   "to",
+    "orig_to",     "relay", "relay_ip", "status",     "detail", "next_id",
+    "size",        "nrcpt", "protocol", "service",    "device"};
 constexpr const char* kTrailer[] = {"format", "evidence", "note"};
 
 std::span<const char* const> columns_of(Family f) {
@@ -32,6 +37,8 @@ std::span<const char* const> columns_of(Family f) {
       return kOwnerColumns;
     case Family::proxy:
       return kProxyColumns;
+    case Family::smtp:
+      return kMailColumns;
     default:
       return kDhcpColumns;
   }
@@ -299,6 +306,31 @@ void EventWriter::write(const ProxyEvent& ev, const ScanFile& file) {
                             ev.user,      ev.method,   ev.url,        ev.host,        status,
                             bytes,        start,       end,           ev.result,      server,
                             ev.hierarchy, ev.referrer, ev.user_agent, ev.content_type};
+  row(all, ev, file);
+}
+
+void EventWriter::write(const MailEvent& ev, const ScanFile& file) {
+  bool frac = ev.time_flags & kHasFraction;
+  std::string &time = scratch(0), &client = scratch(1), &client_port = scratch(2),
+              &relay_ip = scratch(3), &size = scratch(4), &nrcpt = scratch(5);
+  if (ev.time != kNoTime) append_rfc3339(time, ev.time, frac);
+  if (ev.has_client) append_ip(client, ev.client);
+  append_port(client_port, ev.client_port);
+  if (ev.has_relay_ip) append_ip(relay_ip, ev.relay_ip);
+  if (ev.has_size) fmt::format_to(std::back_inserter(size), "{}", ev.size);
+  if (ev.nrcpt) fmt::format_to(std::back_inserter(nrcpt), "{}", ev.nrcpt);
+  std::string_view all[] = {time,           mail_action_name(ev.action),
+                            ev.queue_id,    ev.message_id,
+                            client,         client_port,
+                            ev.client_name, ev.helo,
+                            ev.user,        ev.auth_method,
+                            ev.from,        ev.to,
+                            ev.orig_to,     ev.relay,
+                            relay_ip,       ev.status,
+                            ev.detail,      ev.next_id,
+                            size,           nrcpt,
+                            ev.protocol,    ev.service,
+                            ev.device};
   row(all, ev, file);
 }
 

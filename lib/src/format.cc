@@ -64,6 +64,30 @@ std::string_view nat_action_name(NatAction a) {
   return "?";
 }
 
+std::string_view mail_action_name(MailAction a) {
+  switch (a) {
+    case MailAction::connect:
+      return "connect";
+    case MailAction::received:
+      return "received";
+    case MailAction::header:
+      return "header";
+    case MailAction::sender:
+      return "sender";
+    case MailAction::delivery:
+      return "delivery";
+    case MailAction::completed:
+      return "completed";
+    case MailAction::rejected:
+      return "rejected";
+    case MailAction::auth_failed:
+      return "auth-failed";
+    case MailAction::disconnect:
+      return "disconnect";
+  }
+  return "?";
+}
+
 std::string_view login_action_name(LoginAction a) {
   switch (a) {
     case LoginAction::login:

@@ -406,6 +406,7 @@ template bool Scanner::scan<NatEvent>(const SourceSpec&, uint32_t, const EventSi
 template bool Scanner::scan<LoginEvent>(const SourceSpec&, uint32_t, const EventSink<LoginEvent>&);
 template bool Scanner::scan<OwnerEvent>(const SourceSpec&, uint32_t, const EventSink<OwnerEvent>&);
 template bool Scanner::scan<ProxyEvent>(const SourceSpec&, uint32_t, const EventSink<ProxyEvent>&);
+template bool Scanner::scan<MailEvent>(const SourceSpec&, uint32_t, const EventSink<MailEvent>&);
 
 bool Scanner::add_needle(std::string_view needle) {
   if (settings_.needles.empty() || prefilter_off_) return false;

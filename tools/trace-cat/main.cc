@@ -25,10 +25,10 @@ int main(int argc, char** argv) {
   app.add_option("path", paths, "logs to read (the same as --log)");
   app.add_flag("--detect", detect, "print each file's format and why, read nothing else");
   app.add_flag("--formats", list_formats, "list the formats tracekit reads");
-  app.add_option(
-      "--family", family_opt,
-      "read only the logs of this family (dhcp, nat, login, owner, proxy): for a sources file "
-      "that names several");
+  app.add_option("--family", family_opt,
+                 "read only the logs of this family (dhcp, nat, login, owner, proxy, smtp): for a "
+                 "sources file "
+                 "that names several");
   app.add_flag("--stats", stats, "per file: lines, records, skipped, foreign and malformed lines");
   if (int rc = parse_args(app, argc, argv); rc >= 0) return rc;
   if (o.version) {
@@ -84,11 +84,12 @@ int main(int argc, char** argv) {
   // otherwise the first readable file of each source is sniffed.
   std::optional<Family> family;
   if (!family_opt.empty()) {
-    for (Family f : {Family::dhcp, Family::nat, Family::login, Family::owner, Family::proxy})
+    for (Family f :
+         {Family::dhcp, Family::nat, Family::login, Family::owner, Family::proxy, Family::smtp})
       if (family_name(f) == family_opt) family = f;
     if (!family) {
-      run.diag.usage_error(
-          fmt::format("--family: '{}' is not one of dhcp, nat, login, owner, proxy", family_opt));
+      run.diag.usage_error(fmt::format(
+          "--family: '{}' is not one of dhcp, nat, login, owner, proxy, smtp", family_opt));
       return 2;
     }
   }
@@ -143,6 +144,9 @@ int main(int argc, char** argv) {
       break;
     case Family::proxy:
       scan_all(static_cast<ProxyEvent*>(nullptr));
+      break;
+    case Family::smtp:
+      scan_all(static_cast<MailEvent*>(nullptr));
       break;
     default:
       scan_all(static_cast<DhcpEvent*>(nullptr));

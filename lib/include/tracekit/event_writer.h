@@ -10,7 +10,10 @@
 // start, end_how; owner: kind, user, ip, mac, name, email, id, unit, host,
 // valid_from, valid_to; proxy: time, event, client, client_port, forwarded,
 // user, method, url, host, status, bytes, start, end (when not the time),
-// result, server, hierarchy, referrer, user_agent, content_type. Then format, evidence, note. Each family's rows are
+// result, server, hierarchy, referrer, user_agent, content_type; smtp: time,
+// event, queue_id, message_id, client, client_port, client_name, helo, user,
+// auth, from, to, orig_to, relay, relay_ip, status, detail, next_id, size,
+// nrcpt, protocol, service, device (the subject is content: never shown). Then format, evidence, note. Each family's rows are
 // valid queries for its tool (time and ip, host or user).
 #pragma once
 
@@ -37,6 +40,7 @@ class EventWriter {
   void write(const LoginEvent& ev, const ScanFile& file);
   void write(const OwnerEvent& ev, const ScanFile& file);
   void write(const ProxyEvent& ev, const ScanFile& file);
+  void write(const MailEvent& ev, const ScanFile& file);
   void finish();
   uint64_t rows() const { return rows_; }
 

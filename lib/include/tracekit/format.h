@@ -61,7 +61,7 @@ struct ParseContext {
 };
 
 // A format's reader of one file, for events of type Event (DhcpEvent,
-// NatEvent, LoginEvent, OwnerEvent, ProxyEvent). Parsers set out.time for every line that
+// NatEvent, LoginEvent, OwnerEvent, ProxyEvent, MailEvent). Parsers set out.time for every line that
 // has a timestamp, also when they return skip.
 template <class Event>
 class Parser {
@@ -94,6 +94,7 @@ using NatParser = Parser<NatEvent>;
 using LoginParser = Parser<LoginEvent>;
 using OwnerParser = Parser<OwnerEvent>;
 using ProxyParser = Parser<ProxyEvent>;
+using MailParser = Parser<MailEvent>;
 
 enum class InputKind : uint8_t {
   lines,     // text, one line at a time (the default)
@@ -115,6 +116,7 @@ struct FormatInfo {
   std::unique_ptr<LoginParser> (*make_login)(const ParseContext& ctx) = nullptr;
   std::unique_ptr<OwnerParser> (*make_owner)(const ParseContext& ctx) = nullptr;
   std::unique_ptr<ProxyParser> (*make_proxy)(const ParseContext& ctx) = nullptr;
+  std::unique_ptr<MailParser> (*make_mail)(const ParseContext& ctx) = nullptr;
   // A database rather than a log (dhcpd.leases, a directory export): its
   // records are the state as of the file's last write, not events in time
   // order. Its coverage runs from its earliest record to its modification
@@ -146,6 +148,7 @@ std::unique_ptr<Parser<Event>> make_parser(const FormatInfo& f, const ParseConte
   if constexpr (std::is_same_v<Event, LoginEvent>) make = f.make_login;
   if constexpr (std::is_same_v<Event, OwnerEvent>) make = f.make_owner;
   if constexpr (std::is_same_v<Event, ProxyEvent>) make = f.make_proxy;
+  if constexpr (std::is_same_v<Event, MailEvent>) make = f.make_mail;
   return make ? make(ctx) : nullptr;
 }
 

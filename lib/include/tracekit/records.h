@@ -244,26 +244,54 @@ struct ProxyEvent : EventBase {
   void clear() { *this = ProxyEvent{}; }
 };
 
-// A request as the url hop keeps it: the client fetched url, the request
-// spanning [start, end].
-struct ProxyRequest {
-  IpAddr client;
-  std::string user, method, url;
-  uint16_t status = 0;
-  Instant start = kNoTime, time = kNoTime;
-  EvidenceRef event;
+// ------------------------------------------------------------- mail
+
+enum class MailAction : uint8_t {
+  connect,      // a client connected (Postfix "connect from"); no message yet
+  received,     // a message was handed over: queue id, client, authenticated user (Postfix
+                // smtpd/pickup client=, Exim <=, Sendmail from=, Exchange RECEIVE)
+  header,       // the message's Message-ID (and, for Exim with T=, its subject) named
+  sender,       // the envelope sender, size and recipient count (Postfix qmgr from=)
+  delivery,     // a delivery attempt: recipient, relay, status (sent, deferred, bounced, ...)
+  completed,    // the queue id is done (Postfix removed, Exim Completed)
+  rejected,     // refused before it was queued (Postfix NOQUEUE reject, Exim rejected RCPT)
+  auth_failed,  // an authentication attempt failed (SASL, Exim authenticator failed)
+  disconnect,   // the client went away
 };
+std::string_view mail_action_name(MailAction a);
 
-// ------------------------------------------------------- later hops (sketch)
-// These fix the shape the other hops will fill so that one model serves all;
-// their parsers arrive with their issues.
+// One mail log record. `queue_id` is the server's id of the message (Postfix
+// queue ID, Exim message id, Sendmail qid, Exchange InternalMessageId): ids
+// are reused, so the hop groups by id and time. client is the host that
+// handed the message over (for received, connect, rejected, auth_failed);
+// relay the host a delivery went to. Views into the line or the parser's
+// buffer, as with every event.
+struct MailEvent : EventBase {
+  MailAction action = MailAction::received;
+  bool has_client = false, has_relay_ip = false, has_size = false;
+  IpAddr client, relay_ip;
+  uint16_t client_port = 0, relay_port = 0;
+  uint64_t size = 0;
+  uint32_t nrcpt = 0;
+  std::string_view queue_id;
+  std::string_view message_id;   // with its angle brackets as logged
+  std::string_view client_name;  // the client's host name as logged ("unknown" kept)
+  std::string_view helo;
+  std::string_view user;         // the authenticated user (sasl_username, A=, AUTH=)
+  std::string_view auth_method;  // sasl_method, Exim's authenticator name
+  std::string_view from;         // envelope sender
+  std::string_view to;           // recipient (one per delivery record)
+  std::string_view orig_to;      // the recipient before aliasing, when logged
+  std::string_view relay;        // relay as logged ("mx.example.net[198.51.100.25]:25", "local")
+  std::string_view status;       // sent, deferred, bounced, expired, delivered, failed, ...
+  std::string_view detail;       // the status's explanation as logged
+  std::string_view next_id;      // "queued as NEWID": the id the message continues under
+  std::string_view protocol;     // ESMTPSA, P=esmtpsa, ...
+  std::string_view subject;      // content: Exim T= (shown only when asked)
+  std::string_view service;      // postfix/smtpd, exim, sendmail, exchange, zeek
+  std::string_view device;       // the mail server (syslog host, Exchange server)
 
-struct MailMessage {  // a message's path through one server
-  std::string queue_id, message_id, user, from;
-  std::vector<std::string> to;
-  IpAddr client;
-  Instant time = kNoTime;
-  std::vector<EvidenceRef> events;
+  void clear() { *this = MailEvent{}; }
 };
 
 }  // namespace tracekit

@@ -51,6 +51,7 @@ constexpr Family family_of() {
   if constexpr (std::is_same_v<Event, LoginEvent>) return Family::login;
   if constexpr (std::is_same_v<Event, OwnerEvent>) return Family::owner;
   if constexpr (std::is_same_v<Event, ProxyEvent>) return Family::proxy;
+  if constexpr (std::is_same_v<Event, MailEvent>) return Family::smtp;
 }
 
 // What must follow a prefilter needle for the line to count: nothing asked
@@ -93,7 +94,7 @@ class Scanner {
   // Reads every file of `src` (index `source` in the run) with the parsers of
   // Event's family. Files that cannot be read are reported and skipped.
   // Returns false only when strict mode stops. Instantiated for DhcpEvent,
-  // NatEvent, LoginEvent, OwnerEvent and ProxyEvent.
+  // NatEvent, LoginEvent, OwnerEvent, ProxyEvent and MailEvent.
   template <class Event>
   bool scan(const SourceSpec& src, uint32_t source, const EventSink<Event>& sink);
   bool scan_dhcp(const SourceSpec& src, uint32_t source, const DhcpSink& sink) {
