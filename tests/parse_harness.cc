@@ -103,6 +103,14 @@ void own_strings(ProxyEvent& ev, std::deque<std::string>& store) {
     own(*v, store);
 }
 
+void own_strings(MailEvent& ev, std::deque<std::string>& store) {
+  for (auto* v : {&ev.queue_id, &ev.message_id, &ev.client_name, &ev.helo, &ev.user,
+                  &ev.auth_method, &ev.from, &ev.to, &ev.orig_to, &ev.relay, &ev.status,
+                  &ev.detail, &ev.next_id, &ev.protocol, &ev.subject, &ev.service, &ev.device,
+                  &ev.raw})
+    own(*v, store);
+}
+
 template <class Event>
 Harness<Event>::Harness(std::string_view fmt, std::string_view zone, int year, Instant mtime,
                         SourceSpec src)
@@ -188,6 +196,7 @@ template struct Harness<NatEvent>;
 template struct Harness<LoginEvent>;
 template struct Harness<OwnerEvent>;
 template struct Harness<ProxyEvent>;
+template struct Harness<MailEvent>;
 
 Instant utc(std::string_view s) {
   Instant t;

@@ -67,6 +67,7 @@ void own_strings(NatEvent& ev, std::deque<std::string>& store);
 void own_strings(LoginEvent& ev, std::deque<std::string>& store);
 void own_strings(OwnerEvent& ev, std::deque<std::string>& store);
 void own_strings(ProxyEvent& ev, std::deque<std::string>& store);
+void own_strings(MailEvent& ev, std::deque<std::string>& store);
 
 template <class Event>
 struct Harness {
@@ -90,10 +91,12 @@ extern template struct Harness<NatEvent>;
 extern template struct Harness<LoginEvent>;
 extern template struct Harness<OwnerEvent>;
 extern template struct Harness<ProxyEvent>;
+extern template struct Harness<MailEvent>;
 using NatHarness = Harness<NatEvent>;
 using LoginHarness = Harness<LoginEvent>;
 using OwnerHarness = Harness<OwnerEvent>;
 using ProxyHarness = Harness<ProxyEvent>;
+using MailHarness = Harness<MailEvent>;
 
 Instant utc(std::string_view rfc3339);
 
