@@ -43,5 +43,6 @@ const FormatInfo& device_register_format();
 
 // proxy/
 const FormatInfo& squid_access_format();
+const FormatInfo& clf_access_format();
 
 }  // namespace tracekit::formats

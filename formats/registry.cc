@@ -45,6 +45,7 @@ std::span<const FormatInfo> format_table() {
 
       // proxy/
       formats::squid_access_format(),
+      formats::clf_access_format(),
   };
   return table;
 }
