@@ -255,6 +255,10 @@ class ZeekHttpParser final : public ProxyParser {
 
   LineResult build(const Row& r, bool json, ProxyEvent& out) {
     const auto& v = r.v;
+    // The time first, so that a row with a bad field still counts for the
+    // file's coverage; a bad time is reported after the other fields, so
+    // that a row with a placeholder time still shows them.
+    LineResult time = read_ts(r, out);
     if (v[kOrigH].empty()) return LineResult::malformed("no id.orig_h");
     out.client_text = v[kOrigH];
     if (!parse_ip(v[kOrigH], out.client)) return LineResult::malformed("bad id.orig_h");
@@ -282,8 +286,7 @@ class ZeekHttpParser final : public ProxyParser {
     out.user = v[kUsername];
     out.content_type = first_element(v[kMimeTypes], json);
     out.forwarded = forwarded_of(v[kProxied], json);
-    // Read last, so that a row with a placeholder time still shows its fields.
-    return read_ts(r, out);
+    return time;
   }
 
   LineResult read_ts(const Row& r, ProxyEvent& out) {

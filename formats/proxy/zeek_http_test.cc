@@ -176,6 +176,7 @@ TEST_CASE("zeek-http: malformed rows and their reasons", "[proxy][zeek-http]") {
   CHECK(all[3].reason == "timestamp not a number");
   CHECK(all[3].event.time == kNoTime);
   CHECK(all[4].reason == "bad id.orig_h");
+  CHECK(all[4].time() == "2026-04-23T15:19:00.000Z");  // still counts for coverage
   CHECK(all[5].reason == "bad id.orig_p");
   CHECK(all[6].reason == "bad id.resp_h");
   CHECK(all[7].reason == "bad status_code");
