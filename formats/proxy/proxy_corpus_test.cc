@@ -4,7 +4,9 @@
 // below, whose counts were verified by reading the files. A file the table does
 // not know fails the test, so a corpus update is looked at, not ignored.
 // Test-suite wrappers are unwrapped first: wazuh's .ini files ("log N pass =
-// LINE") and Sekoia's JSON samples (one raw message in .input.message).
+// LINE") and Sekoia's JSON samples (one raw message in .input.message). The
+// other way round, no proxy sniffer may show any interest in the corpus's
+// logs of other kinds (HAProxy, IIS, ELB, error logs, other families).
 #include <catch2/catch.hpp>
 #include <cstdio>
 #include <filesystem>
@@ -292,4 +294,34 @@ TEST_CASE("proxy corpus: Sekoia's single-message samples", "[proxy][corpus]") {
     }
   }
   CHECK(seen == kSamples.size());
+}
+
+TEST_CASE("proxy formats claim no other log of the public corpus", "[proxy][corpus]") {
+  auto root = test::find_corpus();
+  if (!root) return;
+  const FormatInfo* proxy[] = {&formats::squid_access_format(), &formats::clf_access_format(),
+                               &formats::zeek_http_format()};
+  size_t files = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(*root)) {
+    if (!entry.is_regular_file()) continue;
+    std::string rel = fs::relative(entry.path(), *root).string();
+    if (rel.ends_with(".md") || rel == "SOURCES.tsv") continue;
+    bool ours = false;
+    for (const char* dir : kDirs)
+      if (rel.starts_with(std::string(dir) + "/")) ours = true;
+    if (ours) continue;
+    std::string error;
+    auto bytes = open_input(entry.path().string(), error);
+    if (!bytes) continue;
+    LineReader reader(*bytes);
+    std::string_view head = reader.head();
+    ++files;
+    for (const FormatInfo* f : proxy) {
+      const char* why = "";
+      int score = f->sniff(head, &why);
+      INFO(rel << ": " << f->name << ": " << why);
+      CHECK(score == 0);
+    }
+  }
+  CHECK(files > 100);
 }
