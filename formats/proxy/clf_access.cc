@@ -237,6 +237,23 @@ class ClfAccessParser final : public ProxyParser {
     return read_trailer(rest, out);
   }
 
+  // Only the time, for lines the prefilter rules out (no time key: the time
+  // is not at the line's start). Lines through syslog are read whole.
+  LineResult parse_time(const Line& line, ProxyEvent& out) override {
+    std::string_view s = trim(line.text);
+    if (s.empty() || s[0] == '<' || starts_with_month(s)) return parse(line, out);
+    out.clear();
+    size_t open = find_time(s);
+    if (open == std::string_view::npos)
+      return LineResult::foreign("no [dd/Mon/yyyy:HH:MM:SS +zone] time: not an access log line");
+    size_t close = s.find(']', open);
+    if (close == std::string_view::npos)
+      return LineResult::malformed("truncated line: time not closed");
+    if (!read_time(s.substr(open + 1, close - open - 1), out))
+      return LineResult::malformed("bad time (expected dd/Mon/yyyy:HH:MM:SS +hhmm)");
+    return LineResult::skip("not examined beyond its time");
+  }
+
  private:
   bool read_time(std::string_view t, ProxyEvent& out) {
     if (t.size() == kTimeLen && cache_valid_ && std::memcmp(t.data(), cache_text_, kTimeLen) == 0) {

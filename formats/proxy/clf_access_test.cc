@@ -232,3 +232,32 @@ TEST_CASE("clf: sniffing tells CLF from Squid's native log", "[proxy][clf]") {
                   "fe be/srv1 0/0/1/2/3 200 512 - - ---- 1/1/0/0/0 0/0 \"GET / HTTP/1.1\"\n",
                   &why) == 0);
 }
+
+TEST_CASE("clf: parse_time reads the time alone", "[proxy][clf]") {
+  ProxyHarness h("clf", "UTC", 2026);
+  auto parser = make_parser<ProxyEvent>(*h.format, h.ctx);
+  Line line;
+  line.text = "192.0.2.10 - - [23/Apr/2026:16:19:00 +0100] \"GET /a HTTP/1.1\" 200 5";
+  ProxyEvent ev;
+  CHECK(parser->parse_time(line, ev).status == LineStatus::skip);
+  CHECK(format_rfc3339(ev.time) == "2026-04-23T15:19:00Z");
+  CHECK(ev.url.empty());
+  CHECK(ev.time_key == 0);
+  // The same time again comes from the cache.
+  line.text = "192.0.2.11 - - [23/Apr/2026:16:19:00 +0100] \"GET /b HTTP/1.1\" 200 5";
+  CHECK(parser->parse_time(line, ev).status == LineStatus::skip);
+  CHECK(format_rfc3339(ev.time) == "2026-04-23T15:19:00Z");
+  line.text = "192.0.2.10 - - [23/Apr/2026:16:19:60 +0100] \"GET /a HTTP/1.1\" 200 5";
+  CHECK(parser->parse_time(line, ev).status == LineStatus::skip);  // a leap second: :59
+  CHECK(format_rfc3339(ev.time) == "2026-04-23T15:19:59Z");
+  line.text = "192.0.2.10 - - [23/Apr/2026:16:19:00 +01] \"GET /a HTTP/1.1\" 200 5";
+  CHECK(parser->parse_time(line, ev).status == LineStatus::malformed);
+  CHECK(ev.time == kNoTime);
+  line.text = "[Thu Apr 23 16:19:00.880562 2026] [core:error] [pid 1] AH00001: x";
+  CHECK(parser->parse_time(line, ev).status == LineStatus::foreign);
+  line.text =
+      "Apr 23 16:19:01 web1 nginx: 192.0.2.15 - - [23/Apr/2026:16:19:00 +0100] \"GET /s "
+      "HTTP/1.1\" 200 5";
+  CHECK(parser->parse_time(line, ev).status == LineStatus::record);
+  CHECK(ev.device == "web1");
+}
