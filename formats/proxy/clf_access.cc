@@ -1,8 +1,8 @@
 // NCSA common and combined access logs, as Apache httpd, nginx, lighttpd,
 // Squid (logformat common/combined) and Traefik (CLF) write them.
 //
-//   www.example.org:443 203.0.113.5 - jdoe [23/Apr/2026:16:19:00 +0100] "GET /x?y=1 HTTP/1.1" 200
-//   5120 "https://www.example.org/" "Mozilla/5.0 (X11)" "198.51.100.9, 10.0.0.2"
+//   www.example.org:443 203.0.113.5 - jdoe [23/Apr/2026:16:19:00 +0100] "GET /x?y=1 HTTP/1.1"
+//     200 5120 "https://www.example.org/" "Mozilla/5.0 (X11)" "198.51.100.9, 10.0.0.2"
 //
 // Fields: [vhost[:port]] host ident user [time] "request" status bytes, then in
 // the combined form "referer" "user-agent", then whatever a site appended.

@@ -1,7 +1,7 @@
 // Squid's native access.log (logformat squid).
 //
-//   1776957540.123    845 192.0.2.10 TCP_MISS/200 5120 GET http://example.com/x -
-//   HIER_DIRECT/198.51.100.7 text/html
+//   1776957540.123    845 192.0.2.10 TCP_MISS/200 5120 GET http://example.com/x
+//     - HIER_DIRECT/198.51.100.7 text/html
 //
 // Fields, separated by one or more spaces (Squid pads the time on the right and
 // the elapsed time on the left): %ts.%03tu the time the request ended (epoch

@@ -1,10 +1,14 @@
 // Zeek http.log, as TSV (Zeek's ASCII writer) or as JSON lines.
 //
-//   1776957540.123456	CHhAvVGS1DHFjwGM9	192.0.2.10	51234	198.51.100.7	80	1
-//   GET www.example.com	/index.html	-	1.1	Mozilla/5.0	-	0 5120 200
-//   OK	-	-	(empty) -	-	-	-	-	-
-//   FakNcS1Jfe01uljb3	-	text/html
-//   {"ts":1776957540.123456,"uid":"CHhAvVGS1DHFjwGM9","id.orig_h":"192.0.2.10","id.orig_p":51234,"id.resp_h":"198.51.100.7","id.resp_p":80,"method":"GET","host":"www.example.com","uri":"/index.html","status_code":200,"response_body_len":5120,"resp_mime_types":["text/html"]}
+//   1776957540.123456	CHhAvVGS1DHFjwGM9	192.0.2.10	51234	198.51.100.7	80
+//     1	GET	www.example.com	/index.html	-	1.1
+//     Mozilla/5.0	-	0	5120	200	OK
+//     -	-	(empty)	-	-	-
+//     -	-	-	FakNcS1Jfe01uljb3	-	text/html
+//   {"ts":1776957540.123456,"uid":"CHhAvVGS1DHFjwGM9","id.orig_h":"192.0.2.10",
+//     "id.orig_p":51234,"id.resp_h":"198.51.100.7","id.resp_p":80,"method":"GET",
+//     "host":"www.example.com","uri":"/index.html","status_code":200,
+//     "response_body_len":5120,"resp_mime_types":["text/html"]}
 //
 // One row per HTTP request/response pair seen on the wire, written when the
 // pair completes; ts (epoch seconds with fraction, UTC) is when the request
