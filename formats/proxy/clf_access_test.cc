@@ -124,8 +124,12 @@ TEST_CASE("clf: common format, users, prefixes", "[proxy][clf]") {
       "192.0.2.19 - - [23/Apr/2026:16:19:00 +0100] \"GET /u HTTP/1.1\" - - \"-\" \"Nikto\"\n"
       // a third quoted field that is not an address list
       "192.0.2.20 - - [23/Apr/2026:16:19:00 +0100] \"GET /v HTTP/1.1\" 200 1 \"-\" \"ua\" "
-      "\"0.003\"\n");
-  REQUIRE(all.size() == 12);
+      "\"0.003\"\n"
+      // Apache's escapes in the request: a quote, and a backslash before the closing quote
+      "192.0.2.21 - - [23/Apr/2026:16:19:00 +0100] \"GET /w?a=\\\" 200 1 HTTP/1.1\" 404 7 \"-\" "
+      "\"ua\"\n"
+      "192.0.2.22 - - [23/Apr/2026:16:19:00 +0100] \"GET /w\\\\\" 400 7 \"-\" \"ua\"\n");
+  REQUIRE(all.size() == 14);
   for (const auto& o : all) {
     INFO(o.raw << " -> " << o.reason);
     CHECK(o.status == LineStatus::record);
@@ -163,6 +167,12 @@ TEST_CASE("clf: common format, users, prefixes", "[proxy][clf]") {
   CHECK(all[10].event.bytes == 0);
   CHECK(all[10].event.user_agent == "Nikto");
   CHECK(all[11].event.forwarded.empty());
+  CHECK(all[12].event.url == "/w?a=\\\" 200 1");  // an escaped quote does not end the request
+  CHECK(all[12].event.status == 404);
+  CHECK(all[12].event.bytes == 7);
+  CHECK(all[13].event.method == "GET");
+  CHECK(all[13].event.url == "/w\\\\");  // "\\" is an escaped backslash, then the closing quote
+  CHECK(all[13].event.status == 400);
 }
 
 TEST_CASE("clf: long URLs are kept whole", "[proxy][clf]") {
