@@ -152,7 +152,7 @@ class ZeekHttpParser final : public ProxyParser {
       Row r;
       const char* why = for_each_json_field(text, [&](const JsonField& f) {
         Field k = field_of(f.key);
-        if (k == kNone || f.value == "null") return;
+        if (k == kNone || (!f.is_string && f.value == "null")) return;
         r.v[k] = f.value;
         if (k == kTs) r.ts_is_string = f.is_string;
       });

@@ -130,6 +130,16 @@ TEST_CASE("zeek-http: header variants", "[proxy][zeek-http]") {
     CHECK(r[0].event.status == 403);
     CHECK(r[0].time() == "2026-04-23T15:19:00.500Z");
   }
+  SECTION("JSON null is unset, the string \"null\" is not") {
+    ProxyHarness h("zeek-http");
+    auto r = h.records(
+        "{\"ts\":1776957540.0,\"id.orig_h\":\"192.0.2.10\",\"uri\":\"/d\",\"username\":null,"
+        "\"host\":\"null\",\"status_code\":null}\n");
+    REQUIRE(r.size() == 1);
+    CHECK(r[0].event.user.empty());
+    CHECK(r[0].event.host == "null");
+    CHECK(r[0].event.status == 0);
+  }
   SECTION("integer milliseconds") {
     ProxyHarness h("zeek-http");
     auto r = h.records("{\"ts\":1776957540250,\"id.orig_h\":\"192.0.2.10\",\"uri\":\"/c\"}\n");
