@@ -43,5 +43,7 @@ const FormatInfo& device_register_format();
 
 // proxy/
 const FormatInfo& squid_access_format();
+const FormatInfo& clf_access_format();
+const FormatInfo& zeek_http_format();
 
 }  // namespace tracekit::formats

@@ -45,6 +45,8 @@ std::span<const FormatInfo> format_table() {
 
       // proxy/
       formats::squid_access_format(),
+      formats::clf_access_format(),
+      formats::zeek_http_format(),
   };
   return table;
 }

@@ -1,7 +1,7 @@
 // Squid's native access.log (logformat squid).
 //
-//   1776957540.123    845 192.0.2.10 TCP_MISS/200 5120 GET http://example.com/x -
-//   HIER_DIRECT/198.51.100.7 text/html
+//   1776957540.123    845 192.0.2.10 TCP_MISS/200 5120 GET http://example.com/x
+//     - HIER_DIRECT/198.51.100.7 text/html
 //
 // Fields, separated by one or more spaces (Squid pads the time on the right and
 // the elapsed time on the left): %ts.%03tu the time the request ended (epoch
@@ -135,6 +135,25 @@ class SquidAccessParser final : public ProxyParser {
       out.has_server_ip = parse_ip(hier.substr(hs + 1), out.server_ip);
     out.content_type = dash_empty(type);
     return LineResult::record();
+  }
+
+  // Only the time, for lines the prefilter rules out. A native line's key is
+  // its time field: a later line starting with the same bytes ended at the
+  // same time. Lines through syslog are read whole.
+  LineResult parse_time(const Line& line, ProxyEvent& out) override {
+    std::string_view s = line.text;
+    if (!starts_with_epoch(s)) return parse(line, out);
+    out.clear();
+    std::string_view ts = next_field(s);
+    uint8_t flags = 0;
+    if (!looks_like_squid_time(ts) || !parse_epoch_timestamp(ts, out.time, flags)) {
+      out.time = kNoTime;
+      return LineResult::malformed("bad time (expected epoch seconds[.milliseconds])");
+    }
+    out.time_flags = flags;
+    // With the space after it, so that the key is the whole field.
+    if (!s.empty() && ts.size() < 255) out.time_key = uint8_t(ts.size() + 1);
+    return LineResult::skip("not examined beyond its time");
   }
 
  private:

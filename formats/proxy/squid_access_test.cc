@@ -171,3 +171,26 @@ TEST_CASE("squid: sniffing", "[proxy][squid]") {
                 &why) == 0);
   CHECK(f.sniff("1776957540.123 192.0.2.10 40123 198.51.100.7 443\n", &why) == 0);
 }
+
+TEST_CASE("squid: parse_time reads the time alone", "[proxy][squid]") {
+  ProxyHarness h("squid", "UTC", 2026);
+  auto parser = make_parser<ProxyEvent>(*h.format, h.ctx);
+  Line line;
+  line.text =
+      "1776957540.123    845 192.0.2.10 TCP_MISS/200 5120 GET http://example.com/ - HIER_NONE/- -";
+  ProxyEvent ev;
+  LineResult r = parser->parse_time(line, ev);
+  CHECK(r.status == LineStatus::skip);
+  CHECK(format_rfc3339(ev.time, true) == "2026-04-23T15:19:00.123Z");
+  CHECK(ev.time_flags == kHasFraction);
+  CHECK(ev.time_key == 15);  // the field and the space after it
+  CHECK(ev.url.empty());
+  line.text = "1776957540,123    845 192.0.2.10 TCP_MISS/200 5120 GET http://example.com/ - - -";
+  CHECK(parser->parse_time(line, ev).status == LineStatus::malformed);
+  line.text =
+      "Apr 23 16:19:00 proxy1 squid[1]: 1776957540.500    120 192.0.2.10 TCP_MISS/200 812 GET "
+      "http://example.com/a - HIER_DIRECT/198.51.100.7 text/plain";
+  CHECK(parser->parse_time(line, ev).status == LineStatus::record);
+  CHECK(format_rfc3339(ev.time, true) == "2026-04-23T15:19:00.500Z");
+  CHECK(ev.time_key == 0);
+}
