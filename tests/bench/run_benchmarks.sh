@@ -261,6 +261,10 @@ DIRTY=$(git -C "$ROOT" status --porcelain 2>/dev/null | wc -l)
 REL_F=${F#"$ROOT"/}
 r() { echo "${1//$ROOT\//}"; }  # commands as printed: paths relative to the root
 
+# The DHCP sections come first; the other scripts' sections (from the first
+# other "# Benchmarks: " heading on) are kept after them.
+AFTER=""
+[[ -f $OUT_MD ]] && AFTER=$(awk '/^# Benchmarks: / && !/^# Benchmarks: DHCP/ { other = 1 } other' "$OUT_MD")
 cat >"$OUT_MD" <<EOF
 # Benchmarks: DHCP (ISC dhcpd syslog)
 
@@ -398,6 +402,7 @@ bench-data/ keeps the hyperfine JSON of each round (hf-round-N.json), every benc
 run (parse.txt: input, MB/s, records/s, lines, RSS MB, CPU s, wall s, records) and the log of
 the run (run.log).
 EOF
+[[ -z $AFTER ]] || printf '\n%s\n' "$AFTER" >>"$OUT_MD"
 say "wrote $OUT_MD"
 grep -A12 '^## Targets' "$OUT_MD" >&2
 

@@ -284,8 +284,11 @@ DIRTY=$(git -C "$ROOT" status --porcelain 2>/dev/null | wc -l)
 COMPILER=$(sed -n 's/^CMAKE_CXX_COMPILER:[A-Z]*=//p' "$BUILD/CMakeCache.txt")
 COMPILER="$("$COMPILER" --version | head -1)"
 
-# Keep what comes before these sections (the DHCP ones), replace the rest.
+# Keep what comes before these sections (the DHCP ones) and after them (from
+# the next "# Benchmarks: " heading on, such as the URL one), replace these.
+AFTER=""
 if [[ -f $OUT_MD ]] && grep -qxF "$MARK" "$OUT_MD"; then
+  AFTER=$(awk -v mark="$MARK" '$0 == mark { mine = 1; next } mine && /^# Benchmarks: / { after = 1 } after' "$OUT_MD")
   sed -i "/^$(printf '%s' "$MARK" | sed 's/[][\/.*^$]/\\&/g')\$/,\$d" "$OUT_MD"
 fi
 REL_F=$(r "$F")
@@ -406,5 +409,6 @@ One pass each (trace-login has no prefilter: it parses every line or record), ho
 No speed target was set for the login tools; these are the baseline.
 EOF
 fi
+[[ -z $AFTER ]] || printf '\n%s\n' "$AFTER" >>"$OUT_MD"
 say "wrote the NAT and login sections of $OUT_MD"
 sed -n '/^## NAT targets/,/^## NAT measurements/p' "$OUT_MD" >&2
