@@ -491,8 +491,8 @@ Row UrlHop::row_for(const UrlQuery& q, MatchKind kind, const Request* r, uint8_t
   hop["client"] = client_of(*r, &fwd_note);
   hop["user"] = r->user;
   hop["method"] = r->method;
-  if (settings_.show_content || r->tunnel)
-    hop["url"] = r->target;
+  if (settings_.show_content || r->tunnel || r->target.empty())
+    hop["url"] = r->target;  // as logged (no target: a request line that was none)
   else if (!r->host.empty())
     hop["url"] = redacted_url(r->scheme, r->host, r->port, false);
   else
