@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <set>
+#include <unordered_set>
 
 #include "tracekit/hop.h"
 #include "tracekit/text.h"
@@ -287,9 +288,10 @@ bool UrlHop::load(const std::vector<UrlQuery>& queries) {
   std::unordered_map<IpAddr, std::vector<uint32_t>, IpHash> by_server, by_client;
   std::vector<uint32_t> subdomain_queries, prefix_queries;
   std::vector<std::string> needles;
+  std::unordered_set<std::string> needle_set;
   bool prefilter = true;
   auto needle = [&](std::string n) {
-    if (std::find(needles.begin(), needles.end(), n) == needles.end()) needles.push_back(n);
+    if (needle_set.insert(n).second) needles.push_back(std::move(n));
   };
   for (uint32_t i = 0; i < queries_.size(); ++i) {
     const UrlTarget& t = queries_[i].target;
