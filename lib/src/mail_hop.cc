@@ -9,6 +9,7 @@
 #include <unordered_set>
 
 #include "tracekit/hop.h"
+#include "tracekit/mail_headers.h"
 #include "tracekit/text.h"
 #include "tracekit/url.h"
 
@@ -425,6 +426,13 @@ const Scanner& MailHop::scanner() const {
   return store_->scanner;
 }
 
+std::vector<std::string> MailHop::devices() const {
+  std::set<std::string> out;
+  for (const auto& e : store_->events)
+    if (!e.device.empty()) out.insert(e.device);
+  return {out.begin(), out.end()};
+}
+
 bool MailHop::load(const std::vector<MailQuery>& queries) {
   queries_ = queries;
   Store& st = *store_;
@@ -694,6 +702,117 @@ std::vector<Row> MailHop::answer(size_t index) const {
     hop["evidence"] = std::move(evidence);
     row["mail"] = std::move(hop);
     rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+}  // namespace tracekit
+
+namespace tracekit {
+
+using json = nlohmann::ordered_json;
+
+// How far a Received line's date may be from our log's time for the same
+// message: the server stamps the line as it takes the message, and logs it in
+// the same second, but a message can wait in the queue before its last line.
+constexpr Micros kHeaderSlack = std::chrono::minutes(2);
+
+HeaderChecks plan_header_checks(const MailHeader& h, Micros skew, std::vector<MailQuery>& queries) {
+  HeaderChecks plan;
+  for (const auto& r : h.received) {
+    int q = -1;
+    if (r.date != kNoTime) {
+      MailTarget t;
+      std::string error;
+      bool ok = !r.id.empty()
+                    ? parse_mail_target(MailTarget::Kind::queue_id, r.id, t, error)
+                    : !h.message_id.empty() &&
+                          parse_mail_target(MailTarget::Kind::message_id, h.message_id, t, error);
+      if (ok) {
+        MailQuery mq = mail_query_from_args(std::move(t), kNoTime, r.date - skew - kHeaderSlack,
+                                            r.date + skew + kHeaderSlack);
+        q = int(queries.size());
+        queries.push_back(std::move(mq));
+      }
+    }
+    plan.query_of.push_back(q);
+  }
+  return plan;
+}
+
+std::vector<Row> check_header(const MailHeader& h, const HeaderChecks& plan,
+                              const std::vector<std::string>& ours_given, const MailHop& hop) {
+  std::vector<std::string> ours = ours_given;
+  for (auto& d : hop.devices()) ours.push_back(d);
+  std::vector<Row> rows;
+  for (size_t k = 0; k < h.received.size(); ++k) {
+    const ReceivedLine& r = h.received[k];
+    json head = json::object();
+    head["index"] = std::to_string(r.index);
+    head["line"] = std::to_string(r.line);
+    head["by"] = r.by;
+    head["from_ip"] = r.has_from_ip ? to_string(r.from_ip) : "";
+    head["id"] = r.id;
+    head["date"] = r.date != kNoTime ? format_rfc3339(r.date, false) : "";
+    std::string check, note;
+    std::vector<Row> found;
+    int q = k < plan.query_of.size() ? plan.query_of[k] : -1;
+    if (!is_our_host(r.by, ours)) {
+      check = "not-ours";
+      note = "added by a server that is not ours: our logs cannot check it";
+    } else if (q < 0) {
+      check = "not-checkable";
+      note = r.date == kNoTime ? "its date cannot be read"
+                               : "it names no queue ID and the header no Message-ID";
+    } else {
+      found = hop.answer(size_t(q));
+      std::string m = get_text(found[0], "mail.match");
+      std::string by = r.id.empty() ? "the header's Message-ID" : "queue ID " + r.id;
+      if (m == "exact" || m == "ambiguous") {
+        std::vector<std::string> clients;
+        bool same = !r.has_from_ip;
+        for (const auto& f : found) {
+          std::string c = get_text(f, "mail.client");
+          clients.push_back(c.empty() ? "an unknown client" : c);
+          if (r.has_from_ip && c == to_string(r.from_ip)) same = true;
+        }
+        if (same) {
+          check = "confirmed";
+          note = fmt::format("our logs have the message under {} near that time{}", by,
+                             r.has_from_ip ? ", from the address the line names" : "");
+        } else {
+          check = "contradicted";
+          note = fmt::format(
+              "our logs have the message under {} near that time, but from {}, not {} as the "
+              "line claims: forgery suspected",
+              by, clients.front(), to_string(r.from_ip));
+        }
+      } else if (m == "none") {
+        check = "not-found";
+        note = fmt::format(
+            "our logs cover that time and have no message under {}: the line was not written by "
+            "our server (forgery suspected), or the logs are incomplete",
+            by);
+        found.clear();
+      } else {
+        check = "not-checkable";
+        note = fmt::format("our logs do not cover that time ({})", get_text(found[0], "mail.note"));
+        found.clear();
+      }
+    }
+    head["check"] = check;
+    head["note"] = note;
+    if (found.empty()) {
+      Row row = Row::object();
+      row["header"] = head;
+      rows.push_back(std::move(row));
+    }
+    for (auto& f : found) {
+      Row row = Row::object();
+      row["header"] = head;
+      row["mail"] = f["mail"];
+      rows.push_back(std::move(row));
+    }
   }
   return rows;
 }

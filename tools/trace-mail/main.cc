@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "tracekit/cli.h"
+#include "tracekit/mail_headers.h"
 #include "tracekit/mail_hop.h"
 
 using namespace tracekit;
@@ -21,6 +22,17 @@ int main(int argc, char** argv) {
   add_common_options(app, o);
   std::string message_id, queue_id, sender, recipient, client, user, around, from, to;
   bool show_content = false;
+  std::string headers;
+  std::vector<std::string> our_hosts;
+  app.add_option("--headers", headers,
+                 "check a message's header (as pasted, '-' for stdin) against our logs: each "
+                 "Received line that claims our servers is confirmed, contradicted, not found "
+                 "or not checkable");
+  app.add_option("--our-host", our_hosts,
+                 "with --headers: a name of our mail servers (repeatable; a short name matches "
+                 "its first label, '.example.org' a whole domain); the servers the logs and "
+                 "sources name count too")
+      ->allow_extra_args(false);
   app.add_option("--message-id", message_id, "the message with this Message-ID (<> optional)");
   app.add_option("--queue-id", queue_id, "the message with this queue ID");
   app.add_option("--sender", sender, "messages from this envelope sender");
@@ -68,7 +80,27 @@ int main(int argc, char** argv) {
 
   std::vector<MailQuery> queries;
   std::string error;
-  if (!given.empty()) {
+  MailHeader header;
+  HeaderChecks plan;
+  std::vector<std::string> ours = our_hosts;
+  if (!headers.empty()) {
+    if (!given.empty() || around_t != kNoTime || from_t != kNoTime || to_t != kNoTime) {
+      run.diag.usage_error("--headers takes no other query and no time: the header gives them");
+      return 2;
+    }
+    std::string text;
+    if (!read_header_file(headers, text, error)) {
+      run.diag.error(fmt::format("--headers {}: {}", headers, error));
+      return finish_run(run, false);
+    }
+    note_input(run, headers);
+    header = parse_mail_header(text);
+    if (header.received.empty())
+      run.diag.warning(fmt::format("--headers {}: no Received line: nothing to check", headers));
+    for (const auto& s : run.sources)
+      if (!s.host.empty()) ours.push_back(s.host);
+    plan = plan_header_checks(header, run.skew, queries);
+  } else if (!given.empty()) {
     MailTarget t;
     if (!parse_mail_target(given[0].first, *given[0].second, t, error)) {
       run.diag.usage_error(error);
@@ -104,6 +136,15 @@ int main(int argc, char** argv) {
 
   RowWriter out(run.output, stdout);
   bool answered = false;
+  if (!headers.empty()) {
+    for (const auto& r : check_header(header, plan, ours, hop)) {
+      std::string c = get_text(r, "header.check");
+      if (c == "confirmed" || c == "contradicted" || c == "not-found") answered = true;
+      out.write(r);
+    }
+    out.finish();
+    return finish_run(run, answered);
+  }
   for (size_t i = 0; i < queries.size(); ++i) {
     for (const auto& r : hop.answer(i)) {
       std::string m = get_text(r, "mail.match");

@@ -68,6 +68,8 @@ class MailHop {
   std::vector<Row> answer(size_t index) const;
 
   const Scanner& scanner() const;
+  // The mail servers (device names) of the events kept.
+  std::vector<std::string> devices() const;
 
   struct Store;
 
@@ -77,5 +79,34 @@ class MailHop {
   std::vector<MailQuery> queries_;
   std::unique_ptr<Store> store_;
 };
+
+}  // namespace tracekit
+
+namespace tracekit {
+
+struct MailHeader;
+
+// Checking a pasted header against our logs (trace-mail --headers): each
+// Received line whose "by" is one of our servers is looked up by its queue
+// ID (else the header's Message-ID) near its date, and the client it names
+// compared with the one our logs have.
+struct HeaderChecks {
+  // Per Received line: the query that checks it (-1: nothing to look it up
+  // by).
+  std::vector<int> query_of;
+};
+
+// Adds to `queries` the lookups the header's lines need: every line with a
+// date is looked up (which servers are ours is decided after reading, with
+// the names the logs give); `skew` widens the window around each date.
+HeaderChecks plan_header_checks(const MailHeader& h, Micros skew, std::vector<MailQuery>& queries);
+
+// One row per Received line, top first: header.index, header.line, header.by,
+// header.from_ip, header.id, header.date, header.check (confirmed,
+// contradicted, not-found, not-checkable, not-ours), header.note, then the
+// mail hop's fields of the message found. `ours` as given to the plan, plus
+// the servers the logs named.
+std::vector<Row> check_header(const MailHeader& h, const HeaderChecks& plan,
+                              const std::vector<std::string>& ours, const MailHop& hop);
 
 }  // namespace tracekit
