@@ -45,6 +45,9 @@ std::span<const FormatInfo> format_table() {
 
       // proxy/
       formats::squid_access_format(),
+
+      // smtp/
+      formats::exchange_msgtrack_format(),
   };
   return table;
 }
