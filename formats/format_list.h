@@ -46,5 +46,6 @@ const FormatInfo& squid_access_format();
 
 // smtp/
 const FormatInfo& exchange_msgtrack_format();
+const FormatInfo& zeek_smtp_format();
 
 }  // namespace tracekit::formats

@@ -48,6 +48,7 @@ std::span<const FormatInfo> format_table() {
 
       // smtp/
       formats::exchange_msgtrack_format(),
+      formats::zeek_smtp_format(),
   };
   return table;
 }
