@@ -348,12 +348,16 @@ class ExchangeMsgtrackParser final : public MailParser {
         if (!parse_ip(v[kServerIp], out.relay_ip)) return LineResult::malformed("bad server-ip");
         out.has_relay_ip = true;
       }
+      // 2013+ write the remote's answer there (";250 2.6.0 ...;ClientSubmitTime:");
+      // 2010 the SMTP session id, which explains nothing.
       std::string_view answer = v[kSourceContext];
       if (answer.starts_with(';')) answer.remove_prefix(1);
       if (size_t p = answer.find(";ClientSubmitTime:"); p != std::string_view::npos)
         answer = answer.substr(0, p);
-      if (!answer.empty()) out.detail = answer;
-      out.next_id = remote_id(answer);
+      if (answer.size() >= 4 && answer[0] >= '2' && answer[0] <= '5' && answer[3] == ' ') {
+        out.detail = answer;
+        out.next_id = remote_id(answer);
+      }
       return LineResult::record();
     }
     if (event == "DELIVER") return put_delivery(v, "delivered", out), LineResult::record();

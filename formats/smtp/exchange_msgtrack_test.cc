@@ -134,9 +134,17 @@ TEST_CASE("exchange-msgtrack: Exchange 2010 columns, multi-recipient delivery",
       "eve@example.org,eve@example.org,,Incoming,,,,\n"
       "2026-04-23T10:01:02.000Z,198.51.100.5,HUB1,198.51.100.6,MBX2,,,STOREDRIVER,DELIVER,1234,"
       "<c3@example.org>,bob@example.org;carol@example.org,250 2.1.5 Recipient OK;"
-      "250 2.1.5 Recipient OK,2048,2,,,Hello,eve@example.org,eve@example.org,,Incoming,,,,\n";
+      "250 2.1.5 Recipient OK,2048,2,,,Hello,eve@example.org,eve@example.org,,Incoming,,,,\n"
+      "2026-04-23T10:01:03.000Z,198.51.100.5,HUB1,203.0.113.25,mx.example.net,08CD1234ABCE,"
+      "Internet,SMTP,SEND,1234,<c3@example.org>,frank@example.net,250 2.1.5 Sender OK,2048,1,,,"
+      "Hello,eve@example.org,eve@example.org,,Originating,,,,\n";
   auto recs = h.records(log);
-  REQUIRE(recs.size() == 2);
+  REQUIRE(recs.size() == 3);
+  CHECK(recs[2].event.status == "sent");
+  CHECK(recs[2].event.detail == "250 2.1.5 Sender OK");  // not the session id
+  CHECK(recs[2].event.next_id.empty());
+  CHECK(recs[2].event.device == "HUB1");
+  CHECK(recs[2].event.relay == "mx.example.net");
   CHECK(recs[0].event.action == MailAction::received);
   CHECK(ip(recs[0].event.client) == "192.0.2.30");
   CHECK(recs[0].event.client_name == "client.example.org");
