@@ -46,4 +46,8 @@ const FormatInfo& squid_access_format();
 const FormatInfo& clf_access_format();
 const FormatInfo& zeek_http_format();
 
+// smtp/
+const FormatInfo& exchange_msgtrack_format();
+const FormatInfo& zeek_smtp_format();
+
 }  // namespace tracekit::formats

@@ -47,6 +47,10 @@ std::span<const FormatInfo> format_table() {
       formats::squid_access_format(),
       formats::clf_access_format(),
       formats::zeek_http_format(),
+
+      // smtp/
+      formats::exchange_msgtrack_format(),
+      formats::zeek_smtp_format(),
   };
   return table;
 }
