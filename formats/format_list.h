@@ -46,5 +46,6 @@ const FormatInfo& squid_access_format();
 
 // smtp/
 const FormatInfo& postfix_format();
+const FormatInfo& sendmail_format();
 
 }  // namespace tracekit::formats

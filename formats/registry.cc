@@ -48,6 +48,7 @@ std::span<const FormatInfo> format_table() {
 
       // smtp/
       formats::postfix_format(),
+      formats::sendmail_format(),
   };
   return table;
 }
