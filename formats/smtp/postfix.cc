@@ -429,7 +429,8 @@ class PostfixParser final : public MailParser {
       size_t from = content.rfind(" from ");
       if (from != std::string_view::npos) {
         std::string_view c = content.substr(from + 6);
-        if (read_namaddr(c, out)) content = content.substr(0, from);
+        read_namaddr(c, out);  // "from local" for mail submitted on the host
+        content = content.substr(0, from);
       }
       if (header && content.size() > 9 && iequals(content.substr(0, 9), "subject: "))
         out.subject = content.substr(9);

@@ -241,8 +241,10 @@ TEST_CASE("postfix: rejects and SASL failures", "[smtp][postfix]") {
       "SASL PLAIN authentication failed: (reason unavailable), sasl_username=admin\n"
       "Apr 23 10:00:07 mx1 postfix/smtpd[46]: NOQUEUE: reject_warning: RCPT from "
       "x.example.com[203.0.113.1]: 450 4.7.1 test; from=<a@example.com> to=<b@example.org> "
-      "proto=ESMTP helo=<x>\n");
-  REQUIRE(all.size() == 8);
+      "proto=ESMTP helo=<x>\n"
+      "Apr 23 10:00:04 mx1 postfix/cleanup[43]: 7C3D4E5F6A: reject: body http://spam.example.com/ "
+      "from local; from=<jdoe@example.org> proto=ESMTP helo=<mx1>: 5.7.1 no links\n");
+  REQUIRE(all.size() == 9);
   const MailEvent& r0 = all[0].event;
   REQUIRE(all[0].status == LineStatus::record);
   CHECK(r0.action == MailAction::rejected);
@@ -301,6 +303,13 @@ TEST_CASE("postfix: rejects and SASL failures", "[smtp][postfix]") {
 
   CHECK(all[7].status == LineStatus::skip);
   CHECK(all[7].reason == "reject_warning: logged, not enforced");
+
+  REQUIRE(all[8].status == LineStatus::record);
+  CHECK(all[8].event.action == MailAction::rejected);  // body check of a local submission
+  CHECK_FALSE(all[8].event.has_client);
+  CHECK(all[8].event.subject.empty());
+  CHECK(all[8].event.from == "jdoe@example.org");
+  CHECK(all[8].event.detail == "5.7.1 no links");
 }
 
 TEST_CASE("postfix: queue id reuse gives separate records per line", "[smtp][postfix]") {
