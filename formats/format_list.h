@@ -50,4 +50,8 @@ const FormatInfo& zeek_http_format();
 const FormatInfo& exchange_msgtrack_format();
 const FormatInfo& zeek_smtp_format();
 
+// smtp/
+const FormatInfo& postfix_format();
+const FormatInfo& sendmail_format();
+
 }  // namespace tracekit::formats

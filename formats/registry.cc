@@ -49,6 +49,8 @@ std::span<const FormatInfo> format_table() {
       formats::zeek_http_format(),
 
       // smtp/
+      formats::postfix_format(),
+      formats::sendmail_format(),
       formats::exchange_msgtrack_format(),
       formats::zeek_smtp_format(),
   };
