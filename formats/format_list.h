@@ -44,4 +44,7 @@ const FormatInfo& device_register_format();
 // proxy/
 const FormatInfo& squid_access_format();
 
+// smtp/
+const FormatInfo& exim_format();
+
 }  // namespace tracekit::formats

@@ -45,6 +45,9 @@ std::span<const FormatInfo> format_table() {
 
       // proxy/
       formats::squid_access_format(),
+
+      // smtp/
+      formats::exim_format(),
   };
   return table;
 }
