@@ -18,18 +18,22 @@
 // Lines read (F= senders and addresses as logged; client = H=name (helo)
 // [ip]:port, each part optional):
 //   ID <= SENDER H=.. P=.. A=auth:user U=.. S=.. id=.. T="..." for ..  received
-//     (SENDER "<>" is a bounce; user from A=, else U= when P=local*)
+//     (SENDER "<>", a bounce, is kept as "<>"; user from A=, else U= when
+//     P=local*; for: the first recipient in `to`, their count in nrcpt)
 //   ID => / -> TO [(PARENT)] [<ORIG>] R= T= H=host [ip]:port .. C="..."  delivery
-//     status sent (H= given) or delivered (local transport: relay = T=)
+//     status sent (H= with an address) or delivered (a local transport: relay
+//     is then its T= name)
 //   ID *> ...  delivery, status suppressed (-N)
 //   ID ** TO ...: TEXT   delivery, status bounced (permanent failure, a bounce
 //     message is sent), expired when TEXT says "retry timeout exceeded"
 //   ID == TO ... TEXT    delivery, status deferred
 //   ID Completed         completed
 //   [ID] H=.. F=<a> [temporarily] rejected RCPT <b>|MAIL|after DATA..: TEXT,
-//   ID F=<a> H=.. rejected by local_scan(): TEXT, SMTP protocol error in ..,
+//   ID F=<a> H=.. rejected by local_scan(): TEXT, ID rejected from <a> H=..:
+//   TEXT, SMTP protocol error in ..,
 //   SMTP protocol synchronization error .., SMTP call from .. dropped: ..,
-//   rejected EHLO/HELO from ..        rejected (client, from, to, detail)
+//   H=.. dropped by .. ACL, rejected EHLO/HELO from ..
+//                                     rejected (client, from, to, detail)
 //   NAME authenticator failed for CLIENT: 535 .. (set_id=USER)  auth_failed
 //   SMTP connection from CLIENT [I=..] (TCP/IP connection count = N)  connect
 //   SMTP connection from CLIENT .. closed by QUIT|lost|.., no MAIL in SMTP
@@ -128,8 +132,7 @@ void skip_pid(sv& s) {
 
 // "exim[123]:" / "exim4:" as a syslog tag.
 bool is_exim_tag(sv tok) {
-  if (!tok.starts_with("exim") || tok.size() < 5 || tok.back() != ':') return false;
-  return true;
+  return tok.size() > 5 && tok.starts_with("exim") && tok.back() == ':';
 }
 
 bool is_exim_program(sv p) {
@@ -319,7 +322,7 @@ class EximParser final : public MailParser {
       if (!host.empty() && is_exim_tag(tag) && host.find('=') == sv::npos) {
         out.device = host;
         body = probe;
-        skip_pid(body);
+        if (!take_inner_date(body, out)) return LineResult::malformed("bad timestamp");
       }
     } else {
       // "HOST exim[pid]: DATE ..." (journal export).
@@ -343,19 +346,7 @@ class EximParser final : public MailParser {
         if (!is_exim_program(h.program)) return LineResult::foreign("not an exim line");
         out.device = h.host;
         body = h.message;
-        skip_spaces(body);
-        if (looks_like_date(body)) {
-          size_t used = 0;
-          uint8_t flags = 0;
-          Instant t;
-          if (parse_exim_date(body, ctx_, t, flags, used)) {
-            out.time = t;
-            out.time_flags = flags;
-            body.remove_prefix(used);
-            skip_spaces(body);
-          }
-        }
-        skip_pid(body);
+        if (!take_inner_date(body, out)) return LineResult::malformed("bad timestamp");
       }
     }
     while (!body.empty() && body.back() == ' ') body.remove_suffix(1);
@@ -364,19 +355,37 @@ class EximParser final : public MailParser {
   }
 
  private:
+  // Exim's own date (and [pid]) after a syslog tag, when it wrote one: it
+  // has the year and, with +millisec, the milliseconds, so it wins.
+  bool take_inner_date(sv& body, MailEvent& out) {
+    skip_spaces(body);
+    skip_pid(body);
+    if (!looks_like_date(body)) return true;
+    size_t used = 0;
+    uint8_t flags = 0;
+    Instant t;
+    if (!parse_exim_date(body, ctx_, t, flags, used)) return false;
+    out.time = t;
+    out.time_flags = flags;
+    body.remove_prefix(used);
+    skip_spaces(body);
+    skip_pid(body);
+    return true;
+  }
+
   // A line without a date: rejectlog header lines, or not Exim's at all.
   static LineResult no_date(sv text) {
     if (text[0] == '#') return LineResult::malformed("no timestamp (a comment line)");
     if (text.starts_with("Envelope-from: ") || text.starts_with("Envelope-to: "))
       return LineResult::skip("rejectlog envelope line");
     // "P Received: ...", "I Message-ID: ...": a header's flag letter and name.
-    if (text.size() > 3 && text[1] == ' ' && text[0] != ' ') {
-      sv name = next_field_copy(text.substr(2));
+    if (text.size() > 3 && text[1] == ' ') {
+      sv rest = text.substr(2);
+      sv name = next_field(rest);
       if (name.size() > 1 && name.back() == ':') return LineResult::skip("rejectlog header line");
     }
     return LineResult::malformed("no timestamp");
   }
-  static sv next_field_copy(sv s) { return next_field(s); }
 
   LineResult parse_body(sv body, MailEvent& out) {
     size_t idlen = message_id_len(body);
@@ -397,6 +406,7 @@ class EximParser final : public MailParser {
       }
       if ((rest.starts_with("H=") || rest.starts_with("F=")) && rest.find(" rejected") != sv::npos)
         return parse_rejection(rest, out);
+      if (rest.starts_with("rejected from ")) return parse_rejected_from(rest, out);
       out.queue_id = {};
       if (rest.starts_with("SMTP connection from ")) return parse_connection(rest.substr(21), out);
       return LineResult::skip("message status line");
@@ -593,6 +603,23 @@ class EximParser final : public MailParser {
       if (out.from.empty()) out.from = sender_of(mail);
     }
     out.detail = s;
+    return LineResult::record();
+  }
+
+  // ID rejected from <a> [H=CLIENT]: TEXT (a message refused after it got an
+  // id, e.g. over message_size_limit).
+  LineResult parse_rejected_from(sv s, MailEvent& out) {
+    out.action = MailAction::rejected;
+    out.detail = s;
+    sv rest = s.substr(14);
+    sv from = next_field(rest);
+    if (!from.empty() && from.back() == ':') from.remove_suffix(1);
+    out.from = sender_of(from);
+    if (rest.starts_with("H=")) {
+      rest.remove_prefix(2);
+      Host h;
+      if (read_host(rest, h)) set_client(out, h);
+    }
     return LineResult::record();
   }
 

@@ -173,6 +173,14 @@ TEST_CASE("exim: through syslog", "[smtp][exim]") {
   CHECK(ng[0].event.device == "info");
   CHECK(ng[0].event.detail == "no MAIL in SMTP connection");
   CHECK(ng[0].event.client_port == 20042);
+  auto ng2 = h.run(
+      "2026-04-01 11:08:00 info exim[8001]: 2026-04-01 11:07:59 1wAdAa-000999-Zz Completed\n");
+  CHECK(one(ng2).event.action == MailAction::completed);
+  CHECK(ng2[0].time() == "2026-04-01T11:07:59Z");
+  auto bad = h.run("Apr 23 18:00:09 mx2 exim[1]: 2026-02-30 18:00:00 1wAdAa-000999-Zz Completed\n");
+  CHECK(one(bad).status == LineStatus::malformed);
+  CHECK(bad[0].reason == "bad timestamp");
+  CHECK(bad[0].time() == "2026-04-23T18:00:09Z");  // the syslog time is kept
 }
 
 TEST_CASE("exim: time forms", "[smtp][exim]") {
@@ -306,6 +314,22 @@ TEST_CASE("exim: rejections and connections", "[smtp][exim]") {
   CHECK(ip(all[8].event.client) == "192.0.2.99");
   CHECK(all[8].event.detail ==
         "SMTP protocol synchronization error (input sent without waiting for greeting)");
+}
+
+TEST_CASE("exim: a message refused after it got its id", "[smtp][exim]") {
+  MailHarness h("exim", "UTC");
+  auto big = h.run(
+      "2026-04-23 10:00:00 1wAbCd-000123-Ef rejected from <big@example.com> H=(x) "
+      "[203.0.113.9]:4000: message too big: read=60000000 max=52428800\n");
+  const MailEvent& e = one(big).event;
+  CHECK(e.action == MailAction::rejected);
+  CHECK(e.queue_id == "1wAbCd-000123-Ef");
+  CHECK(e.from == "big@example.com");
+  CHECK(ip(e.client) == "203.0.113.9");
+  CHECK(e.client_port == 4000);
+  CHECK(e.detail ==
+        "rejected from <big@example.com> H=(x) [203.0.113.9]:4000: message too big: "
+        "read=60000000 max=52428800");
 }
 
 TEST_CASE("exim: rejectlog headers and continuation lines", "[smtp][exim]") {
