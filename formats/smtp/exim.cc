@@ -354,6 +354,23 @@ class EximParser final : public MailParser {
     return parse_body(body, out);
   }
 
+  // Mainlog lines: the date alone. Other forms take the full parse.
+  LineResult parse_time(const Line& line, MailEvent& out) override {
+    sv text = line.text;
+    if (!looks_like_date(text)) return parse(line, out);
+    out.clear();
+    size_t used = 0;
+    if (!parse_exim_date(text, ctx_, out.time, out.time_flags, used))
+      return LineResult::malformed("bad timestamp");
+    sv probe = text.substr(used);
+    skip_spaces(probe);
+    skip_pid(probe);
+    next_field(probe);
+    if (is_exim_tag(next_field(probe))) return parse(line, out);
+    out.time_key = uint8_t(used);  // "2026-04-23 16:19:00[.mmm][ +hhmm]"
+    return LineResult::skip("not examined beyond its time");
+  }
+
  private:
   // Exim's own date (and [pid]) after a syslog tag, when it wrote one: it
   // has the year and, with +millisec, the milliseconds, so it wins.

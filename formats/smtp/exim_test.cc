@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <cctype>
 #include <filesystem>
 #include <map>
 
@@ -368,6 +369,53 @@ TEST_CASE("exim: message ids", "[smtp][exim]") {
       "2026-04-23 10:00:00 1wAbCd-000123-Ef => a@example.net R=r T=t H=h [192.0.2.1]:25 "
       "C=\"250 OK id=1wAbZz-00000000xyZ-AB12\"\n");
   CHECK(one(longid).event.next_id == "1wAbZz-00000000xyZ-AB12");
+}
+
+TEST_CASE("exim: the time alone", "[smtp][exim]") {
+  MailHarness h("exim", "UTC");
+  auto parser = make_parser<MailEvent>(*h.format, h.ctx);
+  MailEvent ev;
+  Line line;
+  line.text = "2026-04-23 16:19:00.250 1wAbCd-000123-Ef Completed";
+  auto r = parser->parse_time(line, ev);
+  CHECK(r.status == LineStatus::skip);
+  CHECK(format_rfc3339(ev.time, true) == "2026-04-23T16:19:00.250Z");
+  CHECK(ev.time_key == 23);
+  line.text = "2026-04-23 16:19:00 mx2 exim[1]: 2026-04-23 16:18:59 1wAbCd-000123-Ef Completed";
+  r = parser->parse_time(line, ev);
+  CHECK(r.status == LineStatus::record);  // syslog-ng: the inner date, so a full parse
+  CHECK(format_rfc3339(ev.time, false) == "2026-04-23T16:18:59Z");
+  line.text = "2026-04-23 25:19:00 1wAbCd-000123-Ef Completed";
+  CHECK(parser->parse_time(line, ev).status == LineStatus::malformed);
+}
+
+TEST_CASE("exim: every truncation of the sample lines", "[smtp][exim]") {
+  // Cut anywhere, a line is read or refused, never read past its end.
+  MailHarness h("exim", "UTC");
+  auto parser = make_parser<MailEvent>(*h.format, h.ctx);
+  std::string text = test::read_sample("testdata/smtp/exim/mainlog") +
+                     test::read_sample("testdata/smtp/exim/syslog");
+  size_t lines = 0, cut_dates = 0;
+  for (size_t pos = 0; pos < text.size();) {
+    size_t nl = text.find('\n', pos);
+    std::string whole = text.substr(pos, nl - pos);
+    pos = nl + 1;
+    ++lines;
+    for (size_t n = 1; n <= whole.size(); ++n) {
+      std::string cut = whole.substr(0, n);  // owned, so a read past it is caught by ASan
+      Line line;
+      line.text = cut;
+      MailEvent ev;
+      LineResult r = parser->parse(line, ev);
+      if (n < 19 && std::isdigit(static_cast<unsigned char>(whole[0]))) {
+        ++cut_dates;
+        INFO(cut);
+        CHECK(r.status == LineStatus::malformed);
+      }
+    }
+  }
+  CHECK(lines == 22);
+  CHECK(cut_dates == 18 * 18);
 }
 
 TEST_CASE("exim: sniff", "[smtp][exim]") {
