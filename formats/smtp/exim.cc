@@ -554,6 +554,9 @@ class EximParser final : public MailParser {
         if (last) ends = true;
         continue;
       }
+      // A bare flag ("K": CHUNKING was used, "*": a host that was tried last
+      // time) is not an explanation.
+      if (f.size() <= 2 && f.back() != ':') continue;
       // Not a field: the explanation ("defer (-53): retry time not reached"),
       // or "defer (-44) H=mx [ip]:25: SMTP error ...", which names the host.
       s = save;
@@ -571,7 +574,8 @@ class EximParser final : public MailParser {
       break;
     }
     skip_spaces(s);
-    if (!s.empty()) detail = s;
+    // A success's explanation is its C= reply; a failure's the text at the end.
+    if (!s.empty() && (detail.empty() || mark == "**" || mark == "==")) detail = s;
     if (out.orig_to.empty()) out.orig_to = parent;
     if (out.relay.empty()) out.relay = transport;
     if (mark == "=>" || mark == "->") {

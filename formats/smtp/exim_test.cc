@@ -251,8 +251,13 @@ TEST_CASE("exim: deliveries", "[smtp][exim]") {
       "timeout exceeded\n"
       "2026-04-23 10:00:00 1wAbCd-000123-Ef == wait@example.org R=r T=remote_smtp defer "
       "(-53): retry time not reached for any host\n"
-      "2026-04-23 10:00:00 1wAbCd-000123-Ef => \n");
-  REQUIRE(all.size() == 6);
+      "2026-04-23 10:00:00 1wAbCd-000123-Ef => \n"
+      "2026-04-23 10:00:00 1wAbCd-000123-Ef => k@example.net R=r T=t H=mx.example.net "
+      "[192.0.2.5]:25 K C=\"250 2.0.0 OK id=1wAbZz-000777-Qq\" QT=1s DT=0s\n");
+  REQUIRE(all.size() == 7);
+  CHECK(all[6].event.detail == "250 2.0.0 OK id=1wAbZz-000777-Qq");
+  CHECK(all[6].event.next_id == "1wAbZz-000777-Qq");
+  CHECK(all[6].event.relay_port == 25);
   CHECK(all[0].event.to == "|/usr/bin/filter");
   CHECK(all[0].event.orig_to == "owner@example.org");
   CHECK(all[0].event.relay == "address_pipe");
