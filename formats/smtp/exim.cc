@@ -293,6 +293,20 @@ sv skip_fields(sv s) {
   return s;
 }
 
+// The rejectlog's copy of a refused message's envelope and headers:
+// "Envelope-to: <b>", "P Received: ...", "I Message-ID: ..." (a flag
+// character, a space, the header's name).
+bool is_rejectlog_header(sv text) {
+  if (text.starts_with("Envelope-from: ") || text.starts_with("Envelope-to: ")) return true;
+  if (text.size() < 4 || text[1] != ' ' || text[0] == ' ') return false;
+  sv rest = text.substr(2);
+  sv name = next_field(rest);
+  if (name.size() < 2 || name.back() != ':') return false;
+  for (char c : name.substr(0, name.size() - 1))
+    if (!is_alnum(c) && c != '-' && c != '_') return false;
+  return true;
+}
+
 class EximParser final : public MailParser {
  public:
   explicit EximParser(const ParseContext& ctx) : ctx_(ctx) {
@@ -395,12 +409,7 @@ class EximParser final : public MailParser {
     if (text[0] == '#') return LineResult::malformed("no timestamp (a comment line)");
     if (text.starts_with("Envelope-from: ") || text.starts_with("Envelope-to: "))
       return LineResult::skip("rejectlog envelope line");
-    // "P Received: ...", "I Message-ID: ...": a header's flag letter and name.
-    if (text.size() > 3 && text[1] == ' ') {
-      sv rest = text.substr(2);
-      sv name = next_field(rest);
-      if (name.size() > 1 && name.back() == ':') return LineResult::skip("rejectlog header line");
-    }
+    if (is_rejectlog_header(text)) return LineResult::skip("rejectlog header line");
     return LineResult::malformed("no timestamp");
   }
 
@@ -800,6 +809,7 @@ int sniff(std::string_view head, const char** why) {
   size_t strong = 0, dated = 0, lines = 0;
   for_each_head_line(head, 400, [&](sv line) {
     if (line.empty() || line[0] == '#' || line[0] == ' ' || line[0] == '\t') return;
+    if (is_rejectlog_header(line)) return;
     ++lines;
     int k = sniff_line(line);
     if (k == 2) ++strong;

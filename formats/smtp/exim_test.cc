@@ -338,6 +338,29 @@ TEST_CASE("exim: a message refused after it got its id", "[smtp][exim]") {
         "read=60000000 max=52428800");
 }
 
+TEST_CASE("exim: the sample rejectlog", "[smtp][exim]") {
+  MailHarness h("exim", "Europe/Berlin");
+  auto all = h.run(test::read_sample("testdata/smtp/exim/rejectlog"));
+  REQUIRE(all.size() == 13);
+  CHECK(all[0].event.action == MailAction::rejected);
+  CHECK(all[0].event.queue_id == "1wAdXx-000321-Rr");
+  CHECK(all[0].event.from == "promo@example.com");
+  CHECK(all[0].event.helo == "client.example.com");
+  CHECK(all[0].event.detail == "rejected after DATA: Your message scored 12.5 spam points");
+  for (size_t i = 1; i < 12; ++i) {
+    INFO(all[i].raw);
+    CHECK(all[i].status == LineStatus::skip);
+  }
+  CHECK(all[12].event.action == MailAction::rejected);
+  CHECK(all[12].event.to == "alice@example.org");
+  CHECK(all[12].event.client_port == 51002);
+  Family smtp = Family::smtp;
+  auto s = sniff_format(test::read_sample("testdata/smtp/exim/rejectlog"), &smtp);
+  REQUIRE(s.format != nullptr);
+  CHECK(s.format->name == "exim");
+  CHECK(s.score == 85);
+}
+
 TEST_CASE("exim: rejectlog headers and continuation lines", "[smtp][exim]") {
   MailHarness h("exim", "UTC");
   auto all = h.run(
