@@ -764,7 +764,8 @@ class EximParser final : public MailParser {
   sv host_;
 };
 
-// 2: a line only Exim writes; 1: an Exim date with other text; 0: neither.
+// 3: a line tagged exim[pid]: in syslog; 2: a line only Exim writes; 1: an
+// Exim date with other text; 0: neither.
 int sniff_line(sv line) {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   sv body;
@@ -777,14 +778,14 @@ int sniff_line(sv line) {
     skip_pid(body);
     sv probe = body;
     next_field(probe);
-    if (is_exim_tag(next_field(probe))) return 2;
+    if (is_exim_tag(next_field(probe))) return 3;
   } else {
     size_t at = line.find(" exim");
     if (at == sv::npos || at > 64) return 0;
     sv tag = line.substr(at + 1);
     sv t = next_field(tag);
     if (!is_exim_tag(t)) return 0;
-    return 2;
+    return 3;
   }
   size_t idlen = message_id_len(body);
   if (idlen) {
@@ -806,18 +807,26 @@ int sniff_line(sv line) {
 }
 
 int sniff(std::string_view head, const char** why) {
-  size_t strong = 0, dated = 0, lines = 0;
+  size_t strong = 0, dated = 0, lines = 0, tagged = 0;
   for_each_head_line(head, 400, [&](sv line) {
     if (line.empty() || line[0] == '#' || line[0] == ' ' || line[0] == '\t') return;
     if (is_rejectlog_header(line)) return;
     ++lines;
     int k = sniff_line(line);
-    if (k == 2) ++strong;
+    if (k >= 2) ++strong;
+    if (k == 3) ++tagged;
     if (k >= 1) ++dated;
   });
   if (strong >= 2 && strong * 3 >= lines) {
-    *why = "Exim mainlog lines (message ids with <= => ** Completed, H=, authenticator failed)";
+    *why = tagged * 2 > strong
+               ? "Exim lines through syslog (exim[pid]: tag)"
+               : "Exim mainlog lines (message ids with <= => ** Completed, H=, authenticator "
+                 "failed)";
     return 85;
+  }
+  if (tagged >= 2) {
+    *why = "exim[pid]: lines among other programs' syslog lines";
+    return 60;
   }
   if (strong >= 1 && dated * 2 >= lines) {
     *why = "an Exim line among Exim-dated lines";

@@ -460,6 +460,15 @@ TEST_CASE("exim: sniff", "[smtp][exim]") {
             "Apr 23 16:19:00 host sshd[1]: Accepted password for a from 192.0.2.1 port 2 ssh2\n",
             &why) == 0);
   CHECK(formats::exim_format().sniff("2026-04-23 16:19:00 something else\n", &why) == 0);
+  // A shared syslog with a few Exim lines among many others.
+  std::string mixed;
+  for (int i = 0; i < 20; ++i) mixed += "Apr 23 16:19:00 mx2 CRON[1]: (root) CMD (true)\n";
+  mixed += "Apr 23 16:19:01 mx2 exim[2]: 1wAbCd-000123-Ef Completed\n";
+  CHECK(formats::exim_format().sniff(mixed, &why) == 0);  // one line is not enough
+  mixed += "Apr 23 16:19:02 mx2 exim[2]: 1wAbCd-000124-Ef Completed\n";
+  CHECK(formats::exim_format().sniff(mixed, &why) == 60);
+  CHECK(std::string(why) == "exim[pid]: lines among other programs' syslog lines");
+  CHECK(sys.score == 85);
 }
 
 TEST_CASE("exim: the public corpus", "[smtp][corpus]") {
