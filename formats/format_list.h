@@ -47,11 +47,10 @@ const FormatInfo& clf_access_format();
 const FormatInfo& zeek_http_format();
 
 // smtp/
-const FormatInfo& exchange_msgtrack_format();
-const FormatInfo& zeek_smtp_format();
-
-// smtp/
 const FormatInfo& postfix_format();
 const FormatInfo& sendmail_format();
+const FormatInfo& exim_format();
+const FormatInfo& exchange_msgtrack_format();
+const FormatInfo& zeek_smtp_format();
 
 }  // namespace tracekit::formats

@@ -51,6 +51,7 @@ std::span<const FormatInfo> format_table() {
       // smtp/
       formats::postfix_format(),
       formats::sendmail_format(),
+      formats::exim_format(),
       formats::exchange_msgtrack_format(),
       formats::zeek_smtp_format(),
   };
