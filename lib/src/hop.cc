@@ -18,9 +18,12 @@ bool earlier_hop_failed(const Row& row, std::string_view this_hop) {
 }
 
 bool row_time(const Row& row, const date::time_zone* zone, Instant& out, std::string& error) {
-  // A trace-url row: the request's own time, as the proxy logged it (its
-  // query may give only a window, or a time some seconds off).
-  const char* field = get_text(row, "url.time").empty() ? "time" : "url.time";
+  // A trace-url or trace-mail row: the request's or the message's own time,
+  // as the server logged it (its query may give only a window, or a time
+  // some seconds off).
+  const char* field = !get_text(row, "url.time").empty()    ? "url.time"
+                      : !get_text(row, "mail.time").empty() ? "mail.time"
+                                                            : "time";
   std::string t = get_text(row, field);
   if (t.empty()) {
     error = "no time field";

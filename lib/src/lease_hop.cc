@@ -68,7 +68,7 @@ bool lease_query_from_row(const Row& row, const std::string& key_field, const da
   if (out.skipped) return true;
   std::string field = key_field;
   if (field.empty()) {
-    for (const char* f : {"nat.ip", "url.client", "ip", "mac", "host"})
+    for (const char* f : {"nat.ip", "url.client", "mail.client", "ip", "mac", "host"})
       if (get_field(row, f)) {
         field = f;
         break;

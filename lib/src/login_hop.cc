@@ -73,7 +73,8 @@ bool login_query_from_row(const Row& row, const std::string& key_field, const da
     if (fields.empty())
       for (const char* f : {"host", "mac", "ip"})
         if (get_field(row, f)) fields.push_back(f);
-    if (fields.empty() && get_field(row, "url.client")) fields.push_back("url.client");
+    for (const char* f : {"url.client", "mail.client"})
+      if (fields.empty() && !get_text(row, f).empty()) fields.push_back(f);
   }
   if (fields.empty()) {
     error = "no host, mac or ip field to look up (name one with --key)";

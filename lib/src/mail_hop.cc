@@ -426,6 +426,20 @@ const Scanner& MailHop::scanner() const {
   return store_->scanner;
 }
 
+std::vector<std::string> MailHop::named_clients(size_t index) const {
+  const Store& st = *store_;
+  std::vector<std::string> out;
+  for (int32_t r : st.roots[index])
+    for (int32_t p : st.path(r)) {
+      const Message& m = st.messages[p];
+      bool named = false;
+      for (uint32_t e : m.events)
+        named = named || event_matches(queries_[index].target, st.events[e]);
+      if (named) out.push_back(m.has_client ? to_string(m.client) : m.client_name);
+    }
+  return out;
+}
+
 std::vector<std::string> MailHop::devices() const {
   std::set<std::string> out;
   for (const auto& e : store_->events)
@@ -769,13 +783,14 @@ std::vector<Row> check_header(const MailHeader& h, const HeaderChecks& plan,
       std::string m = get_text(found[0], "mail.match");
       std::string by = r.id.empty() ? "the header's Message-ID" : "queue ID " + r.id;
       if (m == "exact" || m == "ambiguous") {
+        // The client of the message under that ID (not of its path's first).
         std::vector<std::string> clients;
         bool same = !r.has_from_ip;
-        for (const auto& f : found) {
-          std::string c = get_text(f, "mail.client");
+        for (const auto& c : hop.named_clients(size_t(q))) {
           clients.push_back(c.empty() ? "an unknown client" : c);
           if (r.has_from_ip && c == to_string(r.from_ip)) same = true;
         }
+        if (clients.empty()) clients.push_back("an unknown client");
         if (same) {
           check = "confirmed";
           note = fmt::format("our logs have the message under {} near that time{}", by,

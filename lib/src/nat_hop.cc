@@ -124,10 +124,12 @@ bool nat_query_from_row(const Row& row, const std::string& key_field, const date
   out.row = row;
   out.skipped = earlier_hop_failed(row, "nat");
   if (out.skipped) return true;
-  // A trace-url row: its client (DESIGN.md: the newest hop that has one).
-  std::string field = !key_field.empty()             ? key_field
-                      : get_field(row, "url.client") ? "url.client"
-                                                     : "ip";
+  // A trace-url or trace-mail row: its client (DESIGN.md: the newest hop
+  // that has one).
+  std::string field = !key_field.empty()                      ? key_field
+                      : get_field(row, "url.client")          ? "url.client"
+                      : !get_text(row, "mail.client").empty() ? "mail.client"
+                                                              : "ip";
   std::string text = get_text(row, field);
   if (text.empty()) {
     error = fmt::format("no {} field to look up{}", field,

@@ -165,13 +165,15 @@ bool owner_query_from_row(const Row& row, const std::string& key_field, const da
     fields.push_back("login.user");
   } else if (!get_text(row, "url.user").empty()) {
     fields.push_back("url.user");  // a proxy's authenticated user
+  } else if (!get_text(row, "mail.user").empty()) {
+    fields.push_back("mail.user");  // a mail server's authenticated user
   } else if (get_field(row, "user")) {
     fields.push_back("user");
   } else {
     for (const char* f : {"lease.mac", "lease.ip"})
       if (get_field(row, f)) fields.push_back(f);
     if (fields.empty())
-      for (const char* f : {"mac", "ip", "url.client"})
+      for (const char* f : {"mac", "ip", "url.client", "mail.client"})
         if (get_field(row, f)) fields.push_back(f);
   }
   if (fields.empty()) {

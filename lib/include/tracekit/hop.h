@@ -19,7 +19,8 @@ namespace tracekit {
 bool earlier_hop_failed(const Row& row, std::string_view this_hop);
 
 // The row's time as an instant (a zone-less time read in `zone`): url.time
-// when a trace-url hop gave one (the request's own time), else `time`.
+// or mail.time when a trace-url or trace-mail hop gave one (the request's or
+// message's own time), else `time`.
 // False with `error` ("no time field", "field time: ...") when it cannot.
 bool row_time(const Row& row, const date::time_zone* zone, Instant& out, std::string& error);
 

@@ -70,6 +70,9 @@ class MailHop {
   const Scanner& scanner() const;
   // The mail servers (device names) of the events kept.
   std::vector<std::string> devices() const;
+  // The clients of the messages query `index` names itself (not their
+  // paths' first messages): the address, else the name, else "".
+  std::vector<std::string> named_clients(size_t index) const;
 
   struct Store;
 
