@@ -313,7 +313,9 @@ void MailHop::Store::link() {
           best_gap = gap;
         }
       }
-      if (best >= 0 && messages[best].prev < 0 && root_of(m) != best) {
+      // Every recipient handed to the filter continues as the one message.
+      if (best >= 0 && (messages[best].prev < 0 || messages[best].prev == m) &&
+          root_of(m) != best) {
         d.next = best;
         messages[best].prev = m;
       }

@@ -204,7 +204,7 @@ TEST_CASE("paths and query strings are redacted unless asked for", "[url][hop]")
   }
 }
 
-TEST_CASE("many queries (no prefilter) answer as each alone", "[url][hop]") {
+TEST_CASE("many url queries (no prefilter) answer as each alone", "[url][hop]") {
   // Over 16 needles turn the prefilter off: the answers must not change.
   Fixture many;
   for (int i = 0; i < 20; ++i)
