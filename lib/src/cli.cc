@@ -1,5 +1,7 @@
 #include "tracekit/cli.h"
 
+#include "tracekit/hop.h"
+
 #include <fmt/format.h>
 
 #include "tracekit/manifest.h"
@@ -105,6 +107,24 @@ bool parse_time_options(ToolRun& run, std::initializer_list<TimeOption> options)
       run.diag.usage_error(fmt::format("{}: {}", o.name, error));
       return false;
     }
+  }
+  return true;
+}
+
+bool parse_window_options(ToolRun& run, const std::string& around, const std::string& from,
+                          const std::string& to, QueryWindow& out) {
+  out = QueryWindow{};
+  if (!parse_time_options(
+          run,
+          {{&around, &out.time, "--around"}, {&from, &out.from, "--from"}, {&to, &out.to, "--to"}}))
+    return false;
+  if (out.time != kNoTime && (out.from != kNoTime || out.to != kNoTime)) {
+    run.diag.usage_error("--around and --from/--to: give one or the other");
+    return false;
+  }
+  if (out.from != kNoTime && out.to != kNoTime && out.to <= out.from) {
+    run.diag.usage_error("--to must be later than --from");
+    return false;
   }
   return true;
 }

@@ -36,6 +36,56 @@ bool row_time(const Row& row, const date::time_zone* zone, Instant& out, std::st
   return true;
 }
 
+void put_window(Row& row, const QueryWindow& w) {
+  auto text = [](Instant t) {
+    return format_rfc3339(t, t.time_since_epoch().count() % 1000000 != 0);
+  };
+  if (w.time != kNoTime) row["time"] = text(w.time);
+  if (w.from != kNoTime) row["from"] = text(w.from);
+  if (w.to != kNoTime) row["to"] = text(w.to);
+}
+
+bool row_window(const Row& row, const date::time_zone* zone, QueryWindow& w, std::string& error) {
+  for (auto [name, slot] :
+       {std::pair{"time", &w.time}, std::pair{"from", &w.from}, std::pair{"to", &w.to}}) {
+    std::string t = get_text(row, name);
+    if (t.empty()) continue;
+    if (!parse_query_time(t, zone, *slot, error)) {
+      error = fmt::format("field {}: {}", name, error);
+      return false;
+    }
+  }
+  if (w.time != kNoTime && (w.from != kNoTime || w.to != kNoTime)) {
+    error = "both a time and from/to: give one or the other";
+    return false;
+  }
+  return true;
+}
+
+MatchKind no_candidate_in(const Coverage& coverage, const QueryWindow& w, Micros skew,
+                          std::string_view logs, std::string& why) {
+  if (w.time != kNoTime) return no_candidate(coverage, w.time, skew, Micros{0}, "", "", why);
+  if (coverage.spans.empty()) {
+    why = fmt::format("no {} log line was read", logs);
+    return MatchKind::gap;
+  }
+  Instant lo = w.from != kNoTime ? w.from : coverage.earliest();
+  Instant hi = w.to != kNoTime ? w.to : coverage.latest();
+  if (coverage.covers(lo, hi)) return MatchKind::none;
+  why = coverage.explain_gap(lo, hi);
+  return MatchKind::gap;
+}
+
+std::string partial_window_note(const Coverage& coverage, const QueryWindow& w,
+                                std::string_view what) {
+  if (w.time != kNoTime) return {};
+  Instant lo = w.from != kNoTime ? w.from : coverage.earliest();
+  Instant hi = w.to != kNoTime ? w.to : coverage.latest();
+  if (lo == kNoTime || hi == kNoTime || coverage.covers(lo, hi)) return {};
+  return fmt::format("the logs do not cover all of the window ({}): {} may be missing",
+                     coverage.explain_gap(lo, hi), what);
+}
+
 MatchKind no_candidate(const Coverage& coverage, Instant t, Micros skew, Micros lookback,
                        std::string_view lookback_name, std::string_view earlier, std::string& why) {
   Instant lo = t - skew, hi = t + skew;

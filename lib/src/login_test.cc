@@ -169,8 +169,8 @@ TEST_CASE("login: with query windows, sessions far from every window are dropped
   b.ev(LoginAction::logout, "early", "pts/1", "2026-04-23T09:00:00Z");  // before: dropped
   b.ev(LoginAction::login, "long", "pts/2", "2026-04-23T07:00:00Z");
   b.ev(LoginAction::login, "late", "pts/3", "2026-04-23T13:00:00Z");
-  b.ev(LoginAction::logout, "late", "pts/3", "2026-04-23T14:00:00Z");  // after: dropped
-  b.ev(LoginAction::logout, "long", "pts/2", "2026-04-23T15:00:00Z");  // spans: kept
+  b.ev(LoginAction::logout, "late", "pts/3", "2026-04-23T14:00:00Z");    // after: dropped
+  b.ev(LoginAction::logout, "long", "pts/2", "2026-04-23T15:00:00Z");    // spans: kept
   b.ev(LoginAction::logout, "orphan", "pts/4", "2026-04-23T16:00:00Z");  // start unknown: kept
   b.store.build({at("2026-04-23T06:00:00Z")});
   CHECK(b.store.dropped_sessions() == 2);

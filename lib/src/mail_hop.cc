@@ -368,20 +368,13 @@ bool parse_mail_target(MailTarget::Kind kind, std::string_view text, MailTarget&
   return true;
 }
 
-MailQuery mail_query_from_args(MailTarget target, Instant around, Instant from, Instant to) {
+MailQuery mail_query_from_args(MailTarget target, QueryWindow window) {
   MailQuery q;
   q.row = Row::object();
-  auto time_text = [](Instant t) {
-    return format_rfc3339(t, t.time_since_epoch().count() % 1000000 != 0);
-  };
-  if (around != kNoTime) q.row["time"] = time_text(around);
-  if (from != kNoTime) q.row["from"] = time_text(from);
-  if (to != kNoTime) q.row["to"] = time_text(to);
+  put_window(q.row, window);
   q.row[std::string(mail_target_field(target.kind))] = target.text;
   q.target = std::move(target);
-  q.time = around;
-  q.from = from;
-  q.to = to;
+  q.window = window;
   return q;
 }
 
@@ -404,20 +397,7 @@ bool mail_query_from_row(const Row& row, const date::time_zone* zone, MailQuery&
     error = "no message_id, queue_id, sender, recipient, client_ip or user field";
     return false;
   }
-  for (auto [name, slot] :
-       {std::pair{"time", &out.time}, std::pair{"from", &out.from}, std::pair{"to", &out.to}}) {
-    std::string t = get_text(row, name);
-    if (t.empty()) continue;
-    if (!parse_query_time(t, zone, *slot, error)) {
-      error = fmt::format("field {}: {}", name, error);
-      return false;
-    }
-  }
-  if (out.time != kNoTime && (out.from != kNoTime || out.to != kNoTime)) {
-    error = "both a time and from/to: give one or the other";
-    return false;
-  }
-  return true;
+  return row_window(row, zone, out.window, error);
 }
 
 MailHop::MailHop(ToolRun& run, MailHopSettings settings)
@@ -549,9 +529,10 @@ bool MailHop::load(const std::vector<MailQuery>& queries) {
         if (pm.last != kNoTime && (hi == kNoTime || pm.last > hi)) hi = pm.last;
       }
       Micros skew = msg.source < skew_of.size() ? skew_of[msg.source] : run_.skew;
-      if (q.time != kNoTime && (hi < q.time - skew || lo > q.time + skew)) continue;
-      if (q.from != kNoTime && hi < q.from) continue;
-      if (q.to != kNoTime && lo >= q.to) continue;
+      const QueryWindow& w = q.window;
+      if (w.time != kNoTime && (hi < w.time - skew || lo > w.time + skew)) continue;
+      if (w.from != kNoTime && hi < w.from) continue;
+      if (w.to != kNoTime && lo >= w.to) continue;
       roots.insert(r);
     }
     st.roots[i].assign(roots.begin(), roots.end());
@@ -567,7 +548,7 @@ std::vector<Row> MailHop::answer(size_t index) const {
   const auto& roots = st.roots[index];
   Micros skew = widen_skew(run_.skew, run_.sources, st.sources);
   std::string window;
-  if (q.time != kNoTime && skew.count() > 0)
+  if (q.window.time != kNoTime && skew.count() > 0)
     window = fmt::format("matched within ±{} of the time asked", format_duration(skew));
 
   auto empty_row = [&](MatchKind kind, const std::string& note) {
@@ -585,18 +566,7 @@ std::vector<Row> MailHop::answer(size_t index) const {
   };
   if (roots.empty()) {
     std::string why;
-    MatchKind kind;
-    if (q.time != kNoTime) {
-      kind = no_candidate(st.coverage, q.time, skew, Micros{0}, "", "", why);
-    } else if (st.coverage.spans.empty()) {
-      kind = MatchKind::gap;
-      why = "no mail log line was read";
-    } else {
-      Instant lo = q.from != kNoTime ? q.from : st.coverage.earliest();
-      Instant hi = q.to != kNoTime ? q.to : st.coverage.latest();
-      kind = st.coverage.covers(lo, hi) ? MatchKind::none : MatchKind::gap;
-      if (kind == MatchKind::gap) why = st.coverage.explain_gap(lo, hi);
-    }
+    MatchKind kind = no_candidate_in(st.coverage, q.window, skew, "mail", why);
     if (!window.empty()) why = why.empty() ? window : why + "; " + window;
     return {empty_row(kind, why)};
   }
@@ -745,8 +715,9 @@ HeaderChecks plan_header_checks(const MailHeader& h, Micros skew, std::vector<Ma
                     : !h.message_id.empty() &&
                           parse_mail_target(MailTarget::Kind::message_id, h.message_id, t, error);
       if (ok) {
-        MailQuery mq = mail_query_from_args(std::move(t), kNoTime, r.date - skew - kHeaderSlack,
-                                            r.date + skew + kHeaderSlack);
+        MailQuery mq = mail_query_from_args(
+            std::move(t),
+            QueryWindow{kNoTime, r.date - skew - kHeaderSlack, r.date + skew + kHeaderSlack});
         q = int(queries.size());
         queries.push_back(std::move(mq));
       }

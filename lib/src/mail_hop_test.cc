@@ -68,7 +68,7 @@ struct Fixture {
     MailTarget t;
     std::string err;
     REQUIRE(parse_mail_target(kind, v, t, err));
-    queries.push_back(mail_query_from_args(t, kNoTime, kNoTime, kNoTime));
+    queries.push_back(mail_query_from_args(t, QueryWindow{}));
   }
   std::vector<Row> answer(size_t k = 0) {
     if (!hop) {

@@ -219,20 +219,13 @@ bool parse_url_target(UrlTarget::Kind kind, std::string_view text, UrlTarget& ou
   return false;
 }
 
-UrlQuery url_query_from_args(UrlTarget target, Instant around, Instant from, Instant to) {
+UrlQuery url_query_from_args(UrlTarget target, QueryWindow window) {
   UrlQuery q;
   q.row = Row::object();
-  auto time_text = [](Instant t) {
-    return format_rfc3339(t, t.time_since_epoch().count() % 1000000 != 0);
-  };
-  if (around != kNoTime) q.row["time"] = time_text(around);
-  if (from != kNoTime) q.row["from"] = time_text(from);
-  if (to != kNoTime) q.row["to"] = time_text(to);
+  put_window(q.row, window);
   q.row[std::string(url_target_field(target.kind))] = target.text;
   q.target = std::move(target);
-  q.time = around;
-  q.from = from;
-  q.to = to;
+  q.window = window;
   return q;
 }
 
@@ -255,20 +248,7 @@ bool url_query_from_row(const Row& row, const date::time_zone* zone, UrlQuery& o
     error = "no request_url, request_prefix, request_host, server_ip or client_ip field";
     return false;
   }
-  for (auto [name, slot] :
-       {std::pair{"time", &out.time}, std::pair{"from", &out.from}, std::pair{"to", &out.to}}) {
-    std::string t = get_text(row, name);
-    if (t.empty()) continue;
-    if (!parse_query_time(t, zone, *slot, error)) {
-      error = fmt::format("field {}: {}", name, error);
-      return false;
-    }
-  }
-  if (out.time != kNoTime && (out.from != kNoTime || out.to != kNoTime)) {
-    error = "both a time and from/to: give one or the other";
-    return false;
-  }
-  return true;
+  return row_window(row, zone, out.window, error);
 }
 
 UrlHop::UrlHop(ToolRun& run, UrlHopSettings settings)
@@ -382,10 +362,11 @@ bool UrlHop::load(const std::vector<UrlQuery>& queries) {
     uint32_t kept = UINT32_MAX;
     for (uint32_t i : candidates) {
       const UrlQuery& q = queries_[i];
-      Instant lo = q.time != kNoTime ? q.time - skew : q.from;
-      Instant hi = q.time != kNoTime ? q.time + skew : q.to;
+      const QueryWindow& w = q.window;
+      Instant lo = w.time != kNoTime ? w.time - skew : w.from;
+      Instant hi = w.time != kNoTime ? w.time + skew : w.to;
       if (lo != kNoTime && e < lo) continue;
-      if (hi != kNoTime && (q.time != kNoTime ? s > hi : s >= hi)) continue;
+      if (hi != kNoTime && (w.time != kNoTime ? s > hi : s >= hi)) continue;
       How how;
       if (!target_matches(q.target, ev, r, has_client, client, how)) continue;
       if (kept == UINT32_MAX) {
@@ -537,22 +518,11 @@ std::vector<Row> UrlHop::answer(size_t index) const {
   const auto& found = matches_[index];
   Micros skew = widen_skew(run_.skew, run_.sources, proxy_sources_);
   std::string window;
-  if (q.time != kNoTime && skew.count() > 0)
+  if (q.window.time != kNoTime && skew.count() > 0)
     window = fmt::format("matched within ±{} of the time asked", format_duration(skew));
   if (found.empty()) {
     std::string why;
-    MatchKind kind;
-    if (q.time != kNoTime) {
-      kind = no_candidate(coverage_, q.time, skew, Micros{0}, "", "", why);
-    } else if (coverage_.spans.empty()) {
-      kind = MatchKind::gap;
-      why = "no proxy log line was read";
-    } else {
-      Instant lo = q.from != kNoTime ? q.from : coverage_.earliest();
-      Instant hi = q.to != kNoTime ? q.to : coverage_.latest();
-      kind = coverage_.covers(lo, hi) ? MatchKind::none : MatchKind::gap;
-      if (kind == MatchKind::gap) why = coverage_.explain_gap(lo, hi);
-    }
+    MatchKind kind = no_candidate_in(coverage_, q.window, skew, "proxy", why);
     if (!window.empty()) why = why.empty() ? window : why + "; " + window;
     return {row_for(q, kind, nullptr, 0, why)};
   }
@@ -567,14 +537,8 @@ std::vector<Row> UrlHop::answer(size_t index) const {
   if (kind == MatchKind::ambiguous)
     note = fmt::format("{} requests from {} clients{}{}", found.size(), who.size(),
                        note.empty() ? "" : "; ", note);
-  if (q.time == kNoTime) {
-    Instant lo = q.from != kNoTime ? q.from : coverage_.earliest();
-    Instant hi = q.to != kNoTime ? q.to : coverage_.latest();
-    if (lo != kNoTime && hi != kNoTime && !coverage_.covers(lo, hi))
-      note += (note.empty() ? "" : "; ") +
-              fmt::format("the logs do not cover all of the window ({}): requests may be missing",
-                          coverage_.explain_gap(lo, hi));
-  }
+  if (std::string partial = partial_window_note(coverage_, q.window, "requests"); !partial.empty())
+    note += (note.empty() ? "" : "; ") + partial;
   std::vector<Row> rows;
   for (size_t k = 0; k < found.size(); ++k)
     rows.push_back(row_for(q, kind, &requests_[found[k]], hows_[index][k], note));

@@ -76,9 +76,9 @@ struct Fixture {
     UrlTarget t;
     std::string err;
     REQUIRE(parse_url_target(kind, target, t, err));
-    queries.push_back(url_query_from_args(t, around.empty() ? kNoTime : at(around),
-                                          from.empty() ? kNoTime : at(from),
-                                          to.empty() ? kNoTime : at(to)));
+    queries.push_back(url_query_from_args(
+        t, QueryWindow{around.empty() ? kNoTime : at(around), from.empty() ? kNoTime : at(from),
+                       to.empty() ? kNoTime : at(to)}));
   }
   std::vector<Row> answer(size_t k = 0) {
     if (!hop) {

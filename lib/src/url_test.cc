@@ -108,7 +108,7 @@ TEST_CASE("url_query_from_row takes one target and a time or a window", "[url]")
   Row row = {{"request_url", "http://example.com/x"}, {"time", "2026-04-23T15:19:00Z"}};
   REQUIRE(url_query_from_row(row, nullptr, q, error));
   CHECK(q.target.kind == UrlTarget::Kind::url);
-  CHECK(q.time != kNoTime);
+  CHECK(q.window.time != kNoTime);
   Row two = {{"request_url", "http://example.com/x"}, {"client_ip", "10.0.0.1"}};
   CHECK_FALSE(url_query_from_row(two, nullptr, q, error));
   Row both = {{"client_ip", "10.0.0.1"},
@@ -120,8 +120,8 @@ TEST_CASE("url_query_from_row takes one target and a time or a window", "[url]")
   CHECK_FALSE(url_query_from_row(none, nullptr, q, error));
   Row window = {{"client_ip", "10.0.0.1"}, {"from", "2026-04-23T15:00:00Z"}};
   REQUIRE(url_query_from_row(window, nullptr, q, error));
-  CHECK(q.from != kNoTime);
-  CHECK(q.to == kNoTime);
+  CHECK(q.window.from != kNoTime);
+  CHECK(q.window.to == kNoTime);
 }
 
 TEST_CASE("parse_url_target refuses what is no URL or host", "[url]") {

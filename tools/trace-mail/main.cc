@@ -51,19 +51,8 @@ int main(int argc, char** argv) {
   ToolRun run("trace-mail", argc, argv);
   if (!setup_run(o, run)) return 2;
 
-  Instant around_t = kNoTime, from_t = kNoTime, to_t = kNoTime;
-  if (!parse_time_options(
-          run,
-          {{&around, &around_t, "--around"}, {&from, &from_t, "--from"}, {&to, &to_t, "--to"}}))
-    return 2;
-  if (around_t != kNoTime && (from_t != kNoTime || to_t != kNoTime)) {
-    run.diag.usage_error("--around and --from/--to: give one or the other");
-    return 2;
-  }
-  if (from_t != kNoTime && to_t != kNoTime && to_t <= from_t) {
-    run.diag.usage_error("--to must be later than --from");
-    return 2;
-  }
+  QueryWindow window;
+  if (!parse_window_options(run, around, from, to, window)) return 2;
   std::vector<std::pair<MailTarget::Kind, const std::string*>> given;
   for (auto [k, s] :
        {std::pair{MailTarget::Kind::message_id, &message_id},
@@ -84,7 +73,7 @@ int main(int argc, char** argv) {
   HeaderChecks plan;
   std::vector<std::string> ours = our_hosts;
   if (!headers.empty()) {
-    if (!given.empty() || around_t != kNoTime || from_t != kNoTime || to_t != kNoTime) {
+    if (!given.empty() || !window.none()) {
       run.diag.usage_error("--headers takes no other query and no time: the header gives them");
       return 2;
     }
@@ -106,7 +95,7 @@ int main(int argc, char** argv) {
       run.diag.usage_error(error);
       return 2;
     }
-    queries.push_back(mail_query_from_args(std::move(t), around_t, from_t, to_t));
+    queries.push_back(mail_query_from_args(std::move(t), window));
   } else {
     if (::isatty(0)) {
       run.diag.usage_error(
@@ -120,11 +109,7 @@ int main(int argc, char** argv) {
         run.diag.error(fmt::format("stdin:{}: {}", line, error));
         continue;
       }
-      if (q.time == kNoTime && q.from == kNoTime && q.to == kNoTime) {
-        q.time = around_t;
-        q.from = from_t;
-        q.to = to_t;
-      }
+      if (q.window.none()) q.window = window;
       queries.push_back(std::move(q));
     }
   }

@@ -42,19 +42,8 @@ int main(int argc, char** argv) {
   ToolRun run("trace-url", argc, argv);
   if (!setup_run(o, run)) return 2;
 
-  Instant around_t = kNoTime, from_t = kNoTime, to_t = kNoTime;
-  if (!parse_time_options(
-          run,
-          {{&around, &around_t, "--around"}, {&from, &from_t, "--from"}, {&to, &to_t, "--to"}}))
-    return 2;
-  if (around_t != kNoTime && (from_t != kNoTime || to_t != kNoTime)) {
-    run.diag.usage_error("--around and --from/--to: give one or the other");
-    return 2;
-  }
-  if (from_t != kNoTime && to_t != kNoTime && to_t <= from_t) {
-    run.diag.usage_error("--to must be later than --from");
-    return 2;
-  }
+  QueryWindow window;
+  if (!parse_window_options(run, around, from, to, window)) return 2;
   std::vector<std::pair<UrlTarget::Kind, const std::string*>> given;
   for (auto [k, s] :
        {std::pair{UrlTarget::Kind::url, &url}, std::pair{UrlTarget::Kind::prefix, &prefix},
@@ -74,7 +63,7 @@ int main(int argc, char** argv) {
       run.diag.usage_error(error);
       return 2;
     }
-    queries.push_back(url_query_from_args(std::move(t), around_t, from_t, to_t));
+    queries.push_back(url_query_from_args(std::move(t), window));
   } else {
     if (::isatty(0)) {
       run.diag.usage_error(
@@ -89,11 +78,7 @@ int main(int argc, char** argv) {
         continue;
       }
       // Times given on the command line apply to rows that have none.
-      if (q.time == kNoTime && q.from == kNoTime && q.to == kNoTime) {
-        q.time = around_t;
-        q.from = from_t;
-        q.to = to_t;
-      }
+      if (q.window.none()) q.window = window;
       queries.push_back(std::move(q));
     }
   }

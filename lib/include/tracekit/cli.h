@@ -56,6 +56,7 @@ inline void add_common_options(CLI::App& app, CommonOptions& o) {
 }
 
 class Scanner;
+struct QueryWindow;
 
 struct ToolRun {
   explicit ToolRun(std::string tool) : diag(tool), tool(std::move(tool)) {}
@@ -127,6 +128,12 @@ struct TimeOption {
   const char* name;
 };
 bool parse_time_options(ToolRun& run, std::initializer_list<TimeOption> options);
+
+// --around, --from and --to of the listing tools (trace-url, trace-mail),
+// read in run.zone: a time or a window, not both, --to after --from. False
+// after a usage error.
+bool parse_window_options(ToolRun& run, const std::string& around, const std::string& from,
+                          const std::string& to, QueryWindow& out);
 
 // The time of a positional query: the arguments from `first` on, joined by
 // spaces ('2026-04-23 16:19:00 +01:00' may come as three).

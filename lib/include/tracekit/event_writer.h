@@ -13,8 +13,8 @@
 // result, server, hierarchy, referrer, user_agent, content_type; smtp: time,
 // event, queue_id, message_id, client, client_port, client_name, helo, user,
 // auth, from, to, orig_to, relay, relay_ip, status, detail, next_id, size,
-// nrcpt, protocol, service, device (the subject is content: never shown). Then format, evidence, note. Each family's rows are
-// valid queries for its tool (time and ip, host or user).
+// nrcpt, protocol, service, device (the subject is content: never shown). Then format, evidence,
+// note. Each family's rows are valid queries for its tool (time and ip, host or user).
 #pragma once
 
 #include <cstdio>

@@ -61,8 +61,8 @@ struct ParseContext {
 };
 
 // A format's reader of one file, for events of type Event (DhcpEvent,
-// NatEvent, LoginEvent, OwnerEvent, ProxyEvent, MailEvent). Parsers set out.time for every line that
-// has a timestamp, also when they return skip.
+// NatEvent, LoginEvent, OwnerEvent, ProxyEvent, MailEvent). Parsers set out.time for every line
+// that has a timestamp, also when they return skip.
 template <class Event>
 class Parser {
  public:

@@ -24,6 +24,30 @@ bool earlier_hop_failed(const Row& row, std::string_view this_hop);
 // False with `error` ("no time field", "field time: ...") when it cannot.
 bool row_time(const Row& row, const date::time_zone* zone, Instant& out, std::string& error);
 
+// A listing tool's time of interest (trace-url, trace-mail): a time, matched
+// within the skew, or a window [from, to) with either end open; all kNoTime:
+// any time.
+struct QueryWindow {
+  Instant time = kNoTime, from = kNoTime, to = kNoTime;
+  bool none() const { return time == kNoTime && from == kNoTime && to == kNoTime; }
+};
+// Writes the window into a query row: time, from and to (RFC 3339 UTC), those set.
+void put_window(Row& row, const QueryWindow& w);
+// Reads the fields time, from and to of a query record (zone-less times in
+// `zone`). False with `error` when one cannot be read, or when both a time
+// and from/to are given.
+bool row_window(const Row& row, const date::time_zone* zone, QueryWindow& w, std::string& error);
+// The verdict when nothing was found for window `w` (time within `skew`):
+// none where the logs cover it, else gap with `why`; with no window, gap
+// only when no line was read at all (`why`: "no LOGS log line was read").
+MatchKind no_candidate_in(const Coverage& coverage, const QueryWindow& w, Micros skew,
+                          std::string_view logs, std::string& why);
+// For a window the logs cover only in part: what is missing, as a note
+// ("the logs do not cover all of the window (...): WHAT may be missing"), or
+// "" when they cover it (or when `w` is a time, not a window).
+std::string partial_window_note(const Coverage& coverage, const QueryWindow& w,
+                                std::string_view what);
+
 // The verdict when no candidate was found in [t - skew, t + skew]: none where
 // the logs cover the window (and reach back `lookback` before t, so that an
 // interval begun earlier would have been seen), else gap with `why` saying

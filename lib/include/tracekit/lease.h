@@ -33,7 +33,6 @@ struct StoredDhcpEvent {
   uint32_t source = 0;
 };
 
-
 class LeaseStore {
  public:
   // Keeps a copy of `ev` (a parser's view of one line).

@@ -21,6 +21,7 @@
 
 #include "tracekit/cli.h"
 #include "tracekit/codec.h"
+#include "tracekit/hop.h"
 #include "tracekit/scan.h"
 
 namespace tracekit {
@@ -40,11 +41,10 @@ bool parse_mail_target(MailTarget::Kind kind, std::string_view text, MailTarget&
 struct MailQuery {
   Row row;  // the query as given; answers append the mail hop to it
   MailTarget target;
-  Instant time = kNoTime;                // matched within the skew
-  Instant from = kNoTime, to = kNoTime;  // a window (either may be open)
+  QueryWindow window;  // a time (matched within the skew) or a window; none: any time
 };
 
-MailQuery mail_query_from_args(MailTarget target, Instant around, Instant from, Instant to);
+MailQuery mail_query_from_args(MailTarget target, QueryWindow window);
 // A record on stdin: one of the target fields, and time or from/to.
 bool mail_query_from_row(const Row& row, const date::time_zone* zone, MailQuery& out,
                          std::string& error);

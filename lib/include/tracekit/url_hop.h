@@ -20,6 +20,7 @@
 
 #include "tracekit/cli.h"
 #include "tracekit/codec.h"
+#include "tracekit/hop.h"
 #include "tracekit/scan.h"
 #include "tracekit/url.h"
 
@@ -44,14 +45,13 @@ bool parse_url_target(UrlTarget::Kind kind, std::string_view text, UrlTarget& ou
 struct UrlQuery {
   Row row;  // the query as given; answers append the url hop to it
   UrlTarget target;
-  Instant time = kNoTime;                // --around (matched within the skew)
-  Instant from = kNoTime, to = kNoTime;  // --from/--to (either may be open)
+  QueryWindow window;  // a time (matched within the skew) or a window; none: any time
 };
 
 // A query of the command line: the row holds the target under its field
 // (request_url, request_prefix, request_host, server_ip, client_ip) and the
 // time (or from/to) in RFC 3339 UTC.
-UrlQuery url_query_from_args(UrlTarget target, Instant around, Instant from, Instant to);
+UrlQuery url_query_from_args(UrlTarget target, QueryWindow window);
 
 // A query of a record read from stdin: one of the target fields above, and
 // time (around) or from/to. False with `error` when it has none or cannot be
