@@ -37,6 +37,7 @@
 #include "format_list.h"
 #include "tracekit/text.h"
 #include "tracekit/timestamp.h"
+#include "tracekit/zeek_log.h"
 
 namespace tracekit::formats {
 
@@ -327,7 +328,7 @@ class ZeekDhcpParser final : public DhcpParser {
       if (const char* why = scan_json(text, r); *why) return LineResult::malformed(why);
       return build(r, true, out);
     }
-    if (text.starts_with("ts") && text.size() > 2 && text[2] == sep_) {
+    if (text.starts_with("ts") && text.size() > 2 && text[2] == header_.sep) {
       read_fields(text);  // zeek-cut's bare header line
       return LineResult::skip("column header");
     }
@@ -335,13 +336,13 @@ class ZeekDhcpParser final : public DhcpParser {
     RowFields r;
     size_t col = 0;
     while (true) {
-      size_t end = text.find(sep_);
+      size_t end = text.find(header_.sep);
       std::string_view v = text.substr(0, end);
       if (col < kMaxColumns) {
         Field f = columns_[col];
         if (std::string_view* p = slot(r, f)) {
-          if (v == unset_ || v == "-") v = {};
-          if (v == empty_) v = {};
+          if (v == header_.unset || v == "-") v = {};
+          if (v == header_.empty) v = {};
           *p = v;
           if (f == kMsgTypes) r.has_msg_types = true;
           if (f == kHostName) r.host_escaped = v.find('\\') != std::string_view::npos;
@@ -358,29 +359,16 @@ class ZeekDhcpParser final : public DhcpParser {
 
  private:
   LineResult read_directive(std::string_view text) {
-    if (text.starts_with("#separator ")) {
-      std::string_view v = text.substr(11);
-      if (v.size() == 4 && v[0] == '\\' && v[1] == 'x' && hex_value(v[2]) >= 0 &&
-          hex_value(v[3]) >= 0)
-        sep_ = char(hex_value(v[2]) * 16 + hex_value(v[3]));
-      else if (v.size() == 1)
-        sep_ = v[0];
-      return LineResult::skip("Zeek header line");
-    }
-    size_t tab = text.find(sep_);
-    std::string_view key = text.substr(0, tab);
-    std::string_view value =
-        tab == std::string_view::npos ? std::string_view() : text.substr(tab + 1);
-    if (key == "#path") {
-      is_dhcp_ = value == "dhcp";
-    } else if (key == "#fields") {
-      read_fields(value);
-    } else if (key == "#unset_field") {
-      unset_.assign(value);
-    } else if (key == "#empty_field") {
-      empty_.assign(value);
-    } else if (key == "#set_separator" && value.size() == 1) {
-      set_sep_ = value[0];
+    std::string_view value;
+    switch (header_.read(text, value)) {
+      case ZeekHeaderLine::path:
+        is_dhcp_ = value == "dhcp";
+        break;
+      case ZeekHeaderLine::fields:
+        read_fields(value);
+        break;
+      case ZeekHeaderLine::other:
+        break;
     }
     return LineResult::skip("Zeek header line");
   }
@@ -389,7 +377,7 @@ class ZeekDhcpParser final : public DhcpParser {
     columns_.fill(kNone);
     size_t col = 0;
     while (col < kMaxColumns) {
-      size_t end = names.find(sep_);
+      size_t end = names.find(header_.sep);
       columns_[col++] = field_of(names.substr(0, end));
       if (end == std::string_view::npos) break;
       names.remove_prefix(end + 1);
@@ -425,7 +413,7 @@ class ZeekDhcpParser final : public DhcpParser {
     bool inform = false, request = false, offer = false, discover = false;
     std::string_view types = r.msg_types;
     while (!types.empty()) {
-      size_t comma = types.find(json ? ',' : set_sep_);
+      size_t comma = types.find(json ? ',' : header_.set_sep);
       std::string_view t = types.substr(0, comma);
       while (!t.empty() && (t.front() == ' ' || t.front() == '"')) t.remove_prefix(1);
       while (!t.empty() && (t.back() == ' ' || t.back() == '"')) t.remove_suffix(1);
@@ -521,11 +509,8 @@ class ZeekDhcpParser final : public DhcpParser {
   }
 
   const ParseContext& ctx_;
-  char sep_ = '\t';
-  char set_sep_ = ',';
+  ZeekLogHeader header_;  // separators and markers, from the '#' lines
   bool is_dhcp_ = true;
-  std::string unset_ = "-";
-  std::string empty_ = "(empty)";
   std::array<Field, kMaxColumns> columns_;
   std::array<char, 512> host_buf_;
 };

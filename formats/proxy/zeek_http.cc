@@ -37,6 +37,7 @@
 #include "tracekit/flat_json.h"
 #include "tracekit/text.h"
 #include "tracekit/timestamp.h"
+#include "tracekit/zeek_log.h"
 
 namespace tracekit::formats {
 
@@ -161,7 +162,7 @@ class ZeekHttpParser final : public ProxyParser {
         return LineResult::foreign("JSON row of a Zeek log that is not http (_path)");
       return build(r, true, out);
     }
-    if (text.starts_with("ts") && text.size() > 2 && text[2] == sep_) {
+    if (text.starts_with("ts") && text.size() > 2 && text[2] == header_.sep) {
       read_fields(text);  // zeek-cut's bare header line
       return LineResult::skip("column header");
     }
@@ -169,10 +170,10 @@ class ZeekHttpParser final : public ProxyParser {
     Row r;
     size_t col = 0;
     while (true) {
-      size_t end = text.find(sep_);
+      size_t end = text.find(header_.sep);
       std::string_view v = text.substr(0, end);
       if (col < kMaxColumns && columns_[col] != kNone) {
-        if (v == unset_ || v == empty_) v = {};
+        if (header_.blank(v)) v = {};
         r.v[columns_[col]] = v;
       }
       ++col;
@@ -185,29 +186,16 @@ class ZeekHttpParser final : public ProxyParser {
 
  private:
   LineResult read_directive(std::string_view text) {
-    if (text.starts_with("#separator ")) {
-      std::string_view v = text.substr(11);
-      if (v.size() == 4 && v[0] == '\\' && v[1] == 'x' && hex_value(v[2]) >= 0 &&
-          hex_value(v[3]) >= 0)
-        sep_ = char(hex_value(v[2]) * 16 + hex_value(v[3]));
-      else if (v.size() == 1)
-        sep_ = v[0];
-      return LineResult::skip("Zeek header line");
-    }
-    size_t tab = text.find(sep_);
-    std::string_view key = text.substr(0, tab);
-    std::string_view value =
-        tab == std::string_view::npos ? std::string_view() : text.substr(tab + 1);
-    if (key == "#path") {
-      is_http_ = value == "http";
-    } else if (key == "#fields") {
-      read_fields(value);
-    } else if (key == "#unset_field") {
-      unset_.assign(value);
-    } else if (key == "#empty_field") {
-      empty_.assign(value);
-    } else if (key == "#set_separator" && value.size() == 1) {
-      set_sep_ = value[0];
+    std::string_view value;
+    switch (header_.read(text, value)) {
+      case ZeekHeaderLine::path:
+        is_http_ = value == "http";
+        break;
+      case ZeekHeaderLine::fields:
+        read_fields(value);
+        break;
+      case ZeekHeaderLine::other:
+        break;
     }
     return LineResult::skip("Zeek header line");
   }
@@ -216,7 +204,7 @@ class ZeekHttpParser final : public ProxyParser {
     columns_.fill(kNone);
     size_t col = 0;
     while (col < kMaxColumns) {
-      size_t end = names.find(sep_);
+      size_t end = names.find(header_.sep);
       Field f = field_of(names.substr(0, end));
       columns_[col++] = f == kPath ? kNone : f;
       if (end == std::string_view::npos) break;
@@ -226,7 +214,7 @@ class ZeekHttpParser final : public ProxyParser {
 
   // The first element of a set or vector: TSV "a,b" or JSON ["a","b"].
   std::string_view first_element(std::string_view v, bool json) const {
-    if (!json) return v.substr(0, v.find(set_sep_));
+    if (!json) return v.substr(0, v.find(header_.set_sep));
     if (v.empty() || v[0] != '[') return v;
     v.remove_prefix(1);
     while (!v.empty() && v[0] == ' ') v.remove_prefix(1);
@@ -254,7 +242,7 @@ class ZeekHttpParser final : public ProxyParser {
       }
       return {};
     }
-    return v.substr(0, v.find(set_sep_));
+    return v.substr(0, v.find(header_.set_sep));
   }
 
   LineResult build(const Row& r, bool json, ProxyEvent& out) {
@@ -322,11 +310,8 @@ class ZeekHttpParser final : public ProxyParser {
   }
 
   const ParseContext& ctx_;
-  char sep_ = '\t';
-  char set_sep_ = ',';
+  ZeekLogHeader header_;  // separators and markers, from the '#' lines
   bool is_http_ = true;
-  std::string unset_ = "-";
-  std::string empty_ = "(empty)";
   std::array<Field, kMaxColumns> columns_;
 };
 

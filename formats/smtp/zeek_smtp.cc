@@ -39,6 +39,7 @@
 #include "tracekit/net.h"
 #include "tracekit/text.h"
 #include "tracekit/timestamp.h"
+#include "tracekit/zeek_log.h"
 
 namespace tracekit::formats {
 
@@ -276,7 +277,7 @@ class ZeekSmtpParser final : public MailParser {
         return LineResult::foreign("a Zeek log of another _path");
       return build(r, true, out);
     }
-    if (text.starts_with("ts") && text.size() > 2 && text[2] == sep_) {
+    if (text.starts_with("ts") && text.size() > 2 && text[2] == header_.sep) {
       read_fields(text);  // zeek-cut's bare header line
       return LineResult::skip("column header");
     }
@@ -284,10 +285,10 @@ class ZeekSmtpParser final : public MailParser {
     Row r;
     size_t col = 0;
     while (true) {
-      size_t end = text.find(sep_);
+      size_t end = text.find(header_.sep);
       std::string_view v = text.substr(0, end);
       if (col < kMaxColumns && columns_[col] != kNone) {
-        if (v == unset_ || v == empty_) v = {};
+        if (header_.blank(v)) v = {};
         r.v[columns_[col]] = v;
         r.escaped[columns_[col]] = v.find('\\') != std::string_view::npos;
       }
@@ -301,27 +302,16 @@ class ZeekSmtpParser final : public MailParser {
 
  private:
   LineResult read_directive(std::string_view text) {
-    if (text.starts_with("#separator ")) {
-      std::string_view v = text.substr(11);
-      if (v.size() == 4 && v[0] == '\\' && v[1] == 'x' && hex_value(v[2]) >= 0 &&
-          hex_value(v[3]) >= 0)
-        sep_ = char(hex_value(v[2]) * 16 + hex_value(v[3]));
-      else if (v.size() == 1)
-        sep_ = v[0];
-      return LineResult::skip("Zeek header line");
-    }
-    size_t tab = text.find(sep_);
-    std::string_view key = text.substr(0, tab);
-    std::string_view value =
-        tab == std::string_view::npos ? std::string_view() : text.substr(tab + 1);
-    if (key == "#path") {
-      is_smtp_ = value == "smtp";
-    } else if (key == "#fields") {
-      read_fields(value);
-    } else if (key == "#unset_field") {
-      unset_.assign(value);
-    } else if (key == "#empty_field") {
-      empty_.assign(value);
+    std::string_view value;
+    switch (header_.read(text, value)) {
+      case ZeekHeaderLine::path:
+        is_smtp_ = value == "smtp";
+        break;
+      case ZeekHeaderLine::fields:
+        read_fields(value);
+        break;
+      case ZeekHeaderLine::other:
+        break;
     }
     return LineResult::skip("Zeek header line");
   }
@@ -330,7 +320,7 @@ class ZeekSmtpParser final : public MailParser {
     columns_.fill(kNone);
     size_t col = 0;
     while (col < kMaxColumns) {
-      size_t end = names.find(sep_);
+      size_t end = names.find(header_.sep);
       columns_[col++] = col_of(names.substr(0, end));
       if (end == std::string_view::npos) break;
       names.remove_prefix(end + 1);
@@ -488,10 +478,8 @@ class ZeekSmtpParser final : public MailParser {
   }
 
   const ParseContext& ctx_;
-  char sep_ = '\t';
+  ZeekLogHeader header_;  // separators and markers, from the '#' lines
   bool is_smtp_ = true;
-  std::string unset_ = "-";
-  std::string empty_ = "(empty)";
   std::array<Col, kMaxColumns> columns_;
   std::array<char, 8192> buf_;
   size_t used_ = 0;
