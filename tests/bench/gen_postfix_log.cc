@@ -24,9 +24,9 @@
 //   SASL authentication failures (password guessing), probes that connect
 //   and go, mail from cron (pickup, local), and anvil/scache statistics.
 //
-// Queue IDs are 10 hex digits from a counter modulo 2^19 through a
-// bijection, so an ID is reused every ~500000 queue files (about a day at
-// the default rate), never while its message is still in the queue.
+// Queue IDs are 10 hex digits from a counter modulo 2^18 through a
+// bijection, so an ID is reused every 262144 queue files (about half a day
+// at the default rate), never while its message is still in the queue.
 //
 // --plant-msgid ID: at half of --size, --plant-user submits ID from
 // --plant-client through the content filter (stderr gives the time of its
@@ -153,7 +153,7 @@ struct Query {
   Text user;
 };
 
-constexpr uint32_t kQidSpace = 1u << 19;
+constexpr uint32_t kQidSpace = 1u << 18;
 
 class Generator {
  public:
@@ -329,7 +329,7 @@ class Generator {
   uint32_t new_qid() { return uint32_t(qid_counter_++ % kQidSpace); }
 
   static void qid(Out& o, uint32_t c) {
-    // A bijection of the 19-bit counter into 40 bits: 10 upper-case hex digits.
+    // A bijection of the 18-bit counter into 40 bits: 10 upper-case hex digits.
     uint64_t v = (uint64_t(c) * 0x9E3779B97FULL + 0x3A5C1D2E4BULL) & 0xFFFFFFFFFFULL;
     v ^= 0x5A1B2C3D4EULL;
     static constexpr char kHex[] = "0123456789ABCDEF";

@@ -151,7 +151,12 @@ PIPE_CLIENTS=$(grep -c ": client=" "$DATA/mail-pipe.txt" || true)
 PIPE_REMOVED=$(grep -c ": removed" "$DATA/mail-pipe.txt" || true)
 PIPE_ANSWER=$(grep -F "$PLANT_QID: client=" "$DATA/mail-pipe.txt" | grep -F "[$PLANT_CLIENT]" | head -1)
 echo "grep, grep: $PIPE_ANSWER ($PIPE_LINES lines with the queue ID, $PIPE_CLIENTS client= lines)" | tee -a "$LOG" >&2
-FOUND="found: trace-mail answers $MAIL_MATCH, client $PLANT_CLIENT, user $PLANT_USER, one row, on plain, .gz and .zst; the greps find the queue ID $PLANT_QID and its client= line among $PIPE_LINES lines with that ID ($PIPE_CLIENTS client= lines, $PIPE_REMOVED removed: the ID is reused, the admin picks by time)"
+if ((PIPE_CLIENTS > 1)); then
+  REUSE="the ID was reused: the admin picks the client= line by its time"
+else
+  REUSE="this ID was not reused in the file"
+fi
+FOUND="found: trace-mail answers $MAIL_MATCH, client $PLANT_CLIENT, user $PLANT_USER, one row, on plain, .gz and .zst; the greps find the queue ID $PLANT_QID and its client= line among $PIPE_LINES lines with that ID ($PIPE_CLIENTS client= lines, $PIPE_REMOVED removed: $REUSE)"
 say "batch answers ($NQ queries)"
 $MAIL --config "$DATA/mail-sources.toml" -o tsv <"$Q" >"$DATA/mail-batch-answer.tsv" 2>>"$LOG" || true
 BATCH_ROWS=$(($(wc -l <"$DATA/mail-batch-answer.tsv") - 1))
@@ -311,9 +316,9 @@ The commands:
 with the .gz and .zst sources files for the other inputs. The greps answer a narrower question
 than trace-mail: they stop at the first queue ID (the one the client handed the message to;
 the content filter's second ID and the deliveries would take more greps), and since queue IDs
-are reused they give every message that ever had that ID ($PIPE_CLIENTS client= lines here): the
-admin picks the one just before the Message-ID's line by its time. For the batch they would be
-run twice per query.
+are reused they give every message that ever had that ID ($PIPE_CLIENTS client= lines for the
+planted one's): the admin picks the one just before the Message-ID's line by its time. For the
+batch they would be run twice per query.
 EOF
 say "wrote the mail section of $OUT_MD"
 sed -n '/^## Mail results/,/^## Mail measurements/p' "$OUT_MD" >&2
