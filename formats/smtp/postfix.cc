@@ -198,6 +198,10 @@ class PostfixParser final : public MailParser {
     out.time = h.time;
     out.time_flags = h.time_flags;
     if (!h.program.starts_with("postfix")) return LineResult::foreign("not a Postfix line");
+    // A BSD date ("Apr 23 16:19:00 ") alone fixes the time: the lines of one
+    // second need not be read again.
+    std::string_view t = line.text;
+    if (t.size() > 16 && t[3] == ' ' && t[15] == ' ') out.time_key = 15;
     return LineResult::skip("not examined beyond its time");
   }
 
