@@ -129,40 +129,34 @@ struct Message {
   int32_t prev = -1;  // the message it continues (a delivery here queued it as this one)
 };
 
+// The key of a queue ID on one server, written into `out` (reused by the
+// per-line callers: no allocation once it has grown).
+const std::string& key_into(std::string& out, uint32_t source, std::string_view device,
+                            std::string_view qid) {
+  out.clear();
+  fmt::format_to(std::back_inserter(out), "{}\x1f{}\x1f{}", source, device, qid);
+  return out;
+}
+
 std::string key_of(uint32_t source, std::string_view device, std::string_view qid) {
-  return fmt::format("{}\x1f{}\x1f{}", source, device, qid);
+  std::string out;
+  return key_into(out, source, device, qid);
 }
 
 void fill(std::string& to, const std::string& from) {
   if (to.empty()) to = from;
 }
 
-// Whether event `e` names what `t` asks about.
-bool event_matches(const MailTarget& t, const StoredEvent& e) {
+// Whether event `e` (a parser's MailEvent, or a StoredEvent kept from one)
+// names what `t` asks about. A queue ID also matches a line that hands the
+// message on under it ("queued as ID") when `next_too`.
+template <class Event>
+bool event_matches(const MailTarget& t, const Event& e, bool next_too = false) {
   switch (t.kind) {
     case MailTarget::Kind::message_id:
       return !e.message_id.empty() && strip_angles(e.message_id) == t.value;
     case MailTarget::Kind::queue_id:
-      return e.queue_id == t.value;
-    case MailTarget::Kind::sender:
-      return !e.from.empty() && iequals(strip_angles(e.from), t.value);
-    case MailTarget::Kind::recipient:
-      return list_has(e.to, t.value) || list_has(e.orig_to, t.value);
-    case MailTarget::Kind::client:
-      return e.has_client && e.client == t.ip;
-    case MailTarget::Kind::user:
-      return !e.user.empty() && iequals(e.user, t.value);
-  }
-  return false;
-}
-
-// The same test on a parser's event (pass 1), without copying it.
-bool event_matches(const MailTarget& t, const MailEvent& e) {
-  switch (t.kind) {
-    case MailTarget::Kind::message_id:
-      return !e.message_id.empty() && strip_angles(e.message_id) == t.value;
-    case MailTarget::Kind::queue_id:
-      return e.queue_id == t.value || e.next_id == t.value;
+      return e.queue_id == t.value || (next_too && e.next_id == t.value);
     case MailTarget::Kind::sender:
       return !e.from.empty() && iequals(strip_angles(e.from), t.value);
     case MailTarget::Kind::recipient:
@@ -463,7 +457,7 @@ bool MailHop::load(const std::vector<MailQuery>& queries) {
   EventSink<MailEvent> first = [&](const MailEvent& ev, const ScanFile& f, uint32_t file_id,
                                    const Line& line) {
     for (const auto& q : queries_) {
-      if (!event_matches(q.target, ev)) continue;
+      if (!event_matches(q.target, ev, true)) continue;
       if (ev.queue_id.empty()) {
         if (ev.action != MailAction::connect && ev.action != MailAction::disconnect)
           st.events.push_back(store_event(ev, f, file_id, line));
@@ -488,14 +482,15 @@ bool MailHop::load(const std::vector<MailQuery>& queries) {
     bool pf = ids.size() <= Scanner::kMaxNeedles;
     Scanner scanner(
         st.quiet, ScanSettings{run_.zone, run_.max_silence, pf ? ids : std::vector<std::string>{}});
+    std::string key;
     EventSink<MailEvent> keep = [&](const MailEvent& ev, const ScanFile& f, uint32_t file_id,
                                     const Line& line) {
       if (ev.queue_id.empty()) return;
-      std::string key = key_of(f.source, ev.device, ev.queue_id);
-      if (reading.count(key)) {
+      if (reading.count(key_into(key, f.source, ev.device, ev.queue_id))) {
         st.events.push_back(store_event(ev, f, file_id, line));
         want(f.source, ev.device, ev.next_id);
-      } else if (!ev.next_id.empty() && reading.count(key_of(f.source, ev.device, ev.next_id))) {
+      } else if (!ev.next_id.empty() &&
+                 reading.count(key_into(key, f.source, ev.device, ev.next_id))) {
         want(f.source, ev.device, ev.queue_id);  // the message it came from
       }
     };

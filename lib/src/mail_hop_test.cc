@@ -103,8 +103,8 @@ TEST_CASE("a message is followed through the content filter, from either ID", "[
     CHECK(f(a[0], "mail.status") == "sent,bounced");
     CHECK(f(a[0], "mail.time") == "2026-04-23T10:00:00Z");
   }
-  // The content filter's own leg, asked by its client, is a path of its own
-  // start only as part of the whole.
+  // The message the query names (BBB222, the filter's leg) came from the
+  // filter, not from the path's first client: what --headers compares.
   CHECK(fx.hop->named_clients(0) == std::vector<std::string>{"127.0.0.1"});
 }
 

@@ -318,7 +318,7 @@ bool UrlHop::load(const std::vector<UrlQuery>& queries) {
   for (uint32_t s = 0; s < run_.sources.size(); ++s)
     skew_of[s] = widen_skew(run_.skew, run_.sources, {s});
 
-  std::string host_buf;
+  std::string host_buf, path_buf;  // reused: no allocation per line
   std::vector<uint32_t> candidates;
   EventSink<ProxyEvent> keep = [&](const ProxyEvent& ev, const ScanFile& f, uint32_t file_id,
                                    const Line& line) {
@@ -339,7 +339,8 @@ bool UrlHop::load(const std::vector<UrlQuery>& queries) {
       add(by_host, host_buf);
       candidates.insert(candidates.end(), subdomain_queries.begin(), subdomain_queries.end());
     } else if (!r.path.empty()) {
-      add(by_path, std::string(without_fragment(r.path)));
+      path_buf.assign(without_fragment(r.path));
+      add(by_path, path_buf);
       candidates.insert(candidates.end(), prefix_queries.begin(), prefix_queries.end());
     }
     if (!by_server.empty()) {
