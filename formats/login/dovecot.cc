@@ -107,7 +107,8 @@ class DovecotParser final : public LoginParser {
         else
           nanos = nanos * 16 + uint64_t(v);
       }
-      if (secs < (uint64_t(1) << 62) + 10 || nanos >= 1000000000)
+      if (secs < (uint64_t(1) << 62) + 10 ||
+          secs - (uint64_t(1) << 62) - 10 > uint64_t(kMaxLogSeconds) || nanos >= 1000000000)
         return LineResult::malformed("bad TAI64N timestamp");
       out.time = from_epoch_seconds(int64_t(secs - (uint64_t(1) << 62) - 10)) +
                  Micros(int64_t(nanos / 1000));

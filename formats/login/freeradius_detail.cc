@@ -328,7 +328,7 @@ class FreeradiusDetailParser final : public LoginParser {
       std::string_view zone;
       if (all_digits(event_ts)) {
         int64_t secs = 0;
-        if (!parse_number(event_ts, secs))
+        if (!parse_number(event_ts, secs) || !log_seconds_ok(secs))
           time_problem = "bad Event-Timestamp";
         else {
           out.time = from_epoch_seconds(secs);
@@ -343,7 +343,7 @@ class FreeradiusDetailParser final : public LoginParser {
     }
     if (event_ts.empty() || time_problem) {
       int64_t secs = 0;
-      if (!stamp.empty() && parse_number(stamp, secs)) {
+      if (!stamp.empty() && parse_number(stamp, secs) && log_seconds_ok(secs)) {
         out.time = from_epoch_seconds(secs);
         out.time_flags = 0;
       } else {

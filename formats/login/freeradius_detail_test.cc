@@ -332,3 +332,21 @@ TEST_CASE("freeradius-detail: the testdata sample", "[login][freeradius-detail]"
   CHECK(mac(log[4]) == "3c:22:fb:01:02:03");
   CHECK(log[5].event.user == "guest");
 }
+
+// Regression (fuzz: freeradius-detail/epoch-timestamp-overflow): an epoch
+// Event-Timestamp past year 9999 is not read (it overflowed); the record
+// takes the server's Timestamp instead.
+TEST_CASE("freeradius-detail: absurd epoch Event-Timestamp", "[login][freeradius-detail]") {
+  LoginHarness h("freeradius-detail", "Europe/Berlin", 2026);
+  auto r = h.records(
+      "Thu Apr 23 16:19:00 2026\n"
+      "\tAcct-Status-Type = Start\n"
+      "\tUser-Name = \"jdoe@example.org\"\n"
+      "\tNAS-IP-Address = 10.0.0.2\n"
+      "\tAcct-Session-Id = \"5F2A0001\"\n"
+      "\tEvent-Timestamp = 17720266924100\n"
+      "\tTimestamp = 1776953945\n"
+      "\n");
+  REQUIRE(r.size() == 1);
+  CHECK(r[0].time() == "2026-04-23T14:19:05Z");
+}

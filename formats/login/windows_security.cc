@@ -498,7 +498,7 @@ class WindowsSecurityParser final : public LoginParser {
       size_t e = f.ms_date.find(')');
       int64_t ms = 0;
       if (b == std::string_view::npos || e == std::string_view::npos ||
-          !parse_number(f.ms_date.substr(b + 1, e - b - 1), ms))
+          !parse_number(f.ms_date.substr(b + 1, e - b - 1), ms) || !log_millis_ok(ms))
         return false;
       out.time = from_epoch_seconds(0) + Micros(ms * 1000);
       out.time_flags = kHasFraction;

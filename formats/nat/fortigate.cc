@@ -179,7 +179,7 @@ class FortigateParser final : public NatParser {
     out.action = NatAction::session;
     if (!f.duration.empty()) {
       int64_t secs = 0;
-      if (!parse_number(f.duration, secs))
+      if (!parse_number(f.duration, secs) || !log_seconds_ok(secs))
         return LineResult::malformed("traffic log: bad duration");
       out.start = out.time - Micros(secs * 1000000);
     }

@@ -200,7 +200,7 @@ class JuniperSrxParser final : public NatParser {
       std::string_view el = sd_value(sd, "elapsed-time");
       if (!el.empty()) {
         int64_t secs = 0;
-        if (!parse_number(el, secs))
+        if (!parse_number(el, secs) || !log_seconds_ok(secs))
           return LineResult::malformed("RT_FLOW_SESSION_CLOSE: bad elapsed-time");
         if (out.time != kNoTime) out.start = out.time - Micros(secs * 1000000);
       }
@@ -266,7 +266,7 @@ class JuniperSrxParser final : public NatParser {
     if (!create) {
       // SESSION-ID PKTS(BYTES) PKTS(BYTES) ELAPSED
       int64_t secs = 0;
-      if (p + 7 >= n || !parse_number(tok[p + 7], secs))
+      if (p + 7 >= n || !parse_number(tok[p + 7], secs) || !log_seconds_ok(secs))
         return LineResult::malformed("RT_FLOW_SESSION_CLOSE: no elapsed time after the counters");
       if (out.time != kNoTime) out.start = out.time - Micros(secs * 1000000);
     }

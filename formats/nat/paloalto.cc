@@ -186,7 +186,7 @@ class PaloAltoParser final : public NatParser {
       out.time_flags |= began.time_flags;
     } else {
       int64_t secs = 0;
-      if (!parse_number(f[kElapsed], secs))
+      if (!parse_number(f[kElapsed], secs) || !log_seconds_ok(secs))
         return LineResult::malformed("traffic log: neither Start Time nor Elapsed Time readable");
       out.start = out.time - Micros(secs * 1000000);
     }

@@ -193,3 +193,13 @@ TEST_CASE("paloalto: corpus", "[nat][paloalto][corpus]") {
   CHECK(bad.size() == 3);
   CHECK(traffic == 3);
 }
+
+// Regression (fuzz: paloalto/elapsed-time-overflow): an Elapsed Time whose
+// microseconds overflow makes the line malformed, not a wrapped start.
+TEST_CASE("paloalto: absurd elapsed time", "[nat][paloalto]") {
+  NatHarness h("paloalto", "Europe/London", 2026);
+  auto all = h.run(pan_line("end", "10.0.0.5", "198.51.100.1", "203.0.113.9", "198.51.100.1",
+                            "51234", "443", "40123", "443", "tcp", "", "7312415129244580006"));
+  REQUIRE(all.size() == 1);
+  CHECK(all[0].status == LineStatus::malformed);
+}

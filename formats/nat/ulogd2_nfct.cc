@@ -253,6 +253,8 @@ class Ulogd2NfctParser final : public NatParser {
     }
     if (event != 1 && event != 4) return LineResult::malformed("unknown \"ct.event\" value");
     out.action = event == 1 ? NatAction::open : NatAction::close;
+    if (!log_seconds_ok(start_sec) || !log_seconds_ok(end_sec))
+      return LineResult::malformed("flow.start/end.sec out of range");
     uint8_t flags = 0;
     if (event == 1 && start_sec >= 0) {
       out.time = flow_time(start_sec, start_usec, flags);

@@ -110,7 +110,8 @@ class SquidAccessParser final : public ProxyParser {
     if (type.empty()) return LineResult::malformed("truncated line: fewer than 10 fields");
 
     int64_t ms = 0;
-    if (!parse_number(elapsed, ms) || ms < 0) return LineResult::malformed("bad elapsed time");
+    if (!parse_number(elapsed, ms) || ms < 0 || !log_millis_ok(ms))
+      return LineResult::malformed("bad elapsed time");
     out.start = t - Micros(ms * 1000);
 
     out.client_text = client;

@@ -31,7 +31,7 @@ bool read_duration(const std::string& path, const toml::node& n, const char* key
                    std::string& error) {
   if (auto s = n.value<std::string>()) {
     if (parse_duration(*s, out)) return true;
-  } else if (auto i = n.value<int64_t>()) {
+  } else if (auto i = n.value<int64_t>(); i && log_seconds_ok(*i)) {
     out = Micros(*i * 1000000);
     return true;
   }

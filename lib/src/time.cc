@@ -159,8 +159,8 @@ bool parse_query_time(std::string_view s, const date::time_zone* default_zone, I
     int64_t secs = 0, micros = 0;
     auto int_part = num.substr(0, dot);
     auto r = std::from_chars(int_part.data(), int_part.data() + int_part.size(), secs);
-    bool ok =
-        r.ec == std::errc() && r.ptr == int_part.data() + int_part.size() && !int_part.empty();
+    bool ok = r.ec == std::errc() && r.ptr == int_part.data() + int_part.size() &&
+              !int_part.empty() && log_seconds_ok(secs);
     if (ok && dot != std::string_view::npos) {
       size_t i = dot;
       ok = read_fraction(num, i, micros) && i == num.size();
@@ -287,6 +287,10 @@ bool parse_duration(std::string_view s, Micros& out) {
     } else if (start != 0) {
       return false;  // "1h30" is unclear
     }
+    // No duration a log or a user means is longer than kMaxLogSeconds; past
+    // it the microseconds would overflow.
+    constexpr int64_t kMaxMicros = kMaxLogSeconds * 1000000;
+    if (n > kMaxMicros / unit || total > kMaxMicros - n * unit) return false;
     total += n * unit;
   }
   out = Micros(total);

@@ -70,6 +70,15 @@ TEST_CASE("durations", "[time]") {
   CHECK(d == std::chrono::seconds(90));
   CHECK_FALSE(parse_duration("1h30", d));
   CHECK_FALSE(parse_duration("ten", d));
+  // Regression (fuzz: time/duration-days-overflow): a count whose
+  // microseconds overflow is refused, not wrapped.
+  CHECK_FALSE(parse_duration("177700000d", d));
+  CHECK_FALSE(parse_duration("9999999h9999999h", d));
+  REQUIRE(parse_duration("3650d", d));
+  CHECK(d == std::chrono::hours(24 * 3650));
+  Instant t;
+  std::string error;
+  CHECK_FALSE(parse_query_time("@17720266924100", nullptr, t, error));
   CHECK(format_duration(std::chrono::hours(12)) == "12h");
   CHECK(format_duration(std::chrono::seconds(90)) == "1m30s");
   CHECK(format_duration(std::chrono::hours(48)) == "2d");

@@ -11,6 +11,7 @@
 
 #include "tracekit/codec.h"
 #include "tracekit/config.h"
+#include "tracekit/diag.h"
 #include "tracekit/event_writer.h"
 #include "tracekit/format.h"
 #include "tracekit/input.h"
@@ -366,6 +367,40 @@ void run_input(std::string_view, std::string_view data) {
   }
 }
 
+// The scanner over a file: a NAT scan prefiltered for an address and port
+// (the needle search in the read-ahead window, needles and sessions added by
+// the sink as trace-nat does), then a DHCP scan that sniffs the format.
+void run_scan(std::string_view, std::string_view data) {
+  std::string path = write_scratch("scan.log", data);
+  Diagnostics diag("fuzz", false, nullptr);
+  {
+    ScanSettings settings;
+    settings.default_zone = find_zone("Europe/London");
+    settings.needles = {"192.0.2.7"};
+    settings.addr_ports = {{"192.0.2.7", 40123}};
+    Scanner scanner(diag, settings);
+    SourceSpec src;
+    src.name = "fw";
+    src.format = "cisco-asa";
+    src.patterns = {path};
+    src.tz = "Europe/London";
+    EventSink<NatEvent> sink = [&](const NatEvent& ev, const ScanFile&, uint32_t, const Line&) {
+      if (!ev.inside_ip.is_unset()) (void)scanner.add_needle(to_string(ev.inside_ip));
+      if (!ev.session_id.empty()) (void)scanner.add_session(ev.session_id);
+    };
+    (void)scanner.scan<NatEvent>(src, 0, sink);
+  }
+  {
+    Scanner scanner(diag, ScanSettings{});
+    SourceSpec src;
+    src.name = "dhcp";
+    src.patterns = {path};
+    src.tz = "Europe/London";
+    EventSink<DhcpEvent> sink = [](const DhcpEvent&, const ScanFile&, uint32_t, const Line&) {};
+    (void)scanner.scan<DhcpEvent>(src, 0, sink);
+  }
+}
+
 std::vector<Target> make_targets() {
   std::vector<Target> out;
   for (const FormatInfo& f : format_table())
@@ -384,6 +419,9 @@ std::vector<Target> make_targets() {
   out.push_back({"mail-header", "pasted mail headers (trace-mail --headers)", run_mail_header});
   out.push_back({"sources", "the sources file (TOML)", run_sources});
   out.push_back({"input", "plain, gzip and zstd input, lines and records", run_input});
+  out.push_back({"scan", "the scanner: a prefiltered NAT scan following needles and sessions, "
+                         "then a DHCP scan that sniffs the format",
+                 run_scan});
   return out;
 }
 

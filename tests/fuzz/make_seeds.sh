@@ -129,4 +129,8 @@ head -n 10 "$td/campus/dhcpd.log" | gzip -n >"$out/input/one.gz"
 { head -n 5 "$td/campus/dhcpd.log" | gzip -n; tail -n 5 "$td/campus/dhcpd.log" | gzip -n; } \
   >"$out/input/members.gz"
 head -n 10 "$td/campus/dhcpd.log" | zstd -q -c >"$out/input/one.zst"
+mkdir -p "$out/scan"
+head -n 40 "$td/campus/asa.log" >"$out/scan/asa"
+head -n 40 "$td/campus/asa.log" | gzip -n >"$out/scan/asa.gz"
+head -n 20 "$td/campus/dhcpd.log" >"$out/scan/dhcpd"
 echo "seeds: $(find "$out" -type f | wc -l) files, $(du -sk "$out" | cut -f1) KiB"

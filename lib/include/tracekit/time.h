@@ -59,8 +59,19 @@ std::string format_rfc3339(Instant t, bool fraction = false);
 // "2026-04-23 16:19:00 +01:00 (BST)" in the given zone, for reports and notes.
 std::string format_local(Instant t, const date::time_zone* zone);
 
-// Seconds since the epoch as an instant; callers keep secs within years
-// 0-9999 (a log time), which this does not check.
+// The seconds a log's time or duration can be: within 9999 years of the
+// epoch (9999-12-31T23:59:59Z). A field beyond that is corrupt, and its
+// microseconds would overflow: parsers refuse it with log_seconds_ok.
+inline constexpr int64_t kMaxLogSeconds = 253402300799;
+constexpr bool log_seconds_ok(int64_t secs) {
+  return secs >= -kMaxLogSeconds && secs <= kMaxLogSeconds;
+}
+constexpr bool log_millis_ok(int64_t ms) {
+  return ms >= -kMaxLogSeconds * 1000 && ms <= kMaxLogSeconds * 1000;
+}
+
+// Seconds since the epoch as an instant; callers check log_seconds_ok first
+// (this does not).
 constexpr Instant from_epoch_seconds(int64_t secs) {
   return Instant(Micros(secs * 1000000));
 }
