@@ -139,7 +139,8 @@ def score(queries, got, extra, seed):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("bindir")
-    ap.add_argument("--seeds", default="1,2")
+    ap.add_argument("--sites", default="1,2,3:dst",
+                    help="seeds, each with an optional :PERIOD (newyear, the default, or dst)")
     ap.add_argument("--scale", type=int, default=1)
     ap.add_argument("--keep", help="generate the sites under this folder and keep them")
     ap.add_argument("--show", type=int, default=8, help="failures shown per kind")
@@ -150,11 +151,14 @@ def main():
     by_cat = collections.defaultdict(collections.Counter)
     with tempfile.TemporaryDirectory(prefix="tracekit-sim-") as tmp:
         base = a.keep or tmp
-        for seed in [int(s) for s in a.seeds.split(",")]:
-            site = os.path.join(base, f"site-{seed}")
-            subprocess.run([sys.executable, os.path.join(HERE, "gen_site.py"), "--seed", str(seed),
-                            "--scale", str(a.scale), "--out", site], check=True,
-                           stdout=subprocess.DEVNULL)
+        for spec in a.sites.split(","):
+            seed, _, period = spec.partition(":")
+            period = period or "newyear"
+            site = os.path.join(base, f"site-{seed}-{period}")
+            subprocess.run([sys.executable, os.path.join(HERE, "gen_site.py"), "--seed", seed,
+                            "--period", period, "--scale", str(a.scale), "--out", site],
+                           check=True, stdout=subprocess.DEVNULL)
+            seed = f"{seed}:{period}"
             queries = [json.loads(l) for l in open(os.path.join(site, "queries.jsonl"))]
             got, extra = run_site(bindir, site, seed)
             res, fails = score(queries, got, extra, seed)
@@ -170,7 +174,7 @@ def main():
     print()
     print("by category (failed/total):")
     for c in sorted(by_cat):
-        print(f"  {c:28s} {by_cat[c]['failed']:4d}/{by_cat[c]['total']}")
+        print(f"  {c:40s} {by_cat[c]['failed']:4d}/{by_cat[c]['total']}")
     kinds = collections.Counter(f["kind"] for f in all_fails if not f["known"])
     print()
     print(f"SCORE: {total['right']}/{total['total']} queries right")

@@ -81,13 +81,40 @@ def asa_date(t):
     return d.strftime("%b %d %Y %H:%M:%S")
 
 
-START = local(2026, 12, 30, 6, 0)   # the site's logs begin (DHCP, NAT, RADIUS)
-END = local(2027, 1, 2, 22, 0)      # everything stops
-DAYS = [(2026, 12, 30), (2026, 12, 31), (2027, 1, 1), (2027, 1, 2)]
-# dhcpd lines of this period were lost (the syslog relay was down).
-DHCP_LOST = (local(2027, 1, 2, 11, 0), local(2027, 1, 2, 14, 0))
-# fw1's log ends here (the rest of the evening was never shipped).
-NAT_LOG_END = local(2027, 1, 2, 18, 30)
+# The period the site runs over. "newyear": year-less syslog dates across New
+# Year. "dst": the last weekend of October 2027, when the clocks go back
+# (31 October, 03:00 CEST -> 02:00 CET: local times 02:00-02:59 happen twice).
+PERIODS = {
+    "newyear": dict(days=[(2026, 12, 30), (2026, 12, 31), (2027, 1, 1), (2027, 1, 2)],
+                    holiday=(2027, 1, 1), short=(2026, 12, 31), reuse="2027-01-01"),
+    "dst": dict(days=[(2027, 10, 29), (2027, 10, 30), (2027, 10, 31), (2027, 11, 1)],
+                holiday=(2027, 10, 31), short=(2027, 10, 30), reuse="2027-10-31"),
+}
+
+
+def set_period(name):
+    """Sets the period's times (module globals: every part of the generator
+    reads them)."""
+    global PERIOD, DAYS, START, END, DHCP_LOST, NAT_LOG_END, HOLIDAY, SHORT_DAY, REUSE_DATE, \
+        FOLD, YEAR
+    PERIOD = name
+    p = PERIODS[name]
+    DAYS = p["days"]
+    HOLIDAY, SHORT_DAY, REUSE_DATE = p["holiday"], p["short"], p["reuse"]
+    YEAR = DAYS[0][0]                       # the year of the first year-less date
+    START = local(*DAYS[0], 6, 0)           # the site's logs begin (DHCP, NAT, RADIUS)
+    END = local(*DAYS[-1], 22, 0)           # everything stops
+    # dhcpd lines of this period were lost (the syslog relay was down).
+    DHCP_LOST = (local(*DAYS[-1], 11, 0), local(*DAYS[-1], 14, 0))
+    # fw1's log ends here (the rest of the evening was never shipped).
+    NAT_LOG_END = local(*DAYS[-1], 18, 30)
+    # The repeated hour, in UTC (none in the New Year period).
+    FOLD = (int(dt.datetime(2027, 10, 31, 0, 0, tzinfo=dt.timezone.utc).timestamp()),
+            int(dt.datetime(2027, 10, 31, 2, 0, tzinfo=dt.timezone.utc).timestamp())) \
+        if name == "dst" else (0, 0)
+
+
+set_period("newyear")
 
 PUBLIC_IPS = ["203.0.113.5", "203.0.113.6"]
 PORT_BASE, PORT_COUNT = 20000, 400   # a small PAT pool, so ports are reused
@@ -215,7 +242,7 @@ class Site:
                                 valid_to=""))
         # Logins reused by another person: two long ago, and one on New Year's
         # Day (the old holder's row ends, the new holder's begins, on 1 January).
-        for k, until in enumerate(["2024-03-31", "2025-07-31", "2027-01-01"]):
+        for k, until in enumerate(["2024-03-31", "2025-07-31", REUSE_DATE]):
             p = self.people[12 + 3 * k]
             old = dict(p, id=f"X{9000 + k}", name=f"Former {p['name'].split()[1]}",
                        email=f"former{k}@example.org",
@@ -295,10 +322,10 @@ class Site:
             owner = self.hosts[host]["owner"]
             sess = []
             for day in DAYS:
-                if day == (2027, 1, 1):
+                if day == HOLIDAY:
                     continue   # a holiday: the offices are empty
                 a, _ = self.day_window(day, 8, 8)
-                end_h = 13 if day == (2026, 12, 31) else 17
+                end_h = 13 if day == SHORT_DAY else 17
                 _, b = self.day_window(day, end_h, end_h)
                 s0 = a + rng.randint(0, 3600)
                 sess.append(dict(user=owner, start=s0, end=b + rng.randint(0, 3600),
@@ -311,9 +338,9 @@ class Site:
             owner = self.hosts[host]["owner"]
             for day in DAYS:
                 slots = []
-                if k == 0 and day == (2027, 1, 2):
+                if k == 0 and day == DAYS[-1]:
                     # Arrives while dhcpd's lines are being lost: its lease is unknowable.
-                    slots.append((local(2027, 1, 2, 12, 10), local(2027, 1, 2, 15, 40)))
+                    slots.append((local(*day, 12, 10), local(*day, 15, 40)))
                 else:
                     a, b = self.day_window(day, 8, 18)
                     s0 = rng.randint(a, b - 3600)
@@ -349,7 +376,7 @@ class Site:
                     a, b = self.day_window(day, 3, 5)
                     reboots.append(rng.randint(a, b))
             if host in ("ws-lab-01", "ws-lab-02"):
-                r = local(2027, 1, 2, 12, 0) + (0 if host == "ws-lab-01" else 240)
+                r = local(*DAYS[-1], 12, 0) + (0 if host == "ws-lab-01" else 240)
                 reboots.append(r)
                 self.sessions[host] = [s for s in self.sessions[host]
                                        if not overlaps(s["start"], s["end"], r - 900, r + 900)]
@@ -493,6 +520,17 @@ class Site:
                         for s in self.sessions[host]):
                     wanted.append(dict(start=t0, dur=rng.randint(20, 90), ip=ip, host=host,
                                        user=None, kind="update"))
+        # The repeated hour of the DST change: night updates in both passes.
+        if FOLD[0]:
+            for host, h in sorted(self.hosts.items()):
+                if h["kind"] != "lab":
+                    continue
+                for half in (0, 1):
+                    t0 = rng.randint(FOLD[0] + 3600 * half + 60, FOLD[0] + 3600 * half + 3400)
+                    ip = self.ip_of(host, t0)
+                    if ip and self.ip_of(host, t0 + 120) == ip:
+                        wanted.append(dict(start=t0, dur=rng.randint(20, 90), ip=ip, host=host,
+                                           user=None, kind="update"))
         # Designed port reuse: a translation ends and the same public port goes
         # to another inside host one second later (inside fw1's skew window).
         self.reuse_pairs = []
@@ -658,7 +696,7 @@ class Site:
                             if not (DHCP_LOST[0] <= e["t"] < DHCP_LOST[1]) and e["action"] != "nofree"]
         # Rotated daily at 06:25 (Debian's cron.daily): each file but the
         # first crosses midnight, and dhcpd.log.1 crosses New Year.
-        cuts = [local(2026, 12, 31, 6, 25), local(2027, 1, 1, 6, 25), local(2027, 1, 2, 6, 25)]
+        cuts = [local(*d, 6, 25) for d in DAYS[1:]]
         names = ["dhcpd.log.3.zst", "dhcpd.log.2.gz", "dhcpd.log.1", "dhcpd.log"]
         bounds = [START - 3600] + cuts + [END + 3600]
         for k, name in enumerate(names):
@@ -707,8 +745,10 @@ class Site:
         ev = [x for x in ev if x[0] < NAT_LOG_END]
         ev.sort(key=lambda x: (x[0], x[1]))
         self.nat_cover_times = [x[0] for x in ev]
-        cuts = [local(2026, 12, 31), local(2027, 1, 1), local(2027, 1, 2)]
-        names = ["asa.log-20261231.gz", "asa.log-20270101.gz", "asa.log-20270102", "asa.log"]
+        # Rotated at midnight, named by the day of rotation (logrotate's dateext).
+        cuts = [local(*d) for d in DAYS[1:]]
+        names = [f"asa.log-{y}{m:02d}{d:02d}" + (".gz" if k < 2 else "")
+                 for k, (y, m, d) in enumerate(DAYS[1:])] + ["asa.log"]
         bounds = [START - 7200] + cuts + [END + 3600]
         for k, name in enumerate(names):
             part = [f"{asa_date(t)} fw1 : {txt}" for t, _, txt in ev if bounds[k] <= t < bounds[k + 1]]
@@ -833,7 +873,7 @@ class Site:
 
     def write_squid(self, out):
         rng = self.rng
-        cut = local(2027, 1, 1)
+        cut = local(*DAYS[2])
         parts = {"access.log.1": [], "access.log": []}
         for r in self.requests:
             srv = f"198.51.100.{rng.randint(30, 90)}"
@@ -1172,6 +1212,21 @@ class Queries:
             self.add("ip", dict(time=rfc3339(t), ip=ip, port=""), rows,
                      dict(truth_of(s, p["host"], p["user"], t), ip=ip),
                      "inside_" + category(s, rows, dict(host=p["host"]), t))
+        # The repeated hour of the DST change: the lab machines' addresses, at
+        # night (nobody logged in), in either pass of the hour.
+        if FOLD[0]:
+            labs = [h for h in sorted(s.hosts) if s.hosts[h]["kind"] == "lab"]
+            for k in range(12 * s.scale):
+                t = rng.randint(FOLD[0] + 60, FOLD[1] - 60)
+                host = rng.choice(labs)
+                ip = s.ip_of(host, t)
+                if not ip:
+                    continue
+                rows, ok = s.chain(ip, None, t)
+                if ok:
+                    self.add("ip", dict(time=rfc3339(t), ip=ip, port=""), rows,
+                             dict(truth_of(s, host, None, t), ip=ip),
+                             "inside_" + category(s, rows, dict(host=host), t))
         for k in range(5):
             t = rng.randint(START + 4 * 3600, DHCP_LOST[0] - 3600)
             rows, ok = s.chain("10.30.3.250", None, t)
@@ -1260,6 +1315,12 @@ def url_candidates(s, url, t, w):
 
 
 def category(s, rows, tr, t):
+    if FOLD[0] - 600 <= t < FOLD[1] + 600:
+        return "dst_fold_" + category_(s, rows, tr, t)
+    return category_(s, rows, tr, t)
+
+
+def category_(s, rows, tr, t):
     v = aggregate(rows)
     kind = s.hosts.get(tr["host"], {}).get("kind", "server")
     if v == "exact":
@@ -1281,7 +1342,7 @@ def category(s, rows, tr, t):
 SOURCES = '''# The simulated site (tests/sim/gen_site.py, seed {seed}): a firewall, a DHCP
 # server, lab and office workstations, a RADIUS server, a web proxy, a mail
 # server, the HR directory and the register of fixed addresses. Local times
-# are Europe/Berlin; the site runs over New Year 2026/2027.
+# are Europe/Berlin; period "{period}": {period_text}.
 
 # fw1: Cisco ASA with its own (year-bearing) dates. Its clock is {nat_off} s fast.
 [[source]]
@@ -1294,8 +1355,8 @@ tcp_timeout = "1h"
 public = ["203.0.113.5", "203.0.113.6"]
 max_silence = "1h"
 
-# dhcp1: ISC dhcpd through syslog, year-less dates, rotated at 06:25 (one
-# file crosses New Year). No `year`: it is inferred from the files' mtimes.
+# dhcp1: ISC dhcpd through syslog, year-less dates, rotated at 06:25 (each
+# file crosses a midnight). No `year`: it is inferred from the files' mtimes.
 [[source]]
 name        = "dhcp1"
 format      = "isc-dhcpd"
@@ -1320,13 +1381,13 @@ files       = "proxy/access.log*"
 skew        = "{proxy_skew}s"
 max_silence = "2h"
 
-# Postfix on mx1, one maillog across New Year (year-less dates, first year 2026).
+# Postfix on mx1, one maillog for the whole period (year-less dates, first year {year}).
 [[source]]
 name        = "mx1"
 format      = "postfix"
 files       = "mail/maillog*"
 tz          = "Europe/Berlin"
-year        = 2026
+year        = {year}
 host        = "mx1.example.org"
 skew        = "{mail_skew}s"
 max_silence = "3h"
@@ -1336,7 +1397,10 @@ max_silence = "3h"
 def write_sources(site, out):
     text = SOURCES.format(seed=site.seed, nat_off=NAT_OFFSET, nat_skew=NAT_SKEW,
                           dhcp_skew=DHCP_SKEW, lease=LEASE_TIME, proxy_skew=PROXY_SKEW,
-                          mail_skew=MAIL_SKEW)
+                          mail_skew=MAIL_SKEW, year=YEAR, period=PERIOD,
+                          period_text="30 Dec 2026 to 2 Jan 2027, across New Year"
+                          if PERIOD == "newyear" else
+                          "29 Oct to 1 Nov 2027, the clocks going back on 31 Oct")
     for host, h in sorted(site.hosts.items()):
         if h["log"] is None:
             continue
@@ -1345,7 +1409,7 @@ def write_sources(site, out):
         text += f'\n[[source]]\nname   = "{host}"\nformat = "{fmt}"\nfiles  = "hosts/{host}/{f}"\n'
         text += f'host   = "{host}"\n'
         if fmt == "sshd":
-            text += 'tz     = "Europe/Berlin"\nyear   = 2026\n'
+            text += f'tz     = "Europe/Berlin"\nyear   = {YEAR}\n'
         if host == SLOW_WS:
             text += f'skew   = "{LOGIN_SKEW}s"   # its clock is {SLOW_WS_OFFSET} s fast\n'
     text += '''
@@ -1413,7 +1477,8 @@ def generate(site, out):
     cats = {}
     for x in q.items:
         cats[x["category"]] = cats.get(x["category"], 0) + 1
-    summary = dict(seed=site.seed, scale=site.scale, queries=len(q.items), categories=cats,
+    summary = dict(seed=site.seed, scale=site.scale, period=PERIOD, queries=len(q.items),
+                   categories=cats,
                    not_used=q.dropped)
     write_file(os.path.join(out, "summary.json"),
                (json.dumps(summary, sort_keys=True, indent=1) + "\n").encode())
@@ -1426,7 +1491,11 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--scale", type=int, default=1,
                     help="multiplies machines, laptops, traffic and queries")
+    ap.add_argument("--period", choices=sorted(PERIODS), default="newyear",
+                    help="newyear: across New Year 2026/27; dst: the clocks going back in "
+                         "October 2027")
     a = ap.parse_args()
+    set_period(a.period)
     summary = generate(Site(a.seed, a.scale), a.out)
     print(json.dumps(summary, sort_keys=True))
 
