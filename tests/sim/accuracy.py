@@ -94,19 +94,14 @@ def run_site(bindir, site, seed):
         o2, _ = run(tip, None, site, stdin_data=o1)
         out += o2
     got = collections.defaultdict(list)
-    extra = collections.defaultdict(list)   # url/mail hop verdicts
     for line in out.decode().splitlines():
-        if not line.strip():
-            continue
-        row = json.loads(line)
-        got[row["qid"]].append(normalise(row))
-        for h in ("url", "mail"):
-            if hop(row, h, "match"):
-                extra[row["qid"]].append(hop(row, h, "match"))
-    return got, extra
+        if line.strip():
+            row = json.loads(line)
+            got[row["qid"]].append(normalise(row))
+    return got
 
 
-def score(queries, got, extra, seed):
+def score(queries, got, seed):
     res = collections.Counter()
     fails = []
     for q in queries:
@@ -160,8 +155,8 @@ def main():
                            check=True, stdout=subprocess.DEVNULL)
             seed = f"{seed}:{period}"
             queries = [json.loads(l) for l in open(os.path.join(site, "queries.jsonl"))]
-            got, extra = run_site(bindir, site, seed)
-            res, fails = score(queries, got, extra, seed)
+            got = run_site(bindir, site, seed)
+            res, fails = score(queries, got, seed)
             for q in queries:
                 by_cat[q["category"]]["total"] += 1
             for f in fails:

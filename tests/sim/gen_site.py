@@ -1,34 +1,31 @@
 #!/usr/bin/env python3
 """Generates a simulated site whose truth is known, for tracekit's accuracy test.
 
-    python3 gen_site.py --seed 1 --out DIR [--scale N]
+    python3 gen_site.py --seed 1 --out DIR [--period newyear|dst] [--scale N]
 
-Writes into DIR the logs of an invented network over New Year (30 December
-2026 to 2 January 2027, Europe/Berlin), a sources.toml naming them, the truth
-(truth.jsonl: who was behind each connection, request and message) and the
-queries with their expected answers (queries.jsonl), plus the TSV inputs the
-tools read (queries-ip.tsv, queries-url.tsv, queries-mail.tsv).
+Writes into DIR the logs of an invented network (Europe/Berlin) over New Year
+2026/27 or over the October 2027 DST change, a sources.toml naming them, the
+truth (truth.jsonl: who was behind each connection, request and message) and
+the queries with their expected answers (queries.jsonl, and queries-ip.tsv,
+queries-url.tsv, queries-mail.tsv as the tools read them). See README.md.
 
 Deterministic: everything comes from random.Random(seed), never the clock;
 gzip is written with mtime 0 and no name, zstd as raw blocks (stdlib only), so
 the same seed gives byte-identical files. File modification times are set too
 (to each log's last line: the year of year-less dates is inferred from them).
 
-How the expectations are made (see README.md): the generator simulates what
-happened (the truth), writes what each device logged (its own clock, lost
-periods, noise), and then, for each candidate query, looks at what the logs
-show around the time asked the way DESIGN.md says the tools must: half-open
-intervals, a window of the query time +- the largest declared skew of the
-hop's sources, a lease ending at release, reassignment or last grant + lease
-time, "gap" where the logs do not cover the time. A query is kept as an
-"exact" one only when every hop has one candidate clear of the window's edges
-by a margin, and that candidate is the truth; the designed cases (port reuse
-inside the skew window, two users on one machine, a handover closer than the
-login clock's uncertainty, lost logs, the end of a log, nobody logged in) are
-kept with the verdict the semantics give. Nothing here runs the tools.
+How the expectations are made: the generator simulates what happened (the
+truth), writes what each device logged (its own clock, lost lines, noise),
+and then, for each candidate query, looks at what the logs show around the
+time asked the way DESIGN.md says the tools must: half-open intervals, a
+window of the query time +- the largest declared skew of the hop's sources, a
+lease ending at release, reassignment or last grant + lease time, "gap" where
+the logs do not cover the time or the lease time before it. A query is kept
+only when its answer does not change with the window shrunk or widened by a
+margin, and when that answer agrees with the truth (exact: the true person;
+ambiguous: the true person among the candidates). Nothing here runs the tools.
 """
 import argparse
-import calendar
 import datetime as dt
 import gzip
 import io
