@@ -48,6 +48,9 @@ SLOW_WS_OFFSET = 20
 # ws-lab-08's clock is 8 s slow and sources.toml does not say so: the login
 # window (widened by the largest login skew, ws-lab-06's) still covers it.
 CLOCK_OFFSETS = {SLOW_WS: SLOW_WS_OFFSET, "ws-lab-08": -8}
+# The names two lab machines send dhcpd: a full domain name, capitals. The
+# login records name them as their own hostname does.
+DHCP_NAMES = {"ws-lab-03": "ws-lab-03.lab.example.org", "ws-lab-05": "WS-LAB-05"}
 LOGIN_SKEW = 25         # ... and its source says skew = "25s" (every login match widens by it)
 PROXY_SKEW = 1
 MAIL_SKEW = 1
@@ -668,7 +671,7 @@ class Site:
         for e in self.dhcp_events:
             relay = "10.30.8.1" if e["ip"].startswith("10.30.8.") or e["host"].startswith("lt-") \
                 else "10.30.0.1"
-            who = f"{e['mac']} ({e['host']})"
+            who = f"{e['mac']} ({DHCP_NAMES.get(e['host'], e['host'])})"
             t = e["t"]
             if e["action"] == "new":
                 lines.append((t - 1, f"dhcp1 dhcpd[{pid}]: DHCPDISCOVER from {who} via {relay}", 1))
@@ -688,20 +691,28 @@ class Site:
             lines.append((t, f"dhcp1 dhcpd[{pid}]: Wrote {rng.randint(10, 30)} leases to leases file.", 1))
             lines.append((t + 17, f"dhcp1 CRON[{rng.randint(2000, 9000)}]: (root) CMD (run-parts /etc/cron.hourly)", 0))
             t += 3600
+        # A damaged line (an address out of range): counted, reported, passed over.
+        lines.append((START + 30 * 3600 + 7, f"dhcp1 dhcpd[{pid}]: DHCPACK on 10.30.3.300 to "
+                      f"52:54:00:30:03:99 (ws-lab-99) via 10.30.0.1", 0))
         lines.sort(key=lambda x: x[0])
         kept = [x for x in lines if not (DHCP_LOST[0] <= x[0] < DHCP_LOST[1])]
         self.dhcp_cover_times = [x[0] for x in kept if x[2]]
         # Logged view of the leases: what the written lines show.
-        self.dhcp_logged = [e for e in self.dhcp_events
+        self.dhcp_logged = [dict(e, host=DHCP_NAMES.get(e["host"], e["host"]))
+                            for e in self.dhcp_events
                             if not (DHCP_LOST[0] <= e["t"] < DHCP_LOST[1]) and e["action"] != "nofree"]
         # Rotated daily at 06:25 (Debian's cron.daily): each file but the
         # first crosses midnight, and dhcpd.log.1 crosses New Year.
         cuts = [local(*d, 6, 25) for d in DAYS[1:]]
         names = ["dhcpd.log.3.zst", "dhcpd.log.2.gz", "dhcpd.log.1", "dhcpd.log"]
         bounds = [START - 3600] + cuts + [END + 3600]
+        prev_tail = []
         for k, name in enumerate(names):
             part = [x for x in kept if bounds[k] <= x[0] < bounds[k + 1]]
             text = [f"{bsd(t)} {txt}" for t, txt, _ in part]
+            # logrotate's copytruncate: lines written while the file was
+            # copied are in both the rotated file and the new one.
+            text, prev_tail = prev_tail + text, text[-3:]
             # mtime: when the file was last written (rotation time, or the end).
             write_file(os.path.join(out, "dhcp", name), lines_bytes(text),
                        mtime=min(bounds[k + 1], END))
@@ -750,8 +761,10 @@ class Site:
         names = [f"asa.log-{y}{m:02d}{d:02d}" + (".gz" if k < 2 else "")
                  for k, (y, m, d) in enumerate(DAYS[1:])] + ["asa.log"]
         bounds = [START - 7200] + cuts + [END + 3600]
+        prev_tail = []
         for k, name in enumerate(names):
             part = [f"{asa_date(t)} fw1 : {txt}" for t, _, txt in ev if bounds[k] <= t < bounds[k + 1]]
+            part, prev_tail = prev_tail + part, part[-2:]   # copytruncate, as for dhcpd
             write_file(os.path.join(out, "fw", name), lines_bytes(part), mtime=min(bounds[k + 1], END))
 
     def write_logins(self, out):
@@ -1001,6 +1014,7 @@ class Site:
 
     def login_hop(self, host, mac, ip, t, w):
         users = set()
+        host = host.split(".")[0].lower()   # the lease's name, as login records name it
         if host in self.login_view:
             for s in self.login_view[host]:
                 if s["start"] <= t + w and s["end"] > t - w:
@@ -1122,8 +1136,9 @@ class Queries:
             r = rows[0]
             if truth.get("person") is None:
                 return "the logs name someone where nobody was"
-            if (r.get("ip"), r.get("host"), r.get("person")) != (truth["ip"], truth["host"],
-                                                                 truth["person"]):
+            short = (r.get("host") or "").split(".")[0].lower()
+            if (r.get("ip"), short, r.get("person")) != (truth["ip"], truth["host"],
+                                                         truth["person"]):
                 return "the logs name someone else"
         elif v == "ambiguous":
             if truth.get("person") and truth["person"] not in {r.get("person") for r in rows} \
