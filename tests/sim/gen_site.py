@@ -1007,9 +1007,13 @@ class Site:
                 c[l["mac"]] = (l["host"], l["mac"])
         if c:
             return ("exact" if len(c) == 1 else "ambiguous"), sorted(c.values())
+        # No lease: the register of fixed addresses answers (whatever the DHCP
+        # logs cover: these addresses are outside the pools).
         for host in self.offices:
             if self.hosts[host]["ip"] == ip:
                 return "exact", [(host, "")]
+        if ip == MON_IP:
+            return "exact", [("mon-1", "")]
         return no_candidate(self.dhcp_cover, t, w, LEASE_TIME), []
 
     def login_hop(self, host, mac, ip, t, w):
@@ -1242,6 +1246,40 @@ class Queries:
                     self.add("ip", dict(time=rfc3339(t), ip=ip, port=""), rows,
                              dict(truth_of(s, host, None, t), ip=ip),
                              "inside_" + category(s, rows, dict(host=host), t))
+        nobody = dict(person=None, ip=None, host=None)
+        # Laptops gone without a release: the lease runs on (a lease time from
+        # the last grant), the RADIUS session has ended, nobody is behind it.
+        n = 0
+        for v in s.visits:
+            if n >= 8 * s.scale or v["release"] or not v["ip"]:
+                continue
+            t = v["end"] + rng.randint(600, 1800)
+            if s.ip_of(v["host"], t) or any(x["start"] <= t < x["end"]
+                                            for x in s.holding.get(v["ip"], [])):
+                continue
+            rows, ok = s.chain(v["ip"], None, t)
+            if ok:
+                n += 1
+                self.add("ip", dict(time=rfc3339(t), ip=v["ip"], port=""), rows,
+                         dict(nobody, ip=v["ip"]), "inside_laptop_gone")
+        # Offices in the evening: the register answers, nobody is logged in.
+        for k in range(6 * s.scale):
+            host = rng.choice(s.offices)
+            t = local(*rng.choice(DAYS), 20, 0) + rng.randint(0, 3600)
+            rows, ok = s.chain(s.hosts[host]["ip"], None, t)
+            if ok and t < END:
+                self.add("ip", dict(time=rfc3339(t), ip=s.hosts[host]["ip"], port=""), rows,
+                         dict(nobody, ip=s.hosts[host]["ip"]), "inside_office_empty")
+        # The monitoring server's own checks through the NAT: a register entry
+        # with no login, and no login records: nobody is behind them.
+        mon = [tr for tr in s.translations if tr["kind"] == "background" and tr["end"] - tr["start"] > 6
+               and tr["end"] + NAT_OFFSET < NAT_LOG_END and tr["start"] > START + 3 * 3600]
+        for tr in rng.sample(mon, min(len(mon), 5 * s.scale)):
+            t = tr["start"] + 3
+            rows, ok = s.chain(tr["pub_ip"], tr["pub_port"], t)
+            if ok:
+                self.add("ip", dict(time=rfc3339(t), ip=tr["pub_ip"], port=str(tr["pub_port"])),
+                         rows, dict(nobody, ip=MON_IP), "nat_server")
         for k in range(5):
             t = rng.randint(START + 4 * 3600, DHCP_LOST[0] - 3600)
             rows, ok = s.chain("10.30.3.250", None, t)
