@@ -189,7 +189,7 @@ def zstd_raw(data):
 def wtmp_record(kind, pid, line, ident, user, host, t, addr=""):
     """glibc x86_64 struct utmp, 384 bytes (see testdata/campus/make-wtmp.py)."""
     sec = int(t)
-    usec = int(round((t - sec) * 1e6))
+    usec = min(int(round((t - sec) * 1e6)), 999999)
     packed = ipaddress.ip_address(addr).packed if addr else b""
     rec = struct.pack("<hxxi32s4s32s256shhiii16s20x", kind, pid, line.encode(), ident.encode(),
                       user.encode(), host.encode(), 0, 0, 0, sec, usec, packed.ljust(16, b"\0"))
@@ -207,7 +207,6 @@ class Site:
         self.hosts = {}          # name -> dict(kind, mac, ip(fixed), log: auth|wtmp|None)
         self.presences = []      # who used which host when (truth)
         self.sessions = {}       # host -> [dict(user, start, end, place, tty, from)] (truth)
-        self.boots = {}          # host -> [(t, 'boot'|'shutdown')] (truth)
         self.visits = []         # laptop visits (truth)
         self.dhcp_events = []    # dict(t, action, ip, mac, host) as they happened
         self.holding = {}        # ip -> [dict(mac, host, start, end)] real use of the address
