@@ -20,6 +20,7 @@ packages=(
   libhowardhinnant-date-dev tzdata libtomlplusplus-dev nlohmann-json3-dev libsqlite3-dev
   libssl-dev
   catch2 mandoc
+  python3  # tests/sim: the simulated site's generator and accuracy test
 )
 
 install_missing() {

@@ -260,7 +260,7 @@ class FreeradiusDetailParser final : public LoginParser {
     std::string_view rest = done_;
     next_token(rest, '\n');  // the date line
     std::string_view status, user, nas_ip, nas_id, src_ip, framed, framed6, calling, session,
-        unique, port_id, port, port_type, event_ts, stamp;
+        unique, port_id, port, port_type, event_ts, stamp, session_time;
     while (!rest.empty()) {
       std::string_view l = trim(next_token(rest, '\n'));
       if (l.empty()) continue;
@@ -279,6 +279,8 @@ class FreeradiusDetailParser final : public LoginParser {
             session = value;
           else if (name == "Acct-Unique-Session-Id")
             unique = value;
+          else if (name == "Acct-Session-Time")
+            session_time = value;
           break;
         case 'U':
           if (name == "User-Name") user = value;
@@ -366,6 +368,17 @@ class FreeradiusDetailParser final : public LoginParser {
       out.action = LoginAction::shutdown;
     else
       return LineResult::skip("accounting record that is no session start, update or stop");
+
+    // An update or stop says how long the session has lasted (RFC 2866,
+    // Acct-Session-Time): it began then. Without it a session whose Start is
+    // not read (in an earlier file, or passed over by a hop's key filter when
+    // only a later record names the address asked) would seem to begin at the
+    // start of its file, and meet times it never did.
+    int64_t lasted = 0;
+    if ((out.action == LoginAction::interim || out.action == LoginAction::logout) &&
+        !session_time.empty() && parse_number(session_time, lasted) && lasted >= 0 &&
+        out.time != kNoTime)
+      out.start = out.time - std::chrono::seconds(lasted);
 
     out.service = "radius";
     out.place = LoginPlace::remote;

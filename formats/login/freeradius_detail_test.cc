@@ -122,6 +122,53 @@ TEST_CASE("freeradius-detail: Interim-Update without a Start", "[login][freeradi
   CHECK(r[1].line == 9);
 }
 
+TEST_CASE("freeradius-detail: Acct-Session-Time gives an update's or stop's start",
+          "[login][freeradius-detail]") {
+  // The Start may not be read (an earlier file, or a hop that keeps only the
+  // records naming the address asked, which only the update carries): the
+  // session must still begin when it did, not at the start of the file.
+  LoginHarness h("freeradius-detail", "UTC", 2026);
+  auto r = h.records(
+      "Thu Apr 23 09:00:00 2026\n"
+      "\tAcct-Status-Type = Start\n"
+      "\tUser-Name = \"ldietz@example.org\"\n"
+      "\tNAS-IP-Address = 10.30.0.5\n"
+      "\tCalling-Station-Id = \"52-54-00-30-08-05\"\n"
+      "\tAcct-Session-Id = \"5B000001\"\n"
+      "\tAcct-Session-Time = 77\n"  // meaningless in a Start: ignored
+      "\n"
+      "Thu Apr 23 10:00:00 2026\n"
+      "\tAcct-Status-Type = Interim-Update\n"
+      "\tUser-Name = \"ldietz@example.org\"\n"
+      "\tNAS-IP-Address = 10.30.0.5\n"
+      "\tCalling-Station-Id = \"52-54-00-30-08-05\"\n"
+      "\tFramed-IP-Address = 10.30.8.10\n"
+      "\tAcct-Session-Id = \"5B000001\"\n"
+      "\tAcct-Session-Time = 3600\n"
+      "\n"
+      "Thu Apr 23 10:30:05 2026\n"
+      "\tAcct-Status-Type = Stop\n"
+      "\tUser-Name = \"ldietz@example.org\"\n"
+      "\tNAS-IP-Address = 10.30.0.5\n"
+      "\tAcct-Session-Id = \"5B000001\"\n"
+      "\tAcct-Session-Time = 5405\n"
+      "\n"
+      "Thu Apr 23 10:31:00 2026\n"
+      "\tAcct-Status-Type = Stop\n"
+      "\tUser-Name = \"other\"\n"
+      "\tNAS-IP-Address = 10.30.0.5\n"
+      "\tAcct-Session-Id = \"5B000002\"\n"
+      "\tAcct-Session-Time = soon\n"  // not a number: no start
+      "\n");
+  REQUIRE(r.size() == 4);
+  CHECK(r[0].event.start == kNoTime);
+  CHECK(r[1].event.action == LoginAction::interim);
+  CHECK(format_rfc3339(r[1].event.start) == "2026-04-23T09:00:00Z");
+  CHECK(r[2].event.action == LoginAction::logout);
+  CHECK(format_rfc3339(r[2].event.start) == "2026-04-23T09:00:00Z");
+  CHECK(r[3].event.start == kNoTime);
+}
+
 TEST_CASE("freeradius-detail: DST fold in the zone-less date line", "[login][freeradius-detail]") {
   LoginHarness h("freeradius-detail", "Europe/Berlin", 2026);
   auto r = h.records(

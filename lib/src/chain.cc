@@ -23,12 +23,16 @@ std::string hop_text(const Row& row, const char* hop, const char* field) {
 
 // What each hop reads, and what it looks for, for the chain's note.
 const char* hop_logs(std::string_view hop) {
+  if (hop == "url") return "proxy";
+  if (hop == "mail") return "mail";
   if (hop == "nat") return "NAT";
   if (hop == "lease") return "DHCP";
   if (hop == "login") return "login";
   return "directory";
 }
 const char* hop_finds(std::string_view hop) {
+  if (hop == "url") return "request";
+  if (hop == "mail") return "message";
   if (hop == "nat") return "translation";
   if (hop == "lease") return "lease (nor register entry)";
   if (hop == "login") return "session";
@@ -170,7 +174,11 @@ bool Chain::answer(const std::vector<ChainQuery>& queries, std::vector<Row>& out
 void add_chain_verdict(Row& row, const std::string& extra_note) {
   std::string match = "exact", limited_by, why;
   std::string first_ambiguous;
-  for (const char* hop : kChainHops) {
+  // Rows from trace-url or trace-mail piped in carry that hop first: its
+  // none, gap or ambiguity is the whole answer's (a request nobody made is
+  // no chain, let alone an exact one; two clients are two candidates).
+  static constexpr const char* kHops[] = {"url", "mail", "nat", "lease", "login", "owner"};
+  for (const char* hop : kHops) {
     std::string m = hop_text(row, hop, "match");
     if (m.empty() || m == "skipped") continue;
     if (m == "none" || m == "gap") {

@@ -99,6 +99,15 @@ MatchKind no_candidate(const Coverage& coverage, Instant t, Micros skew, Micros 
                       earlier);
     return MatchKind::gap;
   }
+  // Not only the start of the logs: a missing or silent stretch within the
+  // lookback before the time asked could have held the grant or build that
+  // was still in force then, so nobody can say that nobody held it.
+  if (lookback.count() > 0 && !coverage.covers(t - lookback, hi)) {
+    why = fmt::format("{}, less than {} ({}) before the time asked: {}",
+                      coverage.explain_gap(t - lookback, hi), lookback_name,
+                      format_duration(lookback), earlier);
+    return MatchKind::gap;
+  }
   return MatchKind::none;
 }
 

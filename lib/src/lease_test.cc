@@ -200,6 +200,22 @@ TEST_CASE("match: a quiet period in the log is a gap", "[lease][match]") {
   CHECK(a.why == "no log lines from 2026-04-23T10:00:00Z to 2026-04-23T14:00:00Z");
 }
 
+TEST_CASE("match: no lease soon after a quiet period is a gap, not none", "[lease][match]") {
+  // Found by the simulated site (tests/sim): dhcpd's lines of 11:00-14:00 were
+  // lost, a lab machine renewed in them, and at 14:30 the answer was "none".
+  // A grant in the lost lines could still hold a lease-time later.
+  Coverage cov;
+  cov.spans.push_back({at("2026-04-23T00:00:00Z"), at("2026-04-23T10:00:00Z")});
+  cov.spans.push_back({at("2026-04-23T13:00:00Z"), at("2026-04-24T00:00:00Z")});
+  auto a = match_leases({}, at("2026-04-23T13:30:00Z"), 1s, cov, 2h, true);
+  CHECK(a.kind == MatchKind::gap);
+  CHECK(a.why ==
+        "no log lines from 2026-04-23T10:00:00Z to 2026-04-23T13:00:00Z, less than the lease "
+        "time (2h) before the time asked: a lease granted earlier could still have been active");
+  a = match_leases({}, at("2026-04-23T15:00:00Z"), 1s, cov, 2h, true);
+  CHECK(a.kind == MatchKind::none);
+}
+
 TEST_CASE("match: two leases of one client count once", "[lease][match]") {
   Builder b;
   b.ev(DhcpAction::ack, "10.0.0.5", "00:11:22:33:44:55", "2026-04-23T08:00:00Z");
