@@ -377,7 +377,7 @@ class FreeradiusDetailParser final : public LoginParser {
     int64_t lasted = 0;
     if ((out.action == LoginAction::interim || out.action == LoginAction::logout) &&
         !session_time.empty() && parse_number(session_time, lasted) && lasted >= 0 &&
-        out.time != kNoTime)
+        log_seconds_ok(lasted) && out.time != kNoTime)
       out.start = out.time - std::chrono::seconds(lasted);
 
     out.service = "radius";
