@@ -19,7 +19,7 @@ packages=(
   libcli11-dev libfmt-dev libzstd-dev zstd zlib1g-dev libisal-dev gzip
   libhowardhinnant-date-dev tzdata libtomlplusplus-dev nlohmann-json3-dev libsqlite3-dev
   libssl-dev
-  catch2 mandoc
+  catch2 mandoc strace
 )
 
 install_missing() {
