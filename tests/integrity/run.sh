@@ -169,10 +169,11 @@ while IFS= read -r line; do
 done <"${COMMANDS:-$here/commands}"
 
 # Runs every command once into RUN_DIR, with the extra environment given
-# (KEY=VALUE...). TRACE=1 runs each under strace. $OUT is the same path on
+# (KEY=VALUE...) and then, optionally, a command to run it under (taskset).
+# TRACE=1 runs each under strace. $OUT is the same path on
 # every run (emptied in between) so that command lines in manifests do not
 # differ; what a command left there is kept as RUN_DIR/NAME.out/.
-run_all() {  # RUN_DIR TRACE [KEY=VALUE...]
+run_all() {  # RUN_DIR TRACE [KEY=VALUE...] [WRAPPER...]
   local dir=$1 trace=$2 k
   shift 2
   mkdir -p "$dir"
@@ -198,10 +199,17 @@ run_all() {  # RUN_DIR TRACE [KEY=VALUE...]
 
 snapshot "$IN" >"$work/before"
 # a: default threads, b: the same again, c: TRACEKIT_THREADS=1 (no second
-# thread). a and c run under strace when it is there.
+# thread). a and c run under strace when it is there. d: the default on one
+# CPU (taskset), so that the reader and the decompression thread take turns
+# instead of running side by side: other interleavings, the same bytes.
 run_all "$work/a" $have_strace
 run_all "$work/b" 0
 run_all "$work/c" $have_strace TRACEKIT_THREADS=1
+runs=3
+if command -v taskset >/dev/null 2>&1 && taskset -c 0 true 2>/dev/null; then
+  run_all "$work/d" 0 taskset -c 0
+  runs=4
+fi
 snapshot "$IN" >"$work/after"
 
 # --- Inputs unchanged, nothing written beside them or in $TMPDIR -------------
@@ -333,6 +341,7 @@ compare_runs() {  # RUN1 RUN2 WHY
 
 compare_runs "$work/a" "$work/b" "run to run"
 compare_runs "$work/b" "$work/c" "TRACEKIT_THREADS=1 against the default"
+[ $runs = 4 ] && compare_runs "$work/b" "$work/d" "the default on one CPU against two"
 
 # The mask must match what it is meant for: the manifests do record the time.
 if compgen -G "$work/a/*.out/*" >/dev/null; then
@@ -353,7 +362,7 @@ for k in "${!names[@]}"; do
   [ -s "$work/a/$name.stdout" ] || fail "$name: no output"
 done
 
-echo "integrity: ${#names[@]} commands, 3 runs each"
+echo "integrity: ${#names[@]} commands, $runs runs each"
 if [ ${#failures[@]} -gt 0 ]; then
   echo "integrity: ${#failures[@]} failure(s)"
   exit 1
