@@ -290,15 +290,13 @@ if [ $have_strace = 1 ]; then
     # The check must have seen the inputs being read, or it proves nothing.
     [[ $summary == reads=0\ * ]] && fail "run $run: strace saw no input opened"
   done
-  # The dynamic loader looking for shared libraries in the evidence tree: the
-  # build tree's RUNPATH ends in an empty entry (CMake leaves a trailing ':'
-  # for its install-time RPATH editor), which ld.so reads as the current
-  # directory. A library planted among the logs would be loaded. Installed
-  # tools ($ORIGIN/../lib) do not do this; reported, not failed, until the
-  # build tree's RPATH is fixed (see README.md).
+  # The dynamic loader must not look for shared libraries in the evidence
+  # tree: an empty RUNPATH entry (CMake's trailing ':' in a build RPATH) is
+  # the current directory to ld.so, and a library planted among the logs
+  # would be loaded.
   if [[ $(tail -n 1 "$work/trace-a.txt") != *" probes=0 "* ]]; then
-    echo "integrity: WARNING: the dynamic loader searched the evidence tree for shared libraries" \
-      "($(readelf -d "$bin/trace-ip" 2>/dev/null | grep -o 'runpath: \[.*\]' || echo 'RUNPATH unknown'))"
+    fail "the dynamic loader searched the evidence tree for shared libraries\
+ ($(readelf -d "$bin/trace-ip" 2>/dev/null | grep -o 'runpath: \[.*\]' || echo 'RUNPATH unknown'))"
   fi
   # TRACEKIT_THREADS=1 means no second thread; by default the compressed logs
   # are inflated on one.
