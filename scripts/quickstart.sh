@@ -21,6 +21,7 @@ packages=(
   libssl-dev
   catch2 mandoc
   python3  # tests/sim: the simulated site's generator and accuracy test
+  strace   # tests/integrity: proves inputs are opened read-only
 )
 
 install_missing() {

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <condition_variable>
+#include <cstdlib>
 #include <cstring>
 #include <deque>
 #include <mutex>
@@ -445,6 +446,19 @@ bool gzip_uses_isal() {
 #endif
 }
 
+// TRACEKIT_THREADS=1 keeps decompression on the reading thread: one thread in
+// all, for machines where a second one is unwelcome and so that a test can show
+// the output does not depend on it. Any other value (or none): the default, a
+// second thread inflating ahead. Read once per process.
+static std::unique_ptr<ByteSource> prefetched(std::unique_ptr<ByteSource> inner) {
+  static const bool one_thread = [] {
+    const char* env = std::getenv("TRACEKIT_THREADS");
+    return env && std::string_view(env) == "1";
+  }();
+  if (one_thread) return inner;
+  return std::make_unique<PrefetchSource>(std::move(inner));
+}
+
 std::unique_ptr<ByteSource> open_input(const std::string& path, std::string& error) {
   InputFile f;
   f.path = path;
@@ -486,18 +500,15 @@ std::unique_ptr<ByteSource> open_input(const std::string& path, std::string& err
   if (magic.size() >= 2 && uint8_t(magic[0]) == 0x1f && uint8_t(magic[1]) == 0x8b) {
     f.compression = Compression::gzip;
 #ifdef TRACEKIT_HAVE_ISAL
-    return std::make_unique<PrefetchSource>(
-        std::make_unique<IsalGzipSource>(std::move(raw), std::move(f)));
+    return prefetched(std::make_unique<IsalGzipSource>(std::move(raw), std::move(f)));
 #else
-    return std::make_unique<PrefetchSource>(
-        std::make_unique<ZlibGzipSource>(std::move(raw), std::move(f)));
+    return prefetched(std::make_unique<ZlibGzipSource>(std::move(raw), std::move(f)));
 #endif
   }
   if (magic.size() >= 4 && uint8_t(magic[0]) == 0x28 && uint8_t(magic[1]) == 0xb5 &&
       uint8_t(magic[2]) == 0x2f && uint8_t(magic[3]) == 0xfd) {
     f.compression = Compression::zstd;
-    return std::make_unique<PrefetchSource>(
-        std::make_unique<ZstdSource>(std::move(raw), std::move(f)));
+    return prefetched(std::make_unique<ZstdSource>(std::move(raw), std::move(f)));
   }
   return std::make_unique<PlainSource>(std::move(raw), std::move(f));
 }
