@@ -381,11 +381,11 @@ TEST_CASE("freeradius-detail: the testdata sample", "[login][freeradius-detail]"
 }
 
 // Regression (fuzz: freeradius-detail/epoch-timestamp-overflow): an epoch
-// Event-Timestamp past year 9999 is not read (it overflowed); the record
-// takes the server's Timestamp instead.
+// Event-Timestamp past year 9999 is not read (it overflowed): the record is
+// malformed, timed by the server's Timestamp for the file's coverage.
 TEST_CASE("freeradius-detail: absurd epoch Event-Timestamp", "[login][freeradius-detail]") {
   LoginHarness h("freeradius-detail", "Europe/Berlin", 2026);
-  auto r = h.records(
+  auto all = h.run(
       "Thu Apr 23 16:19:00 2026\n"
       "\tAcct-Status-Type = Start\n"
       "\tUser-Name = \"jdoe@example.org\"\n"
@@ -394,6 +394,10 @@ TEST_CASE("freeradius-detail: absurd epoch Event-Timestamp", "[login][freeradius
       "\tEvent-Timestamp = 17720266924100\n"
       "\tTimestamp = 1776953945\n"
       "\n");
-  REQUIRE(r.size() == 1);
-  CHECK(r[0].time() == "2026-04-23T14:19:05Z");
+  std::vector<const test::Outcome<LoginEvent>*> bad;
+  for (const auto& o : all)
+    if (o.status == LineStatus::malformed) bad.push_back(&o);
+  REQUIRE(bad.size() == 1);
+  CHECK(bad[0]->reason == "bad Event-Timestamp");
+  CHECK(bad[0]->time() == "2026-04-23T14:19:05Z");
 }

@@ -73,7 +73,7 @@ TEST_CASE("durations", "[time]") {
   // Regression (fuzz: time/duration-days-overflow): a count whose
   // microseconds overflow is refused, not wrapped.
   CHECK_FALSE(parse_duration("177700000d", d));
-  CHECK_FALSE(parse_duration("9999999h9999999h", d));
+  CHECK_FALSE(parse_duration("60000000h60000000h", d));
   REQUIRE(parse_duration("3650d", d));
   CHECK(d == std::chrono::hours(24 * 3650));
   Instant t;
