@@ -144,6 +144,18 @@ const FormatInfo* choose_format(const SourceSpec& src, Family family, std::strin
   return r.format;
 }
 
+namespace {
+
+// What an input that did not fit is, when that says more than "not a log":
+// binary data (a NUL byte in its first block).
+std::string binary_note(std::string_view head) {
+  size_t nul = head.find('\0');
+  if (nul == std::string_view::npos) return {};
+  return fmt::format(" (it holds binary data: a NUL byte at byte offset {})", nul);
+}
+
+}  // namespace
+
 template <class Event>
 bool Scanner::scan(const SourceSpec& src, uint32_t source, const EventSink<Event>& sink) {
   constexpr Family family = family_of<Event>();
@@ -178,7 +190,9 @@ bool Scanner::scan(const SourceSpec& src, uint32_t source, const EventSink<Event
     f.format = choose_format(src, family, head, why, error);
     if (!f.format) {
       if (head.empty()) {
-        // An empty file: nothing to read, nothing to claim.
+        // An empty file: nothing to read, nothing to claim; but an empty log
+        // (cleared, or rotated into nothing) is worth a word.
+        diag_->warning(fmt::format("{}: empty: no line to read", path));
         f.complete = true;
         files_.push_back(std::move(f));
         continue;
@@ -187,7 +201,7 @@ bool Scanner::scan(const SourceSpec& src, uint32_t source, const EventSink<Event
         passed_over_.push_back(path);  // another tool's log in a shared sources file
         continue;
       }
-      diag_->error(fmt::format("{}: {}", path, error));
+      diag_->error(fmt::format("{}: {}{}", path, error, binary_note(head)));
       continue;
     }
     f.sniff_why = why;
@@ -339,10 +353,26 @@ bool Scanner::scan(const SourceSpec& src, uint32_t source, const EventSink<Event
           stop = true;
         continue;
       }
-      if (line.truncated) {
+      if (line.nul && file.nul_lines++ == 0) {
+        file.first_nul_line = line.number;
+        file.first_nul_offset = line.nul_offset;
+      }
+      if (line.truncated || line.cut) {
+        // Not a whole line: never read as a record (a field cut short would
+        // read as another address or port).
         ++file.malformed;
-        if (!diag_->malformed(path, line.number, "line longer than 1 MiB (read up to there)"))
-          stop = true;
+        std::string why =
+            line.truncated
+                ? fmt::format("line longer than {} MiB at byte offset {}: skipped to its end",
+                              LineReader::kMaxLine >> 20, line.offset)
+            : bytes->error().empty()
+                ? fmt::format(
+                      "last line (byte offset {}) cut short: the file was being written while "
+                      "it was read; not read",
+                      line.offset)
+                : fmt::format("last line before the damage (byte offset {}) cut short; not read",
+                              line.offset);
+        if (!diag_->malformed(path, line.number, why)) stop = true;
         continue;
       }
       ev.time = kNoTime;
@@ -397,6 +427,20 @@ bool Scanner::scan(const SourceSpec& src, uint32_t source, const EventSink<Event
       file.complete = true;
     }
     if (!bytes->warning().empty()) diag_->warning(bytes->warning());
+    if (file.nul_lines)
+      diag_->warning(fmt::format(
+          "{}: binary data: {} line{} hold{} NUL bytes, the first at line {} (byte offset {}); "
+          "text after a run of NULs at a line's start was read",
+          path, file.nul_lines, file.nul_lines == 1 ? "" : "s", file.nul_lines == 1 ? "s" : "",
+          file.first_nul_line, file.first_nul_offset));
+    if (file.format->input == InputKind::database) {
+      // Its reader says what it found.
+    } else if (file.lines == 0 && file.error.empty())
+      diag_->warning(
+          fmt::format("{}: empty: no {} to read", path, record_size ? "record" : "line"));
+    else if (file.lines > 0 && file.lines == file.foreign)
+      diag_->warning(fmt::format("{}: none of its {} line{} is of format '{}'", path, file.lines,
+                                 file.lines == 1 ? "" : "s", file.format->name));
   }
   return true;
 }
