@@ -20,6 +20,7 @@ packages=(
   libhowardhinnant-date-dev tzdata libtomlplusplus-dev nlohmann-json3-dev libsqlite3-dev
   libssl-dev
   catch2 mandoc
+  time             # GNU time: peak RSS in the hostile-input tests and the benchmarks
 )
 
 install_missing() {
