@@ -148,6 +148,52 @@ namespace {
 
 // What an input that did not fit is, when that says more than "not a log":
 // binary data (a NUL byte in its first block).
+// The offset in `s` of its first byte that does not belong to valid UTF-8
+// (overlong forms, surrogates and code points past U+10FFFF included), or
+// npos. Eight ASCII bytes at a time: it runs on every record's line.
+size_t invalid_utf8_at(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  size_t i = 0, n = s.size();
+  while (i < n) {
+    if (i + 8 <= n) {
+      uint64_t w;
+      std::memcpy(&w, p + i, 8);
+      if (!(w & 0x8080808080808080ull)) {
+        i += 8;
+        continue;
+      }
+    }
+    unsigned c = p[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t len;
+    uint32_t least;
+    if ((c & 0xE0) == 0xC0) {
+      len = 2;
+      least = 0x80;
+    } else if ((c & 0xF0) == 0xE0) {
+      len = 3;
+      least = 0x800;
+    } else if ((c & 0xF8) == 0xF0) {
+      len = 4;
+      least = 0x10000;
+    } else {
+      return i;
+    }
+    if (i + len > n) return i;
+    uint32_t cp = c & (0x7Fu >> len);
+    for (size_t k = 1; k < len; ++k) {
+      if ((p[i + k] & 0xC0) != 0x80) return i;
+      cp = (cp << 6) | (p[i + k] & 0x3F);
+    }
+    if (cp < least || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return i;
+    i += len;
+  }
+  return std::string_view::npos;
+}
+
 std::string binary_note(std::string_view head) {
   size_t nul = head.find('\0');
   if (nul == std::string_view::npos) return {};
@@ -289,12 +335,21 @@ bool Scanner::scan(const SourceSpec& src, uint32_t source, const EventSink<Event
       uint64_t a = h & kSessionMask, b = (h >> 32) & kSessionMask;
       return (session_bits_[a >> 6] >> (a & 63) & 1) && (session_bits_[b >> 6] >> (b & 63) & 1);
     };
+    // Lines read as records whose text is not UTF-8: they become evidence as
+    // they are (their bytes kept), but someone must be told.
+    uint64_t utf8_bad = 0, utf8_first_line = 0, utf8_first_offset = 0;
     char key[64];  // room for a relay header, a device date and host before the tag
     size_t key_len = 0;
     auto handle = [&](LineResult r, const Line& at) {
       switch (r.status) {
         case LineStatus::record:
           ++file.records;
+          // (Binary records, wtmp's, are not text.)
+          if (size_t bad = record_size ? std::string_view::npos : invalid_utf8_at(at.text);
+              bad != std::string_view::npos && utf8_bad++ == 0) {
+            utf8_first_line = at.number;
+            utf8_first_offset = at.offset + bad;
+          }
           note_time(file, ev.time, max_silence);
           if (ev.first_line == 0) {
             ev.first_line = at.number;
@@ -433,6 +488,14 @@ bool Scanner::scan(const SourceSpec& src, uint32_t source, const EventSink<Event
           "text after a run of NULs at a line's start was read",
           path, file.nul_lines, file.nul_lines == 1 ? "" : "s", file.nul_lines == 1 ? "s" : "",
           file.first_nul_line, file.first_nul_offset));
+    if (utf8_bad)
+      diag_->warning(fmt::format(
+          "{}: {} bytes that are not UTF-8, the first at line {} (byte offset {}); kept as "
+          "they are",
+          path,
+          utf8_bad == 1 ? "1 line read as a record holds"
+                        : fmt::format("{} lines read as records hold", utf8_bad),
+          utf8_first_line, utf8_first_offset));
     if (file.format->input == InputKind::database) {
       // Its reader says what it found.
     } else if (file.lines == 0 && file.error.empty())

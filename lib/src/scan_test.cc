@@ -311,3 +311,25 @@ TEST_CASE("scan: an empty log and a log of another format are said so", "[scan][
   CHECK(f.messages.find("other.log: none of its 1 line is of format 'isc-dhcpd'") !=
         std::string::npos);
 }
+
+TEST_CASE("scan: records whose line is not UTF-8 are kept and reported", "[scan][hostile]") {
+  std::string bad =
+      "Oct 24 10:00:00 gw dhcpd[1]: DHCPACK on 10.0.0.6 to 00:11:22:33:44:55 (ws-\xff\xfe) via "
+      "eth0";
+  std::string good =
+      "Oct 24 10:00:00 gw dhcpd[1]: DHCPACK on 10.0.0.7 to 00:11:22:33:44:55 (caf\xc3\xa9) via "
+      "eth0";
+  // Overlong "/" and a surrogate are not UTF-8 either.
+  std::string overlong =
+      "Oct 24 10:00:00 gw dhcpd[1]: DHCPACK on 10.0.0.8 to 00:11:22:33:44:55 (a\xc0\xaf) via eth0";
+  std::string surrogate =
+      "Oct 24 10:00:00 gw dhcpd[1]: DHCPACK on 10.0.0.9 to 00:11:22:33:44:55 (\xed\xa0\x80) via "
+      "eth0";
+  Said s = scan_bytes("utf8.log", good + "\n" + bad + "\n" + overlong + "\n" + surrogate + "\n");
+  CHECK(s.ips == std::vector<std::string>{"10.0.0.7", "10.0.0.6", "10.0.0.8", "10.0.0.9"});
+  CHECK(s.messages.find("utf8.log: 3 lines read as records hold bytes that are not UTF-8, the "
+                        "first at line 2 (byte offset " +
+                        std::to_string(good.size() + 1 + bad.find('\xff')) +
+                        "); kept as they are") != std::string::npos);
+  CHECK_FALSE(s.had_error);
+}
