@@ -416,3 +416,29 @@ TEST_CASE("input: a stream too big to keep cannot be read a second time", "[inpu
   CHECK_FALSE(open_input(fifo, err));
   CHECK(err.find("cannot read " + fifo + " again: it is a pipe or FIFO") != std::string::npos);
 }
+
+TEST_CASE("input: stdin redirected from a file is read whole at every open", "[input][hostile]") {
+  // A dup of fd 0 shares its offset: a second open used to start where the
+  // first (a sniff) had stopped reading.
+  TempDir d;
+  std::string path = d.write("stdin.log", many_lines(100000));
+  int saved = ::dup(0);
+  int fd = ::open(path.c_str(), O_RDONLY);
+  REQUIRE(fd >= 0);
+  ::dup2(fd, 0);
+  ::close(fd);
+  std::string err;
+  {
+    auto sniff = open_input("-", err);
+    REQUIRE(sniff);
+    LineReader reader(*sniff);
+    CHECK(reader.head().substr(0, 6) == "line 0");
+  }
+  for (int pass = 0; pass < 2; ++pass) {
+    auto r = read_all(open_input("-", err));
+    CHECK(r.lines.size() == 100000);
+    CHECK(r.lines[0] == "line 0 of a log");
+  }
+  ::dup2(saved, 0);
+  ::close(saved);
+}
