@@ -361,8 +361,10 @@ class ZlibInflater {
     if (ret == Z_STREAM_END)
       step.member_end = true;
     else if (ret != Z_OK && ret != Z_BUF_ERROR) {
-      // zlib says "incorrect data check" / "incorrect length check" for the trailer.
-      step.checksum = z_.msg && std::strstr(z_.msg, "incorrect") && std::strstr(z_.msg, "check");
+      // zlib says "incorrect data check" / "incorrect length check" for the
+      // trailer ("incorrect header check" is a damaged header, not that).
+      step.checksum =
+          z_.msg && (std::strstr(z_.msg, "data check") || std::strstr(z_.msg, "length check"));
       step.damage = z_.msg ? fmt::format("corrupt gzip data ({})", z_.msg) : "corrupt gzip data";
     }
     return step;
