@@ -751,8 +751,22 @@ std::string_view LineReader::head() {
 }
 
 bool LineReader::next(Line& out) {
+  uint64_t nul_run = kNoNul;  // where a run of NULs before this line's text started
   for (;;) {
     if (nul_at_ < base_offset_ + begin_) find_nul(base_offset_ + begin_);
+    if (!skipping_ && nul_at_ == base_offset_ + begin_) {
+      // The line starts with NULs (what a crash leaves of preallocated
+      // blocks, however long): they are passed over, a buffer at a time, so
+      // that the line written after them is read.
+      if (nul_run == kNoNul) nul_run = nul_at_;
+      const char* p = buf_.get() + begin_;
+      const char* e = buf_.get() + end_;
+      while (p < e && *p == '\0') ++p;
+      begin_ = size_t(p - buf_.get());
+      if (p < e) continue;  // the text after the run
+      if (fill()) continue;
+      // The input ends in the run: an empty line, so that it is counted.
+    }
     const char* start = buf_.get() + begin_;
     size_t avail = end_ - begin_;
     const char* nl = static_cast<const char*>(std::memchr(start, '\n', avail));
@@ -777,14 +791,14 @@ bool LineReader::next(Line& out) {
     } else if (avail >= max_line_) {
       len = max_line_;
       truncated = true;
-    } else if (fill()) {
+    } else if (!eof_ && fill()) {
       continue;
-    } else if (end_ > begin_) {
+    } else if (end_ > begin_ || nul_run != kNoNul) {
       // The last line, without a newline: whole, unless the input stopped
       // inside it (damage, a read error, a writer still appending).
       start = buf_.get() + begin_;
       len = end_ - begin_;
-      cut = !src_.error().empty() || src_.cut_at_end();
+      cut = len > 0 && (!src_.error().empty() || src_.cut_at_end());
     } else {
       return false;
     }
@@ -792,19 +806,11 @@ bool LineReader::next(Line& out) {
     out.number = ++line_no_;
     out.truncated = truncated;
     out.cut = cut;
-    out.nul = nul_at_ < out.offset + len;
+    out.nul = nul_run != kNoNul || nul_at_ < out.offset + len;
+    out.nul_offset = nul_run != kNoNul ? nul_run : nul_at_;
     size_t text_len = len;
     if (!truncated && text_len > 0 && start[text_len - 1] == '\r') --text_len;
     out.text = {start, text_len};
-    if (out.nul) {
-      out.nul_offset = nul_at_;
-      // A line written after a run of NULs (a crash's preallocated blocks)
-      // is read from its first byte that is not one.
-      size_t skip = 0;
-      while (skip < text_len && start[skip] == '\0') ++skip;
-      out.text.remove_prefix(skip);
-      out.offset += skip;
-    }
     line_begin_ = begin_;
     if (truncated) {
       begin_ = end_;

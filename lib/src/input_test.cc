@@ -442,3 +442,22 @@ TEST_CASE("input: stdin redirected from a file is read whole at every open", "[i
   ::dup2(saved, 0);
   ::close(saved);
 }
+
+TEST_CASE("input: a run of NULs longer than a line limit is passed over", "[input][hostile]") {
+  // A crash can leave megabytes of zeroed blocks before the next line.
+  TempDir d;
+  std::string text = "a\n" + std::string(10000, '\0') + "b\n" + std::string(5000, '\0');
+  std::string err;
+  auto src = open_input(d.write("hole.log", text), err);
+  auto seen = read_seen(*src, 4096);
+  REQUIRE(seen.size() == 3);
+  CHECK(seen[0].text == "a");
+  CHECK(seen[1].text == "b");
+  CHECK(seen[1].nul);
+  CHECK(seen[1].nul_offset == 2);
+  CHECK(seen[1].offset == 10002);
+  CHECK_FALSE(seen[1].cut);
+  CHECK(seen[2].text.empty());  // the run the input ends in, counted
+  CHECK(seen[2].nul);
+  CHECK(seen[2].nul_offset == 10004);
+}
