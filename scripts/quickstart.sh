@@ -22,6 +22,7 @@ packages=(
   catch2 mandoc
   python3  # tests/sim: the simulated site's generator and accuracy test
   strace   # tests/integrity: proves inputs are opened read-only
+  time     # GNU time: peak RSS in the hostile-input tests and the benchmarks
 )
 
 install_missing() {

@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
+#include <zstd_errors.h>
 
 #include <fmt/format.h>
 #include <algorithm>
@@ -14,6 +15,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <deque>
+#include <map>
 #include <mutex>
 #include <thread>
 #include <tuple>
@@ -29,13 +31,30 @@ namespace {
 
 constexpr size_t kReadChunk = 1 << 20;
 
-// Reads raw bytes of a file descriptor, with a look-ahead buffer used for the
-// magic-byte check.
+// A stream (stdin, a pipe, a FIFO, a terminal) as shared by every open of it
+// in this process: it cannot be read twice, so what was read of it is kept
+// (up to kStreamKeep) for the next open to read again. See open_input.
+struct Stream {
+  explicit Stream(int f) : fd(f) {}
+  ~Stream() {
+    if (fd >= 0) ::close(fd);
+  }
+  Stream(const Stream&) = delete;
+  Stream& operator=(const Stream&) = delete;
+  std::mutex mu;
+  int fd;
+  std::string kept;   // the bytes read from fd, from its start, while whole
+  bool whole = true;  // kept holds every byte read; else it is dropped
+};
+
+// Reads raw bytes of a file descriptor (or of a Stream), with a look-ahead
+// buffer used for the magic-byte check.
 class RawFile {
  public:
   explicit RawFile(int fd) : fd_(fd) {}
+  explicit RawFile(std::shared_ptr<Stream> s) : stream_(std::move(s)) {}
   ~RawFile() {
-    if (fd_ > 0) ::close(fd_);
+    if (fd_ >= 0) ::close(fd_);
   }
   RawFile(const RawFile&) = delete;
   RawFile& operator=(const RawFile&) = delete;
@@ -49,34 +68,64 @@ class RawFile {
       offset_ += n;
       return ssize_t(n);
     }
-    for (;;) {
-      ssize_t n = ::read(fd_, dst, cap);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) err_ = errno;
-      if (n > 0) offset_ += uint64_t(n);
-      return n;
-    }
+    ssize_t n = read_source(dst, cap);
+    if (n > 0) offset_ += uint64_t(n);
+    return n;
   }
   // Peeks the first bytes (up to n) without consuming them.
   std::string_view peek(size_t n) {
     while (pending_.size() < n) {
       char buf[4096];
-      ssize_t r;
-      do r = ::read(fd_, buf, std::min(sizeof buf, n - pending_.size()));
-      while (r < 0 && errno == EINTR);
-      if (r <= 0) {
-        if (r < 0) err_ = errno;
-        break;
-      }
+      ssize_t r = read_source(buf, std::min(sizeof buf, n - pending_.size()));
+      if (r <= 0) break;
       pending_.append(buf, size_t(r));
     }
     return pending_;
   }
   uint64_t offset() const { return offset_; }
   int err() const { return err_; }
+  int fd() const { return fd_; }  // -1 for a stream
 
  private:
-  int fd_;
+  ssize_t read_source(char* dst, size_t cap) {
+    if (stream_) return read_stream(dst, cap);
+    for (;;) {
+      ssize_t n = ::read(fd_, dst, cap);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) err_ = errno;
+      return n;
+    }
+  }
+  // What an earlier open read first, then the stream where it was left.
+  ssize_t read_stream(char* dst, size_t cap) {
+    Stream& s = *stream_;
+    std::lock_guard<std::mutex> lock(s.mu);
+    if (s.whole && stream_pos_ < s.kept.size()) {
+      size_t n = std::min(cap, s.kept.size() - stream_pos_);
+      std::memcpy(dst, s.kept.data() + stream_pos_, n);
+      stream_pos_ += n;
+      return ssize_t(n);
+    }
+    ssize_t n;
+    do n = ::read(s.fd, dst, cap);
+    while (n < 0 && errno == EINTR);
+    if (n < 0) {
+      err_ = errno;
+      return n;
+    }
+    if (s.whole && s.kept.size() + size_t(n) <= kStreamKeep) {
+      s.kept.append(dst, size_t(n));
+    } else if (s.whole) {
+      s.whole = false;  // too much to keep: this open is its only reader
+      std::string().swap(s.kept);
+    }
+    stream_pos_ += size_t(n);
+    return n;
+  }
+
+  int fd_ = -1;
+  std::shared_ptr<Stream> stream_;
+  size_t stream_pos_ = 0;
   std::string pending_;
   size_t pending_pos_ = 0;
   uint64_t offset_ = 0;
@@ -91,16 +140,37 @@ class PlainSource final : public ByteSource {
   size_t read(char* dst, size_t cap) override {
     if (!error_.empty()) return 0;
     ssize_t n = raw_->read(dst, cap);
+    if (n == 0 && last_ != '\n' && raw_->fd() >= 0) n = read_past_end(dst, cap);
     if (n < 0) {
       error_ = fmt::format("{}: read error at byte offset {}: {}", file_.path, raw_->offset(),
                            std::strerror(raw_->err()));
       return 0;
     }
+    if (n > 0) last_ = dst[n - 1];
     return size_t(n);
   }
 
  private:
+  // The file ended inside a line. A log appended to while read ends there
+  // when the writer is between two writes of one line: if the file has grown
+  // since, the rest is read (a few times at most: a busy writer is not
+  // followed for ever); if it has not, or still ends inside a line, and it
+  // changed while it was read, its last line is cut (cut_at_end).
+  ssize_t read_past_end(char* dst, size_t cap) {
+    struct stat st;
+    if (::fstat(raw_->fd(), &st) != 0 || !S_ISREG(st.st_mode)) return 0;
+    if (uint64_t(st.st_size) > raw_->offset() && extra_reads_ < kExtraReads) {
+      ++extra_reads_;
+      return raw_->read(dst, cap);
+    }
+    Instant mtime(Micros(int64_t(st.st_mtim.tv_sec) * 1000000 + st.st_mtim.tv_nsec / 1000));
+    if (uint64_t(st.st_size) != file_.size || mtime != file_.mtime) cut_at_end_ = true;
+    return 0;
+  }
+  static constexpr int kExtraReads = 8;
   std::unique_ptr<RawFile> raw_;
+  char last_ = '\n';  // the last byte read (a newline before the first)
+  int extra_reads_ = 0;
 };
 
 // Shared shape of the compressed readers: refill input, inflate into the
@@ -137,6 +207,26 @@ class CompressedSource : public ByteSource {
     error_ = fmt::format("{}: {} at compressed byte offset {}; the data before it was read",
                          file_.path, what, in_offset());
   }
+  // A member's or frame's checksum is checked at its end, after its data was
+  // handed out: say which data it covers, so that no one takes it as sound.
+  // (A frame small enough to be decoded in one go is checked before any of
+  // it is handed out: then none of it was read.)
+  void set_checksum_damaged(std::string_view what, std::string_view unit) {
+    if (out_total_ == unit_start_out_)
+      error_ = fmt::format(
+          "{}: {} in the {} at compressed byte offset {}: none of its data was read (from "
+          "decompressed byte offset {} on); the data before it was read",
+          file_.path, what, unit, unit_start_in_, unit_start_out_);
+    else
+      error_ = fmt::format(
+          "{}: {} in the {} at compressed byte offset {}: its data, from decompressed byte "
+          "offset {} to {}, was read but may be wrong",
+          file_.path, what, unit, unit_start_in_, unit_start_out_, out_total_);
+  }
+
+  uint64_t out_total_ = 0;       // decompressed bytes handed out
+  uint64_t unit_start_out_ = 0;  // decompressed offset where the current member/frame starts
+  uint64_t unit_start_in_ = 0;   // its compressed offset
 
   std::unique_ptr<RawFile> raw_;
   std::unique_ptr<char[]> in_;
@@ -153,6 +243,7 @@ bool at_gzip_magic(const char* p, size_t n) {
 struct InflateStep {
   size_t in_left = 0, out_left = 0;  // input not consumed, output space not filled
   bool member_end = false;           // the member's trailer was read
+  bool checksum = false;             // the damage is a CRC or length mismatch
   std::string damage;                // non-empty: what is wrong with the data
 };
 
@@ -190,13 +281,19 @@ class GzipSource final : public CompressedSource {
         }
         inflater_.next_member();
         in_member_ = true;
+        unit_start_out_ = out_total_;
+        unit_start_in_ = in_offset();
       }
-      InflateStep step = inflater_.inflate(in_.get() + in_pos_, in_len_ - in_pos_, dst,
-                                           std::min<size_t>(cap, 1u << 30));
+      size_t room = std::min<size_t>(cap, 1u << 30);
+      InflateStep step = inflater_.inflate(in_.get() + in_pos_, in_len_ - in_pos_, dst, room);
       in_pos_ = in_len_ - step.in_left;
-      produced = cap - step.out_left;
+      produced = room - step.out_left;
+      out_total_ += produced;
       if (!step.damage.empty()) {
-        set_damaged(step.damage);
+        if (step.checksum)
+          set_checksum_damaged(step.damage, "member");
+        else
+          set_damaged(step.damage);
         return produced;
       }
       if (step.member_end) in_member_ = false;
@@ -229,9 +326,10 @@ class IsalInflater {
     InflateStep step;
     step.in_left = st_.avail_in;
     step.out_left = st_.avail_out;
-    if (ret < 0)
-      step.damage = ret == ISAL_INCORRECT_CHECKSUM ? "gzip checksum mismatch" : "corrupt gzip data";
-    else
+    if (ret < 0) {
+      step.checksum = ret == ISAL_INCORRECT_CHECKSUM;
+      step.damage = step.checksum ? "gzip checksum mismatch" : "corrupt gzip data";
+    } else
       step.member_end = st_.block_state == ISAL_BLOCK_FINISH;
     return step;
   }
@@ -263,8 +361,13 @@ class ZlibInflater {
     step.out_left = z_.avail_out;
     if (ret == Z_STREAM_END)
       step.member_end = true;
-    else if (ret != Z_OK && ret != Z_BUF_ERROR)
+    else if (ret != Z_OK && ret != Z_BUF_ERROR) {
+      // zlib says "incorrect data check" / "incorrect length check" for the
+      // trailer ("incorrect header check" is a damaged header, not that).
+      step.checksum =
+          z_.msg && (std::strstr(z_.msg, "data check") || std::strstr(z_.msg, "length check"));
       step.damage = z_.msg ? fmt::format("corrupt gzip data ({})", z_.msg) : "corrupt gzip data";
+    }
     return step;
   }
 
@@ -292,11 +395,21 @@ class ZstdSource final : public CompressedSource {
         done_ = true;
         return out.pos;
       }
+      size_t before = out.pos;
       size_t ret = ZSTD_decompressStream(ds_, &out, &in);
       if (have_input) in_pos_ = in.pos;
+      out_total_ += out.pos - before;
       if (ZSTD_isError(ret)) {
-        set_damaged(fmt::format("corrupt zstd data ({})", ZSTD_getErrorName(ret)));
+        std::string what = fmt::format("corrupt zstd data ({})", ZSTD_getErrorName(ret));
+        if (ZSTD_getErrorCode(ret) == ZSTD_error_checksum_wrong)
+          set_checksum_damaged(what, "frame");
+        else
+          set_damaged(what);
         return out.pos;
+      }
+      if (ret == 0) {  // a frame ended: the next starts here
+        unit_start_out_ = out_total_;
+        unit_start_in_ = in_offset();
       }
       last_ret_ = ret;
       if (out.pos > 0) return out.pos;
@@ -336,6 +449,7 @@ class PrefetchSource final : public ByteSource {
     if (ready_.empty()) {
       error_ = inner_->error();
       warning_ = inner_->warning();
+      cut_at_end_ = inner_->cut_at_end();
       return 0;
     }
     Chunk& c = ready_.front();
@@ -459,39 +573,116 @@ static std::unique_ptr<ByteSource> prefetched(std::unique_ptr<ByteSource> inner)
   return std::make_unique<PrefetchSource>(std::move(inner));
 }
 
+namespace {
+
+// The streams opened in this process, by device and inode (so that "-" and
+// /dev/stdin are one), kept open for the next open of the same stream.
+std::mutex streams_mu;
+std::map<std::pair<dev_t, ino_t>, std::shared_ptr<Stream>> streams;
+
+// A stream opened before, or null; `error` set when it cannot be read again.
+std::shared_ptr<Stream> stream_opened_before(const struct stat& st, const std::string& path,
+                                             std::string& error) {
+  std::lock_guard<std::mutex> lock(streams_mu);
+  auto it = streams.find({st.st_dev, st.st_ino});
+  if (it == streams.end()) return nullptr;
+  std::lock_guard<std::mutex> lock_stream(it->second->mu);
+  if (!it->second->whole) {
+    error = fmt::format(
+        "cannot read {} again: it is a pipe or FIFO, and more than {} MiB of it was read "
+        "already; save it to a file and name the file",
+        path == "-" ? std::string("the standard input") : path, kStreamKeep >> 20);
+    return nullptr;
+  }
+  return it->second;
+}
+
+std::shared_ptr<Stream> stream_register(const struct stat& st, int fd) {
+  auto s = std::make_shared<Stream>(fd);
+  std::lock_guard<std::mutex> lock(streams_mu);
+  streams[{st.st_dev, st.st_ino}] = s;
+  return s;
+}
+
+}  // namespace
+
 std::unique_ptr<ByteSource> open_input(const std::string& path, std::string& error) {
+  error.clear();
   InputFile f;
   f.path = path;
-  int fd;
+  struct stat st;
+  std::unique_ptr<RawFile> raw;
   if (path == "-") {
-    fd = 0;
     f.is_stdin = true;
-    fd = ::dup(0);
-    if (fd < 0) {
+    if (::fstat(0, &st) != 0) {
       error = fmt::format("cannot read standard input: {}", std::strerror(errno));
       return nullptr;
     }
+    if (S_ISDIR(st.st_mode)) {
+      error = "cannot read standard input: it is a directory";
+      return nullptr;
+    }
+    if (S_ISREG(st.st_mode)) {
+      // Redirected from a file: every open reads it from where it started
+      // (a dup shares the offset, which the last reader left at the end).
+      static const off_t stdin_start = ::lseek(0, 0, SEEK_CUR);
+      int fd = ::dup(0);
+      if (fd < 0 || ::lseek(fd, std::max<off_t>(stdin_start, 0), SEEK_SET) < 0) {
+        error = fmt::format("cannot read standard input: {}", std::strerror(errno));
+        if (fd >= 0) ::close(fd);
+        return nullptr;
+      }
+      raw = std::make_unique<RawFile>(fd);
+      f.size = uint64_t(st.st_size);
+    } else {
+      std::shared_ptr<Stream> s = stream_opened_before(st, path, error);
+      if (!s && !error.empty()) return nullptr;
+      if (!s) {
+        int fd = ::dup(0);
+        if (fd < 0) {
+          error = fmt::format("cannot read standard input: {}", std::strerror(errno));
+          return nullptr;
+        }
+        s = stream_register(st, fd);
+      }
+      raw = std::make_unique<RawFile>(std::move(s));
+    }
   } else {
-    fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
-    if (fd < 0) {
+    if (::stat(path.c_str(), &st) != 0) {
       error = fmt::format("cannot open {}: {}", path, std::strerror(errno));
       return nullptr;
     }
-  }
-  struct stat st;
-  if (::fstat(fd, &st) == 0) {
     if (S_ISDIR(st.st_mode)) {
-      ::close(fd);
       error = fmt::format("cannot read {}: it is a directory", path);
       return nullptr;
     }
     if (S_ISREG(st.st_mode)) {
+      int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
+      if (fd < 0 || ::fstat(fd, &st) != 0) {
+        error = fmt::format("cannot open {}: {}", path, std::strerror(errno));
+        if (fd >= 0) ::close(fd);
+        return nullptr;
+      }
       f.size = uint64_t(st.st_size);
       ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+      raw = std::make_unique<RawFile>(fd);
+    } else {
+      // A FIFO (opening it waits for a writer, as cat does), a socket, a
+      // device: read as a stream; opened once, whatever the number of opens.
+      std::shared_ptr<Stream> s = stream_opened_before(st, path, error);
+      if (!s && !error.empty()) return nullptr;
+      if (!s) {
+        int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0) {
+          error = fmt::format("cannot open {}: {}", path, std::strerror(errno));
+          return nullptr;
+        }
+        s = stream_register(st, fd);
+      }
+      raw = std::make_unique<RawFile>(std::move(s));
     }
-    f.mtime = Instant(Micros(int64_t(st.st_mtim.tv_sec) * 1000000 + st.st_mtim.tv_nsec / 1000));
   }
-  auto raw = std::make_unique<RawFile>(fd);
+  f.mtime = Instant(Micros(int64_t(st.st_mtim.tv_sec) * 1000000 + st.st_mtim.tv_nsec / 1000));
   std::string_view magic = raw->peek(4);
   if (raw->err()) {
     error = fmt::format("cannot read {}: {}", path, std::strerror(raw->err()));
@@ -548,8 +739,18 @@ bool LineReader::fill() {
     eof_ = true;
     return false;
   }
+  if (nul_at_ == kNoNul) {
+    if (const void* z = std::memchr(buf_.get() + end_, 0, n))
+      nul_at_ = base_offset_ + uint64_t(static_cast<const char*>(z) - buf_.get());
+  }
   end_ += n;
   return true;
+}
+
+void LineReader::find_nul(uint64_t from) {
+  size_t i = size_t(from - base_offset_);
+  const void* z = i < end_ ? std::memchr(buf_.get() + i, 0, end_ - i) : nullptr;
+  nul_at_ = z ? base_offset_ + uint64_t(static_cast<const char*>(z) - buf_.get()) : kNoNul;
 }
 
 std::string_view LineReader::head() {
@@ -561,7 +762,22 @@ std::string_view LineReader::head() {
 }
 
 bool LineReader::next(Line& out) {
+  uint64_t nul_run = kNoNul;  // where a run of NULs before this line's text started
   for (;;) {
+    if (nul_at_ < base_offset_ + begin_) find_nul(base_offset_ + begin_);
+    if (!skipping_ && nul_at_ == base_offset_ + begin_) {
+      // The line starts with NULs (what a crash leaves of preallocated
+      // blocks, however long): they are passed over, a buffer at a time, so
+      // that the line written after them is read.
+      if (nul_run == kNoNul) nul_run = nul_at_;
+      const char* p = buf_.get() + begin_;
+      const char* e = buf_.get() + end_;
+      while (p < e && *p == '\0') ++p;
+      begin_ = size_t(p - buf_.get());
+      if (p < e) continue;  // the text after the run
+      if (fill()) continue;
+      // The input ends in the run: an empty line, so that it is counted.
+    }
     const char* start = buf_.get() + begin_;
     size_t avail = end_ - begin_;
     const char* nl = static_cast<const char*>(std::memchr(start, '\n', avail));
@@ -579,45 +795,42 @@ bool LineReader::next(Line& out) {
       skipping_ = false;
       continue;
     }
+    size_t len;
+    bool truncated = false, cut = false;
     if (nl) {
-      size_t len = size_t(nl - start);
-      out.offset = base_offset_ + begin_;
-      out.number = ++line_no_;
-      out.truncated = false;
-      size_t text_len = len;
-      if (text_len > 0 && start[text_len - 1] == '\r') --text_len;
-      out.text = {start, text_len};
-      line_begin_ = begin_;
-      begin_ += len + 1;
-      consumed_total_ = base_offset_ + begin_;
-      return true;
-    }
-    if (avail >= max_line_) {
-      out.offset = base_offset_ + begin_;
-      out.number = ++line_no_;
-      out.truncated = true;
-      out.text = {start, max_line_};
-      line_begin_ = begin_;
-      begin_ = end_;
-      skipping_ = true;
-      return true;
-    }
-    if (!fill()) {
-      if (end_ > begin_) {  // last line without a newline
-        start = buf_.get() + begin_;
-        size_t len = end_ - begin_;
-        out.offset = base_offset_ + begin_;
-        out.number = ++line_no_;
-        out.truncated = false;
-        if (len > 0 && start[len - 1] == '\r') --len;
-        out.text = {start, len};
-        line_begin_ = begin_;
-        begin_ = end_;
-        consumed_total_ = base_offset_ + begin_;
-        return true;
-      }
+      len = size_t(nl - start);
+    } else if (avail >= max_line_) {
+      len = max_line_;
+      truncated = true;
+    } else if (!eof_ && fill()) {
+      continue;
+    } else if (end_ > begin_ || nul_run != kNoNul) {
+      // The last line, without a newline: whole, unless the input stopped
+      // inside it (damage, a read error, a writer still appending).
+      start = buf_.get() + begin_;
+      len = end_ - begin_;
+      cut = len > 0 && (!src_.error().empty() || src_.cut_at_end());
+    } else {
       return false;
     }
+    out.offset = base_offset_ + begin_;
+    out.number = ++line_no_;
+    out.truncated = truncated;
+    out.cut = cut;
+    out.nul = nul_run != kNoNul || nul_at_ < out.offset + len;
+    out.nul_offset = nul_run != kNoNul ? nul_run : nul_at_;
+    size_t text_len = len;
+    if (!truncated && text_len > 0 && start[text_len - 1] == '\r') --text_len;
+    out.text = {start, text_len};
+    line_begin_ = begin_;
+    if (truncated) {
+      begin_ = end_;
+      skipping_ = true;
+    } else {
+      begin_ += nl ? len + 1 : len;
+      consumed_total_ = base_offset_ + begin_;
+    }
+    return true;
   }
 }
 
@@ -631,6 +844,8 @@ bool LineReader::next_record(size_t size, Line& out) {
   out.offset = base_offset_ + begin_;
   out.number = ++line_no_;
   out.truncated = len < size;
+  out.cut = false;
+  out.nul = false;  // NULs are part of binary records
   out.text = {buf_.get() + begin_, len};
   line_begin_ = begin_;
   begin_ += len;

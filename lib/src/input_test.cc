@@ -1,5 +1,7 @@
 #include "tracekit/input.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
@@ -8,6 +10,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 namespace tracekit {
 std::unique_ptr<ByteSource> open_input_zlib_for_tests(const std::string& path, std::string& error);
@@ -242,4 +245,219 @@ TEST_CASE("input: fixed-size records across block boundaries, short last record"
   }
   CHECK(n == 1001);
   CHECK_FALSE(r.next_record(2048, rec));  // larger than the reader's limit
+}
+
+namespace {
+
+struct Seen {
+  std::string text;
+  uint64_t offset = 0;
+  bool cut = false, nul = false;
+  uint64_t nul_offset = 0;
+};
+
+std::vector<Seen> read_seen(ByteSource& src, size_t block = LineReader::kBlockSize) {
+  std::vector<Seen> out;
+  LineReader reader(src, block, block);
+  Line line;
+  while (reader.next(line))
+    out.push_back({std::string(line.text), line.offset, line.cut, line.nul, line.nul_offset});
+  return out;
+}
+
+// A gzip member cut right after "data": flushed there, never finished.
+std::string gzip_cut_after(const std::string& data) {
+  z_stream z{};
+  deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+  std::string out(deflateBound(&z, data.size()) + 64, '\0');
+  z.next_in = (Bytef*)data.data();
+  z.avail_in = data.size();
+  z.next_out = (Bytef*)out.data();
+  z.avail_out = out.size();
+  deflate(&z, Z_SYNC_FLUSH);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("input: the line the damage cuts short is marked cut", "[input][hostile]") {
+  TempDir d;
+  std::string err;
+  auto src = open_input(d.write("cut.gz", gzip_cut_after("one\ntwo\nDHCPACK on 10.0.0.1")), err);
+  REQUIRE(src);
+  auto seen = read_seen(*src);
+  REQUIRE(seen.size() == 3);
+  CHECK_FALSE(seen[1].cut);
+  CHECK(seen[2].text == "DHCPACK on 10.0.0.1");
+  CHECK(seen[2].cut);
+  CHECK(src->error().find("truncated gzip data") != std::string::npos);
+  // An intact file's last line without a newline is a whole line.
+  auto plain = open_input(d.write("plain.log", "one\ntwo"), err);
+  auto p = read_seen(*plain);
+  REQUIRE(p.size() == 2);
+  CHECK_FALSE(p[1].cut);
+}
+
+TEST_CASE("input: a file that grew while read ends in a cut line", "[input][hostile]") {
+  TempDir d;
+  std::string path = d.write("growing.log", "one\ntwo\nthr");
+  std::string err;
+  auto src = open_input(path, err);
+  REQUIRE(src);
+  std::ofstream(path, std::ios::app) << "ee\nfou";  // a writer between two writes
+  auto seen = read_seen(*src);
+  REQUIRE(seen.size() == 4);
+  CHECK(seen[2].text == "three");
+  CHECK_FALSE(seen[2].cut);
+  CHECK(seen[3].text == "fou");
+  CHECK(seen[3].cut);
+  CHECK(src->cut_at_end());
+}
+
+TEST_CASE("input: NUL bytes are flagged; a line after a run of them is read", "[input][hostile]") {
+  TempDir d;
+  std::string text = "a\n" + std::string(3, '\0') + "b\nc" + std::string(1, '\0') + "d\ne\n";
+  std::string err;
+  auto src = open_input(d.write("nul.log", text), err);
+  auto seen = read_seen(*src);
+  REQUIRE(seen.size() == 4);
+  CHECK_FALSE(seen[0].nul);
+  CHECK(seen[1].text == "b");
+  CHECK(seen[1].nul);
+  CHECK(seen[1].offset == 5);  // the text's own offset, past the NULs
+  CHECK(seen[1].nul_offset == 2);
+  CHECK(seen[2].nul);
+  CHECK(seen[2].text == std::string("c\0d", 3));
+  CHECK(seen[2].nul_offset == 8);
+  CHECK_FALSE(seen[3].nul);
+  // Across block boundaries: every line with a NUL, and only those.
+  std::string many;
+  for (int i = 0; i < 3000; ++i)
+    many += i % 7 == 3 ? "x" + std::string(1, '\0') + "y " + std::to_string(i) + "\n"
+                       : "line " + std::to_string(i) + "\n";
+  auto src2 = open_input(d.write("many.log", many), err);
+  auto s2 = read_seen(*src2, 4096);
+  REQUIRE(s2.size() == 3000);
+  size_t flagged = 0;
+  for (size_t i = 0; i < s2.size(); ++i) {
+    CHECK(s2[i].nul == (i % 7 == 3));
+    flagged += s2[i].nul;
+  }
+  CHECK(flagged == 3000 / 7 + (3000 % 7 > 3));
+}
+
+TEST_CASE("input: a checksum mismatch says which data it covers", "[input][hostile]") {
+  TempDir d;
+  std::string gz = gzip(many_lines(100));
+  gz[gz.size() - 8] = char(gz[gz.size() - 8] ^ 1);  // the CRC-32
+  auto r = read_path(d.write("crc.gz", gz));
+  CHECK(r.lines.size() == 100);
+  CHECK(r.error.find("crc.gz: gzip checksum mismatch in the member at compressed byte offset 0: "
+                     "its data, from decompressed byte offset 0 to") != std::string::npos);
+  CHECK(r.error.find("may be wrong") != std::string::npos);
+  std::string err;
+  auto zl = read_all(open_input_zlib_for_tests(d.write("crc2.gz", gz), err));
+  CHECK(zl.error.find("may be wrong") != std::string::npos);
+}
+
+TEST_CASE("input: a FIFO is read once, and again from what was kept", "[input][hostile]") {
+  TempDir d;
+  std::string fifo = (d.path / "fifo").string();
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  std::string text = many_lines(1000);
+  std::thread writer([&] {
+    int fd = ::open(fifo.c_str(), O_WRONLY);
+    size_t done = 0;
+    while (done < text.size()) {
+      ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+      if (n <= 0) break;
+      done += size_t(n);
+    }
+    ::close(fd);
+  });
+  std::string err;
+  {
+    auto sniff = open_input(fifo, err);  // reads its head only, as a sniff does
+    REQUIRE(sniff);
+    LineReader reader(*sniff);
+    CHECK(reader.head().substr(0, 6) == "line 0");
+  }
+  for (int pass = 0; pass < 2; ++pass) {  // trace-mail reads its logs in passes
+    auto r = read_all(open_input(fifo, err));
+    REQUIRE(r.lines.size() == 1000);
+    CHECK(r.lines[0] == "line 0 of a log");
+    CHECK(r.lines[999] == "line 999 of a log");
+  }
+  writer.join();
+}
+
+TEST_CASE("input: a stream too big to keep cannot be read a second time", "[input][hostile]") {
+  TempDir d;
+  std::string fifo = (d.path / "big-fifo").string();
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  std::string chunk = many_lines(10000);
+  size_t total = 0;
+  std::thread writer([&] {
+    int fd = ::open(fifo.c_str(), O_WRONLY);
+    while (total <= kStreamKeep) {
+      ssize_t n = ::write(fd, chunk.data(), chunk.size());
+      if (n <= 0) break;
+      total += size_t(n);
+    }
+    ::close(fd);
+  });
+  std::string err;
+  auto r = read_all(open_input(fifo, err));
+  writer.join();
+  CHECK(r.lines.size() > 10000);
+  CHECK(r.error.empty());
+  CHECK_FALSE(open_input(fifo, err));
+  CHECK(err.find("cannot read " + fifo + " again: it is a pipe or FIFO") != std::string::npos);
+}
+
+TEST_CASE("input: stdin redirected from a file is read whole at every open", "[input][hostile]") {
+  // A dup of fd 0 shares its offset: a second open used to start where the
+  // first (a sniff) had stopped reading.
+  TempDir d;
+  std::string path = d.write("stdin.log", many_lines(100000));
+  int saved = ::dup(0);
+  int fd = ::open(path.c_str(), O_RDONLY);
+  REQUIRE(fd >= 0);
+  ::dup2(fd, 0);
+  ::close(fd);
+  std::string err;
+  {
+    auto sniff = open_input("-", err);
+    REQUIRE(sniff);
+    LineReader reader(*sniff);
+    CHECK(reader.head().substr(0, 6) == "line 0");
+  }
+  for (int pass = 0; pass < 2; ++pass) {
+    auto r = read_all(open_input("-", err));
+    CHECK(r.lines.size() == 100000);
+    CHECK(r.lines[0] == "line 0 of a log");
+  }
+  ::dup2(saved, 0);
+  ::close(saved);
+}
+
+TEST_CASE("input: a run of NULs longer than a line limit is passed over", "[input][hostile]") {
+  // A crash can leave megabytes of zeroed blocks before the next line.
+  TempDir d;
+  std::string text = "a\n" + std::string(10000, '\0') + "b\n" + std::string(5000, '\0');
+  std::string err;
+  auto src = open_input(d.write("hole.log", text), err);
+  auto seen = read_seen(*src, 4096);
+  REQUIRE(seen.size() == 3);
+  CHECK(seen[0].text == "a");
+  CHECK(seen[1].text == "b");
+  CHECK(seen[1].nul);
+  CHECK(seen[1].nul_offset == 2);
+  CHECK(seen[1].offset == 10002);
+  CHECK_FALSE(seen[1].cut);
+  CHECK(seen[2].text.empty());  // the run the input ends in, counted
+  CHECK(seen[2].nul);
+  CHECK(seen[2].nul_offset == 10004);
 }

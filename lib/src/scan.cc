@@ -144,6 +144,64 @@ const FormatInfo* choose_format(const SourceSpec& src, Family family, std::strin
   return r.format;
 }
 
+namespace {
+
+// What an input that did not fit is, when that says more than "not a log":
+// binary data (a NUL byte in its first block).
+// The offset in `s` of its first byte that does not belong to valid UTF-8
+// (overlong forms, surrogates and code points past U+10FFFF included), or
+// npos. Eight ASCII bytes at a time: it runs on every record's line.
+size_t invalid_utf8_at(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  size_t i = 0, n = s.size();
+  while (i < n) {
+    if (i + 8 <= n) {
+      uint64_t w;
+      std::memcpy(&w, p + i, 8);
+      if (!(w & 0x8080808080808080ull)) {
+        i += 8;
+        continue;
+      }
+    }
+    unsigned c = p[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t len;
+    uint32_t least;
+    if ((c & 0xE0) == 0xC0) {
+      len = 2;
+      least = 0x80;
+    } else if ((c & 0xF0) == 0xE0) {
+      len = 3;
+      least = 0x800;
+    } else if ((c & 0xF8) == 0xF0) {
+      len = 4;
+      least = 0x10000;
+    } else {
+      return i;
+    }
+    if (i + len > n) return i;
+    uint32_t cp = c & (0x7Fu >> len);
+    for (size_t k = 1; k < len; ++k) {
+      if ((p[i + k] & 0xC0) != 0x80) return i;
+      cp = (cp << 6) | (p[i + k] & 0x3F);
+    }
+    if (cp < least || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return i;
+    i += len;
+  }
+  return std::string_view::npos;
+}
+
+std::string binary_note(std::string_view head) {
+  size_t nul = head.find('\0');
+  if (nul == std::string_view::npos) return {};
+  return fmt::format(" (it holds binary data: a NUL byte at byte offset {})", nul);
+}
+
+}  // namespace
+
 template <class Event>
 bool Scanner::scan(const SourceSpec& src, uint32_t source, const EventSink<Event>& sink) {
   constexpr Family family = family_of<Event>();
@@ -178,7 +236,9 @@ bool Scanner::scan(const SourceSpec& src, uint32_t source, const EventSink<Event
     f.format = choose_format(src, family, head, why, error);
     if (!f.format) {
       if (head.empty()) {
-        // An empty file: nothing to read, nothing to claim.
+        // An empty file: nothing to read, nothing to claim; but an empty log
+        // (cleared, or rotated into nothing) is worth a word.
+        diag_->warning(fmt::format("{}: empty: no line to read", path));
         f.complete = true;
         files_.push_back(std::move(f));
         continue;
@@ -187,7 +247,7 @@ bool Scanner::scan(const SourceSpec& src, uint32_t source, const EventSink<Event
         passed_over_.push_back(path);  // another tool's log in a shared sources file
         continue;
       }
-      diag_->error(fmt::format("{}: {}", path, error));
+      diag_->error(fmt::format("{}: {}{}", path, error, binary_note(head)));
       continue;
     }
     f.sniff_why = why;
@@ -275,12 +335,21 @@ bool Scanner::scan(const SourceSpec& src, uint32_t source, const EventSink<Event
       uint64_t a = h & kSessionMask, b = (h >> 32) & kSessionMask;
       return (session_bits_[a >> 6] >> (a & 63) & 1) && (session_bits_[b >> 6] >> (b & 63) & 1);
     };
+    // Lines read as records whose text is not UTF-8: they become evidence as
+    // they are (their bytes kept), but someone must be told.
+    uint64_t utf8_bad = 0, utf8_first_line = 0, utf8_first_offset = 0;
     char key[64];  // room for a relay header, a device date and host before the tag
     size_t key_len = 0;
     auto handle = [&](LineResult r, const Line& at) {
       switch (r.status) {
         case LineStatus::record:
           ++file.records;
+          // (Binary records, wtmp's, are not text.)
+          if (size_t bad = record_size ? std::string_view::npos : invalid_utf8_at(at.text);
+              bad != std::string_view::npos && utf8_bad++ == 0) {
+            utf8_first_line = at.number;
+            utf8_first_offset = at.offset + bad;
+          }
           note_time(file, ev.time, max_silence);
           if (ev.first_line == 0) {
             ev.first_line = at.number;
@@ -339,10 +408,26 @@ bool Scanner::scan(const SourceSpec& src, uint32_t source, const EventSink<Event
           stop = true;
         continue;
       }
-      if (line.truncated) {
+      if (line.nul && file.nul_lines++ == 0) {
+        file.first_nul_line = line.number;
+        file.first_nul_offset = line.nul_offset;
+      }
+      if (line.truncated || line.cut) {
+        // Not a whole line: never read as a record (a field cut short would
+        // read as another address or port).
         ++file.malformed;
-        if (!diag_->malformed(path, line.number, "line longer than 1 MiB (read up to there)"))
-          stop = true;
+        std::string why =
+            line.truncated
+                ? fmt::format("line longer than {} MiB at byte offset {}: skipped to its end",
+                              LineReader::kMaxLine >> 20, line.offset)
+            : bytes->error().empty()
+                ? fmt::format(
+                      "last line (byte offset {}) cut short: the file was being written while "
+                      "it was read; not read",
+                      line.offset)
+                : fmt::format("last line before the damage (byte offset {}) cut short; not read",
+                              line.offset);
+        if (!diag_->malformed(path, line.number, why)) stop = true;
         continue;
       }
       ev.time = kNoTime;
@@ -397,6 +482,28 @@ bool Scanner::scan(const SourceSpec& src, uint32_t source, const EventSink<Event
       file.complete = true;
     }
     if (!bytes->warning().empty()) diag_->warning(bytes->warning());
+    if (file.nul_lines)
+      diag_->warning(fmt::format(
+          "{}: binary data: {} line{} hold{} NUL bytes, the first at line {} (byte offset {}); "
+          "text after a run of NULs at a line's start was read",
+          path, file.nul_lines, file.nul_lines == 1 ? "" : "s", file.nul_lines == 1 ? "s" : "",
+          file.first_nul_line, file.first_nul_offset));
+    if (utf8_bad)
+      diag_->warning(fmt::format(
+          "{}: {} bytes that are not UTF-8, the first at line {} (byte offset {}); kept as "
+          "they are",
+          path,
+          utf8_bad == 1 ? "1 line read as a record holds"
+                        : fmt::format("{} lines read as records hold", utf8_bad),
+          utf8_first_line, utf8_first_offset));
+    if (file.format->input == InputKind::database) {
+      // Its reader says what it found.
+    } else if (file.lines == 0 && file.error.empty())
+      diag_->warning(
+          fmt::format("{}: empty: no {} to read", path, record_size ? "record" : "line"));
+    else if (file.lines > 0 && file.lines == file.foreign)
+      diag_->warning(fmt::format("{}: none of its {} line{} is of format '{}'", path, file.lines,
+                                 file.lines == 1 ? "" : "s", file.format->name));
   }
   return true;
 }

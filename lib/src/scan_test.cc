@@ -1,8 +1,11 @@
 #include "tracekit/scan.h"
 
 #include <unistd.h>
+#include <zlib.h>
 
 #include <catch2/catch.hpp>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -213,4 +216,120 @@ TEST_CASE("scan: many ports asked, and teardowns found by their session id", "[s
   CHECK(full.size() == 100 * 2);  // half the connections, built and torn down
   CHECK(fast == full);
   std::filesystem::remove(path);
+}
+
+namespace {
+
+// What a scan of `bytes` (written to a file named `name`) said and kept.
+struct Said {
+  std::vector<std::string> ips;  // of the records, in order
+  std::string messages;          // stderr
+  ScanFile file;
+  bool had_error = false;
+};
+
+Said scan_bytes(const std::string& name, const std::string& bytes) {
+  auto dir = std::filesystem::temp_directory_path() / "tracekit-scan-hostile";
+  std::filesystem::create_directories(dir);
+  auto path = dir / name;
+  std::ofstream(path, std::ios::binary) << bytes;
+  char* buf = nullptr;
+  size_t len = 0;
+  FILE* err = ::open_memstream(&buf, &len);
+  Said s;
+  {
+    Diagnostics diag("test", false, err);
+    ScanSettings st;
+    st.default_zone = find_zone("UTC");
+    Scanner sc(diag, st);
+    SourceSpec src;
+    src.patterns.push_back(path.string());
+    src.format = "isc-dhcpd";
+    src.year = 2026;
+    sc.scan_dhcp(src, 0, [&](const DhcpEvent& ev, const ScanFile&, uint32_t, const Line&) {
+      s.ips.push_back(to_string(ev.ip));
+    });
+    diag.finish();
+    if (!sc.files().empty()) s.file = sc.files().back();
+    s.had_error = diag.had_error();
+  }
+  std::fclose(err);
+  s.messages.assign(buf, len);
+  std::free(buf);
+  std::filesystem::remove(path);
+  return s;
+}
+
+std::string ack(const std::string& ip) {
+  return "Oct 24 10:00:00 gw dhcpd[1]: DHCPACK on " + ip + " to 00:11:22:33:44:55 via eth0";
+}
+
+}  // namespace
+
+TEST_CASE("scan: a line cut short by damage is reported, never a record", "[scan][hostile]") {
+  // A gzip member flushed after "10.0.0.1" of 10.0.0.17, then cut: the last
+  // line would parse, with another address.
+  std::string text =
+      ack("10.0.0.5") + "\n" + ack("10.0.0.17").substr(0, ack("10.0.0.17").find("17 ") + 1);
+  z_stream z{};
+  deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+  std::string gz(deflateBound(&z, text.size()) + 64, '\0');
+  z.next_in = (Bytef*)text.data();
+  z.avail_in = uInt(text.size());
+  z.next_out = (Bytef*)gz.data();
+  z.avail_out = uInt(gz.size());
+  deflate(&z, Z_SYNC_FLUSH);
+  gz.resize(z.total_out);
+  deflateEnd(&z);
+  Said s = scan_bytes("cut.gz", gz);
+  CHECK(s.ips == std::vector<std::string>{"10.0.0.5"});
+  CHECK(s.file.malformed == 1);
+  CHECK(s.messages.find(":2: last line before the damage (byte offset " +
+                        std::to_string(ack("10.0.0.5").size() + 1) + ") cut short; not read") !=
+        std::string::npos);
+  CHECK(s.messages.find("truncated gzip data") != std::string::npos);
+  CHECK(s.had_error);
+}
+
+TEST_CASE("scan: NUL bytes are reported; the line after them is read", "[scan][hostile]") {
+  std::string text = ack("10.0.0.5") + "\n" + std::string(5000, '\0') + ack("10.0.0.6") + "\n" +
+                     ack("10.0.0.7") + "\n";
+  Said s = scan_bytes("nul.log", text);
+  CHECK(s.ips == std::vector<std::string>{"10.0.0.5", "10.0.0.6", "10.0.0.7"});
+  CHECK(s.file.nul_lines == 1);
+  CHECK(s.messages.find("nul.log: binary data: 1 line holds NUL bytes, the first at line 2 "
+                        "(byte offset " +
+                        std::to_string(ack("10.0.0.5").size() + 1) + ")") != std::string::npos);
+  CHECK_FALSE(s.had_error);
+}
+
+TEST_CASE("scan: an empty log and a log of another format are said so", "[scan][hostile]") {
+  Said e = scan_bytes("empty.log", "");
+  CHECK(e.ips.empty());
+  CHECK(e.messages.find("empty.log: empty: no line to read") != std::string::npos);
+  Said f = scan_bytes("other.log", "Oct 24 10:00:00 gw sshd[2]: Accepted publickey for root\n");
+  CHECK(f.messages.find("other.log: none of its 1 line is of format 'isc-dhcpd'") !=
+        std::string::npos);
+}
+
+TEST_CASE("scan: records whose line is not UTF-8 are kept and reported", "[scan][hostile]") {
+  std::string bad =
+      "Oct 24 10:00:00 gw dhcpd[1]: DHCPACK on 10.0.0.6 to 00:11:22:33:44:55 (ws-\xff\xfe) via "
+      "eth0";
+  std::string good =
+      "Oct 24 10:00:00 gw dhcpd[1]: DHCPACK on 10.0.0.7 to 00:11:22:33:44:55 (caf\xc3\xa9) via "
+      "eth0";
+  // Overlong "/" and a surrogate are not UTF-8 either.
+  std::string overlong =
+      "Oct 24 10:00:00 gw dhcpd[1]: DHCPACK on 10.0.0.8 to 00:11:22:33:44:55 (a\xc0\xaf) via eth0";
+  std::string surrogate =
+      "Oct 24 10:00:00 gw dhcpd[1]: DHCPACK on 10.0.0.9 to 00:11:22:33:44:55 (\xed\xa0\x80) via "
+      "eth0";
+  Said s = scan_bytes("utf8.log", good + "\n" + bad + "\n" + overlong + "\n" + surrogate + "\n");
+  CHECK(s.ips == std::vector<std::string>{"10.0.0.7", "10.0.0.6", "10.0.0.8", "10.0.0.9"});
+  CHECK(s.messages.find("utf8.log: 3 lines read as records hold bytes that are not UTF-8, the "
+                        "first at line 2 (byte offset " +
+                        std::to_string(good.size() + 1 + bad.find('\xff')) +
+                        "); kept as they are") != std::string::npos);
+  CHECK_FALSE(s.had_error);
 }

@@ -38,15 +38,26 @@ class ByteSource {
   // A note that is not an error (trailing garbage after the last gzip member).
   const std::string& warning() const { return warning_; }
   const InputFile& file() const { return file_; }
+  // Whether the input ended without a newline while it was being written to
+  // (a log appended to while read): its last bytes are a line cut short.
+  bool cut_at_end() const { return cut_at_end_; }
 
  protected:
   InputFile file_;
   std::string error_;
   std::string warning_;
+  bool cut_at_end_ = false;
 };
 
 // Opens `path` ("-" = stdin) read-only. On failure returns null and a message
 // ("cannot open dhcpd.log: Permission denied", "... is a directory").
+// A stream (stdin, a pipe, a FIFO) can be read once only, but tools open an
+// input more than once (a sniff, then the scan; trace-mail's passes): its
+// first kStreamKeep bytes are kept, so that opening it again reads it again
+// from its start; once more than that has been read, opening it again fails
+// ("... can be read only once") instead of giving what is left. Standard
+// input redirected from a file is reopened from where it started.
+inline constexpr size_t kStreamKeep = size_t(8) << 20;
 std::unique_ptr<ByteSource> open_input(const std::string& path, std::string& error);
 // Whether the gzip reader uses ISA-L (else zlib).
 bool gzip_uses_isal();
@@ -56,6 +67,15 @@ struct Line {
   uint64_t number = 0;     // 1-based
   uint64_t offset = 0;     // byte offset of the line in the decompressed stream
   bool truncated = false;  // longer than the reader's max_line: text is the start only
+  // The input stopped inside this line: damaged compressed data follows it,
+  // a read error, or a writer still appending (ByteSource::cut_at_end). Its
+  // text is the part that was there; do not take it for a whole line.
+  bool cut = false;
+  // The line holds NUL bytes (binary data in a text log: a crash's
+  // preallocated blocks, or a writer's damage). A run of them at its start is
+  // left out of text and offset, so that a line written after them is read.
+  bool nul = false;
+  uint64_t nul_offset = 0;  // when nul: the stream offset of its first NUL byte
 };
 
 class LineReader {
@@ -81,6 +101,8 @@ class LineReader {
 
  private:
   bool fill();
+  // Moves nul_at_ to the first NUL at or after stream offset `from`.
+  void find_nul(uint64_t from);
 
   ByteSource& src_;
   size_t block_size_, max_line_;
@@ -93,6 +115,11 @@ class LineReader {
   uint64_t consumed_total_ = 0;
   bool eof_ = false;
   bool skipping_ = false;  // inside the rest of an over-long line
+  // Stream offset of the first NUL byte in the buffer at or after the line
+  // being read (kNoNul: none up to end_). Each block is searched once as it
+  // is read, so that lines without NULs cost nothing more.
+  static constexpr uint64_t kNoNul = UINT64_MAX;
+  uint64_t nul_at_ = kNoNul;
 };
 
 // Expands globs and orders rotated sets oldest first: dhcpd.log.3.gz,

@@ -33,6 +33,8 @@ struct ScanFile {
   int first_year = 0;  // year given to the first year-less date
   uint64_t lines = 0, records = 0, skipped = 0, foreign = 0, malformed = 0;
   Instant first_time = kNoTime, last_time = kNoTime;
+  // Lines holding NUL bytes (binary data): how many, and the first one.
+  uint64_t nul_lines = 0, first_nul_line = 0, first_nul_offset = 0;
   std::vector<Span> silences;  // quiet periods longer than the source's max_silence
   std::string error;           // unreadable or damaged: what and where
   bool complete = false;       // read to its end without damage
