@@ -52,7 +52,7 @@ want() { [[ ,$ONLY, == *",$1,"* ]]; }
 # millions of logins"); --quick is 1/64 of that with a floor of 16 MiB.
 if ((QUICK)); then
   SCALE=0.015625
-  export RUNS=${RUNS:-1} QUERIES=${QUERIES:-1000}
+  export RUNS=${RUNS:-1} QUERIES=${QUERIES:-1000} SIM_SCALE=${SIM_SCALE:-1}
   export BENCH_DATA=${BENCH_DATA:-$ROOT/bench-data/quick}
   export OUT_MD=${OUT_MD:-$ROOT/bench-data/BENCHMARKS.quick.md}
 fi

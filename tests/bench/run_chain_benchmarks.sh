@@ -11,6 +11,8 @@
 #   bash tests/bench/run_chain_benchmarks.sh [SIZE]   (default 256M per text log; K/M/G)
 #
 # Environment: DIR_ROWS (2000000), WTMP_RECORDS (1000000), QUERIES (10000),
+# SIM_SCALE (10: the simulated site of tests/sim at that --scale, its IP
+# queries as a trace-ip batch with known answers; 0 leaves it out),
 # SEED (42), RUNS (3), JOBS (ninja -j, 1), BENCH_DATA, OUT_MD. The data, in
 # bench-data/suite/, is shared with run_lnav_benchmarks.sh and kept while its
 # stamp (sizes, seed, generator binaries) matches.
@@ -19,11 +21,12 @@ NAME=run_chain_benchmarks
 SUITE_SIZE=${1:-256M}
 DIR_ROWS=${DIR_ROWS:-2000000}
 WTMP_RECORDS=${WTMP_RECORDS:-1000000}
+SIM_SCALE=${SIM_SCALE:-10}
 source "$(dirname "${BASH_SOURCE[0]}")/suite_lib.sh"
 LOG=$SDATA/chain-run.log
 : >"$LOG"
 MARK="# Benchmarks: chain, directory and full parse (trace-ip, trace-owner, trace-cat)"
-need_tools cmake ninja hyperfine jq gzip zstd zgrep awk lscpu sha256sum
+need_tools cmake ninja hyperfine jq gzip zstd zgrep awk lscpu sha256sum python3
 LOAD_START=$(load)
 START_TS=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 
@@ -173,6 +176,35 @@ OWNB_OK=$(awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
 echo "trace-owner batch: $OWNB_OK of $NOQ exact with the expected id ($(tsv_counts "$S/owner-batch.tsv" owner.match))" | tee -a "$LOG" >&2
 [[ $OWNB_OK == "$NOQ" ]] || die "trace-owner batch: $OWNB_OK of $NOQ right (see $S/owner-batch.tsv)"
 
+# The simulated site of tests/sim (issue 3's generator of a whole network
+# with its truth): accuracy.py generates it, asks every query and scores the
+# answers; its IP queries are then timed as one trace-ip batch. Kept while
+# its stamp matches.
+SIM_DIR=$S/sim
+SIM_SITE=$SIM_DIR/site-1-newyear
+if ((SIM_SCALE > 0)); then
+  sim_stamp="scale=$SIM_SCALE $(sha256sum "$ROOT/tests/sim/gen_site.py" | cut -c1-16)"
+  if [[ -f $SIM_DIR/stamp && $(cat "$SIM_DIR/stamp") == "$sim_stamp" && -f $SIM_DIR/score.txt ]]; then
+    say "reusing the simulated site in $SIM_DIR ($sim_stamp)"
+  else
+    rm -rf "$SIM_DIR"
+    mkdir -p "$SIM_DIR"
+    say "simulated site: tests/sim/accuracy.py --sites 1 --scale $SIM_SCALE (generates it, asks every query)"
+    python3 "$ROOT/tests/sim/accuracy.py" "$BIN" --sites 1 --scale "$SIM_SCALE" --keep "$SIM_DIR" \
+      >"$SIM_DIR/score.txt" 2>&1 || true
+    echo "$sim_stamp" >"$SIM_DIR/stamp"
+  fi
+  SIM_SCORE=$(sed -n 's/^SCORE: //p' "$SIM_DIR/score.txt")
+  SIM_WRONG=$(sed -n 's/^  \(wrong answer.*\|overconfident.*\|missed gap\): \(.*\)/\1: \2/p' "$SIM_DIR/score.txt" | paste -sd';' | sed 's/;/; /g')
+  [[ -n $SIM_SCORE && -f $SIM_SITE/queries-ip.tsv ]] || die "accuracy.py gave no score (see $SIM_DIR/score.txt)"
+  SIM_NQ=$(($(wc -l <"$SIM_SITE/queries-ip.tsv") - 1))
+  SIM_BYTES=$(find "$SIM_SITE/fw" "$SIM_SITE/dhcp" "$SIM_SITE/hosts" "$SIM_SITE/radius" "$SIM_SITE/people.csv" \
+    "$SIM_SITE/fixed-ip.txt" -type f -printf '%s\n' | awk '{ n += $1 } END { print n }')
+  SIM_FILES=$(find "$SIM_SITE/fw" "$SIM_SITE/dhcp" "$SIM_SITE/hosts" "$SIM_SITE/radius" -type f | wc -l)
+  echo "simulated site: $SIM_SCORE ($SIM_WRONG); $SIM_NQ IP queries" | tee -a "$LOG" >&2
+fi
+sim_cmd() { echo "$TIP --config $SIM_SITE/sources.toml -o tsv <$SIM_SITE/queries-ip.tsv >/dev/null 2>&1 || true"; }
+
 for ext in "" .gz .zst; do
   $NAT --log "$S/asa.log$ext" "$PLANT_NAT" "$QTIME" -o tsv >"$S/nat-answer$ext.tsv" || true
   $LOGIN --log "$S/auth.log$ext" srv-planted "$A_QTIME" -o tsv >"$S/login-answer$ext.tsv" || true
@@ -210,7 +242,9 @@ for spec in "${CAT_FILES[@]}"; do
 done
 HF_NAMES+=("trace-cat login wtmp" "trace-cat owner plain")
 HF_CMDS+=("$(cat_cmd utmp wtmp)" "$(cat_cmd csv directory.csv)")
+if ((SIM_SCALE > 0)); then HF_NAMES+=("trace-ip sim batch"); HF_CMDS+=("$(sim_cmd)"); fi
 
+((${#HF_NAMES[@]} == ${#HF_CMDS[@]})) || die "${#HF_NAMES[@]} names for ${#HF_CMDS[@]} commands"
 # Warm-up: peak RSS with /usr/bin/time, and trace-cat's record counts.
 say "warm-up round; peak RSS (/usr/bin/time -f %M); trace-cat --stats"
 for k in "${!HF_NAMES[@]}"; do
@@ -243,6 +277,28 @@ CHAIN_B=$((ASA_B + DHCP_B + AUTH_B + $(bytes ws-planted-1.auth.log)))
 CHAIN_L=$(($(lines asa) + $(lines dhcpd) + $(lines auth) + 6))
 DIR_B=$(bytes directory.csv); DIR_L=$(lines directory)
 
+SIM_SECTION=""
+if ((SIM_SCALE > 0)); then
+  SIM_SECTION=$(cat <<EOF
+### The simulated site, with its truth
+
+tests/sim's generator (issue 3: a site with fixed-IP offices, DHCP labs, wireless laptops on
+RADIUS, a PAT firewall with port reuse, rotation, .gz and .zst, year-less logs across New Year,
+a clock off, lost lines, noise) at \`--scale $SIM_SCALE\`, seed 1: $SIM_FILES log files, $SIM_BYTES bytes
+on disk with the directory and register (some compressed). \`python3 tests/sim/accuracy.py
+build-bench/bin --sites 1 --scale $SIM_SCALE\` asked every query and scored the answers against the
+truth: **$SIM_SCORE** ($SIM_WRONG). Its $SIM_NQ IP queries, as one trace-ip batch:
+
+| command | best wall s | queries/s | least CPU s | peak RSS |
+|---|---:|---:|---:|---:|
+| trace-ip, batch of $SIM_NQ over the simulated site | $(s3 "${T[trace-ip sim batch]}") | $(calc "%.0f" "$SIM_NQ / ${T[trace-ip sim batch]}") | $(s3 "${C[trace-ip sim batch]}") | $(rss "trace-ip sim batch") MB |
+
+    $(r "$(sim_cmd)")
+
+EOF
+)
+  SIM_SECTION+=$'\n'
+fi
 drop_section "$MARK"
 cat >>"$OUT_MD" <<EOF
 $MARK
@@ -309,6 +365,7 @@ zgrep of the previous one's answer.
     $(r "$(ip_cmd "")")
     $(r "$(ip_batch_cmd)")
 
+$SIM_SECTION
 ## trace-owner: the directory
 
     trace-owner $PLANT_LOGIN $OWNER_TIME: $OWNER_ANSWER

@@ -157,6 +157,7 @@ suite_mtimes() {
 # are the caller's arrays; JSON in $SDATA/$PREFIX-hf-round-N.json.
 run_rounds() {
   local prefix=$1 k n args=()
+  ((${#HF_NAMES[@]} == ${#HF_CMDS[@]})) || die "run_rounds: ${#HF_NAMES[@]} names for ${#HF_CMDS[@]} commands"
   for k in "${!HF_NAMES[@]}"; do args+=(-n "${HF_NAMES[$k]}" "${HF_CMDS[$k]}"); done
   rm -f "$SDATA/$prefix"-hf-round-*.json
   for ((n = 1; n <= RUNS; n++)); do
