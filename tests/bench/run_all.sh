@@ -128,7 +128,7 @@ drop_section "$MARK"
   echo
   echo "(the library's own build dependencies are in README.md). run_all.sh runs under \`nice -n 19\`,"
   echo "builds build-bench/ (Release) with \`ninja -j1\` and ran, in this order (each writes its own"
-  echo "section of $(r "$OUT_MD"); the data are in $(r "$DATA")/, about 20 GB at the full scale):"
+  echo "section of $(r "$OUT_MD"); the data are in $(r "$DATA")/, about 25 GB at the full scale):"
   echo
   for c in "${COMMANDS[@]}"; do echo "    $c"; done
   echo

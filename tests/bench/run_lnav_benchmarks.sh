@@ -144,6 +144,7 @@ pair() {
   b=$(bytes "$2")
   echo "| $1 | $3 | $(s3 "${T[$4]}") s, $(calc "%.0f" "$b / 1e6 / ${T[$4]}") MB/s, $(s3 "${C[$4]}") CPU s, $(rss "$4") MB | $(s3 "${T[$5]}") s, $(calc "%.0f" "$b / 1e6 / ${T[$5]}") MB/s, $(s3 "${C[$5]}") CPU s, $(rss "$5") MB | $(ratio "$4" "$5") (rounds $(round_ratios lnav "$4" "$5")) |"
 }
+MACHINE=$(machine_line)  # before the report changes the tree
 drop_section "$MARK"
 cat >>"$OUT_MD" <<EOF
 $MARK
@@ -152,7 +153,7 @@ Made by \`bash tests/bench/run_lnav_benchmarks.sh $SUITE_SIZE\` (RUNS=$RUNS; see
 from $START_TS to $(date -u +%Y-%m-%dT%H:%M:%SZ). Regenerate rather than edit. \`bash tests/bench/run_all.sh\`
 runs it with the rest of the suite.
 
-Machine: $(machine_line), $LNAV_VERSION (Debian's \`lnav\` package).
+Machine: $MACHINE, $LNAV_VERSION (Debian's \`lnav\` package).
 Load average (1/5/15 min): $LOAD_START at the start, $LOAD_END at the end. **The machine is
 shared**: the commands are interleaved (a warm-up round that also takes peak RSS, then $RUNS rounds
 of one hyperfine run each); a command's wall time is its best round, its CPU time (user+sys) its
