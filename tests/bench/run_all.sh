@@ -6,7 +6,8 @@
 #
 #   bash tests/bench/run_all.sh                 # the issue's scale: 4 GiB of NAT log, 1 GiB of
 #                                               # DHCP, 10 M auth.log lines and 10 M wtmp records,
-#                                               # 2 GiB of access.log, 1 GiB of maillog; hours
+#                                               # 2 GiB of access.log, 1 GiB of maillog, 1 GiB
+#                                               # per log of the chain and lnav site; hours
 #   bash tests/bench/run_all.sh --scale 0.25    # every size times 0.25
 #   bash tests/bench/run_all.sh --quick         # 16-64 MiB each, RUNS=1: checks the scripts
 #   bash tests/bench/run_all.sh --only chain,lnav   # some of: dhcp nat url mail chain lnav
@@ -16,7 +17,7 @@
 # stay as they are. The whole run is under `nice -n 19` (the machine is
 # shared) and builds with ninja -j1 (JOBS to change it). Environment: RUNS
 # (3; 1 with --quick), SEED, JOBS, KEEP_DATA=1 (reuse data the older scripts
-# made with the same options), OUT_MD, BENCH_DATA.
+# made with the same options), OUT_MD, BENCH_DATA, SIM_SCALE (10; 1 with --quick).
 set -euo pipefail
 export LC_ALL=C TZ=UTC
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -37,7 +38,7 @@ while (($#)); do
     --scale=*) SCALE=${1#--scale=} ;;
     --only) ONLY=${2:?--only needs a list}; shift ;;
     --only=*) ONLY=${1#--only=} ;;
-    -h | --help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run_all: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
