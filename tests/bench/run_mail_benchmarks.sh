@@ -28,8 +28,8 @@ YEAR=2026  # the generator's default --start is in 2026 and a 1 GiB file spans d
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BUILD=$ROOT/build-bench
 BIN=$BUILD/bin
-DATA=$ROOT/bench-data
-OUT_MD=$ROOT/BENCHMARKS.md
+DATA=${BENCH_DATA:-$ROOT/bench-data}  # run_all.sh --quick: a directory of its own
+OUT_MD=${OUT_MD:-$ROOT/BENCHMARKS.md}  # run_all.sh --quick: a file in bench-data/
 LOG=$DATA/mail-run.log
 MARK="# Benchmarks: mail (Postfix maillog)"
 

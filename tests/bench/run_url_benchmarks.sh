@@ -28,8 +28,8 @@ JOBS=${JOBS:-1}
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BUILD=$ROOT/build-bench
 BIN=$BUILD/bin
-DATA=$ROOT/bench-data
-OUT_MD=$ROOT/BENCHMARKS.md
+DATA=${BENCH_DATA:-$ROOT/bench-data}  # run_all.sh --quick: a directory of its own
+OUT_MD=${OUT_MD:-$ROOT/BENCHMARKS.md}  # run_all.sh --quick: a file in bench-data/
 LOG=$DATA/url-run.log
 MARK="# Benchmarks: URL (Squid access.log)"
 
