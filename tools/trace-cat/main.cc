@@ -93,10 +93,6 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  // The standard input can be read only once: sniffing it here would leave
-  // nothing for the scan (every record lost, quietly). Its family comes from
-  // the other logs, --family, or a forced format (FORMAT:-).
-  bool unsniffed_stdin = false;
   for (const auto& src : run.sources) {
     if (!family_opt.empty()) break;
     std::optional<Family> f;
@@ -107,10 +103,6 @@ int main(int argc, char** argv) {
       std::string error;
       if (!expand_log_paths(src.patterns, files, error)) continue;
       for (const auto& path : files) {
-        if (path == "-") {
-          unsniffed_stdin = true;
-          continue;
-        }
         auto bytes = open_input(path, error);
         if (!bytes) continue;
         LineReader reader(*bytes);
@@ -130,13 +122,6 @@ int main(int argc, char** argv) {
       return 2;
     }
     family = f;
-  }
-  if (!family && unsniffed_stdin) {
-    run.diag.usage_error(
-        "-: the standard input can be read only once, so trace-cat cannot look at it to choose "
-        "the family: name the family (--family dhcp|nat|login|owner|proxy|smtp) or the format "
-        "(--log FORMAT:-)");
-    return 2;
   }
   EventWriter writer(family.value_or(Family::dhcp), run.output, stdout);
   Scanner scanner(run.diag, ScanSettings{run.zone, run.max_silence, {}});
