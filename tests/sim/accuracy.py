@@ -38,6 +38,14 @@ KNOWN_FAILURES = {
         "has no coverage around the time'; trace-nat with cgn-1 alone answers gap). Expected "
         "gap; the fix (coverage of the sources whose `public` holds the address) is not ours "
         "to make here."),
+    "cgnat_open_block_after_log_end": (
+        "trace-ip answers exact (the block's holder) 15-25 min after cgn-1's log ends, for a "
+        "block allocated with no release in it: lib/src/nat.cc finish_open ends an open block "
+        "at kForever, while trace-nat(1) says such a block 'stays open to the end of the logs' "
+        "(DESIGN.md: a session ends at 'the end of the log (then open-ended)'); past the last "
+        "line the log cannot say who holds it, expected gap (nat). Overconfident: the laptop "
+        "may have left (where it had and nobody else held the address, the answer is none "
+        "(login) instead, still not gap)."),
 }
 
 

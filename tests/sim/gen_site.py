@@ -794,6 +794,7 @@ class Site:
         # allocation of the same mapping, or (none) to the end of time; a
         # release with no allocation before it starts at its file's first line.
         first_line = ev[0][0]
+        self.cgn_last_line = ev[-1][0]
         groups = {}
         for t, _, _, e in ev:
             if e:
@@ -813,8 +814,11 @@ class Site:
                                                 end=t))
                     cur = None
             if cur is not None:
+                # Open to the end of the logs (trace-nat(1); DESIGN.md's
+                # sessions "end at the end of the log, open-ended"): past
+                # its last line the log cannot say.
                 self.cgn_logged.append(dict(pub=pub, first=first, inside=inside, start=cur,
-                                            end=float("inf")))
+                                            end=self.cgn_last_line + 1))
         text = [f"{bsd(t)} cgn-1 {txt}" for t, _, txt, _ in ev]
         write_file(os.path.join(out, "cgn", "cgn-1.log"), lines_bytes(text), mtime=ev[-1][0])
 
@@ -1515,8 +1519,13 @@ class Queries:
             port = rng.randint(al["first"], al["last"])
             if al["end"] >= CGN_LOG_END and al["start"] < CGN_LOG_END - 600:
                 # Still allocated when the log ends: no release, open-ended.
-                ask(al["pub"], port, rng.randint(max(lo, CGN_LOG_END - 3600), CGN_LOG_END - 60),
-                    "cgnat_open_block")
+                end = s.cgn_last_line - 60
+                if end > lo:
+                    ask(al["pub"], port, rng.randint(max(lo, end - 3600), end), "cgnat_open_block")
+                # After the log's end: the block was open-ended, the log says
+                # nothing more (gap), whoever still holds it.
+                ask(al["pub"], port, s.cgn_last_line + rng.randint(900, 1500),
+                    "cgnat_open_block_after_log_end", "gap")
             elif seen_before(al) and m < 15 * s.scale:
                 # The block was another laptop's earlier.
                 m += ask(al["pub"], port, t, "cgnat_block_reused", "exact")
