@@ -99,7 +99,7 @@ def set_period(name):
     """Sets the period's times (module globals: every part of the generator
     reads them)."""
     global PERIOD, DAYS, START, END, DHCP_LOST, NAT_LOG_END, HOLIDAY, SHORT_DAY, REUSE_DATE, \
-        FOLD, YEAR
+        FOLD, YEAR, CGN_LOST, CGN_LOG_END
     PERIOD = name
     p = PERIODS[name]
     DAYS = p["days"]
@@ -111,6 +111,10 @@ def set_period(name):
     DHCP_LOST = (local(*DAYS[-1], 11, 0), local(*DAYS[-1], 14, 0))
     # fw1's log ends here (the rest of the evening was never shipped).
     NAT_LOG_END = local(*DAYS[-1], 18, 30)
+    # cgn-1's lines of this period were lost; its log ends before fw1's (so the
+    # NAT logs together still end at fw1's end).
+    CGN_LOST = (local(*DAYS[0], 14, 0), local(*DAYS[0], 16, 30))
+    CGN_LOG_END = local(*DAYS[-1], 17, 0)
     # The repeated hour, in UTC (none in the New Year period).
     FOLD = (int(dt.datetime(2027, 10, 31, 0, 0, tzinfo=dt.timezone.utc).timestamp()),
             int(dt.datetime(2027, 10, 31, 2, 0, tzinfo=dt.timezone.utc).timestamp())) \
@@ -120,6 +124,17 @@ def set_period(name):
 set_period("newyear")
 
 PUBLIC_IPS = ["203.0.113.5", "203.0.113.6"]
+# cgn-1: a carrier-grade NAT (Juniper MX, secured port block allocation) in
+# front of the wireless network: each laptop gets a block of ports on one of
+# these addresses while it is there, logged JSERVICES_NAT_PORT_BLOCK_ALLOC /
+# _ACTIVE (every 10 minutes) / _RELEASE.
+CGN_IPS = ["198.51.100.7", "198.51.100.8"]
+CGN_FIRST_PORT = 1024
+CGN_BLOCK = 512           # ports per block
+CGN_BLOCKS_PER_IP = 4     # 1024-1535, 1536-2047, 2048-2559, 2560-3071
+CGN_SKEW = 2              # declared; its clock is right (fw1's 4 s is the widest NAT skew)
+CGN_INTERIM = 600         # pba-interim-logging-interval
+CGN_MAX_SILENCE = 3600
 PORT_BASE, PORT_COUNT = 20000, 400   # a small PAT pool, so ports are reused
 ADMIN_IP = "10.30.0.30"
 MON_IP = "10.30.9.20"
@@ -649,11 +664,170 @@ class Site:
                 with_conn=False, reuse=False, handover=True))
 
     # ================================================================ logs
+    # ----------------------------------------------------------------- CGNAT
+    def in_fold(self, t):
+        """Whether t's local time is one the DST change repeats (avoided in
+        cgn-1's lines, whose stamps are local and zone-less)."""
+        return bool(FOLD[0]) and FOLD[0] - 3600 <= t < FOLD[1] + 600
+
+    def cgn_simulate(self, rng, forced):
+        """Port blocks given to the laptops, from the visits: allocated when a
+        laptop's first connection goes out, released when its last one
+        closes. `forced`: {visit index: (alloc time, take the block released
+        last)}."""
+        reqs = []   # (t, order, kind, visit index, ip)
+        for k, v in enumerate(self.visits):
+            if not v["ip"]:
+                continue
+            a = v["start"] + rng.randint(30, 300)
+            a = forced[k][0] if k in forced else a
+            r = v["end"] - rng.randint(10, 120)
+            ip = self.ip_of(v["host"], a)
+            if not ip or self.ip_of(v["host"], r - 1) != ip or r <= a + 60 or \
+                    self.in_fold(a) or self.in_fold(r):
+                continue
+            reqs.append((a, 1, "alloc", k, ip))
+            reqs.append((r, 0, "release", k, ip))
+        reqs.sort(key=lambda x: (x[0], x[1], x[3]))
+        blocks = [(pub, CGN_FIRST_PORT + i * CGN_BLOCK) for pub in CGN_IPS
+                  for i in range(CGN_BLOCKS_PER_IP)]
+        free = list(blocks)
+        last_released = None
+        held = {}
+        allocs = []
+        for t, _, kind, k, ip in reqs:
+            v = self.visits[k]
+            if kind == "alloc":
+                if not free:
+                    continue
+                if k in forced and forced[k][1] and last_released in free:
+                    b = last_released
+                else:
+                    b = rng.choice(sorted(free))
+                free.remove(b)
+                al = dict(pub=b[0], first=b[1], last=b[1] + CGN_BLOCK - 1, inside=ip,
+                          host=v["host"], user=v["user"], visit=k, start=t, end=None)
+                held[k] = al
+                allocs.append(al)
+            elif k in held:
+                al = held.pop(k)
+                al["end"] = t
+                b = (al["pub"], al["first"])
+                free.append(b)
+                last_released = b
+        for al in held.values():
+            al["end"] = END
+        return allocs
+
+    def run_cgnat(self):
+        rng = random.Random(self.seed * 104729 + 3)   # its own: the rest of the site is unchanged
+        seed2 = rng.random()
+        allocs = self.cgn_simulate(random.Random(seed2), {})
+        # One block released and given to another laptop one second later
+        # (within the NAT skew window): the release of a laptop still there
+        # (its lease and RADIUS session run on), and another laptop present
+        # around it whose allocation is moved there.
+        self.cgn_reuse = None
+        for a in sorted(allocs, key=lambda x: x["end"]):
+            r = a["end"]
+            if r >= CGN_LOG_END - 3600 or r < START + 2 * 3600 or \
+                    any(CGN_LOST[0] - 3600 <= x <= CGN_LOST[1] + 3600 for x in (r,)):
+                continue
+            for b in allocs:
+                v = self.visits[b["visit"]]
+                if b["host"] != a["host"] and b["start"] < r and v["start"] + 60 < r \
+                        and v["end"] > r + 1800 and self.ip_of(b["host"], r + 1) == b["inside"] \
+                        and not self.in_fold(r):
+                    trial = self.cgn_simulate(random.Random(seed2), {b["visit"]: (r + 1, True)})
+                    mine = [x for x in trial if x["visit"] == b["visit"]]
+                    prev = [x for x in trial if x["visit"] == a["visit"] and x["end"] == r]
+                    if mine and prev and (mine[0]["pub"], mine[0]["first"]) == \
+                            (prev[0]["pub"], prev[0]["first"]) and mine[0]["start"] == r + 1:
+                        allocs = trial
+                        self.cgn_reuse = (prev[0], mine[0])
+                        break
+            if self.cgn_reuse:
+                break
+        if not self.cgn_reuse:
+            allocs = self.cgn_simulate(random.Random(seed2), {})
+        self.cgn_allocs = allocs
+
+    def write_cgnat(self, out):
+        rng = random.Random(self.seed * 104729 + 5)
+        ev = []   # (time, order, text, event for the view or None)
+        sset = "{cgn-sset}[jservices-nat]"
+
+        def pic(t):
+            return f"(FPC Slot 1, PIC Slot 0) {lt(t).strftime('%Y-%m-%d %H:%M:%S')}: {sset}: "
+
+        for al in self.cgn_allocs:
+            blk = f"{al['inside']} -> {al['pub']}:{al['first']}-{al['last']} " \
+                  f"0x{rng.randrange(1 << 31):08x}"
+            key = (al["pub"], al["first"], al["inside"])
+            ev.append((al["start"], 1, pic(al["start"]) + "JSERVICES_NAT_PORT_BLOCK_ALLOC: " + blk,
+                       ("open", key)))
+            t = al["start"] + CGN_INTERIM
+            while t < al["end"]:
+                if not self.in_fold(t):
+                    ev.append((t, 2, pic(t) + "JSERVICES_NAT_PORT_BLOCK_ACTIVE: " + blk,
+                               ("open", key)))
+                t += CGN_INTERIM
+            ev.append((al["end"], 0, pic(al["end"]) + "JSERVICES_NAT_PORT_BLOCK_RELEASE: " + blk,
+                       ("close", key)))
+        # The monitoring server logs in every 15-25 minutes (the device's only
+        # lines at night), and an operator commits a change now and then.
+        t = START + rng.randint(0, 300)
+        while t < END:
+            if not self.in_fold(t):
+                ev.append((t, 3, f"sshd[{rng.randint(2000, 30000)}]: Accepted publickey for nagios "
+                                 f"from {MON_IP} port {rng.randint(32768, 60999)} ssh2", None))
+                if rng.random() < 0.05:
+                    ev.append((t + 40, 3, "mgd[4411]: UI_COMMIT: User 'ops' requested 'commit' "
+                                          "operation (comment: none)", None))
+            t += rng.randint(15 * 60, 25 * 60)
+        ev = [x for x in ev if x[0] < CGN_LOG_END and not CGN_LOST[0] <= x[0] < CGN_LOST[1]]
+        ev.sort(key=lambda x: (x[0], x[1]))
+        self.cgn_cover_times = [x[0] for x in ev]
+        # The view: translations as DESIGN.md and trace-nat(1) build them,
+        # per mapping (public address, block, subscriber), in log order: an
+        # allocation (or interim line) runs to the release, or to the next
+        # allocation of the same mapping, or (none) to the end of time; a
+        # release with no allocation before it starts at its file's first line.
+        first_line = ev[0][0]
+        self.cgn_last_line = ev[-1][0]
+        groups = {}
+        for t, _, _, e in ev:
+            if e:
+                groups.setdefault(e[1], []).append((e[0], t))
+        self.cgn_logged = []
+        for (pub, first, inside), evs in groups.items():
+            cur = None
+            for kind, t in evs:
+                if kind == "open":
+                    if cur is not None:
+                        self.cgn_logged.append(dict(pub=pub, first=first, inside=inside,
+                                                    start=cur, end=t))
+                    cur = t
+                else:
+                    self.cgn_logged.append(dict(pub=pub, first=first, inside=inside,
+                                                start=cur if cur is not None else first_line,
+                                                end=t))
+                    cur = None
+            if cur is not None:
+                # Open to the end of the logs (trace-nat(1); DESIGN.md's
+                # sessions "end at the end of the log, open-ended"): past
+                # its last line the log cannot say.
+                self.cgn_logged.append(dict(pub=pub, first=first, inside=inside, start=cur,
+                                            end=self.cgn_last_line + 1))
+        text = [f"{bsd(t)} cgn-1 {txt}" for t, _, txt, _ in ev]
+        write_file(os.path.join(out, "cgn", "cgn-1.log"), lines_bytes(text), mtime=ev[-1][0])
+
     def write_logs(self, out):
         rng = self.rng
         self.files = {}
         self.write_dhcp(out)
         self.write_nat(out)
+        self.write_cgnat(out)
         self.write_logins(out)
         self.write_radius(out)
         self.write_squid(out)
@@ -986,6 +1160,7 @@ class Site:
                 out.append(cur)
             self.lease_view[ip] = out
         self.nat_cover = spans(self.nat_cover_times, NAT_MAX_SILENCE)
+        self.cgn_cover = spans(self.cgn_cover_times, CGN_MAX_SILENCE)
         self.dhcp_cover = spans(self.dhcp_cover_times, DHCP_MAX_SILENCE)
         self.nat_by_pub = {}
         for tr in self.nat_logged:
@@ -993,6 +1168,16 @@ class Site:
 
     # Each hop: (kind, candidates) for a window of +-w around t.
     def nat_hop(self, pub, port, t, w):
+        if pub in CGN_IPS:
+            # A port block fits every port in it. The logs that must cover the
+            # window (and the longest idle timeout before it) are cgn-1's:
+            # fw1's say nothing of these addresses.
+            c = sorted({tr["inside"] for tr in self.cgn_logged
+                        if tr["pub"] == pub and tr["first"] <= port < tr["first"] + CGN_BLOCK
+                        and tr["start"] <= t + w and tr["end"] > t - w})
+            if c:
+                return ("exact" if len(c) == 1 else "ambiguous"), c
+            return no_candidate(self.cgn_cover, t, w, 3600), []
         c = sorted({tr["inside"] for tr in self.nat_by_pub.get((pub, port), [])
                     if tr["start"] <= t + w and tr["end"] > t - w})
         if c:
@@ -1042,7 +1227,7 @@ class Site:
         """The rows trace-ip must give: [(verdict, limited_by, hops)], robust."""
         ok = True
         rows = []
-        if ip in PUBLIC_IPS:
+        if ip in PUBLIC_IPS or ip in CGN_IPS:
             (kind, cands), r = self.robust(self.nat_hop, (ip, port), t, NAT_SKEW, 2)
             ok &= r
             if not cands:
@@ -1287,6 +1472,101 @@ class Queries:
                          dict(person=None, ip=None, host=None), "lease_none")
         self.make_url()
         self.make_mail()
+        self.make_cgnat()
+
+    def make_cgnat(self):
+        """cgn-1's port blocks: a port of a block at a time asked, through the
+        lease and RADIUS to the laptop's owner."""
+        s = self.site
+        rng = random.Random(s.seed * 7919 + 11)   # its own: the other queries are unchanged
+
+        def truth_at(pub, port, t):
+            for al in s.cgn_allocs:
+                if al["pub"] == pub and al["first"] <= port <= al["last"] and \
+                        al["start"] <= t < al["end"]:
+                    v = s.visits[al["visit"]]
+                    user = v["user"] if v["start"] <= t < v["end"] else None
+                    return dict(truth_of(s, al["host"], user, t), ip=al["inside"],
+                                block=f"{al['pub']}:{al['first']}-{al['last']}",
+                                allocated=rfc3339(al["start"]),
+                                released=rfc3339(al["end"]) if al["end"] < END else None)
+            return dict(person=None, ip=None, host=None)
+
+        def ask(pub, port, t, cat, want=None):
+            rows, ok = s.chain(pub, port, t)
+            if not ok:
+                self.drop("an edge of a window (not robust)")
+                return False
+            if want and aggregate(rows) != want:
+                return False
+            n = len(self.items)
+            self.add("ip", dict(time=rfc3339(t), ip=pub, port=str(port)), rows,
+                     truth_at(pub, port, t), cat)
+            return len(self.items) > n
+
+        def seen_before(al):
+            return any(x is not al and x["pub"] == al["pub"] and x["first"] == al["first"]
+                       and x["end"] <= al["start"] for x in s.cgn_allocs)
+
+        allocs = list(s.cgn_allocs)
+        rng.shuffle(allocs)
+        n = m = 0
+        for al in allocs:
+            lo, hi = al["start"] + 60, min(al["end"], CGN_LOG_END) - 60
+            if hi <= lo:
+                continue
+            t = rng.randint(lo, hi)
+            port = rng.randint(al["first"], al["last"])
+            if al["end"] >= CGN_LOG_END and al["start"] < CGN_LOG_END - 600:
+                # Still allocated when the log ends: no release, open-ended.
+                end = s.cgn_last_line - 60
+                if end > lo:
+                    ask(al["pub"], port, rng.randint(max(lo, end - 3600), end), "cgnat_open_block")
+                # After the log's end: the block was open-ended, the log says
+                # nothing more (gap), whoever still holds it.
+                ask(al["pub"], port, s.cgn_last_line + rng.randint(900, 1500),
+                    "cgnat_open_block_after_log_end", "gap")
+            elif seen_before(al) and m < 15 * s.scale:
+                # The block was another laptop's earlier.
+                m += ask(al["pub"], port, t, "cgnat_block_reused", "exact")
+            elif n < 15 * s.scale:
+                v, rows = t, None
+                rows, ok = s.chain(al["pub"], port, t)
+                if ok:
+                    cat = category(s, rows, dict(host=al["host"]), t)
+                if aggregate(rows) == "gap" and rows[0].get("limited_by") == "nat":
+                    cat = "gap_lost"   # its allocation is in the lost lines
+                n += ask(al["pub"], port, t, "cgnat_" + cat)
+        # Given to another laptop one second after its release: within the
+        # skew window, both are candidates.
+        if s.cgn_reuse:
+            a, b = s.cgn_reuse
+            for k in range(3):
+                ask(b["pub"], rng.randint(b["first"], b["last"]), b["start"], "cgnat_block_reuse")
+        # A port outside every block, and a block nobody held, while the log
+        # covers the time: none.
+        n = 0
+        while n < 6 * s.scale:
+            t = rng.randint(START + 3 * 3600, CGN_LOG_END - 3600)
+            pub = rng.choice(CGN_IPS)
+            if rng.random() < 0.5:
+                port = rng.randint(CGN_FIRST_PORT + CGN_BLOCK * CGN_BLOCKS_PER_IP, 65535)
+                cat = "cgnat_none_outside_blocks"
+            else:
+                port = rng.randint(CGN_FIRST_PORT, CGN_FIRST_PORT + CGN_BLOCK * CGN_BLOCKS_PER_IP - 1)
+                cat = "cgnat_none_free_block"
+            if truth_at(pub, port, t)["person"] is not None:
+                continue
+            n += ask(pub, port, t, cat, "none")
+        # In the lines cgn-1 lost (and the idle timeout after them): gap.
+        n = 0
+        for k in range(200):
+            if n >= 5 * s.scale:
+                break
+            t = rng.randint(CGN_LOST[0] + 60, CGN_LOST[1] + 3000)
+            pub = rng.choice(CGN_IPS)
+            port = rng.randint(CGN_FIRST_PORT, CGN_FIRST_PORT + CGN_BLOCK * CGN_BLOCKS_PER_IP - 1)
+            n += ask(pub, port, t, "cgnat_gap_lost", "gap")
 
     def make_url(self):
         s, rng = self.site, self.rng
@@ -1391,8 +1671,8 @@ def category_(s, rows, tr, t):
     return f"{v}_{lim}"
 
 
-SOURCES = '''# The simulated site (tests/sim/gen_site.py, seed {seed}): a firewall, a DHCP
-# server, lab and office workstations, a RADIUS server, a web proxy, a mail
+SOURCES = '''# The simulated site (tests/sim/gen_site.py, seed {seed}): a firewall, a
+# carrier-grade NAT in front of the wireless network, a DHCP server, lab and office workstations, a RADIUS server, a web proxy, a mail
 # server, the HR directory and the register of fixed addresses. Local times
 # are Europe/Berlin; period "{period}": {period_text}.
 
@@ -1405,6 +1685,19 @@ tz     = "Europe/Berlin"
 skew   = "{nat_skew}s"
 tcp_timeout = "1h"
 public = ["203.0.113.5", "203.0.113.6"]
+max_silence = "1h"
+
+# cgn-1: Juniper MX carrier-grade NAT in front of the wireless network, a port
+# block per laptop (secured port block allocation, interim lines every 10
+# minutes). BSD syslog header (year-less) and the services PIC's own stamp.
+[[source]]
+name   = "cgn-1"
+format = "cgnat-port-block"
+files  = "cgn/cgn-1.log*"
+tz     = "Europe/Berlin"
+year   = {year}
+skew   = "{cgn_skew}s"
+public = ["198.51.100.7", "198.51.100.8"]
 max_silence = "1h"
 
 # dhcp1: ISC dhcpd through syslog, year-less dates, rotated at 06:25 (each
@@ -1449,7 +1742,7 @@ max_silence = "3h"
 def write_sources(site, out):
     text = SOURCES.format(seed=site.seed, nat_off=NAT_OFFSET, nat_skew=NAT_SKEW,
                           dhcp_skew=DHCP_SKEW, lease=LEASE_TIME, proxy_skew=PROXY_SKEW,
-                          mail_skew=MAIL_SKEW, year=YEAR, period=PERIOD,
+                          mail_skew=MAIL_SKEW, year=YEAR, cgn_skew=CGN_SKEW, period=PERIOD,
                           period_text="30 Dec 2026 to 2 Jan 2027, across New Year"
                           if PERIOD == "newyear" else
                           "29 Oct to 1 Nov 2027, the clocks going back on 31 Oct")
@@ -1493,6 +1786,7 @@ def generate(site, out):
     site.make_presences()
     site.run_nat()
     site.add_handover_connections()
+    site.run_cgnat()
     site.run_proxy_mail()
     site.write_logs(out)
     site.build_views()
@@ -1507,6 +1801,12 @@ def generate(site, out):
         truth.append(dict(kind="connection", inside=f"{tr['inside_ip']}:{tr['inside_port']}",
                           public=f"{tr['pub_ip']}:{tr['pub_port']}", start=rfc3339(tr["start"]),
                           end=rfc3339(tr["end"]), **truth_of(site, tr["host"], tr["user"], mid)))
+    for al in site.cgn_allocs:
+        v = site.visits[al["visit"]]
+        truth.append(dict(kind="port_block", inside=al["inside"],
+                          public=f"{al['pub']}:{al['first']}-{al['last']}",
+                          start=rfc3339(al["start"]), end=rfc3339(al["end"]),
+                          **truth_of(site, al["host"], al["user"], al["start"])))
     for r in site.requests:
         if r["kind"] != "background":
             truth.append(dict(kind="request", url=r["url"], client=r["client"],
