@@ -474,6 +474,7 @@ bool MailHop::load(const std::vector<MailQuery>& queries) {
   // Later passes: every line of the IDs found, and the IDs their paths
   // continue (or came) under.
   std::set<std::string> read_keys;
+  bool reported_again = false;
   for (int pass = 0; pass < kMaxPasses && !fresh.empty(); ++pass) {
     std::vector<std::string> ids = std::move(fresh);
     fresh.clear();
@@ -496,6 +497,16 @@ bool MailHop::load(const std::vector<MailQuery>& queries) {
     };
     for (uint32_t s = 0; s < run_.sources.size(); ++s)
       if (!scanner.scan<MailEvent>(run_.sources[s], s, keep)) return false;
+    // The first pass reported the inputs' damage to the user; a log that
+    // fails only when read again (a pipe longer than what is kept of it) must
+    // not fail quietly: the lines this pass looked for would be missing.
+    if (st.quiet.had_error() && !run_.diag.had_error() && !reported_again) {
+      run_.diag.error(
+          "a log could not be read again for the lines of the queue IDs found (a pipe or FIFO "
+          "longer than 8 MiB cannot be: save it to a file and name the file); the answer may "
+          "miss part of a message's path");
+      reported_again = true;
+    }
     read_keys.insert(reading.begin(), reading.end());
   }
   st.build();
