@@ -255,7 +255,24 @@ bool NatHop::load(const std::vector<NatQueryKey>& keys) {
   store_.build(timeouts, file_start);
   nat_sources_ = sources_read(scanner_.files());
   coverage_ = build_coverage(scanner_.files(), nat_sources_, run_.max_silence);
+  source_coverage_.assign(run_.sources.size(), Coverage{});
+  for (uint32_t s : nat_sources_)
+    source_coverage_[s] = build_coverage(scanner_.files(), {s}, run_.max_silence);
   return true;
+}
+
+const Coverage& NatHop::coverage_for(const IpAddr& public_ip, Coverage& scratch) const {
+  std::vector<uint32_t> claim;
+  for (uint32_t s : nat_sources_)
+    for (const IpPrefix& p : run_.sources[s].nat_public)
+      if (p.contains(public_ip)) {
+        claim.push_back(s);
+        break;
+      }
+  if (claim.empty()) return coverage_;
+  if (claim.size() == 1) return source_coverage_[claim[0]];
+  scratch = build_coverage(scanner_.files(), claim, run_.max_silence);
+  return scratch;
 }
 
 bool NatHop::is_public(const IpAddr& ip) const {
@@ -359,7 +376,9 @@ std::vector<Row> NatHop::answer(const NatQuery& q) const {
   auto translations =
       reverse_ ? store_.for_inside(q.key.ip) : store_.for_public(q.key.ip, q.key.port);
   Micros skew = widen_skew(run_.skew, run_.sources, nat_sources_);
-  NatAnswer a = match_nat(translations, q.key, q.time, skew, coverage_, lookback(), reverse_);
+  Coverage scratch;
+  const Coverage& coverage = reverse_ ? coverage_ : coverage_for(q.key.ip, scratch);
+  NatAnswer a = match_nat(translations, q.key, q.time, skew, coverage, lookback(), reverse_);
   std::string note;
   if (skew.count() > 0)
     note = fmt::format("matched within ±{} of the time asked", format_duration(skew));

@@ -200,6 +200,27 @@ TEST_CASE("nat: a port in a CGNAT port block belongs to its subscriber while all
   CHECK(b.ask("192.0.2.7", 2100, "2026-04-23T18:00:00Z").kind == MatchKind::none);
 }
 
+TEST_CASE("nat: a port block never released is open only as far as the logs go", "[nat]") {
+  Builder b;
+  NatEvent alloc =
+      b.make(NatAction::block_open, "100.64.1.9", 0, "192.0.2.7", 2048, "2026-04-23T10:00:00Z", 0);
+  alloc.block_end = 2175;
+  b.add(alloc);
+  b.build();
+  REQUIRE(b.store.translations().size() == 1);
+  CHECK(b.store.translations()[0].end_kind == NatTranslation::EndKind::open);
+  // Inside the logs' coverage (the whole day): its subscriber's.
+  auto in = b.ask("192.0.2.7", 2100, "2026-04-23T15:19:00Z");
+  CHECK(in.kind == MatchKind::exact);
+  // After the logs end: it may have been released and reallocated since;
+  // the subscriber is still shown, as a gap.
+  auto after = b.ask("192.0.2.7", 2100, "2026-04-24T06:00:00Z");
+  CHECK(after.kind == MatchKind::gap);
+  REQUIRE(after.candidates.size() == 1);
+  CHECK(inside_of(after.candidates[0]) == "100.64.1.9");
+  CHECK(after.why.find("may have been released") != std::string::npos);
+}
+
 TEST_CASE("nat: without a port every inside host in the window, ambiguous unless one", "[nat]") {
   Builder b;
   b.open("10.0.0.5", 1, "192.0.2.7", 40123, "2026-04-23T15:18:00Z");

@@ -787,7 +787,10 @@ class Site:
             t += rng.randint(15 * 60, 25 * 60)
         ev = [x for x in ev if x[0] < CGN_LOG_END and not CGN_LOST[0] <= x[0] < CGN_LOST[1]]
         ev.sort(key=lambda x: (x[0], x[1]))
-        self.cgn_cover_times = [x[0] for x in ev]
+        # Coverage is what the NAT's own lines show (tracekit counts a format's
+        # lines, not other programs' lines in the same syslog: a shared log
+        # whose cron lines run on says nothing about a NAT that fell silent).
+        self.cgn_cover_times = [x[0] for x in ev if x[3] is not None]
         # The view: translations as DESIGN.md and trace-nat(1) build them,
         # per mapping (public address, block, subscriber), in log order: an
         # allocation (or interim line) runs to the release, or to the next
@@ -818,7 +821,7 @@ class Site:
                 # sessions "end at the end of the log, open-ended"): past
                 # its last line the log cannot say.
                 self.cgn_logged.append(dict(pub=pub, first=first, inside=inside, start=cur,
-                                            end=self.cgn_last_line + 1))
+                                            end=self.cgn_last_line + 1, open=True))
         text = [f"{bsd(t)} cgn-1 {txt}" for t, _, txt, _ in ev]
         write_file(os.path.join(out, "cgn", "cgn-1.log"), lines_bytes(text), mtime=ev[-1][0])
 
@@ -1175,6 +1178,15 @@ class Site:
             c = sorted({tr["inside"] for tr in self.cgn_logged
                         if tr["pub"] == pub and tr["first"] <= port < tr["first"] + CGN_BLOCK
                         and tr["start"] <= t + w and tr["end"] > t - w})
+            # A block with no release is open only as far as cgn-1's lines
+            # go: in a silence or lost lines it may have been released and
+            # given to another subscriber, and nothing would say so.
+            covered = any(a <= t - w and t + w <= b for a, b in self.cgn_cover)
+            if c and not covered and any(
+                    tr.get("open") for tr in self.cgn_logged
+                    if tr["pub"] == pub and tr["first"] <= port < tr["first"] + CGN_BLOCK
+                    and tr["start"] <= t + w and tr["end"] > t - w):
+                return "gap", []
             if c:
                 return ("exact" if len(c) == 1 else "ambiguous"), c
             return no_candidate(self.cgn_cover, t, w, 3600), []

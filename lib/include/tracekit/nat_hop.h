@@ -69,12 +69,18 @@ class NatHop {
   Row row_for(const NatQuery& q, MatchKind kind, const NatCandidate* c, Instant t,
               const std::string& extra_note) const;
   Micros lookback() const;
+  // The coverage that says whether `public_ip`'s translations could be
+  // missing: that of the NAT sources whose `public` holds it (another NAT's
+  // log, complete at that time, says nothing about this one's), else of
+  // every NAT source. `scratch` holds it when it has to be built.
+  const Coverage& coverage_for(const IpAddr& public_ip, Coverage& scratch) const;
 
   ToolRun& run_;
   bool reverse_;
   Scanner scanner_;
   NatStore store_;
   Coverage coverage_;
+  std::vector<Coverage> source_coverage_;  // per source (NAT sources only)
   std::vector<uint32_t> nat_sources_;
   std::unordered_set<IpAddr, IpHash> seen_public_;
 };
