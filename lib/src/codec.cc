@@ -386,14 +386,15 @@ std::string field_text(const json& v) {
     for (const auto& e : v) {
       if (!out.empty()) out += ',';
       if (e.is_object() && e.contains("file") && e.contains("line"))
-        out += fmt::format("{}:{}", e["file"].get<std::string>(), field_text(e["line"]));
+        out += fmt::format("{}:{}", field_text(e["file"]), field_text(e["line"]));
       else
         out += field_text(e);
     }
     return out;
   }
-  if (v.is_object()) return v.dump();
-  return v.dump();
+  // A query record's value may hold bytes that are not UTF-8 (read as they
+  // were written): shown with U+FFFD rather than thrown on.
+  return v.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 void set_field(Row& row, std::string_view name, std::string value) {

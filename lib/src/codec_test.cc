@@ -335,3 +335,17 @@ TEST_CASE("codec: X-ARF fields of the report's own win over derived ones", "[cod
   CHECK(get_text(rows[0], "reporter_org") == "B");
   CHECK(get_text(rows[0], "ip") == "192.0.2.7");
 }
+
+// Regression (fuzz: rows/field-text-invalid-utf8-throws): a query record's
+// values are the user's JSON. Non-UTF-8 bytes inside a nested value, or an
+// evidence entry whose file is no string, are shown, not thrown on (an
+// uncaught exception ended the tool).
+TEST_CASE("codec: field_text of odd query values does not throw", "[codec]") {
+  nlohmann::ordered_json v = nlohmann::ordered_json::array();
+  v.push_back({{"file", 5}, {"line", 12}});
+  v.push_back(nlohmann::ordered_json::object({{"k", std::string("a\xff\xfe")}}));
+  std::string text;
+  REQUIRE_NOTHROW(text = field_text(v));
+  CHECK(text.substr(0, 5) == "5:12,");
+  CHECK(text.find("\xef\xbf\xbd") != std::string::npos);  // U+FFFD
+}

@@ -108,6 +108,7 @@ bool parse_rfc5322_date(std::string_view s, Instant& out) {
       }
     if (!found) return false;  // a zone we cannot place is no time
   }
+  if (y < 1 || y > 9999) return false;  // no mail was sent then; and its seconds would overflow
   int64_t days = days_from_civil(y, unsigned(m), unsigned(d));
   int64_t secs = days * 86400 + hh * 3600 + mm * 60 + std::min(ss, 59) - offset_min * 60;
   out = Instant(Micros(secs * 1000000));

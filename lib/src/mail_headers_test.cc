@@ -24,6 +24,10 @@ TEST_CASE("RFC 5322 dates, with offsets and obsolete zone names", "[mail][header
   CHECK_FALSE(parse_rfc5322_date("Thu, 23 Apr 2026 16:19:00 XYZ", t));
   CHECK_FALSE(parse_rfc5322_date("yesterday", t));
   CHECK_FALSE(parse_rfc5322_date("Thu, 23 Apr 2026 25:19:00 +0100", t));
+  // Regression (fuzz: time/rfc5322-year-overflow): a year whose seconds
+  // overflow is no date.
+  CHECK_FALSE(parse_rfc5322_date("Thu, 23 Apr 2147483 16:19:00 +0100", t));
+  CHECK_FALSE(parse_rfc5322_date("Thu, 23 Apr 0000 16:19:00 +0100", t));
 }
 
 TEST_CASE("a pasted header: folded Received lines read into their clauses", "[mail][headers]") {

@@ -29,7 +29,7 @@ bool is_time_field(std::string_view f) {
 std::string scalar_text(const json& v) {
   if (v.is_string()) return v.get<std::string>();
   if (v.is_null()) return "";
-  return v.dump();
+  return v.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 // Text and Markdown differ in headings, lists and quoted lines only.
@@ -187,10 +187,11 @@ void write_hop(Writer& w, const Row& row, const char* hop, const date::time_zone
   if (ev != h->end() && ev->is_array()) {
     for (const auto& e : *ev) {
       if (!e.is_object()) continue;
-      std::string where =
-          fmt::format("{}:{} (byte {})", e.value("file", ""), e.value("line", json(0)).dump(),
-                      e.value("offset", json(0)).dump());
-      lines.emplace_back(where, e.value("raw", ""));
+      // Rows piped in are the user's JSON: any member may be of any type.
+      std::string where = fmt::format("{}:{} (byte {})", scalar_text(e.value("file", json(""))),
+                                      scalar_text(e.value("line", json(0))),
+                                      scalar_text(e.value("offset", json(0))));
+      lines.emplace_back(where, scalar_text(e.value("raw", json(""))));
     }
   } else if (ev != h->end()) {
     lines.emplace_back(scalar_text(*ev), "");
@@ -278,7 +279,7 @@ void write_report(FILE* out, ReportStyle style, const ToolRun& run, const Report
     std::vector<std::string> limits;
     for (const Row* r : mine) {
       const json& ch = r->at("chain");
-      std::string note = ch.value("note", "");
+      std::string note = scalar_text(ch.value("note", json("")));
       if (!note.empty() && std::find(limits.begin(), limits.end(), note) == limits.end())
         limits.push_back(note);
     }
