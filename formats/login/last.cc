@@ -235,9 +235,14 @@ class LastParser final : public LoginParser {
           len = len.substr(plus + 1);
         }
         size_t colon = len.find(':');
+        // Each part bounded (a session longer than kMaxLogSeconds is a
+        // corrupt field, and its microseconds would overflow).
+        constexpr int64_t kMaxMinutes = kMaxLogSeconds / 60;
         if (days >= 0 && colon != std::string_view::npos &&
             parse_number(len.substr(0, colon), hours) &&
-            parse_number(len.substr(colon + 1), minutes))
+            parse_number(len.substr(colon + 1), minutes) && days <= kMaxMinutes / 1440 &&
+            hours >= 0 && hours <= kMaxMinutes / 60 && minutes >= 0 && minutes <= kMaxMinutes &&
+            (days * 24 + hours) * 60 + minutes <= kMaxMinutes)
           length = std::chrono::minutes((days * 24 + hours) * 60 + minutes);
       }
     }

@@ -286,3 +286,23 @@ TEST_CASE("last: corpus, full times", "[login][last][corpus]") {
   CHECK(r[1].event.action == LoginAction::boot);
   CHECK(r[1].time() == "2013-08-28T18:00:00Z");
 }
+
+// Regression (fuzz: last/session-length-overflow): a session length whose
+// microseconds overflow is not read as a length; the crash then gives no
+// end, as with no length at all.
+TEST_CASE("last: absurd session length", "[login][last]") {
+  SourceSpec src;
+  src.host = "ws-lab1-07";
+  LoginHarness h("last", "Europe/London", 2026, kNoTime, src);
+  auto absurd = h.run(
+      "bob      pts/0        198.51.100.23    Fri Apr 24 09:05:00 2026 - crash                 "
+      "    (4422573096900:00)\n");
+  auto none = h.run(
+      "bob      pts/0        198.51.100.23    Fri Apr 24 09:05:00 2026 - crash                 "
+      "    (xx:00)\n");
+  REQUIRE(absurd.size() == 1);
+  REQUIRE(none.size() == 1);
+  CHECK(absurd[0].status == none[0].status);
+  CHECK(absurd[0].time() == none[0].time());
+  CHECK(absurd[0].event.open_end == none[0].event.open_end);
+}
