@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <iterator>
+
 namespace tracekit {
 
 namespace {
@@ -178,10 +180,35 @@ void add_chain_verdict(Row& row, const std::string& extra_note) {
   // none, gap or ambiguity is the whole answer's (a request nobody made is
   // no chain, let alone an exact one; two clients are two candidates).
   static constexpr const char* kHops[] = {"url", "mail", "nat", "lease", "login", "owner"};
-  for (const char* hop : kHops) {
+  std::string bypassed, caveat;
+  for (size_t i = 0; i < std::size(kHops); ++i) {
+    const char* hop = kHops[i];
     std::string m = hop_text(row, hop, "match");
     if (m.empty() || m == "skipped") continue;
     if (m == "none" || m == "gap") {
+      // A later hop that answered without this one (a VPN or RADIUS session
+      // holding the address the DHCP hop has no lease for): noted, not the
+      // limit. Not past a gap: the logs missing there could show another
+      // holder (a lease of the same address while a session's end was lost).
+      const char* later = nullptr;
+      for (size_t j = i + 1; j < std::size(kHops) && !later; ++j) {
+        std::string lm = hop_text(row, kHops[j], "match");
+        if (lm == "exact" || lm == "ambiguous") later = kHops[j];
+      }
+      if (later && m == "gap")
+        caveat = fmt::format(
+            "the {} hop found an answer without this one (shown), which cannot stand while the {} "
+            "logs do not cover the time",
+            later, hop_logs(hop));
+      if (later && m == "none") {
+        bypassed = fmt::format("{}: none (no {} where the {} logs cover the time); the {} hop "
+                               "answered without it{}",
+                               hop, hop_finds(hop), hop_logs(hop), later,
+                               std::string_view(hop) == "lease" && std::string_view(later) == "login"
+                                   ? " (a session that was assigned the address)"
+                                   : "");
+        continue;
+      }
       match = m;
       limited_by = hop;
       std::string note = hop_text(row, hop, "note");
@@ -199,6 +226,8 @@ void add_chain_verdict(Row& row, const std::string& extra_note) {
     why = fmt::format("{}: more than one candidate in the time window; one row each",
                       first_ambiguous);
   }
+  if (!bypassed.empty()) why = why.empty() ? bypassed : bypassed + "; " + why;
+  if (!caveat.empty()) why += "; " + caveat;
   if (!extra_note.empty()) why = why.empty() ? extra_note : extra_note + "; " + why;
   Row chain = Row::object();
   chain["match"] = match;

@@ -7,14 +7,21 @@
 namespace tracekit {
 
 bool earlier_hop_failed(const Row& row, std::string_view this_hop) {
+  // Hops stand in the row in chain order. A hop that found nothing fails the
+  // rest, unless a later hop found the answer without it: a VPN or RADIUS
+  // session that assigned the address the DHCP hop has no lease for.
+  bool failed = false;
   for (auto it = row.begin(); it != row.end(); ++it) {
     if (!it->is_object() || it.key() == this_hop) continue;
     auto m = it->find("match");
     if (m == it->end() || !m->is_string()) continue;
     const std::string& v = m->get_ref<const std::string&>();
-    if (v == "none" || v == "gap" || v == "skipped") return true;
+    if (v == "none" || v == "gap" || v == "skipped")
+      failed = true;
+    else if (v == "exact" || v == "ambiguous")
+      failed = false;
   }
-  return false;
+  return failed;
 }
 
 bool row_time(const Row& row, const date::time_zone* zone, Instant& out, std::string& error) {

@@ -63,7 +63,29 @@ bool login_query_from_row(const Row& row, const std::string& key_field, const da
   out = LoginQuery{};
   out.row = row;
   out.skipped = earlier_hop_failed(row, "login");
-  if (out.skipped) return true;
+  if (out.skipped) {
+    // No lease for the address: a session that was assigned it (a VPN pool
+    // address) may still say who had it. Only when the DHCP hop alone
+    // failed; a NAT or URL hop that found nothing leaves no address to ask.
+    std::string lease = get_text(row, "lease.match");
+    if (!key_field.empty() || (lease != "none" && lease != "gap") ||
+        earlier_hop_failed(row, "lease"))
+      return true;
+    for (const char* f : {"nat.ip", "url.client", "mail.client", "ip"}) {
+      std::string text = get_text(row, f);
+      LoginKey k;
+      std::string ignored;
+      if (text.empty() || !parse_login_key(text, k, ignored)) continue;
+      if (k.kind != LoginKey::Kind::ip) break;
+      std::string time_error;
+      if (!row_time(row, zone, out.time, time_error)) break;
+      out.keys.push_back(k);
+      out.assigned_only = true;
+      out.skipped = false;
+      break;
+    }
+    return true;
+  }
   std::vector<std::string> fields;
   if (!key_field.empty()) {
     fields.push_back(key_field);
@@ -276,6 +298,7 @@ std::vector<Row> LoginHop::answer(const LoginQuery& q) const {
     row["login"] = json{{"match", "skipped"}};
     return {row};
   }
+  if (q.assigned_only) return answer_assigned(q);
   // Whose records could have shown a session: the host's own sources when it
   // has some (another machine's wtmp cannot vouch for this one), else the
   // site-wide ones (RADIUS, a domain controller).
@@ -329,6 +352,40 @@ std::vector<Row> LoginHop::answer(const LoginQuery& q) const {
       }
   }
   if (a.candidates.empty()) return {row_for(q, a.kind, nullptr, q.time, note)};
+  std::vector<Row> rows;
+  for (const auto& c : a.candidates) rows.push_back(row_for(q, a.kind, &c, q.time, note));
+  return rows;
+}
+
+std::vector<Row> LoginHop::answer_assigned(const LoginQuery& q) const {
+  // Only sessions that were given the address count (a VPN pool address, a
+  // RADIUS Framed-IP-Address), not sessions from it or on a host named by
+  // it: those say who used a machine, not who held the address.
+  std::vector<const LoginSessionRec*> found;
+  for (const auto& s : store_.sessions())
+    for (const auto& k : q.keys)
+      if (k.kind == LoginKey::Kind::ip && s.has_assigned_ip && s.assigned_ip == k.ip) {
+        found.push_back(&s);
+        break;
+      }
+  Micros skew = widen_skew(run_.skew, run_.sources, login_sources_);
+  LoginAnswer a = match_logins(found, q.time, skew, coverage_);
+  if (a.kind != MatchKind::exact && a.kind != MatchKind::ambiguous) {
+    Row row = q.row;
+    row["login"] = json{{"match", "skipped"}};
+    return {row};
+  }
+  std::string note = fmt::format(
+      "no DHCP lease for {}: the address was assigned to this session (a VPN or RADIUS "
+      "session's address)",
+      to_string(q.keys.front().ip));
+  if (get_text(q.row, "lease.match") == "gap")
+    note += "; but the DHCP logs do not cover the time: a lease of the same address to another "
+            "client is not ruled out";
+  if (skew.count() > 0)
+    note += fmt::format("; matched within ±{} of the time asked", format_duration(skew));
+  if (a.kind == MatchKind::ambiguous)
+    note = fmt::format("{} users within the window; {}", a.candidates.size(), note);
   std::vector<Row> rows;
   for (const auto& c : a.candidates) rows.push_back(row_for(q, a.kind, &c, q.time, note));
   return rows;

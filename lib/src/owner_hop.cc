@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <unordered_set>
 
+#include "tracekit/hop.h"
 #include "tracekit/lease.h"
 #include "tracekit/text.h"
 
@@ -13,17 +14,6 @@ namespace tracekit {
 namespace {
 
 using json = nlohmann::ordered_json;
-
-bool earlier_hop_failed(const Row& row) {
-  for (auto it = row.begin(); it != row.end(); ++it) {
-    if (!it->is_object() || it.key() == "owner") continue;
-    auto m = it->find("match");
-    if (m == it->end() || !m->is_string()) continue;
-    const std::string& v = m->get_ref<const std::string&>();
-    if (v == "none" || v == "gap" || v == "skipped") return true;
-  }
-  return false;
-}
 
 bool prefix_contains(const IpAddr& net, uint8_t len, const IpAddr& ip) {
   for (unsigned b = 0; b < len; ++b) {
@@ -156,7 +146,7 @@ bool owner_query_from_row(const Row& row, const std::string& key_field, const da
                           OwnerQuery& out, std::string& error) {
   out = OwnerQuery{};
   out.row = row;
-  out.skipped = earlier_hop_failed(row);
+  out.skipped = earlier_hop_failed(row, "owner");
   if (out.skipped) return true;
   std::vector<std::string> fields;
   if (!key_field.empty()) {

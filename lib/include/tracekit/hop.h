@@ -15,7 +15,9 @@
 namespace tracekit {
 
 // Whether a hop before `this_hop` in the row matched none, gap or skipped
-// (DESIGN.md: such a row passes through unchanged, this hop: match=skipped).
+// (DESIGN.md: such a row passes through unchanged, this hop: match=skipped),
+// and no hop after it answered without it (a login session that assigned
+// the address the DHCP hop found no lease for).
 bool earlier_hop_failed(const Row& row, std::string_view this_hop);
 
 // The row's time as an instant (a zone-less time read in `zone`): url.time

@@ -22,6 +22,11 @@ struct LoginQuery {
   std::vector<LoginKey> keys;  // any of them (a lease row gives host, MAC and IP)
   Instant time = kNoTime;
   bool skipped = false;  // an earlier hop found nothing: pass through
+  // The DHCP hop found no lease (none or gap) for the address asked: only a
+  // session that was assigned that address (a VPN or RADIUS session's
+  // Framed-IP-Address) can answer; without one the row passes through
+  // (match=skipped) as for any failed hop. keys holds that one address.
+  bool assigned_only = false;
 };
 
 // A query from the command line: a host, IP or MAC (or, with `user`, a login
@@ -30,7 +35,9 @@ bool login_query_from_args(std::string_view key, bool user, Instant time, LoginQ
                            std::string& error);
 
 // A query from a record on stdin: the --key field when given, else lease.host,
-// lease.mac and lease.ip (all that are set), else host, mac, ip.
+// lease.mac and lease.ip (all that are set), else host, mac, ip. A row whose
+// DHCP hop found no lease asks for the session assigned its address
+// (assigned_only), the address the DHCP hop looked up.
 bool login_query_from_row(const Row& row, const std::string& key_field, const date::time_zone* zone,
                           LoginQuery& out, std::string& error);
 
@@ -62,6 +69,8 @@ class LoginHop {
   Row row_for(const LoginQuery& q, MatchKind kind, const std::vector<const LoginSessionRec*>* c,
               Instant t, const std::string& extra_note) const;
   std::vector<const LoginSessionRec*> find(const LoginQuery& q) const;
+  // assigned_only: the sessions given the address, or match=skipped.
+  std::vector<Row> answer_assigned(const LoginQuery& q) const;
 
   ToolRun& run_;
   LoginHopSettings settings_;
