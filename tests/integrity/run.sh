@@ -50,7 +50,7 @@ cp -a "$src/testdata" "$IN"
 # time in the header.
 make_campus_z() {
   local c=$IN/campus z=$IN/campus-z
-  mkdir -p "$z/mail" "$z/radius" "$z/squid"
+  mkdir -p "$z/mail" "$z/radius/vpn-1" "$z/squid"
   cp -a "$c/sources.toml" "$c/people.csv" "$c/fixed-ip.txt" "$c/queries.tsv" "$c/dhcpd.log" \
     "$c/dhcpd.log.2.gz" "$z/"
   cp -a "$c"/mail/header-*.txt "$z/mail/"
@@ -60,13 +60,14 @@ make_campus_z() {
   gzip -n <"$c/ws-lab1-07.auth.log" >"$z/ws-lab1-07.auth.log.gz"
   zstd -q "$c/ws-lab1-08.wtmp" -o "$z/ws-lab1-08.wtmp.zst"
   gzip -n <"$c/radius/detail-20261024" >"$z/radius/detail-20261024.gz"
+  zstd -q "$c/radius/vpn-1/detail-20261024" -o "$z/radius/vpn-1/detail-20261024.zst"
   head -n 6 "$c/squid/access.log" | zstd -q >"$z/squid/access.log.1.zst"
   tail -n +7 "$c/squid/access.log" >"$z/squid/access.log"
   gzip -n <"$c/mail/maillog" >"$z/mail/maillog.gz"
   # Rotated files keep their originals' mtimes, as logrotate's compression does.
   local f
   for f in dhcpd.log.1.zst asa.log.1.gz asa.log ws-lab1-07.auth.log.gz ws-lab1-08.wtmp.zst \
-    radius/detail-20261024.gz squid/access.log.1.zst squid/access.log mail/maillog.gz; do
+    radius/detail-20261024.gz radius/vpn-1/detail-20261024.zst squid/access.log.1.zst squid/access.log mail/maillog.gz; do
     touch -r "$c/asa.log" "$z/$f"
   done
 }
