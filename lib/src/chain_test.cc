@@ -89,8 +89,8 @@ TEST_CASE("earlier_hop_failed: a later hop that answered clears a failure", "[ch
                            "login"));
   CHECK_FALSE(earlier_hop_failed(
       Row::parse(R"({"lease":{"match":"none"},"login":{"match":"exact"}})"), "owner"));
-  CHECK(earlier_hop_failed(
-      Row::parse(R"({"lease":{"match":"none"},"login":{"match":"skipped"}})"), "owner"));
+  CHECK(earlier_hop_failed(Row::parse(R"({"lease":{"match":"none"},"login":{"match":"skipped"}})"),
+                           "owner"));
   CHECK_FALSE(earlier_hop_failed(Row::parse(R"({"lease":{"match":"exact"}})"), "login"));
 }
 

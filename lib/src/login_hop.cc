@@ -380,8 +380,9 @@ std::vector<Row> LoginHop::answer_assigned(const LoginQuery& q) const {
       "session's address)",
       to_string(q.keys.front().ip));
   if (get_text(q.row, "lease.match") == "gap")
-    note += "; but the DHCP logs do not cover the time: a lease of the same address to another "
-            "client is not ruled out";
+    note +=
+        "; but the DHCP logs do not cover the time: a lease of the same address to another "
+        "client is not ruled out";
   if (skew.count() > 0)
     note += fmt::format("; matched within ±{} of the time asked", format_duration(skew));
   if (a.kind == MatchKind::ambiguous)
