@@ -587,8 +587,16 @@ std::unique_ptr<NatParser> make(const ParseContext& ctx) {
 // Called on lines the prefilter passed over, so a vector search, not
 // string_view::find (which stops at every space).
 std::string_view session_of(std::string_view line) {
+  // Asked of every line the prefilter passes over once sessions are kept:
+  // only connection messages (3020xx) name one, so the message id first.
+  size_t tag = find_tag(line);
+  if (tag == std::string_view::npos) return {};
+  size_t id_end = tag + 1;
+  while (id_end < line.size() && line[id_end] != ':' && line[id_end] != ' ') ++id_end;
+  std::string_view tag_text = line.substr(tag + 1, id_end - tag - 1);
+  if (!tag_text.substr(tag_text.rfind('-') + 1).starts_with("3020")) return {};
   const char* end = line.data() + line.size();
-  const char* at = find_literal(line.data(), end, "connection ");
+  const char* at = find_literal(line.data() + id_end, end, "connection ");
   if (!at) return {};
   std::string_view rest(at + 11, size_t(end - at - 11));
   return rest.substr(0, rest.find(' '));

@@ -16,10 +16,13 @@ namespace {
 constexpr uint64_t kSessionMask = (uint64_t(1) << 20) - 1;  // Scanner::session_bits_
 
 // Finds where the prefilter's needles occur ahead of the reader, a block at a
-// time, so that a line without any costs no search of its own. Each needle
-// keeps its own next hit: passing a hit of a common needle searches for that
-// needle's next one only, not again for a rare one whose next hit (or none up
-// to the window's end) is already known.
+// time, so that a line without any costs no search of its own. Each search
+// unit keeps its own next hit: passing a hit of a common needle searches for
+// that needle's next one only, not again for a rare one whose next hit (or
+// none up to the window's end) is already known. Needles sharing a prefix
+// (a batch's public addresses, 203.0.113.5 and 203.0.113.20) are one unit:
+// one pass for the prefix, then each needle compared where it is found,
+// instead of one pass over the data per needle.
 class HitTracker {
  public:
   // follows[k], when it asks anything: needle k counts only where what it
@@ -28,12 +31,13 @@ class HitTracker {
       : needles_(needles), follows_(follows) {}
   // Whether the line the reader returned last holds a needle.
   bool line_has_hit(const LineReader& reader, const Line& line) {
-    if (needles_.size() != state_.size()) {  // needles added: not searched yet
-      state_.resize(needles_.size());
+    if (needles_.size() != covered_) {  // needles added: not searched yet
+      build_units();
+      state_.assign(units_.size(), State{});
       known_to_ = 0;
     }
     uint64_t line_end = line.offset + line.text.size();
-    // Every needle's next hit is at or after this line, or none is before the
+    // Every unit's next hit is at or after this line, or none is before the
     // point searched to: nothing to search.
     if (earliest_ >= line.offset && line_end <= known_to_) return earliest_ < line_end;
     earliest_ = kNone;
@@ -41,15 +45,15 @@ class HitTracker {
     std::string_view w;
     uint64_t base = 0;
     bool have_window = false;
-    for (size_t k = 0; k < state_.size(); ++k) {
-      State& st = state_[k];
+    for (size_t u = 0; u < state_.size(); ++u) {
+      State& st = state_[u];
       if (st.next < line.offset || (st.next == kNone && st.searched_to < line_end)) {
         if (!have_window) {
           w = reader.window(base);
           have_window = true;
         }
         // The window starts at this line: search from there.
-        const char* hit = find(w.data(), w.data() + w.size(), k);
+        const char* hit = find(w.data(), w.data() + w.size(), units_[u]);
         st.next = hit ? base + uint64_t(hit - w.data()) : kNone;
         st.searched_to = base + w.size();
       }
@@ -61,29 +65,69 @@ class HitTracker {
 
  private:
   static constexpr uint64_t kNone = UINT64_MAX;
-  const char* find(const char* p, const char* end, size_t k) const {
-    const std::string& n = needles_[k];
-    const NeedleFollow& f = follows_[k];
-    for (;;) {
-      const char* hit = find_literal(p, end, n);
-      if (!hit || !f.any()) return hit;
-      const char* after = hit + n.size();
-      size_t room = size_t(end - after);
-      for (const auto& s : f.literal)
-        if (std::memcmp(after, s.data(), std::min(room, s.size())) == 0) return hit;
-      if (!f.ports.empty() && std::memcmp(after, f.sep.data(), std::min(room, f.sep.size())) == 0) {
-        const char* d = after + f.sep.size();
-        if (d >= end) return hit;  // the window ends: the next one decides
-        unsigned port = 0, digits = 0;
-        while (d < end && *d >= '0' && *d <= '9' && digits < 6) {
-          port = port * 10 + unsigned(*d - '0');
-          ++d;
-          ++digits;
-        }
-        if (d >= end && digits < 6) return hit;
-        if (digits > 0 && digits < 6 && port <= 65535 && (f.ports[port >> 6] >> (port & 63) & 1))
-          return hit;
+  static constexpr size_t kMinPrefix = 4;
+  struct Unit {
+    std::string search;           // what is searched for
+    std::vector<size_t> needles;  // the needles it stands for (search is their prefix)
+  };
+  // The needles there at the start share one unit when they share a prefix
+  // of kMinPrefix bytes or more; needles added later get a unit each.
+  void build_units() {
+    size_t first = covered_;
+    if (first == 0) {
+      units_.clear();
+      size_t lcp = needles_.empty() ? 0 : needles_[0].size();
+      for (size_t k = 1; k < needles_.size(); ++k) {
+        size_t i = 0;
+        while (i < lcp && i < needles_[k].size() && needles_[k][i] == needles_[0][i]) ++i;
+        lcp = i;
       }
+      if (needles_.size() >= 2 && lcp >= kMinPrefix) {
+        Unit g{needles_[0].substr(0, lcp), {}};
+        for (size_t k = 0; k < needles_.size(); ++k) g.needles.push_back(k);
+        units_.push_back(std::move(g));
+        first = needles_.size();
+      }
+    }
+    for (size_t k = first; k < needles_.size(); ++k) units_.push_back({needles_[k], {k}});
+    covered_ = needles_.size();
+  }
+  // Whether needle k, whose first bytes are at `hit`, is there whole with
+  // what it asks to follow it (or the window ends first).
+  bool accept(const char* hit, const char* end, size_t k, size_t searched) const {
+    const std::string& n = needles_[k];
+    size_t room = size_t(end - hit);
+    if (n.size() > searched) {
+      if (room < n.size()) return bytes_equal(hit, n.data(), room);
+      if (!bytes_equal(hit + searched, n.data() + searched, n.size() - searched)) return false;
+    }
+    const NeedleFollow& f = follows_[k];
+    if (!f.any()) return true;
+    const char* after = hit + n.size();
+    room = size_t(end - after);
+    for (const auto& s : f.literal)
+      if (bytes_equal(after, s.data(), std::min(room, s.size()))) return true;
+    if (!f.ports.empty() && bytes_equal(after, f.sep.data(), std::min(room, f.sep.size()))) {
+      const char* d = after + f.sep.size();
+      if (d >= end) return true;  // the window ends: the next one decides
+      unsigned port = 0, digits = 0;
+      while (d < end && *d >= '0' && *d <= '9' && digits < 6) {
+        port = port * 10 + unsigned(*d - '0');
+        ++d;
+        ++digits;
+      }
+      if (d >= end && digits < 6) return true;
+      if (digits > 0 && digits < 6 && port <= 65535 && (f.ports[port >> 6] >> (port & 63) & 1))
+        return true;
+    }
+    return false;
+  }
+  const char* find(const char* p, const char* end, const Unit& u) const {
+    for (;;) {
+      const char* hit = find_literal(p, end, u.search);
+      if (!hit) return nullptr;
+      for (size_t k : u.needles)
+        if (accept(hit, end, k, u.search.size())) return hit;
       p = hit + 1;
     }
   }
@@ -93,9 +137,11 @@ class HitTracker {
   };
   const std::vector<std::string>& needles_;
   const std::vector<NeedleFollow>& follows_;
+  std::vector<Unit> units_;
+  size_t covered_ = 0;  // needles_ given a unit
   std::vector<State> state_;
-  uint64_t earliest_ = 0;  // the nearest hit of any needle (kNone: none known)
-  uint64_t known_to_ = 0;  // the least searched_to of needles with no hit known
+  uint64_t earliest_ = 0;  // the nearest hit of any unit (kNone: none known)
+  uint64_t known_to_ = 0;  // the least searched_to of units with no hit known
 };
 
 void note_time(ScanFile& f, Instant t, Micros max_silence) {
@@ -442,8 +488,7 @@ bool Scanner::scan(const SourceSpec& src, uint32_t source, const EventSink<Event
         continue;
       }
       // Same time key as the last line timed: same time, nothing to learn.
-      if (key_len && line.text.size() >= key_len &&
-          std::memcmp(line.text.data(), key, key_len) == 0) {
+      if (key_len && line.text.size() >= key_len && bytes_equal(line.text.data(), key, key_len)) {
         ++file.skipped;
         continue;
       }

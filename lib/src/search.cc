@@ -29,7 +29,7 @@ __attribute__((target("avx2"))) const char* find_avx2(const char*& p, const char
         _mm256_and_si256(_mm256_cmpeq_epi8(a, first), _mm256_cmpeq_epi8(b, last))));
     while (mask) {
       unsigned bit = unsigned(__builtin_ctz(mask));
-      if (std::memcmp(p + bit + 1, needle.data() + 1, n - 2) == 0) return p + bit;
+      if (bytes_equal(p + bit + 1, needle.data() + 1, n - 2)) return p + bit;
       mask &= mask - 1;
     }
     p += 32;
@@ -65,12 +65,20 @@ const char* find_literal(const char* p, const char* end, std::string_view needle
         _mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(a, first), _mm_cmpeq_epi8(b, last))));
     while (mask) {
       unsigned bit = unsigned(__builtin_ctz(mask));
-      if (std::memcmp(p + bit + 1, needle.data() + 1, n - 2) == 0) return p + bit;
+      if (bytes_equal(p + bit + 1, needle.data() + 1, n - 2)) return p + bit;
       mask &= mask - 1;
     }
     p += 16;
   }
 #endif
+  // The tail, fewer than 16 starting positions after the vector loops: a
+  // plain loop (memmem's set-up costs more than that, once per line for the
+  // short lines a prefilter asks about).
+  if (end - p < 64) {
+    for (const char* limit = end - n + 1; p < limit; ++p)
+      if (*p == needle[0] && bytes_equal(p + 1, needle.data() + 1, n - 1)) return p;
+    return nullptr;
+  }
   return static_cast<const char*>(::memmem(p, size_t(end - p), needle.data(), n));
 }
 

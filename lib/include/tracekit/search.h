@@ -4,12 +4,32 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <string_view>
 
 namespace tracekit {
 
 // Returns a pointer to the first occurrence of `needle` in [begin, end), or null.
 const char* find_literal(const char* begin, const char* end, std::string_view needle);
+
+// Whether the n bytes at a and b are equal: memcmp(a, b, n) == 0 for the few
+// bytes a prefilter compares, inline (a call to the library's memcmp costs
+// more than the compare when it runs for every line).
+inline bool bytes_equal(const char* a, const char* b, size_t n) {
+  while (n >= 8) {
+    uint64_t x, y;
+    std::memcpy(&x, a, 8);
+    std::memcpy(&y, b, 8);
+    if (x != y) return false;
+    a += 8;
+    b += 8;
+    n -= 8;
+  }
+  while (n--)
+    if (*a++ != *b++) return false;
+  return true;
+}
 
 // Number of '\n' bytes in [begin, end).
 size_t count_newlines(const char* begin, const char* end);
