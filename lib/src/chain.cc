@@ -52,6 +52,8 @@ bool Chain::answer(const std::vector<ChainQuery>& queries, std::vector<Row>& out
   std::vector<NatQuery> nat_queries(queries.size());
   std::vector<bool> readable(queries.size(), false);
   std::vector<NatQueryKey> nat_keys;
+  std::vector<Instant> nat_times;
+  bool windowed = true;
   for (size_t i = 0; i < queries.size(); ++i) {
     std::string error;
     if (!nat_query_from_row(queries[i].row, "", run_.zone, nat_queries[i], error)) {
@@ -59,10 +61,15 @@ bool Chain::answer(const std::vector<ChainQuery>& queries, std::vector<Row>& out
       continue;
     }
     readable[i] = true;
-    if (!nat_queries[i].skipped) nat_keys.push_back(nat_queries[i].key);
+    if (!nat_queries[i].skipped) {
+      nat_keys.push_back(nat_queries[i].key);
+      nat_times.push_back(nat_queries[i].time);
+      if (nat_queries[i].time == kNoTime) windowed = false;
+    }
   }
+  if (!windowed) nat_times.clear();
   nat_ = std::make_unique<NatHop>(run_, false);
-  if (!nat_->load(nat_keys)) return false;
+  if (!nat_->load(nat_keys, nat_times)) return false;
   bool have_nat = nat_->has_sources();
 
   std::vector<Pending> rows;
@@ -201,12 +208,13 @@ void add_chain_verdict(Row& row, const std::string& extra_note) {
             "logs do not cover the time",
             later, hop_logs(hop));
       if (later && m == "none") {
-        bypassed = fmt::format("{}: none (no {} where the {} logs cover the time); the {} hop "
-                               "answered without it{}",
-                               hop, hop_finds(hop), hop_logs(hop), later,
-                               std::string_view(hop) == "lease" && std::string_view(later) == "login"
-                                   ? " (a session that was assigned the address)"
-                                   : "");
+        bypassed = fmt::format(
+            "{}: none (no {} where the {} logs cover the time); the {} hop "
+            "answered without it{}",
+            hop, hop_finds(hop), hop_logs(hop), later,
+            std::string_view(hop) == "lease" && std::string_view(later) == "login"
+                ? " (a session that was assigned the address)"
+                : "");
         continue;
       }
       match = m;

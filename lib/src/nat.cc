@@ -15,14 +15,34 @@ constexpr uint8_t kTcp = 6, kUdp = 17, kIcmp = 1, kIcmp6 = 58;
 
 // Events of one translation share this key: the device's session id when the
 // log has one, else the whole tuple.
+// Bytes, not text: it is made for every event kept. Variable parts (device,
+// session id) end with their length so that no two keys run together.
 std::string pairing_key(const StoredNatEvent& e) {
+  std::string k;
+  auto put = [&](const void* p, size_t n) { k.append(static_cast<const char*>(p), n); };
+  auto put_text = [&](const std::string& t) {
+    k += t;
+    uint32_t n = uint32_t(t.size());
+    put(&n, sizeof n);
+  };
   bool block = e.action == NatAction::block_open || e.action == NatAction::block_close;
-  if (!e.session_id.empty())
-    return fmt::format("{}|s|{}|{}|{}", e.source, e.device, e.connection, e.session_id);
-  return fmt::format("{}|t|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}", e.source, e.device, block, e.connection,
-                     to_string(e.public_ip), e.public_port, e.block_end, e.proto,
-                     to_string(e.inside_ip), e.inside_port,
-                     e.dst_ip.is_unset() ? std::string() : to_string(e.dst_ip));
+  put(&e.source, sizeof e.source);
+  put_text(e.device);
+  k += e.connection ? 'c' : '-';
+  if (!e.session_id.empty()) {
+    k += 's';
+    put_text(e.session_id);
+    return k;
+  }
+  k += block ? 'b' : 't';
+  put(e.public_ip.bytes.data(), 16);
+  put(&e.public_port, sizeof e.public_port);
+  put(&e.block_end, sizeof e.block_end);
+  put(&e.proto, sizeof e.proto);
+  put(e.inside_ip.bytes.data(), 16);
+  put(&e.inside_port, sizeof e.inside_port);
+  put(e.dst_ip.bytes.data(), 16);
+  return k;
 }
 
 Micros distance(const NatTranslation& t, Instant at) {
@@ -81,25 +101,34 @@ uint32_t NatStore::add(const NatEvent& ev, uint32_t file_id, uint32_t source) {
   s.raw = ev.raw;
   s.ref = EvidenceRef{file_id, ev.first_line, ev.first_offset};
   s.source = source;
+  s.pairing = pairing_key(s);
   events_.push_back(std::move(s));
+  if (!windows_.empty() && events_.size() >= compact_at_) compact();
   return uint32_t(events_.size() - 1);
 }
 
-void NatStore::build(const std::vector<NatTimeoutValues>& timeouts,
-                     const std::vector<Instant>& file_start) {
-  translations_.clear();
-  by_public_.clear();
-  by_inside_.clear();
+std::vector<std::vector<uint32_t>> NatStore::groups() const {
   // Groups in order of first appearance, events in log order (the order they
   // were added): log order survives a clock stepped backwards, time order not.
-  std::map<std::string, uint32_t> group_of;
+  std::unordered_map<std::string_view, uint32_t> group_of;
+  group_of.reserve(events_.size());
   std::vector<std::vector<uint32_t>> groups;
   for (uint32_t id = 0; id < events_.size(); ++id) {
     if (events_[id].time == kNoTime) continue;
-    auto [it, fresh] = group_of.emplace(pairing_key(events_[id]), uint32_t(groups.size()));
+    auto [it, fresh] = group_of.emplace(events_[id].pairing, uint32_t(groups.size()));
     if (fresh) groups.emplace_back();
     groups[it->second].push_back(id);
   }
+  return groups;
+}
+
+// The translations of one group's events, in log order; emit(t, pos) with
+// pos the place in g of the event that completed t (g.size(): the log's end).
+template <class Emit>
+void NatStore::pair_group(const std::vector<uint32_t>& g,
+                          const std::vector<NatTimeoutValues>& timeouts,
+                          const std::vector<Instant>& file_start, Emit&& emit) const {
+  size_t pos = 0;
   auto timeout_of = [&](const StoredNatEvent& e) {
     return e.source < timeouts.size() ? timeouts[e.source].for_proto(e.proto)
                                       : NatTimeoutValues{}.for_proto(e.proto);
@@ -133,7 +162,7 @@ void NatStore::build(const std::vector<NatTimeoutValues>& timeouts,
       t.end = std::min(t.start + t.assumed_timeout, next_build);
       t.end_kind = NatTranslation::EndKind::assumed;
     }
-    translations_.push_back(t);
+    emit(std::move(t), pos);
   };
   auto start_for_orphan = [&](const StoredNatEvent& e, NatTranslation& t) {
     if (e.start != kNoTime) {
@@ -144,58 +173,186 @@ void NatStore::build(const std::vector<NatTimeoutValues>& timeouts,
       t.start_from_file = true;
     }
   };
-  for (const auto& g : groups) {
-    bool pending = false;
-    NatTranslation cur;
-    for (uint32_t id : g) {
-      const StoredNatEvent& e = events_[id];
-      switch (e.action) {
-        case NatAction::open:
-        case NatAction::block_open:
-          if (pending) finish_open(cur, e.time);
-          cur = from_event(id);
-          cur.start = e.time;
-          cur.open_event = id;
-          pending = true;
-          break;
-        case NatAction::close:
-        case NatAction::block_close: {
-          NatTranslation t = pending ? cur : from_event(id);
-          t.close_event = id;
-          t.end_kind = NatTranslation::EndKind::stated;
-          if (pending) {
-            Instant lo = std::min({cur.start, e.time, e.start == kNoTime ? e.time : e.start});
-            Instant hi = std::max(cur.start, e.time);
-            t.clock_backwards = e.time < cur.start;
-            t.start = lo;
-            t.end = hi;
-          } else {
-            start_for_orphan(e, t);
-            t.end = e.time;
-          }
-          if (t.end <= t.start) t.end = t.start + std::chrono::seconds(1);
-          translations_.push_back(t);
-          pending = false;
-          break;
-        }
-        case NatAction::session: {
-          if (pending) {
-            finish_open(cur, e.start != kNoTime ? e.start : e.time);
-            pending = false;
-          }
-          NatTranslation t = from_event(id);
-          t.open_event = id;
-          t.end_kind = NatTranslation::EndKind::stated;
+  bool pending = false;
+  NatTranslation cur;
+  for (pos = 0; pos < g.size(); ++pos) {
+    uint32_t id = g[pos];
+    const StoredNatEvent& e = events_[id];
+    switch (e.action) {
+      case NatAction::open:
+      case NatAction::block_open:
+        if (pending) finish_open(cur, e.time);
+        cur = from_event(id);
+        cur.start = e.time;
+        cur.open_event = id;
+        pending = true;
+        break;
+      case NatAction::close:
+      case NatAction::block_close: {
+        NatTranslation t = pending ? cur : from_event(id);
+        t.close_event = id;
+        t.end_kind = NatTranslation::EndKind::stated;
+        if (pending) {
+          Instant lo = std::min({cur.start, e.time, e.start == kNoTime ? e.time : e.start});
+          Instant hi = std::max(cur.start, e.time);
+          t.clock_backwards = e.time < cur.start;
+          t.start = lo;
+          t.end = hi;
+        } else {
           start_for_orphan(e, t);
           t.end = e.time;
-          if (t.end <= t.start) t.end = t.start + std::chrono::seconds(1);
-          translations_.push_back(t);
-          break;
         }
+        if (t.end <= t.start) t.end = t.start + std::chrono::seconds(1);
+        emit(std::move(t), pos);
+        pending = false;
+        break;
+      }
+      case NatAction::session: {
+        if (pending) {
+          finish_open(cur, e.start != kNoTime ? e.start : e.time);
+          pending = false;
+        }
+        NatTranslation t = from_event(id);
+        t.open_event = id;
+        t.end_kind = NatTranslation::EndKind::stated;
+        start_for_orphan(e, t);
+        t.end = e.time;
+        if (t.end <= t.start) t.end = t.start + std::chrono::seconds(1);
+        emit(std::move(t), pos);
+        break;
       }
     }
-    if (pending) finish_open(cur, kForever);
   }
+  pos = g.size();
+  if (pending) finish_open(cur, kForever);
+}
+
+namespace {
+
+void sort_and_merge(std::vector<Span>& spans) {
+  std::sort(spans.begin(), spans.end(),
+            [](const Span& a, const Span& b) { return a.from < b.from; });
+  size_t out = 0;
+  for (const auto& w : spans) {
+    if (out && w.from <= spans[out - 1].to)
+      spans[out - 1].to = std::max(spans[out - 1].to, w.to);
+    else
+      spans[out++] = w;
+  }
+  spans.resize(out);
+}
+
+// Whether [t.start, t.end) meets one of the closed spans (as match_nat asks:
+// start <= to and end > from): the first span ending at or after the start
+// is the only one that can.
+bool meets(const std::vector<Span>& spans, const NatTranslation& t) {
+  auto it = std::lower_bound(spans.begin(), spans.end(), t.start,
+                             [](const Span& w, Instant at) { return w.to < at; });
+  return it != spans.end() && it->from < t.end;
+}
+
+}  // namespace
+
+void NatStore::set_windows(const std::vector<Window>& windows, bool reverse,
+                           std::vector<NatTimeoutValues> timeouts) {
+  windows_.clear();
+  for (const auto& w : windows) {
+    WindowSet& set = windows_[w.ip];
+    set.all.push_back(w.span);
+    (w.port ? set.by_port[w.port] : set.any_port).push_back(w.span);
+  }
+  for (auto& [ip, set] : windows_) {
+    sort_and_merge(set.all);
+    sort_and_merge(set.any_port);
+    for (auto& [port, spans] : set.by_port) sort_and_merge(spans);
+  }
+  windows_reverse_ = reverse;
+  timeouts_ = std::move(timeouts);
+  compact_at_ = kFirstCompaction;
+}
+
+bool NatStore::in_windows(const NatTranslation& t) const {
+  auto it = windows_.find(windows_reverse_ ? t.inside_ip : t.public_ip);
+  if (it == windows_.end()) return true;  // not a key asked about: not ours to drop
+  const WindowSet& set = it->second;
+  uint16_t port = windows_reverse_ ? t.inside_port : t.public_port;
+  if (port == 0 || t.block) return meets(set.all, t);
+  if (meets(set.any_port, t)) return true;
+  auto p = set.by_port.find(port);
+  return p != set.by_port.end() && meets(p->second, t);
+}
+
+void NatStore::compact() {
+  // A group's events fall into runs whose translations later events cannot
+  // change: a run ends with what closes a translation (a teardown, a release,
+  // a session record), or before a build that finds the previous one already
+  // past its idle timeout. A run none of whose translations meets a window
+  // is dropped whole; what follows pairs as it would have with it there.
+  static const std::vector<Instant> kNoFileStart;
+  std::vector<char> drop(events_.size(), 0);
+  std::vector<char> needed;
+  size_t dropped = 0;
+  for (const auto& g : groups()) {
+    needed.assign(g.size(), 0);
+    pair_group(g, timeouts_, kNoFileStart, [&](NatTranslation&& t, size_t) {
+      // Marked at the translation's first event, which its run holds. A
+      // start taken from its file's first line is not known here: kept.
+      if (!t.start_from_file && !in_windows(t)) return;
+      uint32_t first = t.open_event != NatTranslation::kNoEvent ? t.open_event : t.close_event;
+      needed[size_t(std::lower_bound(g.begin(), g.end(), first) - g.begin())] = 1;
+    });
+    size_t run_begin = 0;
+    bool keep = false, pending = false;
+    Instant pending_until = kForever;
+    auto end_run = [&](size_t end) {  // [run_begin, end)
+      if (!keep)
+        for (size_t k = run_begin; k < end; ++k) {
+          drop[g[k]] = 1;
+          ++dropped;
+        }
+      run_begin = end;
+      keep = false;
+    };
+    for (size_t pos = 0; pos < g.size(); ++pos) {
+      const StoredNatEvent& e = events_[g[pos]];
+      bool opens = e.action == NatAction::open || e.action == NatAction::block_open;
+      if (opens && pending && pending_until < e.time) end_run(pos);
+      keep |= needed[pos] != 0;
+      if (opens) {
+        pending = true;
+        bool lasting = e.is_static || e.action == NatAction::block_open;
+        pending_until = lasting ? kForever
+                                : e.time + (e.source < timeouts_.size()
+                                                ? timeouts_[e.source].for_proto(e.proto)
+                                                : NatTimeoutValues{}.for_proto(e.proto));
+      } else {
+        pending = false;
+        end_run(pos + 1);
+      }
+    }
+  }
+  if (dropped) {
+    size_t out = 0;
+    for (size_t id = 0; id < events_.size(); ++id)
+      if (!drop[id]) {
+        if (out != id) events_[out] = std::move(events_[id]);
+        ++out;
+      }
+    events_.resize(out);
+    events_.shrink_to_fit();
+  }
+  compact_at_ = std::max(kFirstCompaction, 2 * events_.size());
+}
+
+void NatStore::build(const std::vector<NatTimeoutValues>& timeouts,
+                     const std::vector<Instant>& file_start) {
+  if (!windows_.empty()) compact();
+  translations_.clear();
+  by_public_.clear();
+  by_inside_.clear();
+  for (const auto& g : groups())
+    pair_group(g, timeouts, file_start,
+               [&](NatTranslation&& t, size_t) { translations_.push_back(std::move(t)); });
   // By start, then by the log order of their first line: the same order
   // whatever else the store holds (a prefiltered scan keeps fewer events
   // than a full one, and the answers must not differ).

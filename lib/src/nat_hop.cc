@@ -175,7 +175,19 @@ Micros NatHop::lookback() const {
   return l;
 }
 
-bool NatHop::load(const std::vector<NatQueryKey>& keys) {
+bool NatHop::load(const std::vector<NatQueryKey>& keys, const std::vector<Instant>& times) {
+  if (!times.empty() && times.size() == keys.size()) {
+    std::vector<uint32_t> all(run_.sources.size());
+    for (uint32_t s = 0; s < all.size(); ++s) all[s] = s;
+    Micros skew = widen_skew(run_.skew, run_.sources, all);
+    std::vector<NatStore::Window> windows;
+    windows.reserve(keys.size());
+    for (size_t k = 0; k < keys.size(); ++k)
+      windows.push_back({keys[k].ip, keys[k].port, {times[k] - skew, times[k] + skew}});
+    std::vector<NatTimeoutValues> timeouts;
+    for (const auto& src : run_.sources) timeouts.push_back(nat_timeouts_for(src));
+    store_.set_windows(windows, reverse_, std::move(timeouts));
+  }
   std::unordered_set<IpAddr, IpHash> ips;
   std::vector<std::string> needles;
   bool all_v4 = true, all_ports = true;

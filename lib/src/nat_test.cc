@@ -1,5 +1,6 @@
 #include "tracekit/nat.h"
 
+#include <fmt/format.h>
 #include <catch2/catch.hpp>
 
 using namespace tracekit;
@@ -264,4 +265,105 @@ TEST_CASE("nat: reverse query finds the public address and port an inside host u
   REQUIRE(a.kind == MatchKind::exact);
   CHECK(to_string(a.candidates[0].best->public_ip) == "192.0.2.7");
   CHECK(a.candidates[0].best->public_port == 40123);
+}
+
+TEST_CASE("nat: with the times asked set, far translations are dropped as they stream in",
+          "[nat]") {
+  // Two stores fed the same 90000 events (past the first compaction): one
+  // keeps everything, one only what meets the windows. Every translation
+  // that meets a window must come out of both the same, evidence included,
+  // and the windowed store must hold far fewer events.
+  auto feed = [](NatStore& s) {
+    Instant t0 = at("2026-04-23T00:00:00Z");
+    uint64_t line = 0;
+    for (int k = 0; k < 50000; ++k) {
+      for (int half = 0; half < 2; ++half) {
+        NatEvent e;
+        e.public_ip = ip("192.0.2.7");
+        e.public_port = uint16_t(40000 + k % 7);
+        e.inside_ip = IpAddr::from_v4(0x0a000000u + uint32_t(k % 50));
+        e.inside_port = uint16_t(50000 + k % 13);
+        e.proto = 6;
+        e.first_line = ++line;
+        // Every fifth translation has no teardown: the next build on its
+        // port ends it, or its idle timeout does.
+        if (half == 1 && k % 5 == 0) continue;
+        e.action = half == 0 ? NatAction::open : NatAction::close;
+        e.time = t0 + std::chrono::seconds(3 * k + (half ? 2 : 0));
+        s.add(e, 0, 0);
+      }
+    }
+  };
+  NatStore all, windowed;
+  feed(all);
+  std::vector<NatStore::Window> windows = {
+      {ip("192.0.2.7"), 40003, {at("2026-04-23T10:00:00Z"), at("2026-04-23T10:00:20Z")}},
+      {ip("192.0.2.7"), 0, {at("2026-04-23T15:00:00Z"), at("2026-04-23T15:00:01Z")}},
+      {ip("192.0.2.7"), 40005, {at("2026-04-23T20:00:00Z"), at("2026-04-23T20:00:05Z")}}};
+  windowed.set_windows(windows, false, {NatTimeoutValues{}});
+  feed(windowed);
+  all.build({NatTimeoutValues{}}, {kNoTime});
+  windowed.build({NatTimeoutValues{}}, {kNoTime});
+  CHECK(windowed.event_count() < all.event_count() / 10);
+  auto meeting = [&](const NatStore& s, const NatStore::Window& w) {
+    std::vector<std::string> out;
+    for (const NatTranslation* t : s.for_public(w.ip, w.port)) {
+      if (!(t->start <= w.span.to && t->end > w.span.from)) continue;
+      std::string open = t->open_event == NatTranslation::kNoEvent
+                             ? "-"
+                             : std::to_string(s.event(t->open_event).ref.line);
+      std::string close = t->close_event == NatTranslation::kNoEvent
+                              ? "-"
+                              : std::to_string(s.event(t->close_event).ref.line);
+      out.push_back(fmt::format("{} {} {} {} {} {}", to_string(t->inside_ip), t->public_port,
+                                t->start.time_since_epoch().count(),
+                                t->end.time_since_epoch().count(), open, close));
+    }
+    return out;
+  };
+  for (const auto& w : windows) {
+    auto want = meeting(all, w);
+    CHECK_FALSE(want.empty());
+    CHECK(meeting(windowed, w) == want);
+  }
+}
+
+TEST_CASE("nat: builds that end each other within the idle timeout are never dropped apart",
+          "[nat]") {
+  // One mapping built again every 10 s with no teardown: each build ends the
+  // one before (before its idle timeout), so no event can go without
+  // changing a neighbour's end. All are kept, and the answers are the same.
+  auto feed = [](NatStore& s) {
+    Instant t0 = at("2026-04-23T00:00:00Z");
+    for (int k = 0; k < 70000; ++k) {
+      NatEvent e;
+      e.action = NatAction::open;
+      e.public_ip = ip("192.0.2.7");
+      e.public_port = 40000;
+      e.inside_ip = ip("10.0.0.1");
+      e.inside_port = 50000;
+      e.proto = 6;
+      e.first_line = uint64_t(k + 1);
+      e.time = t0 + std::chrono::seconds(10 * k);
+      s.add(e, 0, 0);
+    }
+  };
+  NatStore all, windowed;
+  feed(all);
+  NatStore::Window w{
+      ip("192.0.2.7"), 40000, {at("2026-04-24T12:00:05Z"), at("2026-04-24T12:00:05Z")}};
+  windowed.set_windows({w}, false, {NatTimeoutValues{}});
+  feed(windowed);
+  all.build({NatTimeoutValues{}}, {kNoTime});
+  windowed.build({NatTimeoutValues{}}, {kNoTime});
+  CHECK(windowed.event_count() == all.event_count());
+  auto found = [&](const NatStore& s) {
+    std::vector<std::pair<int64_t, int64_t>> out;
+    for (const NatTranslation* t : s.for_public(w.ip, w.port))
+      if (t->start <= w.span.to && t->end > w.span.from)
+        out.emplace_back(t->start.time_since_epoch().count(), t->end.time_since_epoch().count());
+    return out;
+  };
+  CHECK(found(all).size() == 1);
+  CHECK(found(windowed) == found(all));
 }

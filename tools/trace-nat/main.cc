@@ -88,10 +88,18 @@ int main(int argc, char** argv) {
   }
 
   std::vector<NatQueryKey> keys;
-  for (const auto& q : queries)
-    if (!q.skipped) keys.push_back(q.key);
+  // The times asked bound what is kept, unless a listing wants it all.
+  std::vector<Instant> times;
+  bool windowed = history.empty();
+  for (const auto& q : queries) {
+    if (q.skipped) continue;
+    keys.push_back(q.key);
+    if (q.time == kNoTime) windowed = false;
+    times.push_back(q.time);
+  }
+  if (!windowed) times.clear();
   NatHop hop(run, inside);
-  bool loaded = hop.load(keys);
+  bool loaded = hop.load(keys, times);
   note_inputs(run, hop.scanner());
   if (!loaded) return finish_run(run, false);
 

@@ -29,6 +29,7 @@ struct StoredNatEvent {
   IpAddr inside_ip, public_ip, dst_ip;
   uint16_t inside_port = 0, public_port = 0, dst_port = 0, block_end = 0;
   std::string device, session_id, raw;
+  std::string pairing;  // events of one translation share it (set by NatStore::add)
   EvidenceRef ref;
   uint32_t source = 0;
 };
@@ -68,6 +69,19 @@ NatTimeoutValues nat_timeouts_for(const SourceSpec& src);
 
 class NatStore {
  public:
+  // The times asked, per address and port (port 0: any), as closed spans
+  // [from, to] widened by the skew: a translation meeting none of its key's
+  // spans is dropped, once final, as the events stream in (memory follows
+  // the answers, not the log). Keys are inside addresses and ports when
+  // `reverse`. Not set: all kept. timeouts[source] as for build().
+  struct Window {
+    IpAddr ip;
+    uint16_t port = 0;
+    Span span;
+  };
+  void set_windows(const std::vector<Window>& windows, bool reverse,
+                   std::vector<NatTimeoutValues> timeouts);
+  // The id is valid until the next add (a compaction renumbers) and after build.
   uint32_t add(const NatEvent& ev, uint32_t file_id, uint32_t source);
   // Builds the translations. timeouts[source]; file_start[file] is the first
   // time of each file (for closes whose build came before the log).
@@ -83,6 +97,21 @@ class NatStore {
   std::vector<const NatTranslation*> for_inside(const IpAddr& ip) const;
 
  private:
+  std::vector<std::vector<uint32_t>> groups() const;
+  template <class Emit>
+  void pair_group(const std::vector<uint32_t>& g, const std::vector<NatTimeoutValues>& timeouts,
+                  const std::vector<Instant>& file_start, Emit&& emit) const;
+  bool in_windows(const NatTranslation& t) const;
+  void compact();
+  static constexpr size_t kFirstCompaction = size_t(1) << 16;
+  struct WindowSet {
+    std::vector<Span> all, any_port;  // sorted and merged
+    std::unordered_map<uint16_t, std::vector<Span>> by_port;
+  };
+  std::unordered_map<IpAddr, WindowSet, IpHash> windows_;
+  bool windows_reverse_ = false;
+  std::vector<NatTimeoutValues> timeouts_;
+  size_t compact_at_ = kFirstCompaction;
   std::vector<StoredNatEvent> events_;
   std::vector<NatTranslation> translations_;
   std::unordered_map<IpAddr, std::vector<uint32_t>, IpHash> by_public_, by_inside_;

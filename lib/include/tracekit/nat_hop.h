@@ -49,7 +49,11 @@ class NatHop {
 
   // Reads the NAT sources, keeping the events the queries need. False when
   // --strict stopped the run.
-  bool load(const std::vector<NatQueryKey>& keys);
+  // With `times` (one per key, the times asked), translations meeting no
+  // time asked of their key (widened by every source's skew) are dropped as
+  // the scan goes: a batch's memory follows its answers. Empty: all kept
+  // (listings).
+  bool load(const std::vector<NatQueryKey>& keys, const std::vector<Instant>& times = {});
 
   std::vector<Row> answer(const NatQuery& q) const;
   // Every translation of the key overlapping [from, to) (kNoTime: unbounded).
