@@ -30,6 +30,7 @@ const FormatInfo& dovecot_format();
 const FormatInfo& freeradius_detail_format();
 const FormatInfo& openvpn_format();
 const FormatInfo& strongswan_format();
+const FormatInfo& fortigate_vpn_format();
 const FormatInfo& windows_security_format();
 const FormatInfo& utmp_format();
 const FormatInfo& wtmpdb_format();

@@ -32,6 +32,7 @@ std::span<const FormatInfo> format_table() {
       formats::freeradius_detail_format(),
       formats::openvpn_format(),
       formats::strongswan_format(),
+      formats::fortigate_vpn_format(),
       formats::windows_security_format(),
       formats::utmp_format(),
       formats::wtmpdb_format(),

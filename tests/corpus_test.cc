@@ -227,7 +227,7 @@ const std::map<std::string, Expect> kVpnFiles = {
     {"login-vpn/openvpn",
      {"openvpn", 8, "fail2ban's '# failJSON' annotation lines between the log lines"}},
     {"login-vpn/openvpn.log", {"openvpn", 0, ""}},
-    {"login-vpn/fortinet-vpn-bf.log", {"", 0, "FortiGate VPN events: no parser yet"}},
+    {"login-vpn/fortinet-vpn-bf.log", {"fortigate-vpn", 0, ""}},
     {"login-vpn/softethervpn", {"", 0, "SoftEther VPN: no parser"}},
     {"login-vpn/wireguard-logs.log", {"", 0, "WireGuard kernel messages name no user"}},
 };

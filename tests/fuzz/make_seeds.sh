@@ -65,6 +65,7 @@ seed openvpn syslog "$td/login/openvpn/syslog"
 seed openvpn ctime "$td/login/openvpn/ctime.log"
 seed strongswan syslog "$td/login/strongswan/charon.log"
 seed strongswan rfc5424 "$td/login/strongswan/charon-rfc5424.log"
+seed fortigate-vpn sample "$td/login/fortigate-vpn/fortigate-vpn.log"
 seed utmpdump wtmp "$td/login/utmpdump/wtmp.txt"
 seed utmpdump btmp "$td/login/utmpdump/btmp.txt"
 for f in last-F.txt last-Faxw.txt last-short.txt last-x-iso.txt lastb-F.txt; do
