@@ -49,6 +49,7 @@
 #include <vector>
 
 #include "format_list.h"
+#include "tracekit/slot_table.h"
 #include "tracekit/text.h"
 #include "tracekit/timestamp.h"
 
@@ -82,12 +83,6 @@ bool looks_iso(std::string_view s) {
 bool looks_ctime(std::string_view s) {
   return s.size() >= 25 && s[3] == ' ' && s[7] == ' ' && s[10] == ' ' && s[13] == ':' &&
          s[16] == ':' && s[19] == ' ' && s[24] == ' ' && is_weekday(s.substr(0, 3));
-}
-
-uint64_t hash_text(std::string_view s) {
-  uint64_t h = 1469598103934665603ull;
-  for (char c : s) h = (h ^ uint8_t(c)) * 1099511628211ull;
-  return h;
 }
 
 // "ADDR:PORT" (IPv4, or IPv6 with the port after its last colon, or "[ADDR]:PORT").
@@ -185,10 +180,7 @@ bool program_is_openvpn(std::string_view p) {
 
 class OpenvpnParser final : public LoginParser {
  public:
-  explicit OpenvpnParser(const ParseContext& ctx) : ctx_(ctx) {
-    slots_.reserve(kMaxSlots);
-    key_.reserve(kKeyCap);
-  }
+  explicit OpenvpnParser(const ParseContext& ctx) : ctx_(ctx) { key_.reserve(kKeyCap); }
 
   LineResult parse(const Line& line, LoginEvent& out) override {
     std::string_view text = line.text;
@@ -233,12 +225,10 @@ class OpenvpnParser final : public LoginParser {
   }
 
  private:
-  static constexpr size_t kMaxSlots = 4096;
   static constexpr size_t kKeyCap = 256;
 
   // What is known of one client instance (by the hash of its key).
   struct Slot {
-    uint64_t key = 0;
     Instant since = kNoTime;
     bool open = false;
     uint8_t n_addrs = 0;
@@ -301,21 +291,6 @@ class OpenvpnParser final : public LoginParser {
     return true;
   }
 
-  Slot* find(uint64_t key) {
-    for (auto& s : slots_)
-      if (s.key == key) return &s;
-    return nullptr;
-  }
-
-  Slot& take(uint64_t key) {
-    if (Slot* s = find(key)) return *s;
-    if (slots_.size() < kMaxSlots) return slots_.emplace_back();
-    Slot* oldest = &slots_[0];  // full: reuse the one idle longest
-    for (auto& s : slots_)
-      if (s.since < oldest->since) oldest = &s;
-    return *oldest;
-  }
-
   // The session key of a client with a CN: as written, or "CN/ADDR:PORT"
   // composed in key_ (valid until the next line).
   std::string_view session_key(const Client& c) {
@@ -338,10 +313,9 @@ class OpenvpnParser final : public LoginParser {
   // A session's address: a login the first time it is named.
   LineResult assigned(const Client& c, const IpAddr& addr, LoginEvent& out) {
     set_client(c, out);
-    Slot& s = take(hash_text(out.session_key));
-    if (s.key != hash_text(out.session_key) || !s.open) {
+    Slot& s = slots_.take(hash_text(out.session_key));
+    if (!s.open) {
       s = Slot{};
-      s.key = hash_text(out.session_key);
       s.open = true;
     }
     s.since = out.time;
@@ -357,10 +331,9 @@ class OpenvpnParser final : public LoginParser {
   LineResult authenticated(const Client& c, LoginEvent& out) {
     set_client(c, out);
     uint64_t k = hash_text(out.session_key);
-    Slot& s = take(k);
-    if (s.key == k && s.open) return LineResult::skip("session already recorded");
+    Slot& s = slots_.take(k);
+    if (s.open) return LineResult::skip("session already recorded");
     s = Slot{};
-    s.key = k;
     s.open = true;
     s.since = out.time;
     out.action = LoginAction::login;
@@ -372,12 +345,11 @@ class OpenvpnParser final : public LoginParser {
       return LineResult::skip("end of a connection that never authenticated");
     set_client(c, out);
     uint64_t k = hash_text(out.session_key);
-    Slot* s = find(k);
+    Slot* s = slots_.find(k);
     if (s && !s->open && out.time - s->since < std::chrono::seconds(60))
       return LineResult::skip("end of a session already ended");
-    Slot& t = s ? *s : take(k);
+    Slot& t = s ? *s : slots_.take(k);
     t = Slot{};
-    t.key = k;
     t.since = out.time;
     out.action = LoginAction::logout;
     return LineResult::record();
@@ -527,7 +499,7 @@ class OpenvpnParser final : public LoginParser {
   }
 
   const ParseContext& ctx_;
-  std::vector<Slot> slots_;
+  SlotTable<Slot> slots_;  // by hash_text(session key)
   std::string key_;
 };
 

@@ -416,3 +416,27 @@ TEST_CASE("openvpn: corpus", "[login][openvpn][corpus]") {
   CHECK(logins == 3);      // and [client01] Peer Connection Initiated
   CHECK(failed == 2);      // the LDAP DN and the LDAP user not found
 }
+
+TEST_CASE("openvpn: thousands of sessions at once", "[login][openvpn]") {
+  // More client instances than the parser remembers (4096): the oldest are
+  // forgotten, and their ends are logouts all the same.
+  std::string text;
+  for (int i = 0; i < 5000; ++i)
+    text += "2026-04-23 10:00:00 u" + std::to_string(i) +
+            "/192.0.2.1:" + std::to_string(10000 + i) + " MULTI: primary virtual IP for u" +
+            std::to_string(i) + "/192.0.2.1:" + std::to_string(10000 + i) + ": 10.8.0.6\n";
+  for (int i : {0, 4999})
+    for (int k = 0; k < 2; ++k)
+      text += "2026-04-23 11:00:00 u" + std::to_string(i) +
+              "/192.0.2.1:" + std::to_string(10000 + i) + " client-instance exiting\n";
+  LoginHarness h("openvpn", "UTC", 2026);
+  auto all = h.run(text);
+  REQUIRE(all.size() == 5004);
+  auto c = count(all);
+  CHECK(c.assigned == 5000);
+  CHECK(c.logouts == 2);
+  CHECK(all[5000].event.session_key == "u0/192.0.2.1:10000");
+  CHECK(all[5001].status == LineStatus::skip);
+  CHECK(all[5002].event.session_key == "u4999/192.0.2.1:14999");
+  CHECK(all[5003].status == LineStatus::skip);
+}

@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "format_list.h"
+#include "tracekit/slot_table.h"
 #include "tracekit/text.h"
 #include "tracekit/timestamp.h"
 
@@ -79,7 +80,7 @@ bool split_endpoint(std::string_view s, IpAddr& ip, std::string_view& id) {
 
 class StrongswanParser final : public LoginParser {
  public:
-  explicit StrongswanParser(const ParseContext& ctx) : ctx_(ctx) { slots_.reserve(kMaxSlots); }
+  explicit StrongswanParser(const ParseContext& ctx) : ctx_(ctx) {}
 
   LineResult parse(const Line& line, LoginEvent& out) override {
     std::string_view text = line.text;
@@ -109,11 +110,9 @@ class StrongswanParser final : public LoginParser {
   }
 
  private:
-  static constexpr size_t kMaxSlots = 4096;
   static constexpr size_t kUserCap = 96;
 
   struct Slot {
-    uint32_t id = 0;
     Instant since = kNoTime;
     bool established = false, ended = false, has_ip = false;
     IpAddr ip;
@@ -126,25 +125,13 @@ class StrongswanParser final : public LoginParser {
     std::string_view from_view() const { return {from, from_len}; }
   };
 
-  Slot* find(uint32_t id) {
-    for (auto& s : slots_)
-      if (s.id == id) return &s;
-    return nullptr;
-  }
+  Slot* find(uint32_t id) { return slots_.find(id); }
 
   // The SA's slot; a new one when none (or when `fresh`: an SA begins again).
   Slot& take(uint32_t id, std::string_view id_text, Instant t) {
     Slot* s = find(id);
     if (!s) {
-      if (slots_.size() < kMaxSlots) {
-        s = &slots_.emplace_back();
-      } else {
-        s = &slots_[0];  // full: reuse the one idle longest
-        for (auto& o : slots_)
-          if (o.since < s->since) s = &o;
-      }
-      *s = Slot{};
-      s->id = id;
+      s = &slots_.take(id);
       s->key_len = uint8_t(std::min(id_text.size(), sizeof s->key));
       std::memcpy(s->key, id_text.data(), s->key_len);
     }
@@ -369,7 +356,7 @@ class StrongswanParser final : public LoginParser {
   }
 
   const ParseContext& ctx_;
-  std::vector<Slot> slots_;
+  SlotTable<Slot> slots_;  // by IKE_SA unique id
 };
 
 int sniff(std::string_view head, const char** why) {
