@@ -9,22 +9,24 @@
 //     dst_host="N/A" reason="N/A" msg="SSL tunnel established"
 //
 // Values are bare or double-quoted; pairs are separated by spaces (or commas
-// in the CSV export). The FortiOS log reference's VPN events read here:
-//   action="tunnel-up"      (39424 SSL, 23101 IPsec)  -> login: tunnelip= is
-//                           the address given to the client (assigned), remip=
-//                           where it came from, user=, tunnelid= the session
-//                           key
-//   action="tunnel-down"    (39425, 39948 SSL; 23102 IPsec) -> logout;
-//   duration=
-//                           says when the tunnel began
-//   action="ssl-login-fail" (39426)                   -> failed (user="N/A": no
-//   user)
-// Other VPN events (ssl-web logins without a tunnel, negotiate, phase2-up,
-// tunnel-stats, ...) and other event logs are skipped; traffic logs are the
-// NAT format `fortigate` and are foreign here. Time: eventtime (UTC, epoch
-// seconds down to nanoseconds), else date= time= with tz= (an offset), else in
-// the source's zone, else the syslog header. Host: devname, else devid, else
-// the syslog host. tunnelid is unique per device only: the pairing is by host.
+// in the CSV export). The VPN events of the FortiOS log reference read here:
+//   action="tunnel-up"       (39424 SSL, 23101 IPsec)         -> login
+//   action="tunnel-down"     (39425, 39948 SSL; 23102 IPsec)  -> logout
+//   action="tunnel-stats"    (39949 SSL, 37141 IPsec)         -> interim
+//   action="ssl-login-fail"  (39426)                          -> failed
+// tunnelip= is the address given to the client (assigned; IPsec dial-up may
+// name it assignip=, from mode-config), remip= where it came from, user= the
+// user ("N/A": none), tunnelid= the session key (unique per device only: the
+// pairing is by host). duration= on a tunnel-down or a tunnel-stats says when
+// the tunnel began: statistics every few minutes say it is still up, so a
+// session whose tunnel-up is in an earlier file is known from them.
+// Statistics without a tunnelid (site-to-site IPsec) and other VPN events
+// (ssl-web logins without a tunnel, negotiate, phase2-up, certificates, ...)
+// and other event logs are skipped; traffic logs are the NAT format
+// `fortigate` and are foreign here. Time: eventtime (UTC, epoch seconds down
+// to nanoseconds), else date= time= with tz= (an offset), else in the
+// source's zone, else the syslog header. Host: devname, else devid, else the
+// syslog host.
 #include "format_list.h"
 #include "tracekit/text.h"
 #include "tracekit/timestamp.h"
@@ -70,7 +72,7 @@ size_t find_body(std::string_view s) {
 
 struct Fields {
   std::string_view date, time, tz, eventtime, devname, devid, logid, type, subtype, action;
-  std::string_view remip, tunnelip, tunnelid, tunneltype, user, duration;
+  std::string_view remip, tunnelip, assignip, tunnelid, tunneltype, user, duration;
 };
 
 // "N/A", "" and "0.0.0.0" say "none".
@@ -135,13 +137,17 @@ class FortigateVpnParser final : public LoginParser {
     }
     bool up = f.action == "tunnel-up";
     bool down = f.action == "tunnel-down";
-    if (!up && !down) return LineResult::skip("VPN event that opens or closes no tunnel");
-    if (absent(f.tunnelid) || f.tunnelid == "0")
+    bool stats = f.action == "tunnel-stats";
+    if (!up && !down && !stats) return LineResult::skip("VPN event that opens or closes no tunnel");
+    if (absent(f.tunnelid) || f.tunnelid == "0") {
+      if (stats) return LineResult::skip("tunnel statistics without a tunnel id");
       return LineResult::malformed(up ? "tunnel-up without tunnelid"
                                       : "tunnel-down without tunnelid");
+    }
     out.session_key = f.tunnelid;
-    if (!absent(f.tunnelip) && f.tunnelip != "0.0.0.0") {
-      if (!parse_ip(f.tunnelip, out.assigned_ip))
+    std::string_view given = !absent(f.tunnelip) ? f.tunnelip : f.assignip;
+    if (!absent(given) && given != "0.0.0.0") {
+      if (!parse_ip(given, out.assigned_ip))
         return LineResult::malformed("VPN event: bad tunnelip");
       out.has_assigned_ip = true;
     }
@@ -149,11 +155,11 @@ class FortigateVpnParser final : public LoginParser {
       out.action = LoginAction::login;
       return LineResult::record();
     }
-    out.action = LoginAction::logout;
+    out.action = stats ? LoginAction::interim : LoginAction::logout;
     if (!f.duration.empty()) {
       int64_t secs = 0;
       if (!parse_number(f.duration, secs) || !log_seconds_ok(secs))
-        return LineResult::malformed("tunnel-down: bad duration");
+        return LineResult::malformed("VPN event: bad duration");
       out.start = out.time - Micros(secs * 1000000);
     }
     return LineResult::record();
@@ -219,6 +225,7 @@ class FortigateVpnParser final : public LoginParser {
         if (k == "duration") f.duration = v;
         if (k == "tunnelip") f.tunnelip = v;
         if (k == "tunnelid") f.tunnelid = v;
+        if (k == "assignip") f.assignip = v;
         break;
       case 9:
         if (k == "eventtime") f.eventtime = v;

@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <filesystem>
 
 #include "format_list.h"
 #include "parse_harness.h"
@@ -146,4 +147,51 @@ TEST_CASE("fortigate-vpn: corpus", "[login][fortigate-vpn][corpus]") {
   }
   CHECK(failed == 9);
   CHECK(named == 5);  // four say user="N/A"
+}
+
+TEST_CASE("fortigate-vpn: tunnel statistics are interim records", "[login][fortigate-vpn]") {
+  LoginHarness h("fortigate-vpn", "UTC", 2026);
+  auto all = h.run(
+      "date=2026-04-23 time=17:00:00 devname=\"fgt\" devid=\"FG1\" tz=\"+0000\" "
+      "logid=\"0101039949\" type=\"event\" subtype=\"vpn\" action=\"tunnel-stats\" "
+      "tunneltype=\"ssl-tunnel\" tunnelid=1995 remip=192.0.2.7 tunnelip=10.212.134.9 "
+      "user=\"test\" nextstat=600 duration=600 sentbyte=1 rcvdbyte=2\n"
+      "date=2026-04-23 time=17:00:00 devname=\"fgt\" devid=\"FG1\" logid=\"0101037141\" "
+      "type=\"event\" subtype=\"vpn\" action=\"tunnel-stats\" remip=192.0.2.8 "
+      "assignip=N/A tunnelip=N/A tunnelid=0 tunneltype=\"ipsec\" duration=102908570\n"
+      "date=2026-04-23 time=17:00:00 devname=\"fgt\" devid=\"FG1\" logid=\"0101037141\" "
+      "type=\"event\" subtype=\"vpn\" action=\"tunnel-stats\" remip=192.0.2.9 "
+      "assignip=10.212.135.9 tunnelip=N/A tunnelid=77 tunneltype=\"ipsec\" duration=60\n");
+  REQUIRE(all.size() == 3);
+  REQUIRE(all[0].status == LineStatus::record);
+  CHECK(all[0].event.action == LoginAction::interim);
+  CHECK(assigned(all[0]) == "10.212.134.9");
+  CHECK(format_rfc3339(all[0].event.start, false) == "2026-04-23T16:50:00Z");
+  CHECK(all[1].status == LineStatus::skip);
+  REQUIRE(all[2].status == LineStatus::record);
+  CHECK(assigned(all[2]) == "10.212.135.9");  // IPsec mode-config
+}
+
+TEST_CASE("fortigate-vpn: Sekoia's FortiGate samples", "[login][fortigate-vpn][corpus]") {
+  auto dir = test::find_corpus("nat-fortigate/sekoia-fortigate");
+  if (!dir) return;
+  std::vector<std::filesystem::path> files;
+  for (const auto& f : std::filesystem::directory_iterator(*dir)) files.push_back(f.path());
+  std::sort(files.begin(), files.end());
+  size_t failed = 0, interim = 0;
+  for (const auto& f : files) {
+    std::string msg = test::sekoia_message(test::read_file(f));
+    LoginHarness h("fortigate-vpn", "UTC", 2026);
+    auto out = h.run(msg);
+    INFO(f.filename().string() << ": " << msg);
+    REQUIRE(!out.empty());  // one sample holds two messages
+    for (const auto& o : out) {
+      CHECK(o.status != LineStatus::malformed);
+      if (o.status != LineStatus::record) continue;
+      failed += o.event.action == LoginAction::failed;
+      interim += o.event.action == LoginAction::interim;
+    }
+  }
+  CHECK(failed == 2);   // ssl-login-fail (one with remip="N/A")
+  CHECK(interim == 1);  // SSL VPN statistics of tunnel 1995
 }
