@@ -23,8 +23,9 @@
 //   CN/A:P MULTI: primary virtual IPv6 for CN/A:P: 2001:db8::1000      -> login (assigned)
 //   A:P [CN] Peer Connection Initiated with [AF_INET]A:P               -> login (no address)
 //   CN/A:P SIGTERM[soft,remote-exit] received, client-instance exiting -> logout
-//   CN/A:P SIGUSR1[soft,ping-restart] received, client-instance restarting, "Connection reset,
-//   restarting [0]", "Inactivity timeout (--ping-restart), restarting" -> logout
+//   CN/A:P SIGUSR1[soft,ping-restart] received, client-instance restarting -> logout
+//   CN/A:P Connection reset, restarting [0]                               -> logout
+//   CN/A:P Inactivity timeout (--ping-restart), restarting                -> logout
 // Each address of a session is returned once (the pool line, the Learn line and
 // the primary-virtual-IP line name the same one); a "Learn" of a route
 // (iroute, "10.9.0.0/24") or of a MAC (tap mode) is no assignment. "[UNDEF]
