@@ -217,3 +217,76 @@ TEST_CASE("corpus: dhcpd messages from vendor test suites parse", "[corpus]") {
   }
   CHECK(events >= 20);
 }
+
+namespace {
+
+// The VPN servers' logs (login-vpn): what sniffing picks among the login
+// formats ("" = none: a VPN tracekit does not read), and malformed lines.
+const std::map<std::string, Expect> kVpnFiles = {
+    {"login-vpn/charon-ipsec-logs.log", {"strongswan", 0, ""}},
+    {"login-vpn/openvpn",
+     {"openvpn", 8, "fail2ban's '# failJSON' annotation lines between the log lines"}},
+    {"login-vpn/openvpn.log", {"openvpn", 0, ""}},
+    {"login-vpn/fortinet-vpn-bf.log", {"fortigate-vpn", 0, ""}},
+    {"login-vpn/softethervpn", {"", 0, "SoftEther VPN: no parser"}},
+    {"login-vpn/wireguard-logs.log", {"", 0, "WireGuard kernel messages name no user"}},
+};
+
+}  // namespace
+
+TEST_CASE("corpus: every VPN server log is recognised and read as expected", "[corpus]") {
+  if (!test::find_corpus("login-vpn")) return;
+  std::vector<std::string> rels;
+  for (const auto& f : fs::recursive_directory_iterator(test::corpus_path("login-vpn")))
+    if (f.is_regular_file()) rels.push_back(fs::relative(f.path(), test::corpus_path()).string());
+  std::sort(rels.begin(), rels.end());
+  size_t read = 0;
+  const Family login = Family::login;
+  for (const auto& rel : rels) {
+    if (is_wrapper(rel)) continue;  // read by the formats' own [corpus] tests
+    INFO("corpus file " << rel);
+    auto it = kVpnFiles.find(rel);
+    if (it == kVpnFiles.end()) {
+      FAIL("no expectation for " << rel << ": add it to kVpnFiles in tests/corpus_test.cc");
+      continue;
+    }
+    const Expect& e = it->second;
+    ++read;
+    std::string text = test::read_file(test::corpus_path(rel));
+    SniffResult s = sniff_format(text, &login);
+    if (std::string_view(e.format).empty()) {
+      CHECK(s.format == nullptr);
+      continue;
+    }
+    REQUIRE(s.format);
+    CHECK(std::string(s.format->name) == e.format);
+    Diagnostics diag("corpus", false, nullptr);
+    ScanSettings settings;
+    settings.default_zone = find_zone("UTC");
+    Scanner scanner(diag, settings);
+    SourceSpec src;
+    src.patterns.push_back(test::corpus_path(rel).string());
+    src.name = rel;
+    src.origin = "corpus";
+    src.year = 2024;
+    uint64_t records = 0;
+    scanner.scan<LoginEvent>(
+        src, 0, [&](const LoginEvent&, const ScanFile&, uint32_t, const Line&) { ++records; });
+    REQUIRE(scanner.files().size() == 1);
+    const ScanFile& f = scanner.files()[0];
+    REQUIRE(f.format != nullptr);
+    CHECK(std::string(f.format->name) == e.format);
+    CHECK(f.malformed == e.malformed);
+    CHECK(f.foreign == 0);
+    CHECK(f.complete);
+    CHECK(f.records == records);
+    CHECK(f.lines == f.records + f.skipped + f.foreign + f.malformed);
+    std::printf(
+        "corpus %-80s %-16s lines %6llu records %6llu skipped %5llu foreign %5llu "
+        "malformed %3llu%s%s\n",
+        rel.c_str(), f.format->name.data(), (unsigned long long)f.lines,
+        (unsigned long long)f.records, (unsigned long long)f.skipped, (unsigned long long)f.foreign,
+        (unsigned long long)f.malformed, e.malformed ? ": " : "", e.reason);
+  }
+  CHECK(read == kVpnFiles.size());
+}

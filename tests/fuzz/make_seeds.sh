@@ -60,6 +60,12 @@ bytes utmp wtmp "$td/login/utmp/wtmp" 2304
 bytes utmp btmp "$td/login/utmp/btmp" 1536
 bytes utmp s390x "$td/login/utmp/wtmp.s390x" 2400
 mkdir -p "$out/wtmpdb" && cp "$td/login/wtmpdb/wtmp.db" "$out/wtmpdb/wtmp.db"
+seed openvpn log "$td/login/openvpn/openvpn.log"
+seed openvpn syslog "$td/login/openvpn/syslog"
+seed openvpn ctime "$td/login/openvpn/ctime.log"
+seed strongswan syslog "$td/login/strongswan/charon.log"
+seed strongswan rfc5424 "$td/login/strongswan/charon-rfc5424.log"
+seed fortigate-vpn sample "$td/login/fortigate-vpn/fortigate-vpn.log"
 seed utmpdump wtmp "$td/login/utmpdump/wtmp.txt"
 seed utmpdump btmp "$td/login/utmpdump/btmp.txt"
 for f in last-F.txt last-Faxw.txt last-short.txt last-x-iso.txt lastb-F.txt; do
