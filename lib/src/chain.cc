@@ -75,23 +75,24 @@ bool Chain::answer(const std::vector<ChainQuery>& queries, std::vector<Row>& out
   std::vector<Pending> rows;
   for (size_t i = 0; i < queries.size(); ++i) {
     if (!readable[i]) continue;
-    const NatQuery& q = nat_queries[i];
+    NatQuery& q = nat_queries[i];
     if (have_nat && !q.skipped) {
       std::vector<Row> answers = nat_->answer(q);
       bool found = !answers.empty() && (get_text(answers[0], "nat.match") == "exact" ||
                                         get_text(answers[0], "nat.match") == "ambiguous");
       if (found || nat_->is_public(q.key.ip)) {
         for (auto& r : answers) rows.push_back({i, std::move(r), ""});
+        q.row = Row();
         continue;
       }
-      rows.push_back({i, q.row,
+      rows.push_back({i, std::move(q.row),
                       fmt::format("{} is not a NAT public address (in no NAT source's `public`, "
                                   "and no NAT record shows it as one): looked up as an inside "
                                   "address",
                                   to_string(q.key.ip))});
       continue;
     }
-    rows.push_back({i, q.row, ""});
+    rows.push_back({i, std::move(q.row), ""});
   }
 
   // Reports a row a hop cannot read (it should not happen: every hop before
@@ -113,6 +114,7 @@ bool Chain::answer(const std::vector<ChainQuery>& queries, std::vector<Row>& out
         continue;
       }
       ok[k] = true;
+      rows[k].row = Row();  // the query holds its copy: one row in memory, not two
       if (!lq[k].skipped) keys.push_back(lq[k].key);
     }
     lease_ = std::make_unique<LeaseHop>(run_, LeaseHopSettings{});
@@ -121,6 +123,7 @@ bool Chain::answer(const std::vector<ChainQuery>& queries, std::vector<Row>& out
       if (!ok[k]) continue;
       for (auto& r : lease_->answer(lq[k]))
         next.push_back({rows[k].query, std::move(r), rows[k].note});
+      lq[k].row = Row();
     }
     rows = std::move(next);
   }
@@ -139,6 +142,7 @@ bool Chain::answer(const std::vector<ChainQuery>& queries, std::vector<Row>& out
         continue;
       }
       ok[k] = true;
+      rows[k].row = Row();
       if (lq[k].skipped) continue;
       keys.insert(keys.end(), lq[k].keys.begin(), lq[k].keys.end());
       windows.push_back({lq[k].time, lq[k].time});
@@ -149,6 +153,7 @@ bool Chain::answer(const std::vector<ChainQuery>& queries, std::vector<Row>& out
       if (!ok[k]) continue;
       for (auto& r : login_->answer(lq[k]))
         next.push_back({rows[k].query, std::move(r), rows[k].note});
+      lq[k].row = Row();
     }
     rows = std::move(next);
   }
@@ -166,16 +171,19 @@ bool Chain::answer(const std::vector<ChainQuery>& queries, std::vector<Row>& out
         continue;
       }
       oq.push_back(std::move(q));
+      p.row = Row();
       kept.push_back(std::move(p));
     }
     owner_ = std::make_unique<OwnerHop>(run_, directories_, settings_.owner);
     if (!owner_->load(oq)) return false;
-    for (size_t k = 0; k < kept.size(); ++k)
+    for (size_t k = 0; k < kept.size(); ++k) {
       for (auto& r : owner_->answer(oq[k])) {
         add_chain_verdict(r, kept[k].note);
         out.push_back(std::move(r));
         if (query_of) query_of->push_back(kept[k].query);
       }
+      oq[k].row = Row();
+    }
   }
   return true;
 }
