@@ -28,47 +28,13 @@
 // source's zone, else the syslog header. Host: devname, else devid, else the
 // syslog host.
 #include "format_list.h"
+#include "fortigate_kv.h"
 #include "tracekit/text.h"
 #include "tracekit/timestamp.h"
 
 namespace tracekit::formats {
 
 namespace {
-
-bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
-
-bool read_digits(std::string_view s, size_t at, size_t n, int& v) {
-  if (at + n > s.size()) return false;
-  v = 0;
-  for (size_t i = at; i < at + n; ++i) {
-    if (!is_digit(s[i])) return false;
-    v = v * 10 + (s[i] - '0');
-  }
-  return true;
-}
-
-// Where the key=value body starts: at the line's start when its first word is
-// a key, else at one of the keys FortiOS writes first (after a syslog header).
-size_t find_body(std::string_view s) {
-  size_t eq = s.find('='), sp = s.find(' ');
-  if (eq != std::string_view::npos && eq > 0 && (sp == std::string_view::npos || eq < sp)) return 0;
-  static constexpr std::string_view kFirst[] = {
-      "date=", "logver=", "timestamp=", "time=", "devname=", "devid=", "itime=", "eventtime="};
-  size_t best = std::string_view::npos;
-  for (auto k : kFirst) {
-    size_t pos = 0;
-    while ((pos = s.find(k, pos)) != std::string_view::npos) {
-      if (pos > 0 && s[pos - 1] == ' ') {
-        best = std::min(best, pos);
-        break;
-      }
-      pos += k.size();
-    }
-  }
-  return best;
-}
 
 struct Fields {
   std::string_view date, time, tz, eventtime, devname, devid, logid, type, subtype, action;
@@ -94,7 +60,7 @@ class FortigateVpnParser final : public LoginParser {
       size_t close = s.find('>');
       if (close != std::string_view::npos && close <= 4) s.remove_prefix(close + 1);
     }
-    size_t body_at = find_body(s);
+    size_t body_at = fortigate::find_body(s);
     if (body_at == std::string_view::npos ||
         (s.find("type=") == std::string_view::npos && s.find("devid=") == std::string_view::npos))
       return LineResult::foreign("not a FortiGate key=value log line");
@@ -167,35 +133,8 @@ class FortigateVpnParser final : public LoginParser {
 
  private:
   static const char* read_fields(std::string_view s, Fields& f) {
-    char sep = 0;
-    while (!s.empty()) {
-      while (!s.empty() && (s[0] == ' ' || s[0] == ',')) s.remove_prefix(1);
-      if (s.empty()) break;
-      size_t eq = 0;
-      while (eq < s.size() && s[eq] != '=' && s[eq] != ' ' && s[eq] != ',') ++eq;
-      if (eq == s.size() || s[eq] != '=') {
-        s.remove_prefix(eq);
-        continue;
-      }
-      std::string_view key = s.substr(0, eq);
-      s.remove_prefix(eq + 1);
-      std::string_view value;
-      if (!s.empty() && s[0] == '"') {
-        size_t close = 1;
-        while (close < s.size() && s[close] != '"') ++close;
-        if (close >= s.size()) return "unterminated quoted value";
-        value = s.substr(1, close - 1);
-        s.remove_prefix(close + 1);
-      } else {
-        size_t e = 0;
-        while (e < s.size() && s[e] != ' ' && (sep == ' ' || s[e] != ',')) ++e;
-        value = s.substr(0, e);
-        s.remove_prefix(e);
-      }
-      if (sep == 0 && !s.empty()) sep = s[0];
-      assign(key, value, f);
-    }
-    return nullptr;
+    return fortigate::read_fields(s,
+                                  [&](std::string_view k, std::string_view v) { assign(k, v, f); });
   }
 
   static void assign(std::string_view k, std::string_view v, Fields& f) {
@@ -239,53 +178,7 @@ class FortigateVpnParser final : public LoginParser {
   }
 
   const char* read_time(const Fields& f, LoginEvent& out) {
-    if (!f.eventtime.empty()) {
-      uint64_t v = 0;
-      if (!parse_number(f.eventtime, v)) return "bad eventtime";
-      size_t digits = f.eventtime.size();
-      int64_t us = 0;
-      if (digits > 20) return "bad eventtime";
-      if (digits >= 18)
-        us = int64_t(v / 1000);
-      else if (digits >= 15)
-        us = int64_t(v);
-      else if (digits >= 12)
-        us = int64_t(v) * 1000;
-      else
-        us = int64_t(v) * 1000000;
-      out.time = Instant(Micros(us));
-      out.time_flags = digits >= 12 ? kHasFraction : 0;
-      return nullptr;
-    }
-    if (f.date.empty() || f.time.empty()) return nullptr;  // the syslog header's, if any
-    int y, mo, d, hh, mi, ss;
-    if (f.date.size() != 10 || !read_digits(f.date, 0, 4, y) || f.date[4] != '-' ||
-        !read_digits(f.date, 5, 2, mo) || f.date[7] != '-' || !read_digits(f.date, 8, 2, d) ||
-        !valid_date(y, unsigned(mo), unsigned(d)))
-      return "bad date";
-    if (f.time.size() != 8 || !read_digits(f.time, 0, 2, hh) || f.time[2] != ':' ||
-        !read_digits(f.time, 3, 2, mi) || f.time[5] != ':' || !read_digits(f.time, 6, 2, ss) ||
-        hh > 23 || mi > 59 || ss > 60)
-      return "bad time";
-    int64_t day = days_from_civil(y, unsigned(mo), unsigned(d));
-    int64_t us = (int64_t(hh) * 3600 + mi * 60 + std::min(ss, 59)) * 1000000;
-    if (!f.tz.empty()) {
-      std::string_view z = f.tz;
-      int oh = 0, om = 0;
-      if (z.size() < 5 || (z[0] != '+' && z[0] != '-') || !read_digits(z, 1, 2, oh))
-        return "bad tz";
-      size_t at = z[3] == ':' ? 4 : 3;
-      if (!read_digits(z, at, 2, om) || z.size() != at + 2) return "bad tz";
-      int64_t off = (int64_t(oh) * 3600 + om * 60) * 1000000 * (z[0] == '-' ? -1 : 1);
-      out.time = Instant(Micros(day * 86400000000LL + us - off));
-      out.time_flags = 0;
-      return nullptr;
-    }
-    if (!ctx_.local) return "no zone for a zone-less time";
-    uint8_t flags = 0;
-    out.time = ctx_.local->to_utc(day, us, flags);
-    out.time_flags = flags | ctx_.zone_flags;
-    return nullptr;
+    return fortigate::read_time(f.eventtime, f.date, f.time, f.tz, ctx_, out);
   }
 
   const ParseContext& ctx_;
