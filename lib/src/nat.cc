@@ -446,17 +446,20 @@ NatAnswer match_nat(const std::vector<const NatTranslation*>& translations, cons
       if (distance(*tr, t) < distance(*it->best, t)) it->best = tr;
     }
   }
-  // A port block with no release is open only as far as the log goes: past
-  // its end, or in a silence, it may have been released and given to another
-  // subscriber, and nothing says so. The candidate stays shown, as a gap.
+  // A port block with no release, or a static translation with no teardown,
+  // is open only as far as the log goes: past its end, or in a silence, it
+  // may have been released (or the configuration changed) and the address
+  // given to another, and nothing says so. The candidate stays shown, as a gap.
   if (!a.candidates.empty() && !coverage.covers(lo, hi)) {
     for (const NatCandidate& c : a.candidates)
       for (const NatTranslation* tr : c.translations)
-        if (tr->block && tr->end_kind == NatTranslation::EndKind::open) {
+        if ((tr->block || tr->is_static) && tr->end_kind == NatTranslation::EndKind::open) {
           a.kind = MatchKind::gap;
           a.why = coverage.explain_gap(lo, hi) +
-                  ": a port block not released before then may have been released and given "
-                  "to another subscriber since";
+                  (tr->block ? ": a port block not released before then may have been released "
+                               "and given to another subscriber since"
+                             : ": a static translation not torn down before then may have been "
+                               "removed or changed since");
           return a;
         }
   }

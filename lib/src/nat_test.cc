@@ -179,6 +179,18 @@ TEST_CASE("nat: static and dynamic translations overlapping are both candidates"
   REQUIRE(other.kind == MatchKind::exact);
   CHECK(inside_of(other.candidates[0]) == "10.0.0.20");
   CHECK(other.candidates[0].best->end_kind == NatTranslation::EndKind::open);
+  // Past the log's end (the coverage ends at midnight): the static mapping
+  // may have been removed since; shown, as a gap.
+  NatQueryKey k;
+  k.ip = ip("192.0.2.7");
+  k.port = 443;
+  Coverage c;
+  c.spans.push_back({at("2026-04-23T00:00:00Z"), at("2026-04-24T00:00:00Z")});
+  auto after = match_nat(b.store.for_public(k.ip, k.port), k, at("2026-04-24T03:00:00Z"), 0s, c,
+                         1h, false);
+  CHECK(after.kind == MatchKind::gap);
+  CHECK(after.candidates.size() == 1);
+  CHECK_THAT(after.why, Catch::Contains("static translation"));
 }
 
 TEST_CASE("nat: a port in a CGNAT port block belongs to its subscriber while allocated", "[nat]") {
