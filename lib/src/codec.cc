@@ -334,6 +334,9 @@ void append_tsv_escaped(std::string& out, std::string_view s) {
       case '\\':
         out += "\\\\";
         break;
+      case '\0':
+        out += "\\0";  // a NUL from a damaged log: text tools stop at it
+        break;
       default:
         out += c;
     }
@@ -365,6 +368,9 @@ std::string tsv_unescape(std::string_view s) {
           break;
         case '\\':
           out += '\\';
+          break;
+        case '0':
+          out += '\0';
           break;
         default:
           out += '\\';

@@ -80,6 +80,19 @@ TEST_CASE("codec: TSV round trip keeps fields and escapes", "[codec]") {
   CHECK(rows[0]["nat"]["match"] == "exact");
 }
 
+TEST_CASE("codec: a NUL byte in a field is written as \\0 and read back", "[codec]") {
+  // Raw evidence from a damaged log may hold NULs: written as they are, they
+  // end the line for awk, cut and grep.
+  Row in = Row::object();
+  in["raw"] = std::string("before\0after", 12);
+  std::string tsv = written(OutputFormat::tsv, {in});
+  CHECK(tsv.find('\0') == std::string::npos);
+  CHECK(tsv.find("before\\0after") != std::string::npos);
+  auto rows = read_back(tsv);
+  REQUIRE(rows.size() == 1);
+  CHECK(get_text(rows[0], "raw") == std::string("before\0after", 12));
+}
+
 TEST_CASE("codec: JSON Lines round trip nests hops and keeps evidence", "[codec]") {
   std::string jl = written(OutputFormat::jsonl, {answer()});
   CHECK(jl.find("\"lease\":{\"match\":\"exact\"") != std::string::npos);
