@@ -293,6 +293,9 @@ bool Scanner::scan(const SourceSpec& src, uint32_t source, const EventSink<Event
         passed_over_.push_back(path);  // another tool's log in a shared sources file
         continue;
       }
+      if (settings_.any_family && src.format == "auto")
+        error = "not a log of any format tracekit recognises (trace-cat --formats lists them); "
+                "name its format with --log FORMAT:PATH";
       diag_->error(fmt::format("{}: {}{}", path, error, binary_note(head)));
       continue;
     }

@@ -124,7 +124,9 @@ int main(int argc, char** argv) {
     family = f;
   }
   EventWriter writer(family.value_or(Family::dhcp), run.output, stdout);
-  Scanner scanner(run.diag, ScanSettings{run.zone, run.max_silence, {}});
+  ScanSettings settings{run.zone, run.max_silence, {}};
+  settings.any_family = !family.has_value();
+  Scanner scanner(run.diag, settings);
   auto scan_all = [&]<class Event>(Event*) {
     EventSink<Event> sink = [&](const Event& ev, const ScanFile& f, uint32_t, const Line&) {
       writer.write(ev, f);

@@ -79,6 +79,9 @@ struct ScanSettings {
   // without a port), instead of the address alone. Needles added during the
   // scan are kept as they are.
   std::vector<std::pair<std::string, uint16_t>> addr_ports = {};
+  // The family was not chosen (trace-cat found no log it knows): a file that
+  // cannot be read is "not a log of any format", not "not a dhcp log".
+  bool any_family = false;
 };
 
 // Receives every record: the event, its file and that file's index (the
