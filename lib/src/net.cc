@@ -189,7 +189,10 @@ bool parse_ip_prefix(std::string_view s, IpPrefix& out) {
 std::string to_string(const IpPrefix& p) {
   unsigned bits = p.ip.is_v4() ? p.len - 96u : p.len;
   std::string s = to_string(p.ip);
-  if (bits != (p.ip.is_v4() ? 32u : 128u)) s += "/" + std::to_string(bits);
+  if (bits != (p.ip.is_v4() ? 32u : 128u)) {
+    s += '/';  // (not "/" + to_string(): GCC 12's -Wrestrict false alarm at -O3)
+    s += std::to_string(bits);
+  }
   return s;
 }
 
@@ -241,6 +244,22 @@ bool parse_mac(std::string_view s, MacAddr& out) {
 }
 
 const char* parse_mac_prefix(const char* p, const char* e, MacAddr& out) {
+  // The usual form first, "52:54:00:12:34:56" (or with dashes), at fixed places.
+  if (e - p >= 17 && (p[2] == ':' || p[2] == '-')) {
+    const char sep = p[2];
+    bool ok = true;
+    for (int k = 0; k < 6 && ok; ++k) {
+      const char* q = p + 3 * k;
+      int hi = kHex[uint8_t(q[0])], lo = kHex[uint8_t(q[1])];
+      ok = hi >= 0 && lo >= 0 && (k == 5 || q[2] == sep);
+      out.bytes[k] = uint8_t(hi * 16 + lo);
+    }
+    if (ok) {
+      const char* end = p + 17;
+      if (end != e && kHex[uint8_t(*end)] >= 0) return nullptr;  // a third digit
+      return end;
+    }
+  }
   char sep = 0;
   for (int k = 0; k < 6; ++k) {
     if (k > 0) {

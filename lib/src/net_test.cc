@@ -149,6 +149,10 @@ TEST_CASE("in-place IPv4 and MAC readers stop at the end of the address", "[net]
   CHECK(mac_end("00:1b:2c:03:04:05") == 17);
   CHECK(mac_end("00:1b:2c:03:04:056") == -1);
   CHECK(mac_end("00:1b:2c:03:04") == -1);
+  CHECK(mac_end("00-1B-2C-03-04-05 via") == 17);
+  CHECK(mac_end("00:1b:2c:03:04:05:06") == 17);  // the caller decides what may follow
+  CHECK(mac_end("00:1b:2c-03:04:05") == -1);
+  CHECK(mac_end("00:1b:2c:03:04:0g") == 16);  // as before the fixed-place reading
 }
 
 TEST_CASE("net: an empty or default view is no address", "[net]") {
