@@ -617,6 +617,11 @@ bool RowReader::next_json(Row& row, std::string& error) {
     for (size_t k = 0; k + 1 < e.byte && k < text.size(); ++k) at += text[k] == '\n';
     error = fmt::format("{}:{}: not a JSON object: {}", name_, at, json_error_text(e));
     return true;
+  } catch (const json::exception& e) {
+    // A number too large for a double (1e999): out_of_range, not a
+    // parse_error (found by fuzzing; it ended the tool).
+    error = fmt::format("{}:{}: not a JSON object: {}", name_, start, json_error_text(e));
+    return true;
   }
   auto to_row = [&](json& v, uint64_t at, Row& out, std::string& why) {
     if (!v.is_object()) {

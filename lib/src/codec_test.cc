@@ -338,6 +338,21 @@ TEST_CASE("codec: broken JSON names its line and the records after it are read",
   CHECK(errors[1].rfind("stdin:6: not a JSON object: syntax error while parsing object", 0) == 0);
 }
 
+TEST_CASE("codec: a JSON number too large for a double is reported, not thrown", "[codec]") {
+  // Found by fuzzing (tests/fuzz/regressions/rows/json-number-overflow-throws):
+  // nlohmann throws out_of_range, not parse_error, and it ended the tool.
+  std::vector<std::string> errors;
+  std::vector<uint64_t> lines;
+  auto rows = read_back(
+      "{\"ip\":\"10.0.0.1\",\"port\":66E666666}\n"
+      "{\"ip\":\"10.0.0.2\"}\n",
+      &errors, &lines);
+  REQUIRE(rows.size() == 1);
+  CHECK(lines == std::vector<uint64_t>{2});
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].rfind("stdin:1: not a JSON object: ", 0) == 0);
+}
+
 TEST_CASE("codec: X-ARF fields of the report's own win over derived ones", "[codec]") {
   auto rows = read_back(
       "{\"xarf_version\":\"4.0.0\",\"timestamp\":\"2026-10-24T09:00:30Z\",\"port\":\"8080\","
