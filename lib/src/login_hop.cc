@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "tracekit/hop.h"
@@ -167,6 +169,35 @@ bool LoginHop::load(const std::vector<LoginKey>& keys, std::vector<Span> windows
   // pairing keys, and their hosts' boots and shutdowns.
   std::unordered_set<std::string> sessions, session_hosts;
   std::string user_lower;
+  // A RADIUS Start often lacks the address the NAS learns later (the
+  // Framed-IP-Address comes with the Interim-Update or the Stop): looked up
+  // by address, the session would lose its first record. Starts that match
+  // nothing yet are held, one per open session, until a later record of the
+  // session matches (they go in first) or its Stop comes.
+  struct Held {
+    LoginEvent ev;
+    std::array<std::string, 10> text;
+    uint32_t file_id = 0, source = 0;
+    Instant file_start = kNoTime;
+    std::string host;
+  };
+  std::unordered_map<std::string, Held> held;
+  auto hold = [&](std::string key, const LoginEvent& ev, uint32_t file_id, uint32_t source,
+                  std::string_view host, Instant file_start) {
+    Held& h = held[std::move(key)];
+    h.ev = ev;
+    std::string_view* views[] = {&h.ev.user,    &h.ev.domain,     &h.ev.host,   &h.ev.from,
+                                 &h.ev.service, &h.ev.tty,        &h.ev.method, &h.ev.end_how,
+                                 &h.ev.raw,     &h.ev.session_key};
+    for (size_t k = 0; k < h.text.size(); ++k) {
+      h.text[k].assign(*views[k]);
+      *views[k] = h.text[k];
+    }
+    h.file_id = file_id;
+    h.source = source;
+    h.file_start = file_start;
+    h.host.assign(host);
+  };
   scanner_ = Scanner(run_.diag, ScanSettings{run_.zone, kNoSilence, {}});
   EventSink<LoginEvent> keep = [&](const LoginEvent& ev, const ScanFile& f, uint32_t file_id,
                                    const Line&) {
@@ -185,11 +216,26 @@ bool LoginHop::load(const std::vector<LoginKey>& keys, std::vector<Span> windows
     }
     bool boot = ev.action == LoginAction::boot || ev.action == LoginAction::shutdown;
     if (direct) {
-      if (!boot) sessions.insert(login_pairing_key(host, ev));
+      if (!boot) {
+        std::string key = login_pairing_key(host, ev);
+        if (auto h = held.find(key); h != held.end()) {
+          // Its Start, held until now: in first.
+          const Held& st = h->second;
+          store_.add(st.ev, st.file_id, st.source, st.host, st.file_start);
+          held.erase(h);
+        }
+        sessions.insert(std::move(key));
+      }
       session_hosts.insert(hk);
     } else if (boot) {
       if (!session_hosts.count(hk)) return;
     } else if (sessions.empty() || !sessions.count(login_pairing_key(host, ev))) {
+      if (!ips.empty() && ev.service == "radius" && !ev.session_key.empty()) {
+        if (ev.action == LoginAction::login && !ev.has_assigned_ip)
+          hold(login_pairing_key(host, ev), ev, file_id, f.source, host, f.first_time);
+        else if (ev.action == LoginAction::logout)
+          held.erase(login_pairing_key(host, ev));
+      }
       return;
     }
     store_.add(ev, file_id, f.source, host, f.first_time);
