@@ -182,6 +182,7 @@ bool LoginHop::load(const std::vector<LoginKey>& keys, std::vector<Span> windows
     std::string host;
   };
   std::unordered_map<std::string, Held> held;
+  constexpr size_t kMaxHeld = 100000;
   auto hold = [&](std::string key, const LoginEvent& ev, uint32_t file_id, uint32_t source,
                   std::string_view host, Instant file_start) {
     Held& h = held[std::move(key)];
@@ -231,7 +232,10 @@ bool LoginHop::load(const std::vector<LoginKey>& keys, std::vector<Span> windows
       if (!session_hosts.count(hk)) return;
     } else if (sessions.empty() || !sessions.count(login_pairing_key(host, ev))) {
       if (!ips.empty() && ev.service == "radius" && !ev.session_key.empty()) {
-        if (ev.action == LoginAction::login && !ev.has_assigned_ip)
+        // (At most kMaxHeld: Starts whose Stop was lost must not grow
+        // without bound; past it a session only loses its Start's evidence,
+        // its start still comes from its Acct-Session-Time.)
+        if (ev.action == LoginAction::login && !ev.has_assigned_ip && held.size() < kMaxHeld)
           hold(login_pairing_key(host, ev), ev, file_id, f.source, host, f.first_time);
         else if (ev.action == LoginAction::logout)
           held.erase(login_pairing_key(host, ev));
