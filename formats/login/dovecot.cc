@@ -37,18 +37,13 @@
 #include <vector>
 
 #include "format_list.h"
+#include "tracekit/slot_table.h"  // hash_text
 #include "tracekit/text.h"
 #include "tracekit/timestamp.h"
 
 namespace tracekit::formats {
 
 namespace {
-
-uint64_t hash_text(std::string_view s) {
-  uint64_t h = 1469598103934665603ull;
-  for (char c : s) h = (h ^ uint8_t(c)) * 1099511628211ull;
-  return h;
-}
 
 // The value of `key` ("rip=") in a ", "-separated field list: up to the next
 // ',' (or, for "<...>" values, between the brackets). Empty when absent.

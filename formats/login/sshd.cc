@@ -56,6 +56,7 @@
 #include <vector>
 
 #include "format_list.h"
+#include "tracekit/slot_table.h"  // hash_text
 #include "tracekit/text.h"
 #include "tracekit/timestamp.h"
 
@@ -76,12 +77,6 @@ Program classify(std::string_view p) {
     return Program::gdm;
   }
   return Program::other;
-}
-
-uint64_t hash_text(std::string_view s) {
-  uint64_t h = 1469598103934665603ull;
-  for (char c : s) h = (h ^ uint8_t(c)) * 1099511628211ull;
-  return h;
 }
 
 // " from ADDR port N" at the end of `s` (before " ssh2..."): splits s into the
