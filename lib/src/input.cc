@@ -24,6 +24,9 @@
 #ifdef TRACEKIT_HAVE_ISAL
 #include <isa-l/igzip_lib.h>
 #endif
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace tracekit {
 
@@ -851,6 +854,42 @@ bool LineReader::next_record(size_t size, Line& out) {
   begin_ += len;
   consumed_total_ = base_offset_ + begin_;
   return true;
+}
+
+bool LineReader::is_ascii(std::string_view text) {
+  const char* buf = buf_.get();
+  if (text.empty()) return true;
+  auto at = reinterpret_cast<uintptr_t>(text.data()), start = reinterpret_cast<uintptr_t>(buf);
+  if (at < start || at - start > end_ || end_ - (at - start) < text.size()) return false;
+  uint64_t from = base_offset_ + (at - start);
+  uint64_t to = from + text.size();
+  if (from >= ascii_from_ && to <= ascii_to_) return true;
+  // Look ahead from here, 8 bytes at a time, up to the first byte >= 0x80 or
+  // 64 KiB past the text (a prefiltered scan asks about few lines).
+  size_t i = size_t(from - base_offset_);
+  size_t stop = std::min(end_, size_t(to - base_offset_) + (64 << 10));
+  const auto* p = reinterpret_cast<const unsigned char*>(buf);
+#if defined(__SSE2__)
+  while (i + 64 <= stop) {
+    __m128i v =
+        _mm_or_si128(_mm_or_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i)),
+                                  _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i + 16))),
+                     _mm_or_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i + 32)),
+                                  _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i + 48))));
+    if (_mm_movemask_epi8(v)) break;
+    i += 64;
+  }
+#endif
+  while (i + 8 <= stop) {
+    uint64_t w;
+    std::memcpy(&w, p + i, 8);
+    if (w & 0x8080808080808080ull) break;
+    i += 8;
+  }
+  while (i < stop && p[i] < 0x80) ++i;
+  ascii_from_ = from;
+  ascii_to_ = base_offset_ + i;
+  return to <= ascii_to_;
 }
 
 std::string_view LineReader::window(uint64_t& offset) const {

@@ -6,6 +6,7 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdio>
 #include <filesystem>
@@ -181,6 +182,47 @@ TEST_CASE("input: lines spanning block boundaries", "[input]") {
   auto r = read_path(d.write("blocks.log", text), 4096, 4096);
   REQUIRE(r.lines.size() == 3000);
   CHECK(r.lines[1234] == "line 1234 of a log");
+}
+
+TEST_CASE("input: is_ascii looks ahead once and is right for every line", "[input]") {
+  // Lines of 0 to 199 bytes, some with one byte >= 0x80 at a varying place,
+  // read through blocks of several sizes: every line as split by hand, and
+  // is_ascii exactly when the text has no such byte; a view that is not in
+  // the reader's buffer is "not known".
+  std::string text;
+  std::vector<std::string> want;
+  uint32_t x = 12345;
+  for (int i = 0; i < 700; ++i) {
+    x = x * 1103515245u + 12345u;
+    size_t len = (x >> 8) % 200;
+    std::string l(len, 'a' + char(i % 26));
+    if (len > 0 && (x >> 20) % 3 == 0) l[(x >> 4) % len] = char(0xC3 + (i % 2) * 0x3C);
+    want.push_back(l);
+    text += l + (i % 5 == 0 ? "\r\n" : "\n");
+  }
+  want.push_back("tail \xC3\xA9");
+  text += want.back();
+  TempDir d;
+  std::string path = d.write("windows.log", text);
+  for (size_t block : {size_t(61), size_t(64), size_t(100), size_t(4096), LineReader::kBlockSize}) {
+    std::string err;
+    auto src = open_input(path, err);
+    REQUIRE(src);
+    LineReader reader(*src, block, 4096);
+    Line line;
+    size_t k = 0;
+    while (reader.next(line)) {
+      REQUIRE(k < want.size());
+      CHECK(line.text == want[k]);
+      bool has_high = std::any_of(want[k].begin(), want[k].end(),
+                                  [](char c) { return (uint8_t(c) & 0x80) != 0; });
+      CHECK(reader.is_ascii(line.text) == !has_high);
+      CHECK(reader.is_ascii(line.text) == !has_high);  // asked again: the same
+      if (!line.text.empty()) CHECK_FALSE(reader.is_ascii(want[k]));
+      ++k;
+    }
+    CHECK(k == want.size());
+  }
 }
 
 TEST_CASE("input: errors name the file", "[input]") {

@@ -407,7 +407,8 @@ bool Scanner::scan(const SourceSpec& src, uint32_t source, const EventSink<Event
         case LineStatus::record:
           ++file.records;
           // (Binary records, wtmp's, are not text.)
-          if (size_t bad = record_size ? std::string_view::npos : invalid_utf8_at(at.text);
+          if (size_t bad = record_size || reader.is_ascii(at.text) ? std::string_view::npos
+                                                                   : invalid_utf8_at(at.text);
               bad != std::string_view::npos && utf8_bad++ == 0) {
             utf8_first_line = at.number;
             utf8_first_offset = at.offset + bad;

@@ -96,6 +96,10 @@ class LineReader {
   // returned last, and the stream offset of its first byte: what a prefilter
   // may search ahead in. Valid until the next call to next().
   std::string_view window(uint64_t& offset) const;
+  // Whether `text`, all or part of the line next() returned last, is all
+  // ASCII (so valid UTF-8). False also when it is not known: text that is
+  // not in the reader's buffer. Each byte of the buffer is looked at once.
+  bool is_ascii(std::string_view text);
   uint64_t bytes_read() const { return consumed_total_; }
   uint64_t lines_read() const { return line_no_; }
 
@@ -120,6 +124,8 @@ class LineReader {
   // is read, so that lines without NULs cost nothing more.
   static constexpr uint64_t kNoNul = UINT64_MAX;
   uint64_t nul_at_ = kNoNul;
+  // Stream offsets: no byte >= 0x80 in [ascii_from_, ascii_to_).
+  uint64_t ascii_from_ = 0, ascii_to_ = 0;
 };
 
 // Expands globs and orders rotated sets oldest first: dhcpd.log.3.gz,
