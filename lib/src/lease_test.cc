@@ -261,3 +261,42 @@ TEST_CASE("lease: a deletion known only to follow a time does not end the lease 
   CHECK(l[0]->end_kind == Lease::EndKind::stated);
   CHECK((l[0]->time_flags & kTimeLowerBound) != 0);
 }
+
+TEST_CASE("DhcpEvent::clear resets every field to its default", "[lease]") {
+  DhcpEvent e;
+  e.time = Instant(Micros(5));
+  e.time_flags = 7;
+  e.first_line = 3;
+  e.first_offset = 9;
+  e.raw = "raw";
+  e.time_key = 15;
+  e.lease_end = Instant(Micros(6));
+  e.lease_time = Micros(60);
+  e.action = DhcpAction::release;
+  e.has_mac = e.ends_lease = true;
+  REQUIRE(parse_ip("10.0.0.1", e.ip));
+  REQUIRE(parse_mac("00:11:22:33:44:55", e.mac));
+  e.host = "h";
+  e.client_id = "c";
+  e.server = "s";
+  e.relay = "r";
+  e.clear();
+  const DhcpEvent blank{};
+  CHECK(e.time == blank.time);
+  CHECK(e.time_flags == blank.time_flags);
+  CHECK(e.first_line == blank.first_line);
+  CHECK(e.first_offset == blank.first_offset);
+  CHECK(e.raw == blank.raw);
+  CHECK(e.time_key == blank.time_key);
+  CHECK(e.lease_end == blank.lease_end);
+  CHECK(e.lease_time == blank.lease_time);
+  CHECK(e.action == blank.action);
+  CHECK(e.has_mac == blank.has_mac);
+  CHECK(e.ends_lease == blank.ends_lease);
+  CHECK(e.ip == blank.ip);
+  CHECK(e.mac == blank.mac);
+  CHECK(e.host == blank.host);
+  CHECK(e.client_id == blank.client_id);
+  CHECK(e.server == blank.server);
+  CHECK(e.relay == blank.relay);
+}

@@ -53,8 +53,38 @@ bool MacAddr::is_unset() const {
 }
 
 const char* parse_ipv4_prefix(const char* p, const char* e, IpAddr& out) {
-  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  auto digit = [](char c) { return unsigned(c - '0') <= 9; };
   uint32_t v = 0;
+  if (e - p >= 16) {
+    // Room for the longest address and the byte after it: no end checks.
+    for (int part = 0; part < 4; ++part) {
+      unsigned n = unsigned(p[0] - '0');
+      if (n > 9) return nullptr;
+      unsigned d1 = unsigned(p[1] - '0');
+      if (d1 <= 9) {
+        if (n == 0) return nullptr;  // no octal-looking octets
+        n = n * 10 + d1;
+        unsigned d2 = unsigned(p[2] - '0');
+        if (d2 <= 9) {
+          n = n * 10 + d2;
+          if (n > 255) return nullptr;
+          p += 3;
+        } else {
+          p += 2;
+        }
+      } else {
+        p += 1;
+      }
+      v = (v << 8) | n;
+      if (part < 3) {
+        if (*p != '.') return nullptr;
+        ++p;
+      }
+    }
+    if (digit(*p)) return nullptr;  // a fourth digit: not an octet
+    out = IpAddr::from_v4(v);
+    return p;
+  }
   for (int part = 0; part < 4; ++part) {
     if (p == e || !digit(*p)) return nullptr;
     unsigned n = unsigned(*p++ - '0');
@@ -245,7 +275,8 @@ bool parse_mac(std::string_view s, MacAddr& out) {
 
 const char* parse_mac_prefix(const char* p, const char* e, MacAddr& out) {
   // The usual form first, "52:54:00:12:34:56" (or with dashes), at fixed places.
-  if (e - p >= 17 && (p[2] == ':' || p[2] == '-')) {
+  if (e - p >= 17 && (p[2] == ':' || p[2] == '-') && p[5] == p[2] && p[8] == p[2] &&
+      p[11] == p[2] && p[14] == p[2]) {
     const char sep = p[2];
     bool ok = true;
     for (int k = 0; k < 6 && ok; ++k) {
@@ -259,6 +290,34 @@ const char* parse_mac_prefix(const char* p, const char* e, MacAddr& out) {
       if (end != e && kHex[uint8_t(*end)] >= 0) return nullptr;  // a third digit
       return end;
     }
+  }
+  if (e - p >= 18) {
+    // One or two digits per octet ("0:1b:2c:3:4:5", how ISC dhcpd prints
+    // them) with room for the longest form and the byte after it: no end
+    // checks.
+    char sep = 0;
+    for (int k = 0; k < 6; ++k) {
+      int hi = kHex[uint8_t(p[0])];
+      if (hi < 0) return nullptr;
+      int lo = kHex[uint8_t(p[1])];
+      if (lo >= 0) {
+        out.bytes[k] = uint8_t(hi * 16 + lo);
+        p += 2;
+      } else {
+        out.bytes[k] = uint8_t(hi);
+        p += 1;
+      }
+      if (k == 5) break;
+      if (k == 0) {
+        sep = *p;
+        if (sep != ':' && sep != '-') return nullptr;
+      } else if (*p != sep) {
+        return nullptr;
+      }
+      ++p;
+    }
+    if (kHex[uint8_t(*p)] >= 0) return nullptr;  // a third digit
+    return p;
   }
   char sep = 0;
   for (int k = 0; k < 6; ++k) {

@@ -155,6 +155,68 @@ TEST_CASE("in-place IPv4 and MAC readers stop at the end of the address", "[net]
   CHECK(mac_end("00:1b:2c:03:04:0g") == 16);  // as before the fixed-place reading
 }
 
+TEST_CASE("in-place readers: the unchecked fast paths agree with the careful ones", "[net]") {
+  // The readers skip end checks when the input has room for the longest
+  // form and the byte after it. The same text followed by the same byte,
+  // once at the end of the input (the careful path) and once with more after
+  // it (the fast path), must read the same.
+  uint32_t x = 2463534242u;
+  auto rnd = [&x](size_t n) {
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    return size_t(x % n);
+  };
+  const std::string ip_chars = "0123456789.....12", ip_after = " .:9a";
+  const std::string mac_chars = "0123456789abcdefABCDEFg::::--", mac_after = " :-0g(";
+  for (int round = 0; round < 200000; ++round) {
+    bool ip = round % 2 == 0;
+    const std::string& chars = ip ? ip_chars : mac_chars;
+    std::string text;
+    size_t len = 1 + rnd(ip ? 15 : 16);
+    for (size_t i = 0; i < len; ++i) text += chars[rnd(chars.size())];
+    text += (ip ? ip_after : mac_after)[rnd(ip ? ip_after.size() : mac_after.size())];
+    std::string longer = text + "                    ";
+    INFO("text '" << text << "'");
+    if (ip) {
+      IpAddr a, b;
+      const char* ea = parse_ipv4_prefix(text.data(), text.data() + text.size(), a);
+      const char* eb = parse_ipv4_prefix(longer.data(), longer.data() + longer.size(), b);
+      REQUIRE(bool(ea) == bool(eb));
+      if (ea) {
+        REQUIRE(ea - text.data() == eb - longer.data());
+        REQUIRE(a == b);
+      }
+    } else {
+      MacAddr a, b;
+      const char* ea = parse_mac_prefix(text.data(), text.data() + text.size(), a);
+      const char* eb = parse_mac_prefix(longer.data(), longer.data() + longer.size(), b);
+      REQUIRE(bool(ea) == bool(eb));
+      if (ea) {
+        REQUIRE(ea - text.data() == eb - longer.data());
+        REQUIRE(a == b);
+      }
+    }
+  }
+  // Forms the random strings rarely make.
+  for (std::string t : {"10.200.3.4 ", "255.255.255.255 ", "0.0.0.0.", "1.2.3.04 ", "01.2.3.4 ",
+                        "256.1.1.1 ", "0:1b:2c:3:4:5 ", "a-b-c-d-e-f ", "0:1b:2c:3:4:5:",
+                        "0:1b-2c:3:4:5 ", "00:1b:2c:03:04:05 ", "0:1b:2c:3:4:5g"}) {
+    std::string longer = t + "                    ";
+    INFO("text '" << t << "'");
+    IpAddr a, b;
+    const char* ea = parse_ipv4_prefix(t.data(), t.data() + t.size(), a);
+    const char* eb = parse_ipv4_prefix(longer.data(), longer.data() + longer.size(), b);
+    CHECK(bool(ea) == bool(eb));
+    if (ea && eb) CHECK(ea - t.data() == eb - longer.data());
+    MacAddr m, n;
+    const char* ma = parse_mac_prefix(t.data(), t.data() + t.size(), m);
+    const char* mb = parse_mac_prefix(longer.data(), longer.data() + longer.size(), n);
+    CHECK(bool(ma) == bool(mb));
+    if (ma && mb) CHECK(ma - t.data() == mb - longer.data());
+  }
+}
+
 TEST_CASE("net: an empty or default view is no address", "[net]") {
   IpAddr ip = IpAddr::from_v4(0x0a000001);
   CHECK_FALSE(parse_ipv4(std::string_view{}, ip));
