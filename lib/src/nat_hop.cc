@@ -220,7 +220,7 @@ bool NatHop::load(const std::vector<NatQueryKey>& keys, const std::vector<Instan
     return it != ports.end() && *it <= last;
   };
   std::vector<std::string> prefilter;
-  if (all_v4 && !needles.empty() && needles.size() <= 8) prefilter = needles;
+  if (all_v4 && Scanner::prefilter_pays(needles)) prefilter = needles;
   // With a port in every query (any number of them), formats that write
   // "ADDR/PORT" are prefiltered for that.
   std::vector<std::pair<std::string, uint16_t>> addr_ports;

@@ -25,6 +25,8 @@ constexpr uint64_t kSessionMask = (uint64_t(1) << 20) - 1;  // Scanner::session_
 // instead of one pass over the data per needle.
 class HitTracker {
  public:
+  // Needles that share this many bytes or more are searched for as one.
+  static constexpr size_t kMinPrefix = 4;
   // follows[k], when it asks anything: needle k counts only where what it
   // asks follows it (or the window ends first).
   HitTracker(const std::vector<std::string>& needles, const std::vector<NeedleFollow>& follows)
@@ -65,11 +67,16 @@ class HitTracker {
 
  private:
   static constexpr uint64_t kNone = UINT64_MAX;
-  static constexpr size_t kMinPrefix = 4;
   struct Unit {
     std::string search;           // what is searched for
     std::vector<size_t> needles;  // the needles it stands for (search is their prefix)
+    // With many needles: those by the byte that follows the prefix in them
+    // (256 lists), and those that are the prefix alone, so that a hit is
+    // compared with the needles it may be and not with all of them.
+    std::vector<std::vector<size_t>> by_next;
+    std::vector<size_t> whole;
   };
+  static constexpr size_t kBucketFrom = 8;
   // The needles there at the start share one unit when they share a prefix
   // of kMinPrefix bytes or more; needles added later get a unit each.
   void build_units() {
@@ -83,13 +90,22 @@ class HitTracker {
         lcp = i;
       }
       if (needles_.size() >= 2 && lcp >= kMinPrefix) {
-        Unit g{needles_[0].substr(0, lcp), {}};
+        Unit g{needles_[0].substr(0, lcp), {}, {}, {}};
         for (size_t k = 0; k < needles_.size(); ++k) g.needles.push_back(k);
+        if (g.needles.size() >= kBucketFrom) {
+          g.by_next.resize(256);
+          for (size_t k : g.needles) {
+            if (needles_[k].size() == lcp)
+              g.whole.push_back(k);
+            else
+              g.by_next[uint8_t(needles_[k][lcp])].push_back(k);
+          }
+        }
         units_.push_back(std::move(g));
         first = needles_.size();
       }
     }
-    for (size_t k = first; k < needles_.size(); ++k) units_.push_back({needles_[k], {k}});
+    for (size_t k = first; k < needles_.size(); ++k) units_.push_back({needles_[k], {k}, {}, {}});
     covered_ = needles_.size();
   }
   // Whether needle k, whose first bytes are at `hit`, is there whole with
@@ -126,8 +142,17 @@ class HitTracker {
     for (;;) {
       const char* hit = find_literal(p, end, u.search);
       if (!hit) return nullptr;
-      for (size_t k : u.needles)
-        if (accept(hit, end, k, u.search.size())) return hit;
+      const size_t s = u.search.size();
+      if (!u.by_next.empty() && size_t(end - hit) > s) {
+        for (size_t k : u.whole)
+          if (accept(hit, end, k, s)) return hit;
+        for (size_t k : u.by_next[uint8_t(hit[s])])
+          if (accept(hit, end, k, s)) return hit;
+      } else {
+        // (The window ends in the prefix: every needle may still be there.)
+        for (size_t k : u.needles)
+          if (accept(hit, end, k, s)) return hit;
+      }
       p = hit + 1;
     }
   }
@@ -576,6 +601,18 @@ template bool Scanner::scan<LoginEvent>(const SourceSpec&, uint32_t, const Event
 template bool Scanner::scan<OwnerEvent>(const SourceSpec&, uint32_t, const EventSink<OwnerEvent>&);
 template bool Scanner::scan<ProxyEvent>(const SourceSpec&, uint32_t, const EventSink<ProxyEvent>&);
 template bool Scanner::scan<MailEvent>(const SourceSpec&, uint32_t, const EventSink<MailEvent>&);
+
+bool Scanner::prefilter_pays(const std::vector<std::string>& needles) {
+  if (needles.empty() || needles.size() > kMaxNeedles) return false;
+  if (needles.size() <= 8) return true;
+  size_t lcp = needles[0].size();
+  for (const auto& n : needles) {
+    size_t i = 0;
+    while (i < lcp && i < n.size() && n[i] == needles[0][i]) ++i;
+    lcp = i;
+  }
+  return lcp >= HitTracker::kMinPrefix;
+}
 
 bool Scanner::add_needle(std::string_view needle) {
   if (settings_.needles.empty() || prefilter_off_) return false;

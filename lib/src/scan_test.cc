@@ -101,6 +101,73 @@ TEST_CASE("scan: the prefilter changes nothing but the work done", "[scan]") {
   std::filesystem::remove(path);
 }
 
+TEST_CASE("scan: many needles with a shared prefix pass exactly the lines that hold one",
+          "[scan]") {
+  // Eight or more needles sharing a prefix are compared by the byte after
+  // it; a needle that is the prefix alone is compared with every hit.
+  auto path = std::filesystem::temp_directory_path() / "tracekit-scan-buckets.log";
+  std::vector<std::pair<uint64_t, std::string>> lines;  // (line number, text)
+  {
+    std::ofstream out(path);
+    uint32_t x = 7;
+    for (int i = 0; i < 3000; ++i) {
+      x = x * 1103515245u + 12345u;
+      std::string ip =
+          "10.0." + std::to_string((x >> 8) % 4) + "." + std::to_string(1 + (x >> 12) % 60);
+      std::string text = "Oct 24 10:" + std::string(i / 60 % 60 < 10 ? "0" : "") +
+                         std::to_string(i / 60 % 60) + ":" + (i % 60 < 10 ? "0" : "") +
+                         std::to_string(i % 60) + " gw dhcpd[1]: DHCPACK on " + ip +
+                         " to 00:11:22:33:44:55 via eth0";
+      out << text << "\n";
+      lines.emplace_back(i + 1, text);
+    }
+  }
+  auto records = [&](std::vector<std::string> needles) {
+    Diagnostics diag("test", false, nullptr);
+    ScanSettings st;
+    st.default_zone = find_zone("UTC");
+    st.needles = std::move(needles);
+    Scanner sc(diag, st);
+    SourceSpec src;
+    src.patterns.push_back(path.string());
+    src.year = 2026;
+    std::vector<uint64_t> got;
+    sc.scan_dhcp(src, 0, [&](const DhcpEvent& ev, const ScanFile&, uint32_t, const Line& l) {
+      (void)ev;
+      got.push_back(l.number);
+    });
+    return got;
+  };
+  auto holding = [&](const std::vector<std::string>& needles) {
+    std::vector<uint64_t> want;
+    for (const auto& [n, text] : lines)
+      for (const auto& nd : needles)
+        if (text.find(nd) != std::string::npos) {
+          want.push_back(n);
+          break;
+        }
+    return want;
+  };
+  std::vector<std::string> a = {"10.0.0.1",  "10.0.0.17", "10.0.1.5", "10.0.2.33", "10.0.3.",
+                                "10.0.0.60", "10.0.1.59", "10.0.2.4", "10.0.3.9"};
+  auto got_a = records(a);
+  CHECK(got_a == holding(a));
+  CHECK(got_a.size() > 750);  // "10.0.3." alone holds about a quarter
+  CHECK(got_a.size() < 3000);
+  auto b = a;
+  b.push_back("10.0.");  // the prefix itself: every line
+  CHECK(records(b).size() == 3000);
+  std::vector<std::string> c = {"10.0.1.",   "10.0.1.5",  "10.0.1.50", "10.0.1.2",
+                                "10.0.1.33", "10.0.1.44", "10.0.1.10", "10.0.1.1"};
+  CHECK(records(c) == holding(c));
+  std::vector<std::string> d = {"10.0.1.5",  "10.0.1.50", "10.0.1.2", "10.0.1.33",
+                                "10.0.1.44", "10.0.1.10", "10.0.1.1", "10.0.1.9"};
+  auto got_d = records(d);
+  CHECK(got_d == holding(d));
+  CHECK_FALSE(got_d.empty());
+  std::filesystem::remove(path);
+}
+
 TEST_CASE("scan: an ASA file prefiltered for ADDR/PORT keeps every line about the pair", "[scan]") {
   auto path = std::filesystem::temp_directory_path() / "tracekit-scan-asa-test.log";
   {
@@ -332,4 +399,19 @@ TEST_CASE("scan: records whose line is not UTF-8 are kept and reported", "[scan]
                         std::to_string(good.size() + 1 + bad.find('\xff')) +
                         "); kept as they are") != std::string::npos);
   CHECK_FALSE(s.had_error);
+}
+
+TEST_CASE("scan: a prefilter is used for a few needles, or many with a shared prefix", "[scan]") {
+  std::vector<std::string> few = {"192.0.2.1", "198.51.100.7"};
+  CHECK(Scanner::prefilter_pays(few));
+  CHECK_FALSE(Scanner::prefilter_pays({}));
+  std::vector<std::string> shared, spread;
+  for (int i = 0; i < 40; ++i) {
+    shared.push_back("203.0.113." + std::to_string(i));
+    spread.push_back(std::to_string(i + 1) + ".0.2.1");
+  }
+  CHECK(Scanner::prefilter_pays(shared));
+  CHECK_FALSE(Scanner::prefilter_pays(spread));
+  for (int i = 40; i < 70; ++i) shared.push_back("203.0.113." + std::to_string(i));
+  CHECK_FALSE(Scanner::prefilter_pays(shared));  // past kMaxNeedles
 }

@@ -112,6 +112,11 @@ class Scanner {
   // switched off for the rest of the file. False when there is no prefilter.
   bool add_needle(std::string_view needle);
   static constexpr size_t kMaxNeedles = 64;
+  // Whether a prefilter for these needles costs less than parsing every
+  // line: a few of them, or up to kMaxNeedles that share a prefix of four
+  // bytes or more (searched for once, a hit then compared only with the
+  // needles that have the byte after the prefix that it has).
+  static bool prefilter_pays(const std::vector<std::string>& needles);
   // From a sink, during a scan with a prefilter: lines of this file's format
   // that name session `id` (FormatInfo::session_of) are parsed fully from
   // here on too; any number of them. False when the format names no
