@@ -155,6 +155,22 @@ TEST_CASE("in-place IPv4 and MAC readers stop at the end of the address", "[net]
   CHECK(mac_end("00:1b:2c:03:04:0g") == 16);  // as before the fixed-place reading
 }
 
+namespace {
+
+// Whether `parse` reads `text` (its end right after it) as it reads the same
+// text with more bytes after it: the same end and the same value.
+template <class Addr, class Parse>
+bool same_both_ways(Parse parse, const std::string& text) {
+  std::string longer = text + "                    ";
+  Addr a, b;
+  const char* ea = parse(text.data(), text.data() + text.size(), a);
+  const char* eb = parse(longer.data(), longer.data() + longer.size(), b);
+  if (bool(ea) != bool(eb)) return false;
+  return !ea || (ea - text.data() == eb - longer.data() && a == b);
+}
+
+}  // namespace
+
 TEST_CASE("in-place readers: the unchecked fast paths agree with the careful ones", "[net]") {
   // The readers skip end checks when the input has room for the longest
   // form and the byte after it. The same text followed by the same byte,
@@ -172,48 +188,24 @@ TEST_CASE("in-place readers: the unchecked fast paths agree with the careful one
   for (int round = 0; round < 200000; ++round) {
     bool ip = round % 2 == 0;
     const std::string& chars = ip ? ip_chars : mac_chars;
+    const std::string& after = ip ? ip_after : mac_after;
     std::string text;
     size_t len = 1 + rnd(ip ? 15 : 16);
     for (size_t i = 0; i < len; ++i) text += chars[rnd(chars.size())];
-    text += (ip ? ip_after : mac_after)[rnd(ip ? ip_after.size() : mac_after.size())];
-    std::string longer = text + "                    ";
+    text += after[rnd(after.size())];
     INFO("text '" << text << "'");
-    if (ip) {
-      IpAddr a, b;
-      const char* ea = parse_ipv4_prefix(text.data(), text.data() + text.size(), a);
-      const char* eb = parse_ipv4_prefix(longer.data(), longer.data() + longer.size(), b);
-      REQUIRE(bool(ea) == bool(eb));
-      if (ea) {
-        REQUIRE(ea - text.data() == eb - longer.data());
-        REQUIRE(a == b);
-      }
-    } else {
-      MacAddr a, b;
-      const char* ea = parse_mac_prefix(text.data(), text.data() + text.size(), a);
-      const char* eb = parse_mac_prefix(longer.data(), longer.data() + longer.size(), b);
-      REQUIRE(bool(ea) == bool(eb));
-      if (ea) {
-        REQUIRE(ea - text.data() == eb - longer.data());
-        REQUIRE(a == b);
-      }
-    }
+    if (ip)
+      REQUIRE(same_both_ways<IpAddr>(parse_ipv4_prefix, text));
+    else
+      REQUIRE(same_both_ways<MacAddr>(parse_mac_prefix, text));
   }
   // Forms the random strings rarely make.
   for (std::string t : {"10.200.3.4 ", "255.255.255.255 ", "0.0.0.0.", "1.2.3.04 ", "01.2.3.4 ",
                         "256.1.1.1 ", "0:1b:2c:3:4:5 ", "a-b-c-d-e-f ", "0:1b:2c:3:4:5:",
                         "0:1b-2c:3:4:5 ", "00:1b:2c:03:04:05 ", "0:1b:2c:3:4:5g"}) {
-    std::string longer = t + "                    ";
     INFO("text '" << t << "'");
-    IpAddr a, b;
-    const char* ea = parse_ipv4_prefix(t.data(), t.data() + t.size(), a);
-    const char* eb = parse_ipv4_prefix(longer.data(), longer.data() + longer.size(), b);
-    CHECK(bool(ea) == bool(eb));
-    if (ea && eb) CHECK(ea - t.data() == eb - longer.data());
-    MacAddr m, n;
-    const char* ma = parse_mac_prefix(t.data(), t.data() + t.size(), m);
-    const char* mb = parse_mac_prefix(longer.data(), longer.data() + longer.size(), n);
-    CHECK(bool(ma) == bool(mb));
-    if (ma && mb) CHECK(ma - t.data() == mb - longer.data());
+    CHECK(same_both_ways<IpAddr>(parse_ipv4_prefix, t));
+    CHECK(same_both_ways<MacAddr>(parse_mac_prefix, t));
   }
 }
 
