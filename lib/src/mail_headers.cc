@@ -10,8 +10,10 @@ namespace tracekit {
 
 namespace {
 
+// Decimal digits only: from_chars alone would take a sign ("-7014800" as an
+// hour passed the range checks below and overflowed).
 bool digits(std::string_view s, int& v) {
-  if (s.empty()) return false;
+  if (s.empty() || s[0] < '0' || s[0] > '9') return false;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   return ec == std::errc() && p == s.data() + s.size();
 }

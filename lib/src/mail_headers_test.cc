@@ -28,6 +28,12 @@ TEST_CASE("RFC 5322 dates, with offsets and obsolete zone names", "[mail][header
   // overflow is no date.
   CHECK_FALSE(parse_rfc5322_date("Thu, 23 Apr 2147483 16:19:00 +0100", t));
   CHECK_FALSE(parse_rfc5322_date("Thu, 23 Apr 0000 16:19:00 +0100", t));
+  // Regression (fuzz: mail-header/date-negative-hour-overflow): a signed
+  // field is no date (its hours times 3600 overflowed an int).
+  CHECK_FALSE(parse_rfc5322_date("Sat, 24 Oct 2 -7014800:00 +1100", t));
+  CHECK_FALSE(parse_rfc5322_date("Sat, 24 Oct 2026 -1:00 +1100", t));
+  CHECK_FALSE(parse_rfc5322_date("Sat, 24 Oct 2026 10:-5 +1100", t));
+  CHECK_FALSE(parse_rfc5322_date("Sat, -24 Oct 2026 10:05 +1100", t));
 }
 
 TEST_CASE("a pasted header: folded Received lines read into their clauses", "[mail][headers]") {
