@@ -230,17 +230,22 @@ bool LoginHop::load(const std::vector<LoginKey>& keys, std::vector<Span> windows
       session_hosts.insert(hk);
     } else if (boot) {
       if (!session_hosts.count(hk)) return;
-    } else if (sessions.empty() || !sessions.count(login_pairing_key(host, ev))) {
-      if (!ips.empty() && ev.service == "radius" && !ev.session_key.empty()) {
-        // (At most kMaxHeld: Starts whose Stop was lost must not grow
-        // without bound; past it a session only loses its Start's evidence,
-        // its start still comes from its Acct-Session-Time.)
-        if (ev.action == LoginAction::login && !ev.has_assigned_ip && held.size() < kMaxHeld)
-          hold(login_pairing_key(host, ev), ev, file_id, f.source, host, f.first_time);
-        else if (ev.action == LoginAction::logout)
-          held.erase(login_pairing_key(host, ev));
+    } else {
+      // The pairing key, made once: for the sessions kept and for the held Starts.
+      bool radius = !ips.empty() && ev.service == "radius" && !ev.session_key.empty();
+      std::string key = !sessions.empty() || radius ? login_pairing_key(host, ev) : std::string();
+      if (sessions.empty() || !sessions.count(key)) {
+        if (radius) {
+          // (At most kMaxHeld: Starts whose Stop was lost must not grow
+          // without bound; past it a session only loses its Start's evidence,
+          // its start still comes from its Acct-Session-Time.)
+          if (ev.action == LoginAction::login && !ev.has_assigned_ip && held.size() < kMaxHeld)
+            hold(std::move(key), ev, file_id, f.source, host, f.first_time);
+          else if (ev.action == LoginAction::logout)
+            held.erase(key);
+        }
+        return;
       }
-      return;
     }
     store_.add(ev, file_id, f.source, host, f.first_time);
   };

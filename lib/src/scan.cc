@@ -15,6 +15,18 @@ namespace {
 
 constexpr uint64_t kSessionMask = (uint64_t(1) << 20) - 1;  // Scanner::session_bits_
 
+// How many leading bytes all of `needles` share (0 for none).
+size_t common_prefix(const std::vector<std::string>& needles) {
+  if (needles.empty()) return 0;
+  size_t lcp = needles[0].size();
+  for (const auto& n : needles) {
+    size_t i = 0;
+    while (i < lcp && i < n.size() && n[i] == needles[0][i]) ++i;
+    lcp = i;
+  }
+  return lcp;
+}
+
 // Finds where the prefilter's needles occur ahead of the reader, a block at a
 // time, so that a line without any costs no search of its own. Each search
 // unit keeps its own next hit: passing a hit of a common needle searches for
@@ -83,12 +95,7 @@ class HitTracker {
     size_t first = covered_;
     if (first == 0) {
       units_.clear();
-      size_t lcp = needles_.empty() ? 0 : needles_[0].size();
-      for (size_t k = 1; k < needles_.size(); ++k) {
-        size_t i = 0;
-        while (i < lcp && i < needles_[k].size() && needles_[k][i] == needles_[0][i]) ++i;
-        lcp = i;
-      }
+      size_t lcp = common_prefix(needles_);
       if (needles_.size() >= 2 && lcp >= kMinPrefix) {
         Unit g{needles_[0].substr(0, lcp), {}, {}, {}};
         for (size_t k = 0; k < needles_.size(); ++k) g.needles.push_back(k);
@@ -604,14 +611,7 @@ template bool Scanner::scan<MailEvent>(const SourceSpec&, uint32_t, const EventS
 
 bool Scanner::prefilter_pays(const std::vector<std::string>& needles) {
   if (needles.empty() || needles.size() > kMaxNeedles) return false;
-  if (needles.size() <= 8) return true;
-  size_t lcp = needles[0].size();
-  for (const auto& n : needles) {
-    size_t i = 0;
-    while (i < lcp && i < n.size() && n[i] == needles[0][i]) ++i;
-    lcp = i;
-  }
-  return lcp >= HitTracker::kMinPrefix;
+  return needles.size() <= 8 || common_prefix(needles) >= HitTracker::kMinPrefix;
 }
 
 bool Scanner::add_needle(std::string_view needle) {

@@ -20,23 +20,34 @@ struct Result {
   uint64_t malformed = 0;
 };
 
-Result scan(const std::string& path, std::vector<std::string> needles) {
+// Scans the dhcpd log at `path` (dates in 2026, in `zone`), prefiltered for
+// `needles` when there are any, giving each record to `sink`; returns what
+// the scanner saw of the file.
+std::vector<ScanFile> scan_dhcp_file(const std::string& path, std::vector<std::string> needles,
+                                     const char* zone, const DhcpSink& sink) {
   Diagnostics diag("test", false, nullptr);
   ScanSettings st;
-  st.default_zone = find_zone("Europe/London");
+  st.default_zone = find_zone(zone);
   st.needles = std::move(needles);
   Scanner sc(diag, st);
   SourceSpec src;
   src.patterns.push_back(path);
   src.year = 2026;
+  sc.scan_dhcp(src, 0, sink);
+  return sc.files();
+}
+
+Result scan(const std::string& path, std::vector<std::string> needles) {
   Result r;
-  sc.scan_dhcp(src, 0, [&](const DhcpEvent& ev, const ScanFile&, uint32_t, const Line&) {
-    if (to_string(ev.ip) == "10.0.0.7")
-      r.records.push_back(std::to_string(ev.first_line) + " " + format_rfc3339(ev.time));
-  });
-  Coverage c = build_coverage(sc.files(), {0}, std::chrono::hours(1));
+  auto files = scan_dhcp_file(
+      path, std::move(needles), "Europe/London",
+      [&](const DhcpEvent& ev, const ScanFile&, uint32_t, const Line&) {
+        if (to_string(ev.ip) == "10.0.0.7")
+          r.records.push_back(std::to_string(ev.first_line) + " " + format_rfc3339(ev.time));
+      });
+  Coverage c = build_coverage(files, {0}, std::chrono::hours(1));
   for (auto& s : c.spans) r.spans.emplace_back(format_rfc3339(s.from), format_rfc3339(s.to));
-  r.malformed = sc.files().at(0).malformed;
+  r.malformed = files.at(0).malformed;
   return r;
 }
 
@@ -123,19 +134,11 @@ TEST_CASE("scan: many needles with a shared prefix pass exactly the lines that h
     }
   }
   auto records = [&](std::vector<std::string> needles) {
-    Diagnostics diag("test", false, nullptr);
-    ScanSettings st;
-    st.default_zone = find_zone("UTC");
-    st.needles = std::move(needles);
-    Scanner sc(diag, st);
-    SourceSpec src;
-    src.patterns.push_back(path.string());
-    src.year = 2026;
     std::vector<uint64_t> got;
-    sc.scan_dhcp(src, 0, [&](const DhcpEvent& ev, const ScanFile&, uint32_t, const Line& l) {
-      (void)ev;
-      got.push_back(l.number);
-    });
+    scan_dhcp_file(path.string(), std::move(needles), "UTC",
+                   [&](const DhcpEvent&, const ScanFile&, uint32_t, const Line& l) {
+                     got.push_back(l.number);
+                   });
     return got;
   };
   auto holding = [&](const std::vector<std::string>& needles) {
