@@ -209,6 +209,77 @@ TEST_CASE("in-place readers: the unchecked fast paths agree with the careful one
   }
 }
 
+TEST_CASE("in-place readers: well-formed and nearly well-formed addresses read the same both ways",
+          "[net]") {
+  // Random characters seldom make an address. These are addresses (octets of
+  // one to three digits, MAC octets of one or two hex digits of either case,
+  // either separator), half of them with one byte changed, dropped or added,
+  // each followed by one of the bytes that end or extend an address.
+  uint32_t x = 88172645u;
+  auto rnd = [&x](size_t n) {
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    return size_t(x % n);
+  };
+  const std::string hex = "0123456789abcdefABCDEF", noise = "0123456789aG.:- /";
+  const std::string after = " .:-9aFg(\n";
+  size_t read_ip = 0, read_mac = 0;
+  for (int round = 0; round < 100000; ++round) {
+    bool ip = round % 2 == 0;
+    std::string text;
+    char sep = ip ? '.' : (rnd(2) ? ':' : '-');
+    for (int k = 0; k < (ip ? 4 : 6); ++k) {
+      if (k) text += sep;
+      size_t n = 1 + rnd(ip ? 3 : 2);
+      for (size_t i = 0; i < n; ++i)
+        text += ip ? char('0' + rnd(i == 0 && n == 3 ? 3 : 10)) : hex[rnd(hex.size())];
+    }
+    switch (rnd(6)) {
+      case 0:
+        text[rnd(text.size())] = noise[rnd(noise.size())];
+        break;
+      case 1:
+        text.erase(rnd(text.size()), 1);
+        break;
+      case 2:
+        text.insert(rnd(text.size() + 1), 1, noise[rnd(noise.size())]);
+        break;
+      default:
+        break;
+    }
+    text += after[rnd(after.size())];
+    INFO("text '" << text << "'");
+    if (ip) {
+      REQUIRE(same_both_ways<IpAddr>(parse_ipv4_prefix, text));
+      IpAddr a;
+      read_ip += parse_ipv4_prefix(text.data(), text.data() + text.size(), a) != nullptr;
+    } else {
+      REQUIRE(same_both_ways<MacAddr>(parse_mac_prefix, text));
+      MacAddr m;
+      read_mac += parse_mac_prefix(text.data(), text.data() + text.size(), m) != nullptr;
+    }
+  }
+  // Most of them are addresses: the fast paths were exercised on both
+  // outcomes.
+  CHECK(read_ip > 10000);
+  CHECK(read_ip < 50000);
+  CHECK(read_mac > 20000);
+  CHECK(read_mac < 50000);
+  // Values, not only ends.
+  IpAddr a;
+  std::string t = "10.200.3.45 and more text";
+  REQUIRE(parse_ipv4_prefix(t.data(), t.data() + t.size(), a) == t.data() + 11);
+  CHECK(to_string(a) == "10.200.3.45");
+  MacAddr m;
+  t = "0:1B:2c:3:e4:5 (host) via 10.1.1.1";
+  REQUIRE(parse_mac_prefix(t.data(), t.data() + t.size(), m) == t.data() + 14);
+  CHECK(to_string(m) == "00:1b:2c:03:e4:05");
+  t = "aa-bb-cc-dd-ee-ff to somewhere";
+  REQUIRE(parse_mac_prefix(t.data(), t.data() + t.size(), m) == t.data() + 17);
+  CHECK(to_string(m) == "aa:bb:cc:dd:ee:ff");
+}
+
 TEST_CASE("net: an empty or default view is no address", "[net]") {
   IpAddr ip = IpAddr::from_v4(0x0a000001);
   CHECK_FALSE(parse_ipv4(std::string_view{}, ip));
