@@ -6,6 +6,8 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdio>
@@ -502,4 +504,106 @@ TEST_CASE("input: a run of NULs longer than a line limit is passed over", "[inpu
   CHECK(seen[2].text.empty());  // the run the input ends in, counted
   CHECK(seen[2].nul);
   CHECK(seen[2].nul_offset == 10004);
+}
+
+TEST_CASE("input: reading ahead on a second thread gives the same lines", "[input]") {
+  // Lines of every length up to past the line limit, runs of NULs at a
+  // line's start and NULs inside lines, CRLF, bytes >= 0x80, and a last line
+  // without a newline; read with and without the read-ahead thread through
+  // several block sizes: every field of every line the same, and what
+  // is_ascii and window() say about it (how far a window reaches depends on
+  // how the bytes came in; where it starts does not).
+  std::string text;
+  uint32_t x = 2024;
+  auto rnd = [&x](uint32_t n) {
+    x = x * 1103515245u + 12345u;
+    return (x >> 8) % n;
+  };
+  for (int i = 0; i < 3000; ++i) {
+    size_t len = rnd(10) == 0 ? rnd(5000) : rnd(150);
+    std::string l;
+    if (rnd(50) == 0) l.append(1 + rnd(300), '\0');
+    for (size_t k = 0; k < len; ++k) l += char('a' + rnd(26));
+    if (!l.empty() && rnd(20) == 0) l[rnd(uint32_t(l.size()))] = '\0';
+    if (!l.empty() && rnd(20) == 0) l[rnd(uint32_t(l.size()))] = char(0xE9);
+    text += l + (rnd(4) == 0 ? "\r\n" : "\n");
+  }
+  text += "the last line, without a newline";
+  TempDir d;
+  std::string path = d.write("ahead.log", text);
+  struct Seen {
+    std::string text;
+    uint64_t number, offset, nul_offset;
+    bool truncated, cut, nul, ascii;
+    std::string window_head;
+    uint64_t window_offset;
+    bool operator==(const Seen&) const = default;
+  };
+  auto read = [&](size_t block, size_t max_line, bool ahead, bool& threaded) {
+    std::string err;
+    auto src = open_input(path, err);
+    REQUIRE(src);
+    LineReader reader(*src, block, max_line, ahead);
+    std::vector<Seen> out;
+    Line line;
+    threaded = false;
+    while (reader.next(line)) {
+      uint64_t w_off = 0;
+      std::string_view w = reader.window(w_off);
+      // (nul_offset means something only when nul is set.)
+      out.push_back({std::string(line.text), line.number, line.offset,
+                     line.nul ? line.nul_offset : 0, line.truncated, line.cut, line.nul,
+                     reader.is_ascii(line.text),
+                     std::string(w.substr(0, std::min<size_t>(40, line.text.size()))), w_off});
+      if (out.size() == 100)  // a second thread in this process while reading
+        threaded =
+            std::distance(fs::directory_iterator("/proc/self/task"), fs::directory_iterator{}) > 1;
+    }
+    CHECK(src->error().empty());
+    return out;
+  };
+  const char* threads = std::getenv("TRACEKIT_THREADS");
+  const bool one_thread = threads && std::string_view(threads) == "1";
+  for (size_t block : {size_t(61), size_t(4096), size_t(65536), LineReader::kBlockSize})
+    for (size_t max_line : {size_t(256), size_t(8192)}) {
+      INFO("block " << block << ", max_line " << max_line);
+      bool with_thread = false, without = false;
+      auto a = read(block, max_line, true, with_thread);
+      auto b = read(block, max_line, false, without);
+      REQUIRE(a.size() == b.size());
+      CHECK(a.size() == 3001);
+      for (size_t k = 0; k < a.size(); ++k) {
+        INFO("line " << k + 1);
+        if (!(a[k] == b[k])) {
+          auto say = [](const Seen& v) {
+            return fmt::format(
+                "{} bytes, line {} at {}, nul {} at {}, truncated {}, cut {}, "
+                "ascii {}, window at {} '{}'",
+                v.text.size(), v.number, v.offset, v.nul, v.nul_offset, v.truncated, v.cut, v.ascii,
+                v.window_offset, v.window_head);
+          };
+          FAIL("with the thread: " << say(a[k]) << "\nwithout: " << say(b[k]));
+        }
+      }
+      // (With small blocks the thread waits for the reader, so it is seen;
+      // with large ones it may have read the whole file and ended.)
+      if (block <= 4096) CHECK(with_thread == !one_thread);
+      CHECK_FALSE(without);
+    }
+}
+
+TEST_CASE("input: which lines are cut does not depend on the block size", "[input]") {
+  // A line of max_line bytes is whole and one byte more is cut, whether its
+  // newline came in the same read or a later one.
+  TempDir d;
+  std::string text = std::string(256, 'a') + "\n" + std::string(257, 'b') + "\nafter\n" +
+                     std::string(300, 'c') + "\n";
+  std::string path = d.write("limit.log", text);
+  for (size_t block : {size_t(7), size_t(61), size_t(256), size_t(300), size_t(4096)}) {
+    INFO("block " << block);
+    auto r = read_path(path, block, 256);
+    CHECK(r.lines ==
+          std::vector<std::string>{std::string(256, 'a'), "<truncated>", "after", "<truncated>"});
+    CHECK(r.offsets == std::vector<uint64_t>{0, 257, 515, 521});
+  }
 }

@@ -41,6 +41,11 @@ class ByteSource {
   // Whether the input ended without a newline while it was being written to
   // (a log appended to while read): its last bytes are a line cut short.
   bool cut_at_end() const { return cut_at_end_; }
+  // Whether a LineReader gains by calling read() from a thread of its own,
+  // ahead of the lines it hands out: a plain regular file (the kernel's copy
+  // then runs beside the parsing). Not a stream, which may block, and not a
+  // source that reads ahead itself (decompression).
+  virtual bool read_ahead_pays() const { return false; }
 
  protected:
   InputFile file_;
@@ -78,12 +83,22 @@ struct Line {
   uint64_t nul_offset = 0;  // when nul: the stream offset of its first NUL byte
 };
 
+class ReadAhead;
+
 class LineReader {
  public:
   static constexpr size_t kBlockSize = 1 << 20;
   static constexpr size_t kMaxLine = 1 << 20;
 
-  explicit LineReader(ByteSource& src, size_t block_size = kBlockSize, size_t max_line = kMaxLine);
+  // With `read_ahead`, a source that says it pays (ByteSource::read_ahead_pays)
+  // is read on a second thread, a few blocks ahead, into buffers the reader
+  // takes over without a copy; unless TRACEKIT_THREADS=1. The lines are the
+  // same either way. After the first line, only this reader may read `src`.
+  explicit LineReader(ByteSource& src, size_t block_size = kBlockSize, size_t max_line = kMaxLine,
+                      bool read_ahead = true);
+  ~LineReader();
+  LineReader(const LineReader&) = delete;
+  LineReader& operator=(const LineReader&) = delete;
   // The first block of the input, not consumed (for format sniffing).
   std::string_view head();
   bool next(Line& out);
@@ -105,16 +120,24 @@ class LineReader {
 
  private:
   bool fill();
+  bool fill_ahead();
   // Moves nul_at_ to the first NUL at or after stream offset `from`.
   void find_nul(uint64_t from);
 
   ByteSource& src_;
   size_t block_size_, max_line_;
+  // Read ahead, each block is put `front_` bytes into a buffer: room for
+  // the start of a line that the block before ended in.
+  size_t front_;
   std::unique_ptr<char[]> buf_;
   size_t cap_;
+  bool may_read_ahead_;
+  std::unique_ptr<ReadAhead> ahead_;
   size_t begin_ = 0, end_ = 0;  // unread data is buf_[begin_, end_)
   size_t line_begin_ = 0;       // where the line returned last starts
-  uint64_t base_offset_ = 0;    // stream offset of buf_[0]
+  // Stream offset of buf_[0] (modulo 2^64: read ahead, buf_[0] may stand
+  // before the stream's start; only base_offset_ + index is used).
+  uint64_t base_offset_ = 0;
   uint64_t line_no_ = 0;
   uint64_t consumed_total_ = 0;
   bool eof_ = false;
