@@ -730,6 +730,30 @@ std::unique_ptr<ByteSource> open_input_zlib_for_tests(const std::string& path, s
   return std::make_unique<ZlibGzipSource>(std::make_unique<RawFile>(fd), std::move(f));
 }
 
+// The index of the first byte >= 0x80 in p[i, stop), or stop: 64 bytes at a
+// time, then 8.
+static size_t ascii_until(const unsigned char* p, size_t i, size_t stop) {
+#if defined(__SSE2__)
+  while (i + 64 <= stop) {
+    __m128i v =
+        _mm_or_si128(_mm_or_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i)),
+                                  _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i + 16))),
+                     _mm_or_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i + 32)),
+                                  _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i + 48))));
+    if (_mm_movemask_epi8(v)) break;
+    i += 64;
+  }
+#endif
+  while (i + 8 <= stop) {
+    uint64_t w;
+    std::memcpy(&w, p + i, 8);
+    if (w & 0x8080808080808080ull) break;
+    i += 8;
+  }
+  while (i < stop && p[i] < 0x80) ++i;
+  return i;
+}
+
 // Reads a plain file on a second thread, a few blocks ahead of the lines
 // being parsed, into buffers that the LineReader then takes over whole: the
 // kernel's copy into user memory (a quarter of a prefiltered scan's time)
@@ -742,7 +766,9 @@ class ReadAhead {
   struct Block {
     std::unique_ptr<char[]> data;  // the bytes at [front, front + size)
     size_t size = 0;
-    size_t first_nul = kNoNul;  // index in the bytes of the first NUL
+    size_t first_nul = kNoNul;       // index in the bytes of the first NUL
+    size_t ascii = 0;                // the bytes before this index are ASCII
+    std::vector<uint32_t> newlines;  // indexes in the bytes of every newline
   };
   // Buffers of `cap` bytes, blocks of up to `block` bytes put `front` bytes in.
   ReadAhead(ByteSource& src, size_t cap, size_t front, size_t block)
@@ -770,12 +796,13 @@ class ReadAhead {
     ready_.pop_front();
     return true;
   }
-  // A buffer of `size` bytes: one of its own (other sizes are freed).
-  void give_back(std::unique_ptr<char[]> buffer, size_t size) {
-    if (size != cap_) return;
+  // A buffer of `size` bytes: one of its own (other sizes are freed); and
+  // a newline index to fill again.
+  void give_back(std::unique_ptr<char[]> buffer, size_t size, std::vector<uint32_t> newlines = {}) {
     {
       std::lock_guard<std::mutex> lock(mu_);
-      spare_.push_back(std::move(buffer));
+      if (size == cap_) spare_.push_back(std::move(buffer));
+      if (newlines.capacity()) spare_newlines_.push_back(std::move(newlines));
     }
     cv_.notify_all();
   }
@@ -793,6 +820,10 @@ class ReadAhead {
         if (stop_) return;
         b.data = std::move(spare_.back());
         spare_.pop_back();
+        if (!spare_newlines_.empty()) {
+          b.newlines = std::move(spare_newlines_.back());
+          spare_newlines_.pop_back();
+        }
       }
       char* at = b.data.get() + front_;
       while (b.size < block_) {
@@ -802,6 +833,11 @@ class ReadAhead {
       }
       if (const void* z = std::memchr(at, 0, b.size))
         b.first_nul = size_t(static_cast<const char*>(z) - at);
+      b.ascii = ascii_until(reinterpret_cast<const unsigned char*>(at), 0, b.size);
+      b.newlines.clear();
+      for (const char *p = at, *e = at + b.size;
+           (p = static_cast<const char*>(std::memchr(p, '\n', size_t(e - p)))); ++p)
+        b.newlines.push_back(uint32_t(p - at));
       const bool end = b.size < block_;
       {
         std::lock_guard<std::mutex> lock(mu_);
@@ -822,6 +858,7 @@ class ReadAhead {
   std::condition_variable cv_;
   std::deque<Block> ready_;
   std::vector<std::unique_ptr<char[]>> spare_;
+  std::vector<std::vector<uint32_t>> spare_newlines_;
   bool done_ = false, stop_ = false;
 };
 
@@ -863,6 +900,8 @@ bool LineReader::fill_ahead() {
     begin_ = 0;
     end_ = left + b.size;
     base_offset_ = left_offset;
+    newlines_.clear();  // (find_newline searches the buffer itself then)
+    newline_next_ = 0;
     if (nul_at_ == kNoNul && b.first_nul != ReadAhead::kNoNul)
       nul_at_ = left_offset + left + b.first_nul;
     return true;
@@ -870,14 +909,37 @@ bool LineReader::fill_ahead() {
   char* to = b.data.get() + front_ - left;
   if (left) std::memcpy(to, buf_.get() + begin_, left);
   std::swap(buf_, b.data);
-  ahead_->give_back(std::move(b.data), cap_);
+  std::swap(newlines_, b.newlines);
+  ahead_->give_back(std::move(b.data), cap_, std::move(b.newlines));
   cap_ = ahead_->buffer_size();
+  newline_next_ = 0;
   begin_ = front_ - left;
   end_ = front_ + b.size;
   base_offset_ = left_offset - begin_;
   if (nul_at_ == kNoNul && b.first_nul != ReadAhead::kNoNul)
     nul_at_ = base_offset_ + front_ + b.first_nul;
+  // What is known to be ASCII: the block's start (the bytes carried over are
+  // looked at again when asked about).
+  ascii_from_ = base_offset_ + front_;
+  ascii_to_ = ascii_from_ + b.ascii;
   return true;
+}
+
+const char* LineReader::find_newline(const char* start, size_t avail) {
+  if (!ahead_ || newlines_.empty())
+    return static_cast<const char*>(std::memchr(start, '\n', avail));
+  // Bytes before the block (the start of a line carried over, or what
+  // head() left unread) are searched; the block's newlines are known.
+  size_t from = size_t(start - buf_.get());
+  if (from < front_) {
+    size_t n = std::min(front_ - from, avail);
+    if (const void* nl = std::memchr(start, '\n', n)) return static_cast<const char*>(nl);
+    from = front_;
+  }
+  while (newline_next_ < newlines_.size() && front_ + newlines_[newline_next_] < from)
+    ++newline_next_;
+  if (newline_next_ == newlines_.size()) return nullptr;
+  return buf_.get() + front_ + newlines_[newline_next_];
 }
 
 bool LineReader::fill() {
@@ -943,7 +1005,7 @@ bool LineReader::next(Line& out) {
     }
     const char* start = buf_.get() + begin_;
     size_t avail = end_ - begin_;
-    const char* nl = static_cast<const char*>(std::memchr(start, '\n', avail));
+    const char* nl = find_newline(start, avail);
     if (skipping_) {
       // Discard the rest of an over-long line.
       if (!nl) {
@@ -1030,29 +1092,11 @@ bool LineReader::is_ascii(std::string_view text) {
   uint64_t from = base_offset_ + (at - start);
   uint64_t to = from + text.size();
   if (from >= ascii_from_ && to <= ascii_to_) return true;
-  // Look ahead from here, 8 bytes at a time, up to the first byte >= 0x80 or
-  // 64 KiB past the text (a prefiltered scan asks about few lines).
+  // Look ahead from here up to the first byte >= 0x80 or 64 KiB past the
+  // text (a prefiltered scan asks about few lines).
   size_t i = size_t(from - base_offset_);
   size_t stop = std::min(end_, size_t(to - base_offset_) + (64 << 10));
-  const auto* p = reinterpret_cast<const unsigned char*>(buf);
-#if defined(__SSE2__)
-  while (i + 64 <= stop) {
-    __m128i v =
-        _mm_or_si128(_mm_or_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i)),
-                                  _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i + 16))),
-                     _mm_or_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i + 32)),
-                                  _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i + 48))));
-    if (_mm_movemask_epi8(v)) break;
-    i += 64;
-  }
-#endif
-  while (i + 8 <= stop) {
-    uint64_t w;
-    std::memcpy(&w, p + i, 8);
-    if (w & 0x8080808080808080ull) break;
-    i += 8;
-  }
-  while (i < stop && p[i] < 0x80) ++i;
+  i = ascii_until(reinterpret_cast<const unsigned char*>(buf), i, stop);
   ascii_from_ = from;
   ascii_to_ = base_offset_ + i;
   return to <= ascii_to_;

@@ -133,6 +133,12 @@ class LineReader {
   size_t cap_;
   bool may_read_ahead_;
   std::unique_ptr<ReadAhead> ahead_;
+  // Read ahead: where the newlines of the block in buf_ are (indexes from
+  // buf_[front_], found by the reading thread), and the first of them not
+  // yet passed.
+  std::vector<uint32_t> newlines_;
+  size_t newline_next_ = 0;
+  const char* find_newline(const char* start, size_t avail);
   size_t begin_ = 0, end_ = 0;  // unread data is buf_[begin_, end_)
   size_t line_begin_ = 0;       // where the line returned last starts
   // Stream offset of buf_[0] (modulo 2^64: read ahead, buf_[0] may stand
