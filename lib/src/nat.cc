@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstring>
 #include <map>
 
 #include "tracekit/hop.h"
@@ -13,36 +14,48 @@ namespace {
 
 constexpr uint8_t kTcp = 6, kUdp = 17, kIcmp = 1, kIcmp6 = 58;
 
-// Events of one translation share this key: the device's session id when the
-// log has one, else the whole tuple.
-// Bytes, not text: it is made for every event kept. Variable parts (device,
-// session id) end with their length so that no two keys run together.
-std::string pairing_key(const StoredNatEvent& e) {
-  std::string k;
-  auto put = [&](const void* p, size_t n) { k.append(static_cast<const char*>(p), n); };
-  auto put_text = [&](const std::string& t) {
-    k += t;
-    uint32_t n = uint32_t(t.size());
-    put(&n, sizeof n);
+uint64_t mix(uint64_t h, uint64_t v) {
+  h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+  h *= 0xff51afd7ed558ccdULL;
+  return h ^ (h >> 32);
+}
+
+bool is_block(const StoredNatEvent& e) {
+  return e.action == NatAction::block_open || e.action == NatAction::block_close;
+}
+
+// Events of one translation share a key: the device's session id when the
+// log has one, else the whole tuple. pairing_hash hashes it (made for every
+// event kept: no allocation), same_pairing compares it.
+uint64_t pairing_hash(const StoredNatEvent& e) {
+  const std::hash<std::string_view> text;
+  uint64_t h = mix(e.source, text(e.device));
+  h = mix(h, e.connection);
+  if (!e.session_id.empty()) return mix(mix(h, 's'), text(e.session_id));
+  h = mix(h, is_block(e) ? 'b' : 't');
+  auto put_ip = [&h](const IpAddr& ip) {
+    uint64_t a, b;
+    std::memcpy(&a, ip.bytes.data(), 8);
+    std::memcpy(&b, ip.bytes.data() + 8, 8);
+    h = mix(mix(h, a), b);
   };
-  bool block = e.action == NatAction::block_open || e.action == NatAction::block_close;
-  put(&e.source, sizeof e.source);
-  put_text(e.device);
-  k += e.connection ? 'c' : '-';
-  if (!e.session_id.empty()) {
-    k += 's';
-    put_text(e.session_id);
-    return k;
-  }
-  k += block ? 'b' : 't';
-  put(e.public_ip.bytes.data(), 16);
-  put(&e.public_port, sizeof e.public_port);
-  put(&e.block_end, sizeof e.block_end);
-  put(&e.proto, sizeof e.proto);
-  put(e.inside_ip.bytes.data(), 16);
-  put(&e.inside_port, sizeof e.inside_port);
-  put(e.dst_ip.bytes.data(), 16);
-  return k;
+  put_ip(e.public_ip);
+  put_ip(e.inside_ip);
+  put_ip(e.dst_ip);
+  return mix(h, uint64_t(e.public_port) | uint64_t(e.block_end) << 16 |
+                    uint64_t(e.inside_port) << 32 | uint64_t(e.proto) << 48);
+}
+
+uint64_t (*pairing_hash_override)(const StoredNatEvent&) = nullptr;  // tests only
+
+bool same_pairing(const StoredNatEvent& a, const StoredNatEvent& b) {
+  if (a.source != b.source || a.device != b.device || a.connection != b.connection ||
+      a.session_id.empty() != b.session_id.empty())
+    return false;
+  if (!a.session_id.empty()) return a.session_id == b.session_id;
+  return is_block(a) == is_block(b) && a.public_ip == b.public_ip &&
+         a.public_port == b.public_port && a.block_end == b.block_end && a.proto == b.proto &&
+         a.inside_ip == b.inside_ip && a.inside_port == b.inside_port && a.dst_ip == b.dst_ip;
 }
 
 Micros distance(const NatTranslation& t, Instant at) {
@@ -96,36 +109,80 @@ uint32_t NatStore::add(const NatEvent& ev, uint32_t file_id, uint32_t source) {
   s.public_port = ev.public_port;
   s.dst_port = ev.dst_port;
   s.block_end = ev.block_end;
-  s.device = ev.device;
-  s.session_id = ev.session_id;
-  s.raw = ev.raw;
+  s.device = text_.add(ev.device);
+  s.session_id = text_.add(ev.session_id);
+  s.raw = text_.add(ev.raw);
   s.ref = EvidenceRef{file_id, ev.first_line, ev.first_offset};
   s.source = source;
-  s.pairing = pairing_key(s);
+  s.pairing = pairing_hash_override ? pairing_hash_override(s) : pairing_hash(s);
   events_.push_back(std::move(s));
   if (!windows_.empty() && events_.size() >= compact_at_) compact();
   return uint32_t(events_.size() - 1);
 }
 
-std::vector<std::vector<uint32_t>> NatStore::groups() const {
-  // Groups in order of first appearance, events in log order (the order they
-  // were added): log order survives a clock stepped backwards, time order not.
-  std::unordered_map<std::string_view, uint32_t> group_of;
-  group_of.reserve(events_.size());
-  std::vector<std::vector<uint32_t>> groups;
-  for (uint32_t id = 0; id < events_.size(); ++id) {
-    if (events_[id].time == kNoTime) continue;
-    auto [it, fresh] = group_of.emplace(events_[id].pairing, uint32_t(groups.size()));
-    if (fresh) groups.emplace_back();
-    groups[it->second].push_back(id);
+void NatStore::set_pairing_hash_for_tests(uint64_t (*hash)(const StoredNatEvent&)) {
+  pairing_hash_override = hash;
+}
+
+std::string_view NatStore::Text::add(std::string_view s) {
+  if (s.empty()) return {};
+  if (s.size() > room_) {
+    size_t size = std::max(kBlock, s.size());
+    blocks_.emplace_back(new char[size]);
+    used_ = 0;
+    room_ = size;
   }
-  return groups;
+  char* at = blocks_.back().get() + used_;
+  std::memcpy(at, s.data(), s.size());
+  used_ += s.size();
+  room_ -= s.size();
+  return {at, s.size()};
+}
+
+NatStore::Groups NatStore::groups() const {
+  // Events in log order (the order they were added) within a group: log
+  // order survives a clock stepped backwards, time order not. By pairing
+  // hash, then id; events of one hash with different keys (a collision) are
+  // split into groups of equal keys, each still in log order.
+  std::vector<std::pair<uint64_t, uint32_t>> keyed;
+  keyed.reserve(events_.size());
+  for (uint32_t id = 0; id < events_.size(); ++id)
+    if (events_[id].time != kNoTime) keyed.emplace_back(events_[id].pairing, id);
+  std::sort(keyed.begin(), keyed.end());
+  Groups g;
+  g.ids.reserve(keyed.size());
+  g.starts.push_back(0);
+  std::vector<uint32_t> rest, other;
+  for (size_t i = 0; i < keyed.size();) {
+    size_t j = i + 1;
+    while (j < keyed.size() && keyed[j].first == keyed[i].first) ++j;
+    const StoredNatEvent& first = events_[keyed[i].second];
+    bool one_key = true;
+    for (size_t k = i + 1; k < j && one_key; ++k)
+      one_key = same_pairing(first, events_[keyed[k].second]);
+    if (one_key) {
+      for (size_t k = i; k < j; ++k) g.ids.push_back(keyed[k].second);
+      g.starts.push_back(uint32_t(g.ids.size()));
+    } else {
+      rest.clear();
+      for (size_t k = i; k < j; ++k) rest.push_back(keyed[k].second);
+      while (!rest.empty()) {
+        other.clear();
+        const StoredNatEvent& key = events_[rest.front()];
+        for (uint32_t id : rest) (same_pairing(key, events_[id]) ? g.ids : other).push_back(id);
+        g.starts.push_back(uint32_t(g.ids.size()));
+        rest.swap(other);
+      }
+    }
+    i = j;
+  }
+  return g;
 }
 
 // The translations of one group's events, in log order; emit(t, pos) with
 // pos the place in g of the event that completed t (g.size(): the log's end).
 template <class Emit>
-void NatStore::pair_group(const std::vector<uint32_t>& g,
+void NatStore::pair_group(std::span<const uint32_t> g,
                           const std::vector<NatTimeoutValues>& timeouts,
                           const std::vector<Instant>& file_start, Emit&& emit) const {
   size_t pos = 0;
@@ -292,7 +349,9 @@ void NatStore::compact() {
   std::vector<char> drop(events_.size(), 0);
   std::vector<char> needed;
   size_t dropped = 0;
-  for (const auto& g : groups()) {
+  const Groups all = groups();
+  for (size_t gi = 0; gi < all.size(); ++gi) {
+    const std::span<const uint32_t> g = all[gi];
     needed.assign(g.size(), 0);
     pair_group(g, timeouts_, kNoFileStart, [&](NatTranslation&& t, size_t) {
       // Marked at the translation's first event, which its run holds. A
@@ -340,6 +399,14 @@ void NatStore::compact() {
       }
     events_.resize(out);
     events_.shrink_to_fit();
+    // The text of the events kept, into blocks of its own; the old go.
+    Text kept;
+    for (StoredNatEvent& e : events_) {
+      e.device = kept.add(e.device);
+      e.session_id = kept.add(e.session_id);
+      e.raw = kept.add(e.raw);
+    }
+    text_ = std::move(kept);
   }
   compact_at_ = std::max(kFirstCompaction, 2 * events_.size());
 }
@@ -350,8 +417,9 @@ void NatStore::build(const std::vector<NatTimeoutValues>& timeouts,
   translations_.clear();
   by_public_.clear();
   by_inside_.clear();
-  for (const auto& g : groups())
-    pair_group(g, timeouts, file_start,
+  const Groups all = groups();
+  for (size_t gi = 0; gi < all.size(); ++gi)
+    pair_group(all[gi], timeouts, file_start,
                [&](NatTranslation&& t, size_t) { translations_.push_back(std::move(t)); });
   // By start, then by the log order of their first line: the same order
   // whatever else the store holds (a prefiltered scan keeps fewer events

@@ -236,8 +236,11 @@ bool NatHop::load(const std::vector<NatQueryKey>& keys, const std::vector<Instan
   std::unordered_set<std::string> sessions;
   std::string session_key;
   auto key_of = [&](const NatEvent& ev, uint32_t source) {
-    session_key.clear();
-    fmt::format_to(std::back_inserter(session_key), "{}|{}|{}", source, ev.device, ev.session_id);
+    // Bytes: the source, the device's length and name, the session id.
+    uint32_t head[2] = {source, uint32_t(ev.device.size())};
+    session_key.assign(reinterpret_cast<const char*>(head), sizeof head);
+    session_key += ev.device;
+    session_key += ev.session_id;
   };
   EventSink<NatEvent> keep = [&](const NatEvent& ev, const ScanFile& f, uint32_t file_id,
                                  const Line&) {

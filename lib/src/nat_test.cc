@@ -186,8 +186,8 @@ TEST_CASE("nat: static and dynamic translations overlapping are both candidates"
   k.port = 443;
   Coverage c;
   c.spans.push_back({at("2026-04-23T00:00:00Z"), at("2026-04-24T00:00:00Z")});
-  auto after = match_nat(b.store.for_public(k.ip, k.port), k, at("2026-04-24T03:00:00Z"), 0s, c,
-                         1h, false);
+  auto after =
+      match_nat(b.store.for_public(k.ip, k.port), k, at("2026-04-24T03:00:00Z"), 0s, c, 1h, false);
   CHECK(after.kind == MatchKind::gap);
   CHECK(after.candidates.size() == 1);
   CHECK_THAT(after.why, Catch::Contains("static translation"));
@@ -378,4 +378,111 @@ TEST_CASE("nat: builds that end each other within the idle timeout are never dro
   };
   CHECK(found(all).size() == 1);
   CHECK(found(windowed) == found(all));
+}
+
+TEST_CASE("nat: events are grouped by their key, not by its hash; their text is the store's",
+          "[nat]") {
+  // Sessions of two devices, tuple-paired translations, port reuse, a port
+  // block and a static mapping, past the first compaction. The store built
+  // with every event's hash the same (or only the port's) must give the
+  // same translations, evidence and all, as with the real hash. The events'
+  // text is written into one buffer that is overwritten after each add: the
+  // store must have kept its own copy.
+  std::string line;
+  int count = 40000;
+  auto feed = [&line, &count](NatStore& s) {
+    Instant t0 = at("2026-04-23T00:00:00Z");
+    uint64_t n = 0;
+    auto add = [&](NatEvent e, int second, std::string_view device, std::string_view session) {
+      line = fmt::format("line {} {} {}", ++n, device, session);
+      e.device = std::string_view(line).substr(line.find(' ', 5) + 1, device.size());
+      e.session_id = session.empty() ? std::string_view{}
+                                     : std::string_view(line).substr(line.size() - session.size());
+      e.raw = line;
+      e.first_line = n;
+      e.time = t0 + std::chrono::seconds(second);
+      s.add(e, 0, 0);
+      line.assign(line.size(), '#');
+    };
+    for (int k = 0; k < count; ++k) {
+      NatEvent e;
+      e.public_ip = ip(k % 3 ? "192.0.2.7" : "192.0.2.8");
+      e.public_port = uint16_t(40000 + k % 11);
+      e.inside_ip = IpAddr::from_v4(0x0a000000u + uint32_t(k % 37));
+      e.inside_port = uint16_t(50000 + k % 17);
+      e.proto = k % 4 ? 6 : 17;
+      std::string id = k % 2 ? std::to_string(1000 + k % 500) : "";
+      std::string_view device = k % 5 ? "fw01" : "fw02";
+      e.action = NatAction::open;
+      add(e, 2 * k, device, id);
+      if (k % 7 == 3) continue;  // no teardown
+      e.action = NatAction::close;
+      add(e, 2 * k + 1 + k % 3, device, id);
+    }
+    NatEvent b;
+    b.action = NatAction::block_open;
+    b.public_ip = ip("192.0.2.9");
+    b.public_port = 1024;
+    b.block_end = 1535;
+    b.inside_ip = ip("100.64.0.5");
+    add(b, 100, "cgn", "");
+    NatEvent st;
+    st.action = NatAction::open;
+    st.is_static = true;
+    st.public_ip = ip("192.0.2.10");
+    st.inside_ip = ip("10.9.9.9");
+    add(st, 50, "fw01", "");
+  };
+  auto translations = [](NatStore& s) {
+    std::vector<std::string> out;
+    for (const NatTranslation& t : s.translations()) {
+      std::string ev;
+      for (uint32_t id : {t.open_event, t.close_event})
+        ev += id == NatTranslation::kNoEvent
+                  ? std::string(" -")
+                  : fmt::format(" [{} {}]", s.event(id).raw, s.event(id).device);
+      out.push_back(fmt::format("{} {} {}-{} {} {} {} {}{}", to_string(t.public_ip), t.public_port,
+                                t.block_end, to_string(t.inside_ip),
+                                t.start.time_since_epoch().count(),
+                                t.end.time_since_epoch().count(), int(t.end_kind), t.device, ev));
+    }
+    return out;
+  };
+  std::vector<NatStore::Window> windows;
+  for (int k = 0; k < 40000; k += 997)
+    windows.push_back({ip(k % 3 ? "192.0.2.7" : "192.0.2.8"),
+                       uint16_t(40000 + k % 11),
+                       {at("2026-04-23T00:00:00Z") + std::chrono::seconds(2 * k),
+                        at("2026-04-23T00:00:00Z") + std::chrono::seconds(2 * k)}});
+  auto run = [&](uint64_t (*hash)(const StoredNatEvent&), bool windowed) {
+    NatStore::set_pairing_hash_for_tests(hash);
+    NatStore s;
+    if (windowed) s.set_windows(windows, false, {NatTimeoutValues{}});
+    feed(s);
+    s.build({NatTimeoutValues{}}, {kNoTime});
+    NatStore::set_pairing_hash_for_tests(nullptr);
+    return translations(s);
+  };
+  // Past the first compaction, hashes that collide often; a few thousand
+  // events, all of them colliding (every group then a split of one bucket).
+  for (int n : {40000, 3000})
+    for (bool windowed : {false, true}) {
+      INFO(n << " translations, windowed " << windowed);
+      count = n;
+      auto real = run(nullptr, windowed);
+      REQUIRE(!real.empty());
+      CHECK(real.size() > size_t(windowed ? 10 : n * 3 / 4));
+      CHECK(real.front().find("line ") != std::string::npos);
+      CHECK(real.back().find('#') == std::string::npos);
+      if (n < 10000)
+        CHECK(run([](const StoredNatEvent&) { return uint64_t(7); }, windowed) == real);
+      else
+        // (A hash must be the same for events of one key: a session's
+        // events share their id, not their ports.)
+        CHECK(run(
+                  [](const StoredNatEvent& e) {
+                    return e.session_id.empty() ? uint64_t(e.public_port) : e.session_id.size();
+                  },
+                  windowed) == real);
+    }
 }

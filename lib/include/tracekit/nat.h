@@ -10,6 +10,8 @@
 // release stays open to the end of the log.
 #pragma once
 
+#include <memory>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -28,8 +30,12 @@ struct StoredNatEvent {
   Instant time = kNoTime, start = kNoTime;
   IpAddr inside_ip, public_ip, dst_ip;
   uint16_t inside_port = 0, public_port = 0, dst_port = 0, block_end = 0;
-  std::string device, session_id, raw;
-  std::string pairing;  // events of one translation share it (set by NatStore::add)
+  // Text held by the store that made the event (valid while it lives).
+  std::string_view device, session_id, raw;
+  // A hash of what pairs the events of one translation (the session id, or
+  // the whole tuple): events with the same pairing are compared field by
+  // field (same_pairing) before they are taken for one translation's.
+  uint64_t pairing = 0;
   EvidenceRef ref;
   uint32_t source = 0;
 };
@@ -69,6 +75,17 @@ NatTimeoutValues nat_timeouts_for(const SourceSpec& src);
 
 class NatStore {
  public:
+  NatStore() = default;
+  // Events point into the store's own text: moved with it, never copied.
+  NatStore(const NatStore&) = delete;
+  NatStore& operator=(const NatStore&) = delete;
+  NatStore(NatStore&&) = default;
+  NatStore& operator=(NatStore&&) = default;
+  // Tests only: the hash that sorts events into groups (null: the real
+  // one), for stores made from here on. A constant one makes every pair of
+  // events collide, so that the comparison field by field alone must keep
+  // translations apart.
+  static void set_pairing_hash_for_tests(uint64_t (*hash)(const StoredNatEvent&));
   // The times asked, per address and port (port 0: any), as closed spans
   // [from, to] widened by the skew: a translation meeting none of its key's
   // spans is dropped, once final, as the events stream in (memory follows
@@ -97,10 +114,31 @@ class NatStore {
   std::vector<const NatTranslation*> for_inside(const IpAddr& ip) const;
 
  private:
-  std::vector<std::vector<uint32_t>> groups() const;
+  // The events of each translation's group, in log order, one group after
+  // the other: group k is ids[starts[k], starts[k + 1]).
+  struct Groups {
+    std::vector<uint32_t> ids, starts;
+    size_t size() const { return starts.empty() ? 0 : starts.size() - 1; }
+    std::span<const uint32_t> operator[](size_t k) const {
+      return {ids.data() + starts[k], ids.data() + starts[k + 1]};
+    }
+  };
+  Groups groups() const;
   template <class Emit>
-  void pair_group(const std::vector<uint32_t>& g, const std::vector<NatTimeoutValues>& timeouts,
+  void pair_group(std::span<const uint32_t> g, const std::vector<NatTimeoutValues>& timeouts,
                   const std::vector<Instant>& file_start, Emit&& emit) const;
+  // The text of the events (device, session id, raw line), in blocks that
+  // never move, so that the events' views stay valid as more are added.
+  class Text {
+   public:
+    std::string_view add(std::string_view s);
+
+   private:
+    static constexpr size_t kBlock = size_t(1) << 20;
+    std::vector<std::unique_ptr<char[]>> blocks_;
+    size_t used_ = 0, room_ = 0;  // in the last block
+  };
+  Text text_;
   bool in_windows(const NatTranslation& t) const;
   void compact();
   static constexpr size_t kFirstCompaction = size_t(1) << 16;
