@@ -289,9 +289,11 @@ $(date -u +%Y-%m-%dT%H:%M:%SZ). Regenerate rather than edit.
 measurement, so wall times are noisy and pessimistic: in this run the widest spread of one
 command between its rounds was $SPREAD. To keep ratios fair the commands are interleaved: a warm-up
 round, then $RUNS rounds in which hyperfine runs every command once; each number is the
-command's best round (wall) or its least CPU time (user+sys, all its processes). For a
-single-threaded program the CPU figure is the steadier estimate of what it does on a core of
-its own. MB = 10^6 bytes, GB = 10^9 bytes, always of decompressed input.
+command's best round (wall) or its least CPU time (user+sys, all its threads and processes).
+tracekit parses on one thread and reads on a second (a plain file is read, and its newlines
+found, a few blocks ahead; a compressed one is inflated ahead): its wall figure is the speed
+of the parsing thread, and its CPU figure counts both threads, so it is the cost of the whole
+run, not the speed of one core. MB = 10^6 bytes, GB = 10^9 bytes, always of decompressed input.
 
 ## Data
 
