@@ -157,6 +157,17 @@ TEST_CASE("in-place IPv4 and MAC readers stop at the end of the address", "[net]
 
 namespace {
 
+// A small random number generator (xorshift32): the same numbers on every run.
+struct XorShift {
+  uint32_t x;
+  size_t operator()(size_t n) {
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    return size_t(x % n);
+  }
+};
+
 // Whether `parse` reads `text` (its end right after it) as it reads the same
 // text with more bytes after it: the same end and the same value.
 template <class Addr, class Parse>
@@ -176,13 +187,7 @@ TEST_CASE("in-place readers: the unchecked fast paths agree with the careful one
   // form and the byte after it. The same text followed by the same byte,
   // once at the end of the input (the careful path) and once with more after
   // it (the fast path), must read the same.
-  uint32_t x = 2463534242u;
-  auto rnd = [&x](size_t n) {
-    x ^= x << 13;
-    x ^= x >> 17;
-    x ^= x << 5;
-    return size_t(x % n);
-  };
+  XorShift rnd{2463534242u};
   const std::string ip_chars = "0123456789.....12", ip_after = " .:9a";
   const std::string mac_chars = "0123456789abcdefABCDEFg::::--", mac_after = " :-0g(";
   for (int round = 0; round < 200000; ++round) {
@@ -215,13 +220,7 @@ TEST_CASE("in-place readers: well-formed and nearly well-formed addresses read t
   // one to three digits, MAC octets of one or two hex digits of either case,
   // either separator), half of them with one byte changed, dropped or added,
   // each followed by one of the bytes that end or extend an address.
-  uint32_t x = 88172645u;
-  auto rnd = [&x](size_t n) {
-    x ^= x << 13;
-    x ^= x >> 17;
-    x ^= x << 5;
-    return size_t(x % n);
-  };
+  XorShift rnd{88172645u};
   const std::string hex = "0123456789abcdefABCDEF", noise = "0123456789aG.:- /";
   const std::string after = " .:-9aFg(\n";
   size_t read_ip = 0, read_mac = 0;
