@@ -893,7 +893,7 @@ bool LineReader::fill_ahead() {
     std::unique_ptr<char[]> both(new char[left + b.size + 1]);
     std::memcpy(both.get(), buf_.get() + begin_, left);
     std::memcpy(both.get() + left, b.data.get() + front_, b.size);
-    ahead_->give_back(std::move(b.data), cap_);
+    ahead_->give_back(std::move(b.data), ahead_->buffer_size());
     ahead_->give_back(std::move(buf_), cap_);
     buf_ = std::move(both);
     cap_ = left + b.size + 1;
@@ -942,12 +942,20 @@ const char* LineReader::find_newline(const char* start, size_t avail) {
   return buf_.get() + front_ + newlines_[newline_next_];
 }
 
+void LineReader::stop_reading() {
+  ahead_.reset();
+  may_read_ahead_ = false;
+  eof_ = true;
+  begin_ = end_;
+}
+
 bool LineReader::fill() {
   if (eof_) return false;
   if (!ahead_ && may_read_ahead_) {
     may_read_ahead_ = false;
     // (Decided at the first read: nothing of the source was taken before.)
-    if (!one_thread() && src_.read_ahead_pays())
+    // (Newlines are listed as 32-bit indexes into a block.)
+    if (!one_thread() && block_size_ < UINT32_MAX && src_.read_ahead_pays())
       ahead_ = std::make_unique<ReadAhead>(src_, cap_, front_, block_size_);
   }
   if (ahead_) return fill_ahead();

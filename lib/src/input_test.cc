@@ -597,7 +597,8 @@ TEST_CASE("input: reading ahead on a second thread gives the same lines", "[inpu
 
 TEST_CASE("input: which lines are cut does not depend on the block size", "[input]") {
   // A line of max_line bytes is whole and one byte more is cut, whether its
-  // newline came in the same read or a later one.
+  // newline came in the same read or a later one. (The limit counts every
+  // byte before the newline, a CR too.)
   TempDir d;
   std::string text = std::string(256, 'a') + "\n" + std::string(257, 'b') + "\nafter\n" +
                      std::string(300, 'c') + "\n";
@@ -609,4 +610,22 @@ TEST_CASE("input: which lines are cut does not depend on the block size", "[inpu
           std::vector<std::string>{std::string(256, 'a'), "<truncated>", "after", "<truncated>"});
     CHECK(r.offsets == std::vector<uint64_t>{0, 257, 515, 521});
   }
+}
+
+TEST_CASE("input: a reader stopped after its head reads no further", "[input]") {
+  // A database format takes only the head and reads the file itself; the
+  // source's error() is asked afterwards. The read-ahead thread must be gone
+  // by then, and no line comes after the stop.
+  TempDir d;
+  std::string path = d.write("big.log", many_lines(200000));
+  std::string err;
+  auto src = open_input(path, err);
+  REQUIRE(src);
+  LineReader reader(*src, 4096, 4096);
+  CHECK(reader.head().starts_with("line 0 of a log\n"));
+  reader.stop_reading();
+  CHECK(std::distance(fs::directory_iterator("/proc/self/task"), fs::directory_iterator{}) == 1);
+  Line line;
+  CHECK_FALSE(reader.next(line));
+  CHECK(src->error().empty());
 }

@@ -126,7 +126,7 @@ void NatStore::set_pairing_hash_for_tests(uint64_t (*hash)(const StoredNatEvent&
 
 std::string_view NatStore::Text::add(std::string_view s) {
   if (s.empty()) return {};
-  if (s.size() > room_) {
+  if (s.size() > room_ || blocks_.empty()) {  // (empty: a Text moved from)
     size_t size = std::max(kBlock, s.size());
     blocks_.emplace_back(new char[size]);
     used_ = 0;

@@ -470,7 +470,10 @@ bool Scanner::scan(const SourceSpec& src, uint32_t source, const EventSink<Event
       }
     };
     if (f.format->input == InputKind::database) {
-      // The parser reads the file itself; the stream was opened for sniffing.
+      // The parser reads the file itself; the stream was opened for sniffing
+      // (and is read no further: the source's error() below is then its
+      // own, not that of a thread still reading ahead).
+      reader.stop_reading();
       LineResult r;
       Line at;
       for (;;) {

@@ -115,6 +115,10 @@ class LineReader {
   // ASCII (so valid UTF-8). False also when it is not known: text that is
   // not in the reader's buffer. Each byte of the buffer is looked at once.
   bool is_ascii(std::string_view text);
+  // Ends the reading: a read-ahead thread stops (joined), and next() and
+  // next_record() return nothing more. For a caller that has what it needs
+  // (the head) and will ask the source more (error()) while it lives.
+  void stop_reading();
   uint64_t bytes_read() const { return consumed_total_; }
   uint64_t lines_read() const { return line_no_; }
 
