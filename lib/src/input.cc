@@ -953,7 +953,7 @@ bool LineReader::fill() {
   if (eof_) return false;
   if (!ahead_ && may_read_ahead_) {
     may_read_ahead_ = false;
-    // (Decided at the first read: nothing of the source was taken before.)
+    // Decided at the first read, when nothing of the source was taken yet.
     // (Newlines are listed as 32-bit indexes into a block.)
     if (!one_thread() && block_size_ < UINT32_MAX && src_.read_ahead_pays())
       ahead_ = std::make_unique<ReadAhead>(src_, cap_, front_, block_size_);

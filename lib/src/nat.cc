@@ -33,15 +33,8 @@ uint64_t pairing_hash(const StoredNatEvent& e) {
   h = mix(h, e.connection);
   if (!e.session_id.empty()) return mix(mix(h, 's'), text(e.session_id));
   h = mix(h, is_block(e) ? 'b' : 't');
-  auto put_ip = [&h](const IpAddr& ip) {
-    uint64_t a, b;
-    std::memcpy(&a, ip.bytes.data(), 8);
-    std::memcpy(&b, ip.bytes.data() + 8, 8);
-    h = mix(mix(h, a), b);
-  };
-  put_ip(e.public_ip);
-  put_ip(e.inside_ip);
-  put_ip(e.dst_ip);
+  const IpHash ip;
+  h = mix(mix(mix(h, ip(e.public_ip)), ip(e.inside_ip)), ip(e.dst_ip));
   return mix(h, uint64_t(e.public_port) | uint64_t(e.block_end) << 16 |
                     uint64_t(e.inside_port) << 32 | uint64_t(e.proto) << 48);
 }
