@@ -88,7 +88,7 @@ class HitTracker {
     std::vector<std::vector<size_t>> by_next;
     std::vector<size_t> whole;
   };
-  static constexpr size_t kBucketFrom = 8;
+  static constexpr size_t kBucketFrom = 2;
   // The needles there at the start share one unit when they share a prefix
   // of kMinPrefix bytes or more; needles added later get a unit each.
   void build_units() {
