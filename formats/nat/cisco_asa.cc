@@ -41,6 +41,7 @@
 // carry no time: translation lines among them are malformed. Other message ids
 // and 305013 (asymmetric NAT rules, no translation) are skipped.
 #include <array>
+#include <bit>
 #include <charconv>
 #include <vector>
 
@@ -583,23 +584,54 @@ std::unique_ptr<NatParser> make(const ParseContext& ctx) {
   return std::make_unique<CiscoAsaParser>(ctx);
 }
 
-// "... Teardown TCP connection 4711 for ...": the word after "connection ".
-// Called on lines the prefilter passed over, so a vector search, not
-// string_view::find (which stops at every space).
+// "... Teardown TCP connection 4711 for ...": the word after "connection ",
+// where parse_connection and the ICMP reader take it (the third or fourth
+// word of the message). Asked of every line the prefilter passes over once
+// sessions are kept: the message id first, then where the first words end.
 std::string_view session_of(std::string_view line) {
-  // Asked of every line the prefilter passes over once sessions are kept:
-  // only connection messages (3020xx) name one, so the message id first.
   size_t tag = find_tag(line);
   if (tag == std::string_view::npos) return {};
-  size_t id_end = tag + 1;
-  while (id_end < line.size() && line[id_end] != ':' && line[id_end] != ' ') ++id_end;
-  std::string_view tag_text = line.substr(tag + 1, id_end - tag - 1);
-  if (!tag_text.substr(tag_text.rfind('-') + 1).starts_with("3020")) return {};
-  const char* end = line.data() + line.size();
-  const char* at = find_literal(line.data() + id_end, end, "connection ");
-  if (!at) return {};
-  std::string_view rest(at + 11, size_t(end - at - 11));
-  return rest.substr(0, rest.find(' '));
+  const char* p = line.data() + tag + 1;
+  const char* const end = line.data() + line.size();
+  const char* id_end = p + 12;
+  // Only connection messages (3020xx) name one. "ASA-6-302013:" is the
+  // usual shape; "ASA-session-6-302013" is read a byte at a time.
+  if (end - p > 12 && p[5] == '-' && (*id_end == ':' || *id_end == ' ')) {
+    if (!bytes_equal(p + 6, "3020", 4)) return {};
+  } else {
+    id_end = p;
+    while (id_end < end && *id_end != ':' && *id_end != ' ') ++id_end;
+    std::string_view tag_text(p, size_t(id_end - p));
+    if (!tag_text.substr(tag_text.rfind('-') + 1).starts_with("3020")) return {};
+  }
+  // The message: after the colon and the spaces that follow it.
+  p = id_end;
+  if (p < end && *p == ':') ++p;
+  while (p < end && *p == ' ') ++p;
+  constexpr std::string_view kWord = "connection ";
+  auto id_after = [&](const char* space) -> std::string_view {
+    if (size_t(end - space - 1) < kWord.size() ||
+        !bytes_equal(space + 1, kWord.data(), kWord.size()))
+      return {};
+    const char* id = space + 1 + kWord.size();
+    const char* stop = id;
+    while (stop < end && *stop != ' ') ++stop;
+    return {id, size_t(stop - id)};
+  };
+  // The spaces before words 2 and 3 (from 0): "Teardown TCP connection",
+  // "Built outbound TCP connection".
+  uint32_t spaces = byte_mask32(p, end, ' ');
+  if (std::popcount(spaces) >= 3) {
+    spaces &= spaces - 1;  // the one before word 1
+    for (int k = 0; k < 2; ++k, spaces &= spaces - 1)
+      if (std::string_view id = id_after(p + std::countr_zero(spaces)); !id.empty()) return id;
+    return {};
+  }
+  // Long first words (or a short line): one word at a time.
+  for (int word = 0; p < end && word < 3; ++p)
+    if (*p == ' ' && ++word >= 2)
+      if (std::string_view id = id_after(p); !id.empty()) return id;
+  return {};
 }
 
 }  // namespace

@@ -438,3 +438,46 @@ TEST_CASE("cisco-asa: the time-only path on lines without a time or a tag", "[na
   line.text = "";
   CHECK(p->parse_time(line, ev).status == LineStatus::skip);
 }
+
+TEST_CASE("cisco-asa: session_of names the connection the parser reads", "[nat][cisco-asa]") {
+  // The prefilter parses a line that names a kept session only when
+  // session_of finds the id parse() would give it: a teardown it misses is a
+  // translation left open. Every shape that carries an id, in the samples,
+  // the corpus and the ICMP forms.
+  const auto session_of = find_format("cisco-asa")->session_of;
+  REQUIRE(session_of);
+  std::string text = test::read_sample("testdata/nat/cisco-asa/asa.log");
+  text +=
+      "Apr 23 16:19:00 10.9.9.1 %ASA-6-302020: Built inbound ICMP connection 77 for faddr "
+      "198.51.100.8/0 gaddr 203.0.113.9/1 laddr 10.0.0.9/1 type 8 code 0\n"
+      "<166>Apr 23 2026 16:19:03 ftd1 : %FTD-6-302021: Teardown ICMP connection 78 for faddr "
+      "198.51.100.8/0 gaddr 203.0.113.9/1 laddr 10.0.0.9/1 type 0 code 0\n"
+      "Apr 23 2026 16:19:03 fw01 : %ASA-session-6-302016: Teardown UDP connection 79 for "
+      "outside:198.51.100.53/53 to inside:10.0.0.5/53530 duration 0:00:00 bytes 80\n"
+      "Apr 23 2026 16:19:03 fw01: %ASA-6-302014 Teardown TCP connection 80 for "
+      "outside:198.51.100.1/443 to inside:10.0.0.5/51234 duration 0:00:01 bytes 1\n"
+      // words longer than usual: "connection" past the message's 32nd byte
+      "Apr 23 2026 16:19:04 fw01 : %ASA-6-302013: Built outbound ProtocolWithAVeryLongName "
+      "connection 81 for outside:198.51.100.1/443 (198.51.100.1/443) to inside:10.0.0.5/51235 "
+      "(203.0.113.9/40124)\n"
+      "Apr 23 2026 16:19:05 fw01 : %ASA-6-302014: Teardown ProtocolWithAVeryLongName "
+      "connection 81 for outside:198.51.100.1/443 to inside:10.0.0.5/51235 duration 0:00:01 "
+      "bytes 1\n";
+  auto check = [&](const std::string& lines) {
+    NatHarness h("cisco-asa", "America/New_York", 2026);
+    size_t with_id = 0;
+    for (const auto& o : h.run(lines)) {
+      if (o.status != LineStatus::record || o.event.session_id.empty()) continue;
+      INFO(o.raw);
+      CHECK(session_of(o.raw) == o.event.session_id);
+      ++with_id;
+    }
+    return with_id;
+  };
+  CHECK(check(text) == 13);  // 7 in asa.log, 6 above
+  if (auto sample = test::read_corpus("nat-cisco-asa/sample.log")) CHECK(check(*sample) > 10);
+  // Lines of other messages name none.
+  CHECK(session_of("Apr 23 2026 16:19:05 fw01 : %ASA-4-106023: Deny tcp src "
+                   "outside:203.0.113.66/4444 dst inside:10.20.3.44/445 connection 5") == "");
+  CHECK(session_of("Apr 23 2026 16:19:05 fw01 : no tag, connection 5") == "");
+}

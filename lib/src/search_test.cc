@@ -45,3 +45,23 @@ TEST_CASE("count_newlines", "[search]") {
   CHECK(count_newlines(s.data(), s.data() + s.size()) == expect);
   CHECK(count_newlines(s.data(), s.data()) == 0);
 }
+
+TEST_CASE("byte_mask32 marks the byte asked in the first 32", "[search]") {
+  // Every length around the vector width, the byte at every place, and
+  // bytes past the 32nd or past the end never marked.
+  std::string s(80, 'x');
+  for (size_t len = 0; len <= 40; ++len)
+    for (size_t at = 0; at < 40; ++at) {
+      s.assign(80, 'x');
+      s[at] = ' ';
+      s[at + 7] = ' ';
+      uint32_t expect = 0;
+      for (size_t i = 0; i < std::min<size_t>(len, 32); ++i)
+        if (s[i] == ' ') expect |= uint32_t(1) << i;
+      INFO("len " << len << " at " << at);
+      CHECK(byte_mask32(s.data(), s.data() + len, ' ') == expect);
+    }
+  CHECK(byte_mask32(s.data(), s.data() + 32, 'y') == 0);
+  std::string all(32, 'y');
+  CHECK(byte_mask32(all.data(), all.data() + all.size(), 'y') == 0xffffffffu);
+}

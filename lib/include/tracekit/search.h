@@ -31,6 +31,11 @@ inline bool bytes_equal(const char* a, const char* b, size_t n) {
   return true;
 }
 
+// Bit i set where begin[i] == c, for the first 32 bytes of [begin, end)
+// (fewer when the range is shorter): where the first words of a line end,
+// without a loop over its bytes.
+uint32_t byte_mask32(const char* begin, const char* end, char c);
+
 // Number of '\n' bytes in [begin, end).
 size_t count_newlines(const char* begin, const char* end);
 
