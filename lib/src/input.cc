@@ -568,11 +568,11 @@ bool gzip_uses_isal() {
 }
 
 // TRACEKIT_THREADS=1 keeps decompression (and the reads of plain files, see
-// ReadAhead) on the reading thread: one thread in all, for machines where a
-// second one is unwelcome and so that a test can show the output does not
-// depend on it. Any other value (or none): the default, a second thread
-// reading ahead. Read once per process.
-static bool one_thread() {
+// ReadAhead, and the NAT store's compaction) on the one thread: for machines
+// where a second one is unwelcome and so that a test can show the output
+// does not depend on it. Any other value (or none): the default, a second
+// thread reading ahead.
+bool one_thread() {
   static const bool one = [] {
     const char* env = std::getenv("TRACEKIT_THREADS");
     return env && std::string_view(env) == "1";

@@ -7,6 +7,7 @@
 #include <map>
 
 #include "tracekit/hop.h"
+#include "tracekit/input.h"
 
 namespace tracekit {
 
@@ -86,7 +87,7 @@ NatTimeoutValues nat_timeouts_for(const SourceSpec& src) {
   return v;
 }
 
-uint32_t NatStore::add(const NatEvent& ev, uint32_t file_id, uint32_t source) {
+void NatStore::add(const NatEvent& ev, uint32_t file_id, uint32_t source) {
   StoredNatEvent s;
   s.action = ev.action;
   s.proto = ev.proto;
@@ -109,12 +110,51 @@ uint32_t NatStore::add(const NatEvent& ev, uint32_t file_id, uint32_t source) {
   s.source = source;
   s.pairing = pairing_hash_override ? pairing_hash_override(s) : pairing_hash(s);
   events_.push_back(std::move(s));
-  if (!windows_.empty() && events_.size() >= compact_at_) compact();
-  return uint32_t(events_.size() - 1);
+  // As many new events as the last compaction kept (and at least a first
+  // batch): the events held stay within a few times those that must be.
+  if (windows_ && events_.size() >= std::max(kFirstCompaction, kept_size_)) hand_off();
+}
+
+size_t NatStore::event_count() const {
+  compactor_.join();
+  return kept_->events.size() + events_.size();
+}
+
+void NatStore::merge_new() {
+  finish_compaction();
+  Chunk& c = *kept_;
+  c.events.reserve(c.events.size() + events_.size());
+  for (StoredNatEvent& e : events_) c.events.push_back(std::move(e));
+  c.text.absorb(std::move(text_));
+  events_.clear();
+  text_ = Text();
+}
+
+void NatStore::hand_off() {
+  merge_new();
+  if (one_thread()) {
+    compact(*kept_, *windows_);
+    return;
+  }
+  compactor_.thread =
+      std::thread([chunk = kept_, windows = windows_] { compact(*chunk, *windows); });
+}
+
+void NatStore::finish_compaction() {
+  compactor_.join();
+  kept_size_ = kept_->events.size();
 }
 
 void NatStore::set_pairing_hash_for_tests(uint64_t (*hash)(const StoredNatEvent&)) {
   pairing_hash_override = hash;
+}
+
+void NatStore::Text::absorb(Text&& other) {
+  for (auto& b : other.blocks_) blocks_.push_back(std::move(b));
+  used_ = other.used_;
+  room_ = other.room_;
+  other.blocks_.clear();
+  other.used_ = other.room_ = 0;
 }
 
 std::string_view NatStore::Text::add(std::string_view s) {
@@ -132,15 +172,15 @@ std::string_view NatStore::Text::add(std::string_view s) {
   return {at, s.size()};
 }
 
-NatStore::Groups NatStore::groups() const {
+NatStore::Groups NatStore::groups(const Events& events) {
   // Events in log order (the order they were added) within a group: log
   // order survives a clock stepped backwards, time order not. By pairing
   // hash, then id; events of one hash with different keys (a collision) are
   // split into groups of equal keys, each still in log order.
   std::vector<std::pair<uint64_t, uint32_t>> keyed;
-  keyed.reserve(events_.size());
-  for (uint32_t id = 0; id < events_.size(); ++id)
-    if (events_[id].time != kNoTime) keyed.emplace_back(events_[id].pairing, id);
+  keyed.reserve(events.size());
+  for (uint32_t id = 0; id < events.size(); ++id)
+    if (events[id].time != kNoTime) keyed.emplace_back(events[id].pairing, id);
   std::sort(keyed.begin(), keyed.end());
   Groups g;
   g.ids.reserve(keyed.size());
@@ -149,10 +189,10 @@ NatStore::Groups NatStore::groups() const {
   for (size_t i = 0; i < keyed.size();) {
     size_t j = i + 1;
     while (j < keyed.size() && keyed[j].first == keyed[i].first) ++j;
-    const StoredNatEvent& first = events_[keyed[i].second];
+    const StoredNatEvent& first = events[keyed[i].second];
     bool one_key = true;
     for (size_t k = i + 1; k < j && one_key; ++k)
-      one_key = same_pairing(first, events_[keyed[k].second]);
+      one_key = same_pairing(first, events[keyed[k].second]);
     if (one_key) {
       for (size_t k = i; k < j; ++k) g.ids.push_back(keyed[k].second);
       g.starts.push_back(uint32_t(g.ids.size()));
@@ -161,8 +201,8 @@ NatStore::Groups NatStore::groups() const {
       for (size_t k = i; k < j; ++k) rest.push_back(keyed[k].second);
       while (!rest.empty()) {
         other.clear();
-        const StoredNatEvent& key = events_[rest.front()];
-        for (uint32_t id : rest) (same_pairing(key, events_[id]) ? g.ids : other).push_back(id);
+        const StoredNatEvent& key = events[rest.front()];
+        for (uint32_t id : rest) (same_pairing(key, events[id]) ? g.ids : other).push_back(id);
         g.starts.push_back(uint32_t(g.ids.size()));
         rest.swap(other);
       }
@@ -175,16 +215,16 @@ NatStore::Groups NatStore::groups() const {
 // The translations of one group's events, in log order; emit(t, pos) with
 // pos the place in g of the event that completed t (g.size(): the log's end).
 template <class Emit>
-void NatStore::pair_group(std::span<const uint32_t> g,
+void NatStore::pair_group(const Events& events, std::span<const uint32_t> g,
                           const std::vector<NatTimeoutValues>& timeouts,
-                          const std::vector<Instant>& file_start, Emit&& emit) const {
+                          const std::vector<Instant>& file_start, Emit&& emit) {
   size_t pos = 0;
   auto timeout_of = [&](const StoredNatEvent& e) {
     return e.source < timeouts.size() ? timeouts[e.source].for_proto(e.proto)
                                       : NatTimeoutValues{}.for_proto(e.proto);
   };
   auto from_event = [&](uint32_t id) {
-    const StoredNatEvent& e = events_[id];
+    const StoredNatEvent& e = events[id];
     NatTranslation t;
     t.inside_ip = e.inside_ip;
     t.public_ip = e.public_ip;
@@ -202,7 +242,7 @@ void NatStore::pair_group(std::span<const uint32_t> g,
     return t;
   };
   auto finish_open = [&](NatTranslation& t, Instant next_build) {
-    const StoredNatEvent& o = events_[t.open_event];
+    const StoredNatEvent& o = events[t.open_event];
     if (t.is_static || t.block) {
       t.end = next_build;
       t.end_kind = NatTranslation::EndKind::open;
@@ -227,7 +267,7 @@ void NatStore::pair_group(std::span<const uint32_t> g,
   NatTranslation cur;
   for (pos = 0; pos < g.size(); ++pos) {
     uint32_t id = g[pos];
-    const StoredNatEvent& e = events_[id];
+    const StoredNatEvent& e = events[id];
     switch (e.action) {
       case NatAction::open:
       case NatAction::block_open:
@@ -305,51 +345,55 @@ bool meets(const std::vector<Span>& spans, const NatTranslation& t) {
 
 void NatStore::set_windows(const std::vector<Window>& windows, bool reverse,
                            std::vector<NatTimeoutValues> timeouts) {
-  windows_.clear();
-  for (const auto& w : windows) {
-    WindowSet& set = windows_[w.ip];
-    set.all.push_back(w.span);
-    (w.port ? set.by_port[w.port] : set.any_port).push_back(w.span);
+  finish_compaction();
+  auto w = std::make_shared<Windows>();
+  for (const auto& win : windows) {
+    WindowSet& set = w->by_ip[win.ip];
+    set.all.push_back(win.span);
+    (win.port ? set.by_port[win.port] : set.any_port).push_back(win.span);
   }
-  for (auto& [ip, set] : windows_) {
+  for (auto& [ip, set] : w->by_ip) {
     sort_and_merge(set.all);
     sort_and_merge(set.any_port);
     for (auto& [port, spans] : set.by_port) sort_and_merge(spans);
   }
-  windows_reverse_ = reverse;
-  timeouts_ = std::move(timeouts);
-  compact_at_ = kFirstCompaction;
+  w->reverse = reverse;
+  w->timeouts = std::move(timeouts);
+  windows_ = std::move(w);
 }
 
-bool NatStore::in_windows(const NatTranslation& t) const {
-  auto it = windows_.find(windows_reverse_ ? t.inside_ip : t.public_ip);
-  if (it == windows_.end()) return true;  // not a key asked about: not ours to drop
+bool NatStore::Windows::meet(const NatTranslation& t) const {
+  auto it = by_ip.find(reverse ? t.inside_ip : t.public_ip);
+  if (it == by_ip.end()) return true;  // not a key asked about: not ours to drop
   const WindowSet& set = it->second;
-  uint16_t port = windows_reverse_ ? t.inside_port : t.public_port;
+  uint16_t port = reverse ? t.inside_port : t.public_port;
   if (port == 0 || t.block) return meets(set.all, t);
   if (meets(set.any_port, t)) return true;
   auto p = set.by_port.find(port);
   return p != set.by_port.end() && meets(p->second, t);
 }
 
-void NatStore::compact() {
+void NatStore::compact(Chunk& chunk, const Windows& windows) {
   // A group's events fall into runs whose translations later events cannot
   // change: a run ends with what closes a translation (a teardown, a release,
   // a session record), or before a build that finds the previous one already
   // past its idle timeout. A run none of whose translations meets a window
-  // is dropped whole; what follows pairs as it would have with it there.
+  // is dropped whole; what follows pairs as it would have with it there. A
+  // group's last run may go on in events not yet in the chunk: never dropped.
   static const std::vector<Instant> kNoFileStart;
-  std::vector<char> drop(events_.size(), 0);
+  Events& events = chunk.events;
+  const std::vector<NatTimeoutValues>& timeouts = windows.timeouts;
+  std::vector<char> drop(events.size(), 0);
   std::vector<char> needed;
   size_t dropped = 0;
-  const Groups all = groups();
+  const Groups all = groups(events);
   for (size_t gi = 0; gi < all.size(); ++gi) {
     const std::span<const uint32_t> g = all[gi];
     needed.assign(g.size(), 0);
-    pair_group(g, timeouts_, kNoFileStart, [&](NatTranslation&& t, size_t) {
+    pair_group(events, g, timeouts, kNoFileStart, [&](NatTranslation&& t, size_t) {
       // Marked at the translation's first event, which its run holds. A
       // start taken from its file's first line is not known here: kept.
-      if (!t.start_from_file && !in_windows(t)) return;
+      if (!t.start_from_file && !windows.meet(t)) return;
       uint32_t first = t.open_event != NatTranslation::kNoEvent ? t.open_event : t.close_event;
       needed[size_t(std::lower_bound(g.begin(), g.end(), first) - g.begin())] = 1;
     });
@@ -366,17 +410,17 @@ void NatStore::compact() {
       keep = false;
     };
     for (size_t pos = 0; pos < g.size(); ++pos) {
-      const StoredNatEvent& e = events_[g[pos]];
+      const StoredNatEvent& e = events[g[pos]];
       bool opens = e.action == NatAction::open || e.action == NatAction::block_open;
       if (opens && pending && pending_until < e.time) end_run(pos);
       keep |= needed[pos] != 0;
       if (opens) {
         pending = true;
         bool lasting = e.is_static || e.action == NatAction::block_open;
-        pending_until = lasting ? kForever
-                                : e.time + (e.source < timeouts_.size()
-                                                ? timeouts_[e.source].for_proto(e.proto)
-                                                : NatTimeoutValues{}.for_proto(e.proto));
+        pending_until =
+            lasting ? kForever
+                    : e.time + (e.source < timeouts.size() ? timeouts[e.source].for_proto(e.proto)
+                                                           : NatTimeoutValues{}.for_proto(e.proto));
       } else {
         pending = false;
         end_run(pos + 1);
@@ -385,34 +429,36 @@ void NatStore::compact() {
   }
   if (dropped) {
     size_t out = 0;
-    for (size_t id = 0; id < events_.size(); ++id)
+    for (size_t id = 0; id < events.size(); ++id)
       if (!drop[id]) {
-        if (out != id) events_[out] = std::move(events_[id]);
+        if (out != id) events[out] = std::move(events[id]);
         ++out;
       }
-    events_.resize(out);
-    events_.shrink_to_fit();
+    events.resize(out);
+    events.shrink_to_fit();
     // The text of the events kept, into blocks of its own; the old go.
     Text kept;
-    for (StoredNatEvent& e : events_) {
+    for (StoredNatEvent& e : events) {
       e.device = kept.add(e.device);
       e.session_id = kept.add(e.session_id);
       e.raw = kept.add(e.raw);
     }
-    text_ = std::move(kept);
+    chunk.text = std::move(kept);
   }
-  compact_at_ = std::max(kFirstCompaction, 2 * events_.size());
 }
 
 void NatStore::build(const std::vector<NatTimeoutValues>& timeouts,
                      const std::vector<Instant>& file_start) {
-  if (!windows_.empty()) compact();
+  // Every event into kept_ (compacted once more when windows are set).
+  merge_new();
+  if (windows_) compact(*kept_, *windows_);
+  const Events& events = kept_->events;
   translations_.clear();
   by_public_.clear();
   by_inside_.clear();
-  const Groups all = groups();
+  const Groups all = groups(events);
   for (size_t gi = 0; gi < all.size(); ++gi)
-    pair_group(all[gi], timeouts, file_start,
+    pair_group(events, all[gi], timeouts, file_start,
                [&](NatTranslation&& t, size_t) { translations_.push_back(std::move(t)); });
   // By start, then by the log order of their first line: the same order
   // whatever else the store holds (a prefiltered scan keeps fewer events

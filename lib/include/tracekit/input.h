@@ -66,6 +66,9 @@ inline constexpr size_t kStreamKeep = size_t(8) << 20;
 std::unique_ptr<ByteSource> open_input(const std::string& path, std::string& error);
 // Whether the gzip reader uses ISA-L (else zlib).
 bool gzip_uses_isal();
+// Whether TRACEKIT_THREADS=1 asks for one thread in all: no decompression,
+// read-ahead or NAT compaction thread (read once per process).
+bool one_thread();
 
 struct Line {
   std::string_view text;   // without the newline and a trailing CR

@@ -13,6 +13,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -98,15 +99,16 @@ class NatStore {
   };
   void set_windows(const std::vector<Window>& windows, bool reverse,
                    std::vector<NatTimeoutValues> timeouts);
-  // The id is valid until the next add (a compaction renumbers) and after build.
-  uint32_t add(const NatEvent& ev, uint32_t file_id, uint32_t source);
+  // Ids are valid after build (compactions renumber).
+  void add(const NatEvent& ev, uint32_t file_id, uint32_t source);
   // Builds the translations. timeouts[source]; file_start[file] is the first
   // time of each file (for closes whose build came before the log).
   void build(const std::vector<NatTimeoutValues>& timeouts, const std::vector<Instant>& file_start);
 
   const std::vector<NatTranslation>& translations() const { return translations_; }
-  const StoredNatEvent& event(uint32_t id) const { return events_[id]; }
-  size_t event_count() const { return events_.size(); }
+  const StoredNatEvent& event(uint32_t id) const { return kept_->events[id]; }
+  // Events held (waits for a compaction running).
+  size_t event_count() const;
   std::vector<const NatTranslation*> for_public(const IpAddr& ip) const;
   // Those that can hold `port` (0: all of the address): its single-port
   // translations, port blocks and translations without a port, by start.
@@ -123,34 +125,71 @@ class NatStore {
       return {ids.data() + starts[k], ids.data() + starts[k + 1]};
     }
   };
-  Groups groups() const;
+  using Events = std::vector<StoredNatEvent>;
+  static Groups groups(const Events& events);
   template <class Emit>
-  void pair_group(std::span<const uint32_t> g, const std::vector<NatTimeoutValues>& timeouts,
-                  const std::vector<Instant>& file_start, Emit&& emit) const;
+  static void pair_group(const Events& events, std::span<const uint32_t> g,
+                         const std::vector<NatTimeoutValues>& timeouts,
+                         const std::vector<Instant>& file_start, Emit&& emit);
   // The text of the events (device, session id, raw line), in blocks that
   // never move, so that the events' views stay valid as more are added.
   class Text {
    public:
     std::string_view add(std::string_view s);
+    // Takes over other's blocks (the views into them stay valid).
+    void absorb(Text&& other);
 
    private:
     static constexpr size_t kBlock = size_t(1) << 20;
     std::vector<std::unique_ptr<char[]>> blocks_;
     size_t used_ = 0, room_ = 0;  // in the last block
   };
-  Text text_;
-  bool in_windows(const NatTranslation& t) const;
-  void compact();
-  static constexpr size_t kFirstCompaction = size_t(1) << 16;
   struct WindowSet {
     std::vector<Span> all, any_port;  // sorted and merged
     std::unordered_map<uint16_t, std::vector<Span>> by_port;
   };
-  std::unordered_map<IpAddr, WindowSet, IpHash> windows_;
-  bool windows_reverse_ = false;
-  std::vector<NatTimeoutValues> timeouts_;
-  size_t compact_at_ = kFirstCompaction;
-  std::vector<StoredNatEvent> events_;
+  // What a compaction reads; never changed while one runs.
+  struct Windows {
+    std::unordered_map<IpAddr, WindowSet, IpHash> by_ip;
+    bool reverse = false;
+    std::vector<NatTimeoutValues> timeouts;
+    bool meet(const NatTranslation& t) const;
+  };
+  struct Chunk {
+    Events events;
+    Text text;
+  };
+  static void compact(Chunk& chunk, const Windows& windows);
+  // Hands the events added so far, with those kept before, to a compaction
+  // (on a thread of its own unless TRACEKIT_THREADS=1).
+  void hand_off();
+  // Waits for a compaction running; then the new events join kept_.
+  void merge_new();
+  void finish_compaction();
+  // A thread joined before it is replaced or destroyed.
+  struct Joining {
+    std::thread thread;
+    Joining() = default;
+    Joining(Joining&& o) noexcept = default;
+    Joining& operator=(Joining&& o) noexcept {
+      join();
+      thread = std::move(o.thread);
+      return *this;
+    }
+    ~Joining() { join(); }
+    void join() {
+      if (thread.joinable()) thread.join();
+    }
+  };
+  static constexpr size_t kFirstCompaction = size_t(1) << 15;
+  std::shared_ptr<const Windows> windows_;  // null: none set
+  // kept_: the events before events_, as the last compaction left them;
+  // while compactor_ runs, its alone (it holds a reference of its own).
+  std::shared_ptr<Chunk> kept_ = std::make_shared<Chunk>();
+  mutable Joining compactor_;
+  size_t kept_size_ = 0;  // what the last compaction joined kept
+  Events events_;
+  Text text_;
   std::vector<NatTranslation> translations_;
   std::unordered_map<IpAddr, std::vector<uint32_t>, IpHash> by_public_, by_inside_;
   // By public address, then port: single-port translations; and per address
