@@ -43,16 +43,25 @@ class HitTracker {
   // asks follows it (or the window ends first).
   HitTracker(const std::vector<std::string>& needles, const std::vector<NeedleFollow>& follows)
       : needles_(needles), follows_(follows) {}
-  // Whether the line the reader returned last holds a needle.
-  bool line_has_hit(const LineReader& reader, const Line& line) {
+  // Whether the line the reader returned last holds a needle. Asked of
+  // every line: the usual answer, from what earlier searches found, inline.
+  [[gnu::always_inline]] bool line_has_hit(const LineReader& reader, const Line& line) {
+    uint64_t line_end = line.offset + line.text.size();
+    // Every unit's next hit is at or after this line, or none is before the
+    // point searched to: nothing to search.
+    if (needles_.size() == covered_ && earliest_ >= line.offset && line_end <= known_to_)
+      return earliest_ < line_end;
+    return search(reader, line);
+  }
+
+ private:
+  [[gnu::noinline]] bool search(const LineReader& reader, const Line& line) {
     if (needles_.size() != covered_) {  // needles added: not searched yet
       build_units();
       state_.assign(units_.size(), State{});
       known_to_ = 0;
     }
     uint64_t line_end = line.offset + line.text.size();
-    // Every unit's next hit is at or after this line, or none is before the
-    // point searched to: nothing to search.
     if (earliest_ >= line.offset && line_end <= known_to_) return earliest_ < line_end;
     earliest_ = kNone;
     known_to_ = kNone;
@@ -77,7 +86,6 @@ class HitTracker {
     return earliest_ < line_end;
   }
 
- private:
   static constexpr uint64_t kNone = UINT64_MAX;
   struct Unit {
     std::string search;           // what is searched for
@@ -128,8 +136,7 @@ class HitTracker {
     if (!f.any()) return true;
     const char* after = hit + n.size();
     room = size_t(end - after);
-    for (const auto& s : f.literal)
-      if (bytes_equal(after, s.data(), std::min(room, s.size()))) return true;
+    // The port first: where a needle has both, most hits have a port.
     if (!f.ports.empty() && bytes_equal(after, f.sep.data(), std::min(room, f.sep.size()))) {
       const char* d = after + f.sep.size();
       if (d >= end) return true;  // the window ends: the next one decides
@@ -143,6 +150,8 @@ class HitTracker {
       if (digits > 0 && digits < 6 && port <= 65535 && (f.ports[port >> 6] >> (port & 63) & 1))
         return true;
     }
+    for (const auto& s : f.literal)
+      if (bytes_equal(after, s.data(), std::min(room, s.size()))) return true;
     return false;
   }
   const char* find(const char* p, const char* end, const Unit& u) const {
