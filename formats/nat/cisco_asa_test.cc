@@ -462,6 +462,12 @@ TEST_CASE("cisco-asa: session_of names the connection the parser reads", "[nat][
       "(203.0.113.9/40124)\n"
       "Apr 23 2026 16:19:05 fw01 : %ASA-6-302014: Teardown ProtocolWithAVeryLongName "
       "connection 81 for outside:198.51.100.1/443 to inside:10.0.0.5/51235 duration 0:00:01 "
+      "bytes 1\n"
+      // a '%' before the tag, in the first 32 bytes and after them
+      "Apr 23 2026 16:19:06 fw%1 : %ASA-6-302014: Teardown TCP connection 83 for "
+      "outside:198.51.100.1/443 to inside:10.0.0.5/51236 duration 0:00:01 bytes 1\n"
+      "Apr 23 2026 16:19:07 firewall-with-a-long-name%1 : %ASA-6-302014: Teardown TCP "
+      "connection 84 for outside:198.51.100.1/443 to inside:10.0.0.5/51237 duration 0:00:01 "
       "bytes 1\n";
   auto check = [&](const std::string& lines) {
     NatHarness h("cisco-asa", "America/New_York", 2026);
@@ -474,7 +480,7 @@ TEST_CASE("cisco-asa: session_of names the connection the parser reads", "[nat][
     }
     return with_id;
   };
-  CHECK(check(text) == 13);  // 7 in asa.log, 6 above
+  CHECK(check(text) == 15);  // 7 in asa.log, 8 above
   if (auto sample = test::read_corpus("nat-cisco-asa/sample.log")) CHECK(check(*sample) > 10);
   // Lines of other messages name none.
   CHECK(session_of("Apr 23 2026 16:19:05 fw01 : %ASA-4-106023: Deny tcp src "
