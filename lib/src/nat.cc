@@ -4,7 +4,10 @@
 
 #include <algorithm>
 #include <cstring>
+#include <exception>
 #include <map>
+#include <system_error>
+#include <utility>
 
 #include "tracekit/hop.h"
 #include "tracekit/input.h"
@@ -112,37 +115,54 @@ void NatStore::add(const NatEvent& ev, uint32_t file_id, uint32_t source) {
   events_.push_back(std::move(s));
   // As many new events as the last compaction kept (and at least a first
   // batch): the events held stay within a few times those that must be.
-  if (windows_ && events_.size() >= std::max(kFirstCompaction, kept_size_)) hand_off();
+  if (windows_ &&
+      events_.size() >= std::max(kFirstCompaction, kept().kept.load(std::memory_order_relaxed)))
+    hand_off();
 }
 
 size_t NatStore::event_count() const {
   compactor_.join();
-  return kept_->events.size() + events_.size();
+  return (kept_ ? kept_->events.size() : 0) + events_.size();
+}
+
+NatStore::Chunk& NatStore::kept() {
+  if (!kept_) kept_ = std::make_shared<Chunk>();  // a store moved from
+  return *kept_;
 }
 
 void NatStore::merge_new() {
   finish_compaction();
-  Chunk& c = *kept_;
+  Chunk& c = kept();
+  // (Whatever throws, throws before an event has moved.)
   c.events.reserve(c.events.size() + events_.size());
-  for (StoredNatEvent& e : events_) c.events.push_back(std::move(e));
   c.text.absorb(std::move(text_));
+  for (StoredNatEvent& e : events_) c.events.push_back(std::move(e));
   events_.clear();
   text_ = Text();
 }
 
 void NatStore::hand_off() {
   merge_new();
-  if (one_thread()) {
-    compact(*kept_, *windows_);
-    return;
+  if (!one_thread()) {
+    try {
+      compactor_.thread = std::thread([chunk = kept_, windows = windows_] {
+        try {
+          compact(*chunk, *windows);
+        } catch (...) {
+          chunk->error = std::current_exception();  // rethrown by finish_compaction
+        }
+      });
+      return;
+    } catch (const std::system_error&) {
+      // No thread to be had: compacted here.
+    }
   }
-  compactor_.thread =
-      std::thread([chunk = kept_, windows = windows_] { compact(*chunk, *windows); });
+  compact(kept(), *windows_);
 }
 
 void NatStore::finish_compaction() {
   compactor_.join();
-  kept_size_ = kept_->events.size();
+  if (kept_ && kept_->error) std::rethrow_exception(std::exchange(kept_->error, nullptr));
 }
 
 void NatStore::set_pairing_hash_for_tests(uint64_t (*hash)(const StoredNatEvent&)) {
@@ -150,6 +170,7 @@ void NatStore::set_pairing_hash_for_tests(uint64_t (*hash)(const StoredNatEvent&
 }
 
 void NatStore::Text::absorb(Text&& other) {
+  blocks_.reserve(blocks_.size() + other.blocks_.size());
   for (auto& b : other.blocks_) blocks_.push_back(std::move(b));
   used_ = other.used_;
   room_ = other.room_;
@@ -445,13 +466,14 @@ void NatStore::compact(Chunk& chunk, const Windows& windows) {
     }
     chunk.text = std::move(kept);
   }
+  chunk.kept.store(events.size(), std::memory_order_relaxed);
 }
 
 void NatStore::build(const std::vector<NatTimeoutValues>& timeouts,
                      const std::vector<Instant>& file_start) {
   // Every event into kept_ (compacted once more when windows are set).
   merge_new();
-  if (windows_) compact(*kept_, *windows_);
+  if (windows_) compact(kept(), *windows_);
   const Events& events = kept_->events;
   translations_.clear();
   by_public_.clear();

@@ -486,3 +486,68 @@ TEST_CASE("nat: events are grouped by their key, not by its hash; their text is 
                   windowed) == real);
     }
 }
+
+TEST_CASE("nat: a store moved while it compacts, and the store moved from, still add and build",
+          "[nat]") {
+  // 60000 translations past the first hand-offs (a compaction may be running
+  // on its thread when the store moves). The moved store must give what a
+  // store never moved gives; the one moved from must be empty and usable.
+  auto feed = [](NatStore& s, int from, int to) {
+    Instant t0 = at("2026-04-23T00:00:00Z");
+    for (int k = from; k < to; ++k) {
+      NatEvent e;
+      e.public_ip = ip("192.0.2.7");
+      e.public_port = uint16_t(40000 + k % 9);
+      e.inside_ip = IpAddr::from_v4(0x0a000000u + uint32_t(k % 41));
+      e.proto = 6;
+      e.first_line = uint64_t(2 * k + 1);
+      e.action = NatAction::open;
+      e.time = t0 + std::chrono::seconds(2 * k);
+      s.add(e, 0, 0);
+      e.first_line = uint64_t(2 * k + 2);
+      e.action = NatAction::close;
+      e.time = t0 + std::chrono::seconds(2 * k + 1);
+      s.add(e, 0, 0);
+    }
+  };
+  std::vector<NatStore::Window> windows;
+  for (int k = 0; k < 60000; k += 1009)
+    windows.push_back({ip("192.0.2.7"),
+                       uint16_t(40000 + k % 9),
+                       {at("2026-04-23T00:00:00Z") + std::chrono::seconds(2 * k),
+                        at("2026-04-23T00:00:00Z") + std::chrono::seconds(2 * k)}});
+  auto listing = [](const NatStore& s) {
+    std::vector<std::string> out;
+    for (const NatTranslation& t : s.translations())
+      out.push_back(fmt::format("{} {} {} {}", to_string(t.inside_ip), t.public_port,
+                                t.start.time_since_epoch().count(),
+                                s.event(t.open_event).ref.line));
+    return out;
+  };
+  NatStore still;
+  still.set_windows(windows, false, {NatTimeoutValues{}});
+  feed(still, 0, 60000);
+  still.build({NatTimeoutValues{}}, {kNoTime});
+  const auto want = listing(still);
+  CHECK(want.size() >= windows.size());
+
+  NatStore first;
+  first.set_windows(windows, false, {NatTimeoutValues{}});
+  feed(first, 0, 20000);  // 40000 events: a hand-off at 32768
+  NatStore moved(std::move(first));
+  feed(moved, 20000, 60000);
+  moved.build({NatTimeoutValues{}}, {kNoTime});
+  CHECK(listing(moved) == want);
+
+  // NOLINTNEXTLINE(bugprone-use-after-move): a store moved from is empty
+  CHECK(first.event_count() == 0);
+  feed(first, 0, 3);
+  first.build({NatTimeoutValues{}}, {kNoTime});
+  CHECK(first.translations().size() == 3);
+
+  NatStore assigned;
+  assigned.set_windows(windows, false, {NatTimeoutValues{}});
+  feed(assigned, 0, 1000);
+  assigned = std::move(moved);  // over a store with events of its own
+  CHECK(listing(assigned) == want);
+}

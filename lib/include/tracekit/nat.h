@@ -10,6 +10,8 @@
 // release stays open to the end of the log.
 #pragma once
 
+#include <atomic>
+#include <exception>
 #include <memory>
 #include <span>
 #include <string>
@@ -77,7 +79,8 @@ NatTimeoutValues nat_timeouts_for(const SourceSpec& src);
 class NatStore {
  public:
   NatStore() = default;
-  // Events point into the store's own text: moved with it, never copied.
+  // Events point into the store's own text: moved with it, never copied. A
+  // store moved from is empty.
   NatStore(const NatStore&) = delete;
   NatStore& operator=(const NatStore&) = delete;
   NatStore(NatStore&&) = default;
@@ -102,7 +105,9 @@ class NatStore {
   // Ids are valid after build (compactions renumber).
   void add(const NatEvent& ev, uint32_t file_id, uint32_t source);
   // Builds the translations. timeouts[source]; file_start[file] is the first
-  // time of each file (for closes whose build came before the log).
+  // time of each file (for closes whose build came before the log). The last
+  // step: nothing is added after it (a compaction would renumber the events
+  // event() reads).
   void build(const std::vector<NatTimeoutValues>& timeouts, const std::vector<Instant>& file_start);
 
   const std::vector<NatTranslation>& translations() const { return translations_; }
@@ -158,13 +163,17 @@ class NatStore {
   struct Chunk {
     Events events;
     Text text;
+    std::atomic<size_t> kept{0};  // events the last compaction of it kept
+    std::exception_ptr error;     // what a compaction on its own thread threw
   };
+  Chunk& kept();
   static void compact(Chunk& chunk, const Windows& windows);
   // Hands the events added so far, with those kept before, to a compaction
   // (on a thread of its own unless TRACEKIT_THREADS=1).
   void hand_off();
   // Waits for a compaction running; then the new events join kept_.
   void merge_new();
+  // Waits for a compaction running; what it threw is thrown here.
   void finish_compaction();
   // A thread joined before it is replaced or destroyed.
   struct Joining {
@@ -184,10 +193,10 @@ class NatStore {
   static constexpr size_t kFirstCompaction = size_t(1) << 15;
   std::shared_ptr<const Windows> windows_;  // null: none set
   // kept_: the events before events_, as the last compaction left them;
-  // while compactor_ runs, its alone (it holds a reference of its own).
+  // while compactor_ runs, its alone (it holds a reference of its own) but
+  // for the atomic `kept`.
   std::shared_ptr<Chunk> kept_ = std::make_shared<Chunk>();
   mutable Joining compactor_;
-  size_t kept_size_ = 0;  // what the last compaction joined kept
   Events events_;
   Text text_;
   std::vector<NatTranslation> translations_;
