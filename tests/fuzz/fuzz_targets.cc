@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <memory>
 #include <stdexcept>
+#include <type_traits>
 
 #include "tracekit/codec.h"
 #include "tracekit/config.h"
@@ -133,9 +134,17 @@ void run_parser(const FormatInfo& f, std::string_view data) {
   if (!p || !p2) return;
   auto feed = [&](const Line& line) {
     Event ev;
-    if (p->parse(line, ev).status == LineStatus::record) writer.write(ev, sf);
+    const bool record = p->parse(line, ev).status == LineStatus::record;
+    if (record) writer.write(ev, sf);
     Event ev2;
     (void)p2->parse_time(line, ev2);
+    // The prefilter's session check must find the id the parser reads (a
+    // teardown it missed would leave a translation open).
+    if constexpr (std::is_same_v<Event, NatEvent>)
+      if (f.session_of) {
+        std::string_view id = f.session_of(line.text);
+        if (record && !ev.session_id.empty() && id != ev.session_id) std::abort();
+      }
   };
   uint64_t n = 0;
   if (f.input == InputKind::records) {
@@ -419,8 +428,9 @@ std::vector<Target> make_targets() {
   out.push_back({"mail-header", "pasted mail headers (trace-mail --headers)", run_mail_header});
   out.push_back({"sources", "the sources file (TOML)", run_sources});
   out.push_back({"input", "plain, gzip and zstd input, lines and records", run_input});
-  out.push_back({"scan", "the scanner: a prefiltered NAT scan following needles and sessions, "
-                         "then a DHCP scan that sniffs the format",
+  out.push_back({"scan",
+                 "the scanner: a prefiltered NAT scan following needles and sessions, "
+                 "then a DHCP scan that sniffs the format",
                  run_scan});
   return out;
 }
