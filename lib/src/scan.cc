@@ -90,7 +90,7 @@ class HitTracker {
   struct Unit {
     std::string search;           // what is searched for
     std::vector<size_t> needles;  // the needles it stands for (search is their prefix)
-    // With many needles: those by the byte that follows the prefix in them
+    // With two needles or more: those by the byte that follows the prefix in them
     // (256 lists), and those that are the prefix alone, so that a hit is
     // compared with the needles it may be and not with all of them.
     std::vector<std::vector<size_t>> by_next;
