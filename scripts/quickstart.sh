@@ -49,20 +49,17 @@ configure_and_build() {  # dir, extra cmake args...
 install_missing
 case "$mode" in
   demo)
-    TARGETS="trace-nat trace-lease trace-login trace-owner trace-cat" \
+    TARGETS="trace-ip trace-nat trace-lease trace-login trace-owner trace-cat" \
       configure_and_build "$build" -DCMAKE_BUILD_TYPE=Release
     bin=$(cd "$build/bin" && pwd)
     echo
     echo "Who was behind 192.0.2.7 port 40123 at 10:00:30 UK time on 24 October 2026,"
-    echo "on the sample campus? Firewall -> DHCP -> workstation logins -> HR directory:"
+    echo "on the sample campus? Firewall -> DHCP -> workstation logins -> HR directory,"
+    echo "as the evidence report for the CSIRT:"
     echo "+ cd testdata/campus"
-    echo "+ trace-nat --config sources.toml 192.0.2.7:40123 '2026-10-24 10:00:30 +01:00' |"
-    echo "    trace-lease --config sources.toml | trace-login --config sources.toml |"
-    echo "    trace-owner --config sources.toml -o table"
+    echo "+ trace-ip --config sources.toml --report 192.0.2.7:40123 '2026-10-24 10:00:30 +01:00'"
     (cd testdata/campus &&
-      "$bin/trace-nat" --config sources.toml 192.0.2.7:40123 '2026-10-24 10:00:30 +01:00' |
-      "$bin/trace-lease" --config sources.toml | "$bin/trace-login" --config sources.toml |
-      "$bin/trace-owner" --config sources.toml -o table)
+      "$bin/trace-ip" --config sources.toml --report 192.0.2.7:40123 '2026-10-24 10:00:30 +01:00')
     ;;
   test)
     configure_and_build "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTRACEKIT_WERROR=ON
