@@ -2,6 +2,8 @@
 
 #include <fcntl.h>
 #include <glob.h>
+#include <signal.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -10,6 +12,7 @@
 
 #include <fmt/format.h>
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <condition_variable>
 #include <cstdlib>
@@ -135,10 +138,142 @@ class RawFile {
   int err_ = 0;
 };
 
+// Files mapped into memory, for the SIGBUS handler: reading a page of a
+// file that has shrunk since it was mapped (truncated by a log rotation's
+// copytruncate, say) or whose page cannot be read raises SIGBUS. The handler
+// puts zero pages over the rest of that mapping, so that the read goes on,
+// and notes where; the reader then ends the file's data there and says why
+// (PlainSource::map_confirm). A fault outside these ranges is not ours: the
+// handler that was there before takes it.
+struct MapSlot {
+  std::atomic<bool> used{false};
+  std::atomic<uintptr_t> begin{0}, end{0};
+  std::atomic<uintptr_t> fault{UINTPTR_MAX};  // lowest address that faulted
+};
+constexpr size_t kMapSlots = 64;
+MapSlot map_slots[kMapSlots];
+struct sigaction bus_before;
+size_t page_size = 4096;
+
+void on_sigbus(int, siginfo_t* info, void*) {
+  const auto at = reinterpret_cast<uintptr_t>(info->si_addr);
+  for (MapSlot& slot : map_slots) {
+    uintptr_t b = slot.begin.load(std::memory_order_acquire);
+    uintptr_t e = slot.end.load(std::memory_order_acquire);
+    if (b > at || at >= e) continue;
+    uintptr_t page = at & ~uintptr_t(page_size - 1);
+    if (::mmap(reinterpret_cast<void*>(page), e - page, PROT_READ,
+               MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED)
+      break;
+    uintptr_t seen = slot.fault.load(std::memory_order_relaxed);
+    while (page < seen && !slot.fault.compare_exchange_weak(seen, page)) {
+    }
+    return;  // the read is done again, and gives zeros
+  }
+  ::sigaction(SIGBUS, &bus_before, nullptr);  // returning faults again, there
+}
+
+// A slot for a mapping (the handler installed at the first), or -1.
+int claim_map_slot() {
+  static const bool installed = [] {
+    page_size = size_t(::sysconf(_SC_PAGESIZE));
+    struct sigaction sa {};
+    sa.sa_sigaction = on_sigbus;
+    sa.sa_flags = SA_SIGINFO;
+    sigemptyset(&sa.sa_mask);
+    return ::sigaction(SIGBUS, &sa, &bus_before) == 0;
+  }();
+  if (!installed) return -1;
+  for (size_t k = 0; k < kMapSlots; ++k) {
+    bool no = false;
+    if (map_slots[k].used.compare_exchange_strong(no, true)) return int(k);
+  }
+  return -1;
+}
+
 class PlainSource final : public ByteSource {
  public:
   PlainSource(std::unique_ptr<RawFile> raw, InputFile f) : raw_(std::move(raw)) {
     file_ = std::move(f);
+  }
+  ~PlainSource() override {
+    if (!map_) return;
+    MapSlot& slot = map_slots[size_t(slot_)];
+    slot.end.store(0, std::memory_order_release);
+    slot.begin.store(0, std::memory_order_release);
+    ::munmap(map_, reserved_);
+    slot.fault.store(UINTPTR_MAX);
+    slot.used.store(false);
+  }
+
+  // The file is mapped from its start, followed by zero pages (an address
+  // range reserved for what a writer still appending adds, and so that
+  // reading a few bytes past the end, as vector loads near it may, finds
+  // zeros instead of a fault).
+  const char* map() override {
+    if (map_) return map_;
+    struct stat st;
+    int fd = raw_->fd();
+    if (fd < 0 || file_.is_stdin || raw_->offset() != 0 || ::fstat(fd, &st) != 0 ||
+        !S_ISREG(st.st_mode) || st.st_size <= 0 ||
+        uint64_t(st.st_size) > uint64_t(SIZE_MAX) - kGrowRoom - (size_t(1) << 32))
+      return nullptr;
+    int slot = claim_map_slot();
+    if (slot < 0) return nullptr;
+    size_t size = size_t(st.st_size);
+    size_t reserved = round_up(size) + kGrowRoom;
+    void* at = ::mmap(nullptr, reserved, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (at == MAP_FAILED) {
+      map_slots[slot].used.store(false);
+      return nullptr;
+    }
+    if (::mmap(at, round_up(size), PROT_READ, MAP_PRIVATE | MAP_FIXED, fd, 0) == MAP_FAILED) {
+      ::munmap(at, reserved);
+      map_slots[slot].used.store(false);
+      return nullptr;
+    }
+    ::madvise(at, round_up(size), MADV_SEQUENTIAL);
+    map_ = static_cast<char*>(at);
+    reserved_ = reserved;
+    size_ = size;
+    slot_ = slot;
+    auto b = reinterpret_cast<uintptr_t>(map_);
+    map_slots[slot].begin.store(b, std::memory_order_release);
+    map_slots[slot].end.store(b + round_up(size), std::memory_order_release);
+    return map_;
+  }
+  size_t map_next(size_t cap) override {
+    if (!error_.empty()) return 0;
+    if (handed_ == size_ && handed_ > 0 && map_[handed_ - 1] != '\n' && !grow()) return 0;
+    size_t n = std::min(cap, size_ - handed_);
+    handed_ += n;
+    return n;
+  }
+  size_t map_confirm(uint64_t offset, size_t n) override {
+    uintptr_t fault = map_slots[size_t(slot_)].fault.load();
+    if (fault == UINTPTR_MAX) return n;
+    uint64_t good = fault - reinterpret_cast<uintptr_t>(map_);
+    if (error_.empty()) {
+      struct stat st;
+      bool shrank = ::fstat(raw_->fd(), &st) == 0 && uint64_t(st.st_size) < size_;
+      if (shrank) good = std::min<uint64_t>(good, uint64_t(st.st_size));
+      error_ = shrank ? fmt::format(
+                            "{}: the file shrank while it was read (from {} to {} bytes: "
+                            "truncated, by a log rotation perhaps); read up to byte offset {}",
+                            file_.path, size_, st.st_size, good)
+                      : fmt::format("{}: read error at byte offset {}: its pages could not be read",
+                                    file_.path, good);
+      good_ = good;
+    }
+    good = good_;
+    size_ = handed_ = size_t(std::min<uint64_t>(good_, handed_));
+    return offset >= good ? 0 : size_t(std::min<uint64_t>(n, good - offset));
+  }
+  void map_release(uint64_t offset) override {
+    size_t to = size_t(offset) & ~(page_size - 1);
+    if (to < released_ + kReleaseStep) return;
+    ::madvise(map_ + released_, to - released_, MADV_DONTNEED);
+    released_ = to;
   }
   size_t read(char* dst, size_t cap) override {
     if (!error_.empty()) return 0;
@@ -174,10 +309,47 @@ class PlainSource final : public ByteSource {
     if (uint64_t(st.st_size) != file_.size || mtime != file_.mtime) cut_at_end_ = true;
     return 0;
   }
+  // Mapped, the file ended inside a line: as read_past_end, what the file
+  // gained since is mapped too (up to kGrowRoom bytes), else the line is cut.
+  bool grow() {
+    struct stat st;
+    if (::fstat(raw_->fd(), &st) != 0 || !S_ISREG(st.st_mode)) return false;
+    size_t room = reserved_ - page_size;  // a zero page stays after the file
+    if (uint64_t(st.st_size) > size_ && size_ < room && extra_reads_ < kExtraReads) {
+      ++extra_reads_;
+      // The rest of the last page mapped shows what was added to it (the
+      // page is the file's, unchanged by this process); the pages after it
+      // are mapped now, over the zero pages reserved.
+      size_t from = round_up(size_);
+      size_t to = std::max(from, std::min(round_up(size_t(st.st_size)), room));
+      if (to > from && ::mmap(map_ + from, to - from, PROT_READ, MAP_PRIVATE | MAP_FIXED,
+                              raw_->fd(), off_t(from)) == MAP_FAILED)
+        to = from;  // (a hole in the reserved range then: nothing reads past size_)
+      map_slots[size_t(slot_)].end.store(reinterpret_cast<uintptr_t>(map_) + to);
+      size_t grown = std::min(size_t(st.st_size), to);
+      if (grown > size_) {
+        size_ = grown;
+        return true;
+      }
+    }
+    Instant mtime(Micros(int64_t(st.st_mtim.tv_sec) * 1000000 + st.st_mtim.tv_nsec / 1000));
+    if (uint64_t(st.st_size) != file_.size || mtime != file_.mtime) cut_at_end_ = true;
+    return false;
+  }
+  static size_t round_up(size_t n) { return (n + page_size - 1) & ~(page_size - 1); }
   static constexpr int kExtraReads = 8;
+  static constexpr size_t kGrowRoom = size_t(1) << 20;
+  static constexpr size_t kReleaseStep = size_t(1) << 20;
   std::unique_ptr<RawFile> raw_;
   char last_ = '\n';  // the last byte read (a newline before the first)
   int extra_reads_ = 0;
+  char* map_ = nullptr;
+  size_t reserved_ = 0;  // bytes of address space at map_
+  size_t size_ = 0;      // bytes of the file mapped
+  size_t handed_ = 0;    // bytes handed out by map_next
+  size_t released_ = 0;  // bytes whose pages were let go
+  uint64_t good_ = 0;    // after a fault: the bytes before this are the file's
+  int slot_ = -1;
 };
 
 // Shared shape of the compressed readers: refill input, inflate into the
@@ -754,17 +926,18 @@ static size_t ascii_until(const unsigned char* p, size_t i, size_t stop) {
   return i;
 }
 
-// Reads a plain file on a second thread, a few blocks ahead of the lines
-// being parsed, into buffers that the LineReader then takes over whole: the
-// kernel's copy into user memory (a quarter of a prefiltered scan's time)
-// and the search of each block for NUL bytes run beside the parsing, and no
-// byte is copied twice. Buffers go round: the reader hands back the one it
-// is done with.
+// Goes a few blocks ahead of the lines being parsed, on a second thread:
+// reads a plain file into buffers that the LineReader then takes over whole
+// (the kernel's copy into user memory runs beside the parsing, and no byte is
+// copied twice; buffers go round, the reader handing back the one it is done
+// with), or goes over a mapped file first (its pages come in here). Either
+// way each block's newlines, NUL bytes and ASCII start are found here.
 class ReadAhead {
  public:
   static constexpr size_t kNoNul = SIZE_MAX;
   struct Block {
-    std::unique_ptr<char[]> data;  // the bytes at [front, front + size)
+    std::unique_ptr<char[]> data;  // read: the bytes at [front, front + size)
+    size_t at = 0;                 // mapped: the bytes' offset in the file
     size_t size = 0;
     size_t first_nul = kNoNul;       // index in the bytes of the first NUL
     size_t ascii = 0;                // the bytes before this index are ASCII
@@ -774,6 +947,11 @@ class ReadAhead {
   ReadAhead(ByteSource& src, size_t cap, size_t front, size_t block)
       : src_(src), cap_(cap), front_(front), block_(block) {
     for (size_t k = 0; k < kSpare; ++k) spare_.emplace_back(new char[cap]);
+    worker_ = std::thread([this] { run(); });
+  }
+  // A mapped source (ByteSource::map gave `data`), in blocks of up to `block`.
+  ReadAhead(ByteSource& src, const char* data, size_t block)
+      : src_(src), cap_(0), front_(0), block_(block), mapped_(data) {
     worker_ = std::thread([this] { run(); });
   }
   ~ReadAhead() {
@@ -801,7 +979,7 @@ class ReadAhead {
   void give_back(std::unique_ptr<char[]> buffer, size_t size, std::vector<uint32_t> newlines = {}) {
     {
       std::lock_guard<std::mutex> lock(mu_);
-      if (size == cap_) spare_.push_back(std::move(buffer));
+      if (buffer && size == cap_) spare_.push_back(std::move(buffer));
       if (newlines.capacity()) spare_newlines_.push_back(std::move(newlines));
     }
     cv_.notify_all();
@@ -812,44 +990,72 @@ class ReadAhead {
   // Buffers besides the reader's own: two blocks read ahead at most.
   static constexpr size_t kSpare = 2;
   void run() {
+    size_t mapped_at = 0;  // mapped: the offset of the next block
     for (;;) {
       Block b;
       {
         std::unique_lock<std::mutex> lock(mu_);
-        cv_.wait(lock, [&] { return !spare_.empty() || stop_; });
+        cv_.wait(lock,
+                 [&] { return (mapped_ ? ready_.size() < kSpare : !spare_.empty()) || stop_; });
         if (stop_) return;
-        b.data = std::move(spare_.back());
-        spare_.pop_back();
+        if (!mapped_) {
+          b.data = std::move(spare_.back());
+          spare_.pop_back();
+        }
         if (!spare_newlines_.empty()) {
           b.newlines = std::move(spare_newlines_.back());
           spare_newlines_.pop_back();
         }
       }
-      char* at = b.data.get() + front_;
-      while (b.size < block_) {
-        size_t n = src_.read(at + b.size, block_ - b.size);
-        if (n == 0) break;
-        b.size += n;
+      bool end;
+      if (mapped_) {
+        b.at = mapped_at;
+        while (b.size < block_) {
+          size_t n = src_.map_next(block_ - b.size);
+          if (n == 0) break;
+          b.size += n;
+        }
+        index(b, mapped_ + b.at);
+        // Its bytes were read: those of a file that shrank meanwhile are not.
+        size_t good = src_.map_confirm(b.at, b.size);
+        end = b.size < block_ || good < b.size;
+        if (good < b.size) {
+          b.size = good;
+          index(b, mapped_ + b.at);
+        }
+        mapped_at += b.size;
+      } else {
+        char* at = b.data.get() + front_;
+        while (b.size < block_) {
+          size_t n = src_.read(at + b.size, block_ - b.size);
+          if (n == 0) break;
+          b.size += n;
+        }
+        index(b, at);
+        end = b.size < block_;
       }
-      if (const void* z = std::memchr(at, 0, b.size))
-        b.first_nul = size_t(static_cast<const char*>(z) - at);
-      b.ascii = ascii_until(reinterpret_cast<const unsigned char*>(at), 0, b.size);
-      b.newlines.clear();
-      for (const char *p = at, *e = at + b.size;
-           (p = static_cast<const char*>(std::memchr(p, '\n', size_t(e - p)))); ++p)
-        b.newlines.push_back(uint32_t(p - at));
-      const bool end = b.size < block_;
       {
         std::lock_guard<std::mutex> lock(mu_);
         if (b.size > 0)
           ready_.push_back(std::move(b));
-        else
+        else if (!mapped_)
           spare_.push_back(std::move(b.data));
         done_ = end;
       }
       cv_.notify_all();
       if (end) return;
     }
+  }
+  // Finds the block's first NUL, ASCII start and newlines, its bytes at `at`.
+  static void index(Block& b, const char* at) {
+    b.first_nul = kNoNul;
+    if (const void* z = std::memchr(at, 0, b.size))
+      b.first_nul = size_t(static_cast<const char*>(z) - at);
+    b.ascii = ascii_until(reinterpret_cast<const unsigned char*>(at), 0, b.size);
+    b.newlines.clear();
+    for (const char *p = at, *e = at + b.size;
+         (p = static_cast<const char*>(std::memchr(p, '\n', size_t(e - p)))); ++p)
+      b.newlines.push_back(uint32_t(p - at));
   }
   ByteSource& src_;
   const size_t cap_, front_, block_;
@@ -860,18 +1066,22 @@ class ReadAhead {
   std::vector<std::unique_ptr<char[]>> spare_;
   std::vector<std::vector<uint32_t>> spare_newlines_;
   bool done_ = false, stop_ = false;
+  const char* const mapped_ = nullptr;  // the mapped file, or null: read
 };
 
-LineReader::LineReader(ByteSource& src, size_t block_size, size_t max_line, bool read_ahead)
+LineReader::LineReader(ByteSource& src, size_t block_size, size_t max_line, bool read_ahead,
+                       bool map)
     : src_(src),
       block_size_(block_size),
       max_line_(max_line),
       // What is left of the buffer when a block is taken is shorter than a
       // line may be (next() cuts longer ones) and than a block (head()).
       front_(std::max(block_size, max_line)),
-      may_read_ahead_(read_ahead) {
+      may_read_ahead_(read_ahead),
+      may_map_(map) {
   cap_ = front_ + block_size_ + 1;
   buf_.reset(new char[cap_]);
+  data_ = buf_.get();
 }
 
 LineReader::~LineReader() = default;
@@ -879,8 +1089,24 @@ LineReader::~LineReader() = default;
 bool LineReader::fill_ahead() {
   ReadAhead::Block b;
   if (!ahead_->take(b)) {
+    // (A page that faulted only under this thread, after the other had read
+    // it, the file shrinking in between, still shows as the source's error.)
+    if (mapped_) src_.map_confirm(end_, 0);
     eof_ = true;
     return false;
+  }
+  if (mapped_) {
+    // The block follows the bytes before it in the file, and in memory.
+    src_.map_release(begin_);
+    end_ = b.at + b.size;
+    block_at_ = b.at;
+    std::swap(newlines_, b.newlines);
+    newline_next_ = 0;
+    ahead_->give_back(nullptr, 0, std::move(b.newlines));
+    if (nul_at_ == kNoNul && b.first_nul != ReadAhead::kNoNul) nul_at_ = b.at + b.first_nul;
+    ascii_from_ = b.at;
+    ascii_to_ = b.at + b.ascii;
+    return true;
   }
   // The unread bytes go just before the block's, and the buffer they were
   // in goes back to be filled again.
@@ -896,6 +1122,7 @@ bool LineReader::fill_ahead() {
     ahead_->give_back(std::move(b.data), ahead_->buffer_size());
     ahead_->give_back(std::move(buf_), cap_);
     buf_ = std::move(both);
+    data_ = buf_.get();
     cap_ = left + b.size + 1;
     begin_ = 0;
     end_ = left + b.size;
@@ -909,10 +1136,12 @@ bool LineReader::fill_ahead() {
   char* to = b.data.get() + front_ - left;
   if (left) std::memcpy(to, buf_.get() + begin_, left);
   std::swap(buf_, b.data);
+  data_ = buf_.get();
   std::swap(newlines_, b.newlines);
   ahead_->give_back(std::move(b.data), cap_, std::move(b.newlines));
   cap_ = ahead_->buffer_size();
   newline_next_ = 0;
+  block_at_ = front_;
   begin_ = front_ - left;
   end_ = front_ + b.size;
   base_offset_ = left_offset - begin_;
@@ -930,16 +1159,16 @@ const char* LineReader::find_newline(const char* start, size_t avail) {
     return static_cast<const char*>(std::memchr(start, '\n', avail));
   // Bytes before the block (the start of a line carried over, or what
   // head() left unread) are searched; the block's newlines are known.
-  size_t from = size_t(start - buf_.get());
-  if (from < front_) {
-    size_t n = std::min(front_ - from, avail);
+  size_t from = size_t(start - data_);
+  if (from < block_at_) {
+    size_t n = std::min(block_at_ - from, avail);
     if (const void* nl = std::memchr(start, '\n', n)) return static_cast<const char*>(nl);
-    from = front_;
+    from = block_at_;
   }
-  while (newline_next_ < newlines_.size() && front_ + newlines_[newline_next_] < from)
+  while (newline_next_ < newlines_.size() && block_at_ + newlines_[newline_next_] < from)
     ++newline_next_;
   if (newline_next_ == newlines_.size()) return nullptr;
-  return buf_.get() + front_ + newlines_[newline_next_];
+  return data_ + block_at_ + newlines_[newline_next_];
 }
 
 void LineReader::stop_reading() {
@@ -951,14 +1180,23 @@ void LineReader::stop_reading() {
 
 bool LineReader::fill() {
   if (eof_) return false;
-  if (!ahead_ && may_read_ahead_) {
-    may_read_ahead_ = false;
+  if (may_map_ || may_read_ahead_) {
     // Decided at the first read, when nothing of the source was taken yet.
     // (Newlines are listed as 32-bit indexes into a block.)
-    if (!one_thread() && block_size_ < UINT32_MAX && src_.read_ahead_pays())
+    const char* map = may_map_ ? src_.map() : nullptr;
+    const bool ahead = may_read_ahead_ && !one_thread() && block_size_ < UINT32_MAX;
+    may_map_ = may_read_ahead_ = false;
+    if (map) {
+      mapped_ = true;
+      data_ = map;
+      base_offset_ = begin_ = end_ = 0;
+      if (ahead) ahead_ = std::make_unique<ReadAhead>(src_, map, block_size_);
+    } else if (ahead && src_.read_ahead_pays()) {
       ahead_ = std::make_unique<ReadAhead>(src_, cap_, front_, block_size_);
+    }
   }
   if (ahead_) return fill_ahead();
+  if (mapped_) return fill_mapped();
   if (begin_ > 0) {
     std::memmove(buf_.get(), buf_.get() + begin_, end_ - begin_);
     base_offset_ += begin_;
@@ -980,10 +1218,28 @@ bool LineReader::fill() {
   return true;
 }
 
+// Mapped, without a thread ahead: the next block, whose bytes are read here
+// first (its NUL search), so that a file that shrank meanwhile shows.
+bool LineReader::fill_mapped() {
+  src_.map_release(begin_);
+  size_t n = src_.map_next(block_size_);
+  const char* p = data_ + end_;
+  const void* z = n ? std::memchr(p, 0, n) : nullptr;
+  n = src_.map_confirm(end_, n);
+  if (n == 0) {
+    eof_ = true;
+    return false;
+  }
+  if (nul_at_ == kNoNul && z && static_cast<const char*>(z) < p + n)
+    nul_at_ = end_ + uint64_t(static_cast<const char*>(z) - p);
+  end_ += n;
+  return true;
+}
+
 void LineReader::find_nul(uint64_t from) {
   size_t i = size_t(from - base_offset_);
-  const void* z = i < end_ ? std::memchr(buf_.get() + i, 0, end_ - i) : nullptr;
-  nul_at_ = z ? base_offset_ + uint64_t(static_cast<const char*>(z) - buf_.get()) : kNoNul;
+  const void* z = i < end_ ? std::memchr(data_ + i, 0, end_ - i) : nullptr;
+  nul_at_ = z ? base_offset_ + uint64_t(static_cast<const char*>(z) - data_) : kNoNul;
 }
 
 std::string_view LineReader::head() {
@@ -991,7 +1247,7 @@ std::string_view LineReader::head() {
     while (end_ - begin_ < std::min<size_t>(block_size_, 64 * 1024) && fill()) {
     }
   }
-  return {buf_.get() + begin_, end_ - begin_};
+  return {data_ + begin_, end_ - begin_};
 }
 
 bool LineReader::next(Line& out) {
@@ -1003,15 +1259,15 @@ bool LineReader::next(Line& out) {
       // blocks, however long): they are passed over, a buffer at a time, so
       // that the line written after them is read.
       if (nul_run == kNoNul) nul_run = nul_at_;
-      const char* p = buf_.get() + begin_;
-      const char* e = buf_.get() + end_;
+      const char* p = data_ + begin_;
+      const char* e = data_ + end_;
       while (p < e && *p == '\0') ++p;
-      begin_ = size_t(p - buf_.get());
+      begin_ = size_t(p - data_);
       if (p < e) continue;  // the text after the run
       if (fill()) continue;
       // The input ends in the run: an empty line, so that it is counted.
     }
-    const char* start = buf_.get() + begin_;
+    const char* start = data_ + begin_;
     size_t avail = end_ - begin_;
     const char* nl = find_newline(start, avail);
     if (skipping_) {
@@ -1043,7 +1299,7 @@ bool LineReader::next(Line& out) {
     } else if (end_ > begin_ || nul_run != kNoNul) {
       // The last line, without a newline: whole, unless the input stopped
       // inside it (damage, a read error, a writer still appending).
-      start = buf_.get() + begin_;
+      start = data_ + begin_;
       len = end_ - begin_;
       cut = len > 0 && (!src_.error().empty() || src_.cut_at_end());
     } else {
@@ -1085,7 +1341,7 @@ bool LineReader::next_record(size_t size, Line& out) {
   out.truncated = len < size;
   out.cut = false;
   out.nul = false;  // NULs are part of binary records
-  out.text = {buf_.get() + begin_, len};
+  out.text = {data_ + begin_, len};
   line_begin_ = begin_;
   begin_ += len;
   consumed_total_ = base_offset_ + begin_;
@@ -1093,7 +1349,7 @@ bool LineReader::next_record(size_t size, Line& out) {
 }
 
 bool LineReader::is_ascii(std::string_view text) {
-  const char* buf = buf_.get();
+  const char* buf = data_;
   if (text.empty()) return true;
   auto at = reinterpret_cast<uintptr_t>(text.data()), start = reinterpret_cast<uintptr_t>(buf);
   if (at < start || at - start > end_ || end_ - (at - start) < text.size()) return false;
@@ -1112,10 +1368,10 @@ bool LineReader::is_ascii(std::string_view text) {
 
 std::string_view LineReader::window(uint64_t& offset) const {
   offset = base_offset_ + line_begin_;
-  const char* from = buf_.get() + line_begin_;
+  const char* from = data_ + line_begin_;
   const char* last_nl = nullptr;
   if (end_ > begin_)
-    last_nl = static_cast<const char*>(::memrchr(buf_.get() + begin_, '\n', end_ - begin_));
+    last_nl = static_cast<const char*>(::memrchr(data_ + begin_, '\n', end_ - begin_));
   size_t len = last_nl ? size_t(last_nl - from) : (begin_ > line_begin_ ? begin_ - line_begin_ : 0);
   return {from, len};
 }

@@ -506,7 +506,7 @@ TEST_CASE("input: a run of NULs longer than a line limit is passed over", "[inpu
   CHECK(seen[2].nul_offset == 10004);
 }
 
-TEST_CASE("input: reading ahead on a second thread gives the same lines", "[input]") {
+TEST_CASE("input: reading ahead, mapped or read, gives the same lines", "[input]") {
   // Lines of every length up to past the line limit, runs of NULs at a
   // line's start and NULs inside lines, CRLF, bytes >= 0x80, and a last line
   // without a newline; read with and without the read-ahead thread through
@@ -539,11 +539,11 @@ TEST_CASE("input: reading ahead on a second thread gives the same lines", "[inpu
     uint64_t window_offset;
     bool operator==(const Seen&) const = default;
   };
-  auto read = [&](size_t block, size_t max_line, bool ahead, bool& threaded) {
+  auto read = [&](size_t block, size_t max_line, bool ahead, bool map, bool& threaded) {
     std::string err;
     auto src = open_input(path, err);
     REQUIRE(src);
-    LineReader reader(*src, block, max_line, ahead);
+    LineReader reader(*src, block, max_line, ahead, map);
     // As the scanner does: the head first (it leaves lines unread before
     // the blocks read ahead, which must still be found).
     CHECK(!reader.head().empty());
@@ -570,29 +570,104 @@ TEST_CASE("input: reading ahead on a second thread gives the same lines", "[inpu
   for (size_t block : {size_t(61), size_t(4096), size_t(65536), LineReader::kBlockSize})
     for (size_t max_line : {size_t(256), size_t(8192)}) {
       INFO("block " << block << ", max_line " << max_line);
-      bool with_thread = false, without = false;
-      auto a = read(block, max_line, true, with_thread);
-      auto b = read(block, max_line, false, without);
-      REQUIRE(a.size() == b.size());
-      CHECK(a.size() == 3001);
-      for (size_t k = 0; k < a.size(); ++k) {
-        INFO("line " << k + 1);
-        if (!(a[k] == b[k])) {
-          auto say = [](const Seen& v) {
-            return fmt::format(
-                "{} bytes, line {} at {}, nul {} at {}, truncated {}, cut {}, "
-                "ascii {}, window at {} '{}'",
-                v.text.size(), v.number, v.offset, v.nul, v.nul_offset, v.truncated, v.cut, v.ascii,
-                v.window_offset, v.window_head);
-          };
-          FAIL("with the thread: " << say(a[k]) << "\nwithout: " << say(b[k]));
+      // Read without a thread or a mapping, the reference; then the other
+      // three ways.
+      bool threaded = false;
+      auto b = read(block, max_line, false, false, threaded);
+      CHECK_FALSE(threaded);
+      CHECK(b.size() == 3001);
+      for (auto [ahead, map] : {std::pair{true, false}, {true, true}, {false, true}}) {
+        INFO("read ahead " << ahead << ", mapped " << map);
+        auto a = read(block, max_line, ahead, map, threaded);
+        REQUIRE(a.size() == b.size());
+        for (size_t k = 0; k < a.size(); ++k) {
+          INFO("line " << k + 1);
+          if (!(a[k] == b[k])) {
+            auto say = [](const Seen& v) {
+              return fmt::format(
+                  "{} bytes, line {} at {}, nul {} at {}, truncated {}, cut {}, "
+                  "ascii {}, window at {} '{}'",
+                  v.text.size(), v.number, v.offset, v.nul, v.nul_offset, v.truncated, v.cut,
+                  v.ascii, v.window_offset, v.window_head);
+            };
+            FAIL("this way: " << say(a[k]) << "\nread plainly: " << say(b[k]));
+          }
         }
+        // (With small blocks the thread waits for the reader, so it is seen;
+        // with large ones it may have read the whole file and ended.)
+        if (block <= 4096) CHECK(threaded == (ahead && !one_thread));
+        if (!ahead) CHECK_FALSE(threaded);
       }
-      // (With small blocks the thread waits for the reader, so it is seen;
-      // with large ones it may have read the whole file and ended.)
-      if (block <= 4096) CHECK(with_thread == !one_thread);
-      CHECK_FALSE(without);
     }
+}
+
+TEST_CASE("input: a file that shrinks while mapped ends where it stops, and says so",
+          "[input][hostile]") {
+  // A log rotation that truncates the file in place (copytruncate) while it
+  // is read: its pages past the new end can no longer be read. The reader
+  // must neither crash nor take zeros for lines.
+  TempDir d;
+  std::string text = many_lines(200000);  // several MiB
+  const size_t keep = size_t(1) << 20;
+  for (bool ahead : {false, true}) {
+    INFO("read ahead " << ahead);
+    std::string path = d.write("shrinks.log", text);
+    std::string err;
+    auto src = open_input(path, err);
+    REQUIRE(src);
+    LineReader reader(*src, 4096, 4096, ahead);
+    Line line;
+    REQUIRE(reader.next(line));
+    CHECK(line.text == "line 0 of a log");
+    REQUIRE(::truncate(path.c_str(), off_t(keep)) == 0);
+    uint64_t lines = 1, end = 0;
+    bool zeros = false;
+    while (reader.next(line)) {
+      ++lines;
+      end = line.offset + line.text.size();
+      zeros = zeros || line.nul;
+    }
+    // Read ahead, the blocks read before the cut are read whole; the rest
+    // stops where the file now ends (or, for a page faulting only under
+    // the reader, where that page starts).
+    const uint64_t ahead_room = ahead ? 4 * 4096 : 0;
+    CHECK(end <= keep + ahead_room + 4096);
+    CHECK(lines > 1000);
+    if (!zeros) CHECK(src->error().find("shrank while it was read") != std::string::npos);
+    INFO(src->error());
+    CHECK(src->error().find("shrinks.log") != std::string::npos);
+  }
+}
+
+TEST_CASE("input: a mapped file that grows while read is followed to its line's end",
+          "[input][hostile]") {
+  // The writer appends after the file was mapped: within the last page
+  // mapped, and past it.
+  for (size_t before : {size_t(11), size_t(5000)}) {
+    INFO("bytes before " << before);
+    TempDir d;
+    std::string first = std::string(before - 3, 'x');
+    first[first.size() - 1] = '\n';
+    first += "thr";
+    std::string path = d.write("growing.log", first);
+    std::string err;
+    auto src = open_input(path, err);
+    REQUIRE(src);
+    LineReader reader(*src, 4096, 1 << 16, false);
+    Line line;
+    REQUIRE(reader.next(line));  // the file is mapped now
+    std::string more = "ee" + std::string(9000, 'y') + "\nfou";
+    std::ofstream(path, std::ios::app) << more;
+    REQUIRE(reader.next(line));
+    CHECK(line.text == "thr" + more.substr(0, more.size() - 4));
+    CHECK_FALSE(line.cut);
+    REQUIRE(reader.next(line));
+    CHECK(line.text == "fou");
+    CHECK(line.cut);
+    CHECK_FALSE(reader.next(line));
+    CHECK(src->cut_at_end());
+    CHECK(src->error().empty());
+  }
 }
 
 TEST_CASE("input: which lines are cut does not depend on the block size", "[input]") {

@@ -47,6 +47,22 @@ class ByteSource {
   // source that reads ahead itself (decompression).
   virtual bool read_ahead_pays() const { return false; }
 
+  // Reading in place, without a copy: a plain regular file mapped into
+  // memory, read-only. map() maps it and returns its first byte, or null when
+  // it cannot be (not a named regular file, empty, bytes already read, the
+  // mapping refused); then read() is the way, and only then.
+  virtual const char* map() { return nullptr; }
+  // Mapped: how many of the next bytes (up to `cap`, contiguous with those
+  // handed out before) may now be read; 0 at the end. A file that shrinks
+  // while mapped reads as zeros from where it stops: once the bytes were
+  // read, map_confirm(offset, n) gives how many of them are the file's
+  // (fewer, with error() set, when it shrank or its pages could not be read).
+  virtual size_t map_next(size_t /*cap*/) { return 0; }
+  virtual size_t map_confirm(uint64_t /*offset*/, size_t n) { return n; }
+  // Mapped: the bytes before `offset` will not be read again (their memory
+  // pages may go; the file is not changed).
+  virtual void map_release(uint64_t /*offset*/) {}
+
  protected:
   InputFile file_;
   std::string error_;
@@ -93,12 +109,16 @@ class LineReader {
   static constexpr size_t kBlockSize = 1 << 20;
   static constexpr size_t kMaxLine = 1 << 20;
 
-  // With `read_ahead`, a source that says it pays (ByteSource::read_ahead_pays)
-  // is read on a second thread, a few blocks ahead, into buffers the reader
-  // takes over without a copy; unless TRACEKIT_THREADS=1. The lines are the
-  // same either way. After the first line, only this reader may read `src`.
+  // With `map`, a source that can be (ByteSource::map) is read in place,
+  // without a copy. With `read_ahead`, a second thread goes a few blocks
+  // ahead of the lines handed out: it reads a source that says it pays
+  // (ByteSource::read_ahead_pays) into buffers the reader takes over without
+  // a copy, or goes over a mapped one first; either way it also finds each
+  // block's newlines and NUL bytes. Not when TRACEKIT_THREADS=1. The lines
+  // are the same in every way. After the first line, only this reader may
+  // read `src`.
   explicit LineReader(ByteSource& src, size_t block_size = kBlockSize, size_t max_line = kMaxLine,
-                      bool read_ahead = true);
+                      bool read_ahead = true, bool map = true);
   ~LineReader();
   LineReader(const LineReader&) = delete;
   LineReader& operator=(const LineReader&) = delete;
@@ -128,6 +148,7 @@ class LineReader {
  private:
   bool fill();
   bool fill_ahead();
+  bool fill_mapped();
   // Moves nul_at_ to the first NUL at or after stream offset `from`.
   void find_nul(uint64_t from);
 
@@ -138,13 +159,17 @@ class LineReader {
   size_t front_;
   std::unique_ptr<char[]> buf_;
   size_t cap_;
-  bool may_read_ahead_;
+  // The bytes: buf_, or the mapped file (then base_offset_ is 0 and begin_,
+  // end_ are offsets in the file).
+  const char* data_;
+  bool may_read_ahead_, may_map_, mapped_ = false;
   std::unique_ptr<ReadAhead> ahead_;
   // Read ahead: where the newlines of the block in buf_ are (indexes from
   // buf_[front_], found by the reading thread), and the first of them not
   // yet passed.
   std::vector<uint32_t> newlines_;
   size_t newline_next_ = 0;
+  size_t block_at_ = 0;  // read ahead: where in data_ that block starts
   const char* find_newline(const char* start, size_t avail);
   size_t begin_ = 0, end_ = 0;  // unread data is buf_[begin_, end_)
   size_t line_begin_ = 0;       // where the line returned last starts
