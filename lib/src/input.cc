@@ -30,6 +30,9 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#endif
 
 namespace tracekit {
 
@@ -1049,14 +1052,54 @@ class ReadAhead {
   // Finds the block's first NUL, ASCII start and newlines, its bytes at `at`.
   static void index(Block& b, const char* at) {
     b.first_nul = kNoNul;
+    b.newlines.clear();
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (have_avx2) {
+      index_avx2(b, at);
+      return;
+    }
+#endif
     if (const void* z = std::memchr(at, 0, b.size))
       b.first_nul = size_t(static_cast<const char*>(z) - at);
     b.ascii = ascii_until(reinterpret_cast<const unsigned char*>(at), 0, b.size);
-    b.newlines.clear();
     for (const char *p = at, *e = at + b.size;
          (p = static_cast<const char*>(std::memchr(p, '\n', size_t(e - p)))); ++p)
       b.newlines.push_back(uint32_t(p - at));
   }
+#if defined(__x86_64__) && defined(__GNUC__)
+  static inline const bool have_avx2 = __builtin_cpu_supports("avx2");
+  // The same in one pass, 32 bytes at a time: a line's newline costs a bit
+  // taken from a mask, not a call to memchr (lines of a log are short).
+  __attribute__((target("avx2"))) static void index_avx2(Block& b, const char* at) {
+    const __m256i nl = _mm256_set1_epi8('\n');
+    const __m256i zero = _mm256_setzero_si256();
+    constexpr size_t kNone = SIZE_MAX;
+    size_t high = kNone, i = 0;
+    for (; i + 32 <= b.size; i += 32) {
+      __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(at + i));
+      __m256i z = _mm256_cmpeq_epi8(v, zero);
+      unsigned m = unsigned(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, nl)));
+      while (m) {
+        b.newlines.push_back(uint32_t(i + unsigned(__builtin_ctz(m))));
+        m &= m - 1;
+      }
+      // A NUL, or a byte >= 0x80: seldom, so one test for both.
+      if (_mm256_movemask_epi8(_mm256_or_si256(z, v))) {
+        unsigned zm = unsigned(_mm256_movemask_epi8(z));
+        unsigned hm = unsigned(_mm256_movemask_epi8(v));
+        if (zm && b.first_nul == kNoNul) b.first_nul = i + unsigned(__builtin_ctz(zm));
+        if (hm && high == kNone) high = i + unsigned(__builtin_ctz(hm));
+      }
+    }
+    for (; i < b.size; ++i) {
+      char c = at[i];
+      if (c == '\n') b.newlines.push_back(uint32_t(i));
+      if (c == '\0' && b.first_nul == kNoNul) b.first_nul = i;
+      if ((c & 0x80) && high == kNone) high = i;
+    }
+    b.ascii = high == kNone ? b.size : high;
+  }
+#endif
   ByteSource& src_;
   const size_t cap_, front_, block_;
   std::thread worker_;
