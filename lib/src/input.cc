@@ -145,8 +145,9 @@ class RawFile {
 // file that has shrunk since it was mapped (truncated by a log rotation's
 // copytruncate, say) or whose page cannot be read raises SIGBUS. The handler
 // puts zero pages over the rest of that mapping, so that the read goes on,
-// and notes where; the reader then ends the file's data there and says why
-// (PlainSource::map_confirm). A fault outside these ranges is not ours: the
+// and notes where. The reader sees it at its next block, or sooner at a
+// newline found there before that is now a zero, and stops, saying why
+// (PlainSource::map_damaged). A fault outside these ranges is not ours: the
 // handler that was there before takes it.
 struct MapSlot {
   std::atomic<bool> used{false};
@@ -158,9 +159,10 @@ MapSlot map_slots[kMapSlots];
 struct sigaction bus_before;
 size_t page_size = 4096;
 
-void on_sigbus(int, siginfo_t* info, void*) {
+void on_sigbus(int sig, siginfo_t* info, void* context) {
   const auto at = reinterpret_cast<uintptr_t>(info->si_addr);
   for (MapSlot& slot : map_slots) {
+    if (info->si_code <= 0) break;  // sent by a process, not a fault
     uintptr_t b = slot.begin.load(std::memory_order_acquire);
     uintptr_t e = slot.end.load(std::memory_order_acquire);
     if (b > at || at >= e) continue;
@@ -173,20 +175,36 @@ void on_sigbus(int, siginfo_t* info, void*) {
     }
     return;  // the read is done again, and gives zeros
   }
-  ::sigaction(SIGBUS, &bus_before, nullptr);  // returning faults again, there
+  if ((bus_before.sa_flags & SA_SIGINFO) && bus_before.sa_sigaction) {
+    bus_before.sa_sigaction(sig, info, context);
+  } else if (bus_before.sa_handler != SIG_DFL && bus_before.sa_handler != SIG_IGN) {
+    bus_before.sa_handler(sig);
+  } else {
+    // As if this handler were not there: a fault happens again on return,
+    // a signal sent is sent again.
+    ::sigaction(SIGBUS, &bus_before, nullptr);
+    if (info->si_code <= 0) ::raise(SIGBUS);
+  }
 }
 
-// A slot for a mapping (the handler installed at the first), or -1.
+// A slot for a mapping, or -1. The handler is put in place first, unless it
+// is there (a handler set since is kept as the one before).
 int claim_map_slot() {
-  static const bool installed = [] {
+  {
+    static std::mutex mu;
+    std::lock_guard<std::mutex> lock(mu);
     page_size = size_t(::sysconf(_SC_PAGESIZE));
-    struct sigaction sa {};
-    sa.sa_sigaction = on_sigbus;
-    sa.sa_flags = SA_SIGINFO;
-    sigemptyset(&sa.sa_mask);
-    return ::sigaction(SIGBUS, &sa, &bus_before) == 0;
-  }();
-  if (!installed) return -1;
+    struct sigaction now {};
+    if (::sigaction(SIGBUS, nullptr, &now) != 0) return -1;
+    if (!((now.sa_flags & SA_SIGINFO) && now.sa_sigaction == on_sigbus)) {
+      struct sigaction sa {};
+      sa.sa_sigaction = on_sigbus;
+      sa.sa_flags = SA_SIGINFO;
+      sigemptyset(&sa.sa_mask);
+      bus_before = now;
+      if (::sigaction(SIGBUS, &sa, nullptr) != 0) return -1;
+    }
+  }
   for (size_t k = 0; k < kMapSlots; ++k) {
     bool no = false;
     if (map_slots[k].used.compare_exchange_strong(no, true)) return int(k);
@@ -209,10 +227,11 @@ class PlainSource final : public ByteSource {
     slot.used.store(false);
   }
 
-  // The file is mapped from its start, followed by zero pages (an address
-  // range reserved for what a writer still appending adds, and so that
-  // reading a few bytes past the end, as vector loads near it may, finds
-  // zeros instead of a fault).
+  // The file is mapped from its start, followed by zero pages: an address
+  // range reserved for what a writer still appending adds while it is read,
+  // and so that reading a few bytes past the end, as vector loads near it
+  // may, finds zeros instead of a fault. (Read-only pages that are never
+  // touched cost no memory.)
   const char* map() override {
     if (map_) return map_;
     struct stat st;
@@ -225,7 +244,8 @@ class PlainSource final : public ByteSource {
     if (slot < 0) return nullptr;
     size_t size = size_t(st.st_size);
     size_t reserved = round_up(size) + kGrowRoom;
-    void* at = ::mmap(nullptr, reserved, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    void* at =
+        ::mmap(nullptr, reserved, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (at == MAP_FAILED) {
       map_slots[slot].used.store(false);
       return nullptr;
@@ -239,6 +259,7 @@ class PlainSource final : public ByteSource {
     map_ = static_cast<char*>(at);
     reserved_ = reserved;
     size_ = size;
+    known_size_.store(size);
     slot_ = slot;
     auto b = reinterpret_cast<uintptr_t>(map_);
     map_slots[slot].begin.store(b, std::memory_order_release);
@@ -246,31 +267,39 @@ class PlainSource final : public ByteSource {
     return map_;
   }
   size_t map_next(size_t cap) override {
-    if (!error_.empty()) return 0;
-    if (handed_ == size_ && handed_ > 0 && map_[handed_ - 1] != '\n' && !grow()) return 0;
+    if (handed_ == size_ && !grow()) return 0;
     size_t n = std::min(cap, size_ - handed_);
     handed_ += n;
     return n;
   }
   size_t map_confirm(uint64_t offset, size_t n) override {
-    uintptr_t fault = map_slots[size_t(slot_)].fault.load();
+    uintptr_t fault = map_slots[size_t(slot_)].fault.load(std::memory_order_acquire);
     if (fault == UINTPTR_MAX) return n;
     uint64_t good = fault - reinterpret_cast<uintptr_t>(map_);
-    if (error_.empty()) {
-      struct stat st;
-      bool shrank = ::fstat(raw_->fd(), &st) == 0 && uint64_t(st.st_size) < size_;
-      if (shrank) good = std::min<uint64_t>(good, uint64_t(st.st_size));
-      error_ = shrank ? fmt::format(
-                            "{}: the file shrank while it was read (from {} to {} bytes: "
-                            "truncated, by a log rotation perhaps); read up to byte offset {}",
-                            file_.path, size_, st.st_size, good)
-                      : fmt::format("{}: read error at byte offset {}: its pages could not be read",
-                                    file_.path, good);
-      good_ = good;
-    }
-    good = good_;
-    size_ = handed_ = size_t(std::min<uint64_t>(good_, handed_));
     return offset >= good ? 0 : size_t(std::min<uint64_t>(n, good - offset));
+  }
+  bool map_damaged(uint64_t at, bool changed) override {
+    if (!error_.empty()) return true;
+    uintptr_t fault = map_slots[size_t(slot_)].fault.load(std::memory_order_acquire);
+    struct stat st;
+    bool shrank = ::fstat(raw_->fd(), &st) == 0 && uint64_t(st.st_size) < known_size_.load();
+    uint64_t was = known_size_.load();
+    if (shrank)
+      error_ = fmt::format(
+          "{}: the file shrank while it was read (from {} to {} bytes: truncated, by a log "
+          "rotation perhaps); read up to byte offset {}",
+          file_.path, was, st.st_size, at);
+    else if (fault != UINTPTR_MAX)
+      error_ = fmt::format(
+          "{}: read error at byte offset {}: its pages could not be read; read up to byte "
+          "offset {}",
+          file_.path, fault - reinterpret_cast<uintptr_t>(map_), at);
+    else if (changed)
+      error_ = fmt::format(
+          "{}: the file was rewritten while it was read (its bytes changed); read up to byte "
+          "offset {}",
+          file_.path, at);
+    return !error_.empty();
   }
   void map_release(uint64_t offset) override {
     size_t to = size_t(offset) & ~(page_size - 1);
@@ -296,6 +325,47 @@ class PlainSource final : public ByteSource {
   }
 
  private:
+  // Mapped, at the end of what was mapped: what the file gained since, as
+  // read() would read it, is mapped too, over the reserved range. When it
+  // has not grown and ends inside a line, that line is cut if the file
+  // changed while it was read (as read_past_end).
+  bool grow() {
+    struct stat st;
+    if (map_confirm(0, handed_) < handed_ || ::fstat(raw_->fd(), &st) != 0 || !S_ISREG(st.st_mode))
+      return false;
+    if (uint64_t(st.st_size) > size_) {
+      size_t room = reserved_ - page_size;  // a zero page stays after the file
+      // The rest of the last page mapped shows what was added to it (the
+      // page is the file's, unchanged by this process); the pages after it
+      // are mapped now.
+      size_t from = round_up(size_);
+      size_t to = std::max(from, std::min(round_up(size_t(st.st_size)), room));
+      if (to > from && ::mmap(map_ + from, to - from, PROT_READ, MAP_PRIVATE | MAP_FIXED,
+                              raw_->fd(), off_t(from)) == MAP_FAILED) {
+        // (Zero pages again, so that the reserved range has no hole.)
+        ::mmap(map_ + from, to - from, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+        to = from;
+      }
+      map_slots[size_t(slot_)].end.store(reinterpret_cast<uintptr_t>(map_) + to,
+                                         std::memory_order_release);
+      size_t grown = std::min(size_t(st.st_size), to);
+      if (grown > size_) {
+        size_ = grown;
+        known_size_.store(grown);
+        return true;
+      }
+      warning_ = fmt::format(
+          "{}: grew by more than {} MiB while it was read; read up to byte offset {}, "
+          "not what was added after",
+          file_.path, kGrowRoom >> 20, size_);
+    }
+    if (handed_ > 0 && map_[handed_ - 1] != '\n') {
+      Instant mtime(Micros(int64_t(st.st_mtim.tv_sec) * 1000000 + st.st_mtim.tv_nsec / 1000));
+      if (uint64_t(st.st_size) != file_.size || mtime != file_.mtime) cut_at_end_ = true;
+    }
+    return false;
+  }
+
   // The file ended inside a line. A log appended to while read ends there
   // when the writer is between two writes of one line: if the file has grown
   // since, the rest is read (a few times at most: a busy writer is not
@@ -312,36 +382,9 @@ class PlainSource final : public ByteSource {
     if (uint64_t(st.st_size) != file_.size || mtime != file_.mtime) cut_at_end_ = true;
     return 0;
   }
-  // Mapped, the file ended inside a line: as read_past_end, what the file
-  // gained since is mapped too (up to kGrowRoom bytes), else the line is cut.
-  bool grow() {
-    struct stat st;
-    if (::fstat(raw_->fd(), &st) != 0 || !S_ISREG(st.st_mode)) return false;
-    size_t room = reserved_ - page_size;  // a zero page stays after the file
-    if (uint64_t(st.st_size) > size_ && size_ < room && extra_reads_ < kExtraReads) {
-      ++extra_reads_;
-      // The rest of the last page mapped shows what was added to it (the
-      // page is the file's, unchanged by this process); the pages after it
-      // are mapped now, over the zero pages reserved.
-      size_t from = round_up(size_);
-      size_t to = std::max(from, std::min(round_up(size_t(st.st_size)), room));
-      if (to > from && ::mmap(map_ + from, to - from, PROT_READ, MAP_PRIVATE | MAP_FIXED,
-                              raw_->fd(), off_t(from)) == MAP_FAILED)
-        to = from;  // (a hole in the reserved range then: nothing reads past size_)
-      map_slots[size_t(slot_)].end.store(reinterpret_cast<uintptr_t>(map_) + to);
-      size_t grown = std::min(size_t(st.st_size), to);
-      if (grown > size_) {
-        size_ = grown;
-        return true;
-      }
-    }
-    Instant mtime(Micros(int64_t(st.st_mtim.tv_sec) * 1000000 + st.st_mtim.tv_nsec / 1000));
-    if (uint64_t(st.st_size) != file_.size || mtime != file_.mtime) cut_at_end_ = true;
-    return false;
-  }
   static size_t round_up(size_t n) { return (n + page_size - 1) & ~(page_size - 1); }
   static constexpr int kExtraReads = 8;
-  static constexpr size_t kGrowRoom = size_t(1) << 20;
+  static constexpr size_t kGrowRoom = size_t(1) << 30;
   static constexpr size_t kReleaseStep = size_t(1) << 20;
   std::unique_ptr<RawFile> raw_;
   char last_ = '\n';  // the last byte read (a newline before the first)
@@ -351,7 +394,9 @@ class PlainSource final : public ByteSource {
   size_t size_ = 0;      // bytes of the file mapped
   size_t handed_ = 0;    // bytes handed out by map_next
   size_t released_ = 0;  // bytes whose pages were let go
-  uint64_t good_ = 0;    // after a fault: the bytes before this are the file's
+  // The largest size the file was seen to have (the read-ahead thread
+  // maps more as it grows, the reading thread checks it has not shrunk).
+  std::atomic<uint64_t> known_size_{0};
   int slot_ = -1;
 };
 
@@ -1132,14 +1177,19 @@ LineReader::~LineReader() = default;
 bool LineReader::fill_ahead() {
   ReadAhead::Block b;
   if (!ahead_->take(b)) {
-    // (A page that faulted only under this thread, after the other had read
-    // it, the file shrinking in between, still shows as the source's error.)
-    if (mapped_) src_.map_confirm(end_, 0);
+    // (A file that shrank after its last block was read shows here.)
+    if (mapped_ && src_.map_damaged(begin_, false)) stop_mapped();
     eof_ = true;
     return false;
   }
   if (mapped_) {
-    // The block follows the bytes before it in the file, and in memory.
+    // The block follows the bytes before it in the file, and in memory;
+    // unless the file has shrunk since (its bytes may be zeros now).
+    if (src_.map_damaged(begin_, false)) {
+      ahead_->give_back(nullptr, 0, std::move(b.newlines));
+      stop_mapped();
+      return false;
+    }
     src_.map_release(begin_);
     end_ = b.at + b.size;
     block_at_ = b.at;
@@ -1211,7 +1261,15 @@ const char* LineReader::find_newline(const char* start, size_t avail) {
   while (newline_next_ < newlines_.size() && block_at_ + newlines_[newline_next_] < from)
     ++newline_next_;
   if (newline_next_ == newlines_.size()) return nullptr;
-  return data_ + block_at_ + newlines_[newline_next_];
+  const char* nl = data_ + block_at_ + newlines_[newline_next_];
+  if (nl >= start + avail) return nullptr;  // (a block cut short: not past end_)
+  // Mapped, the bytes may have changed since they were indexed (a file
+  // truncated in place reads as zeros): the newline must still be there.
+  if (*nl != '\n') {
+    map_changed_ = true;
+    return nullptr;
+  }
+  return nl;
 }
 
 void LineReader::stop_reading() {
@@ -1225,21 +1283,24 @@ bool LineReader::fill() {
   if (eof_) return false;
   if (may_map_ || may_read_ahead_) {
     // Decided at the first read, when nothing of the source was taken yet.
-    // (Newlines are listed as 32-bit indexes into a block.)
-    const char* map = may_map_ ? src_.map() : nullptr;
+    // (Newlines are listed as 32-bit indexes into a block.) A file is mapped
+    // only with the thread ahead: the newlines it finds are checked as lines
+    // are handed out, which shows bytes changed under the reader (a file
+    // truncated in place and written again); read() copies, so without the
+    // thread the bytes cannot change once read.
     const bool ahead = may_read_ahead_ && !one_thread() && block_size_ < UINT32_MAX;
+    const char* map = may_map_ && ahead ? src_.map() : nullptr;
     may_map_ = may_read_ahead_ = false;
     if (map) {
       mapped_ = true;
       data_ = map;
       base_offset_ = begin_ = end_ = 0;
-      if (ahead) ahead_ = std::make_unique<ReadAhead>(src_, map, block_size_);
+      ahead_ = std::make_unique<ReadAhead>(src_, map, block_size_);
     } else if (ahead && src_.read_ahead_pays()) {
       ahead_ = std::make_unique<ReadAhead>(src_, cap_, front_, block_size_);
     }
   }
   if (ahead_) return fill_ahead();
-  if (mapped_) return fill_mapped();
   if (begin_ > 0) {
     std::memmove(buf_.get(), buf_.get() + begin_, end_ - begin_);
     base_offset_ += begin_;
@@ -1261,22 +1322,13 @@ bool LineReader::fill() {
   return true;
 }
 
-// Mapped, without a thread ahead: the next block, whose bytes are read here
-// first (its NUL search), so that a file that shrank meanwhile shows.
-bool LineReader::fill_mapped() {
-  src_.map_release(begin_);
-  size_t n = src_.map_next(block_size_);
-  const char* p = data_ + end_;
-  const void* z = n ? std::memchr(p, 0, n) : nullptr;
-  n = src_.map_confirm(end_, n);
-  if (n == 0) {
-    eof_ = true;
-    return false;
-  }
-  if (nul_at_ == kNoNul && z && static_cast<const char*>(z) < p + n)
-    nul_at_ = end_ + uint64_t(static_cast<const char*>(z) - p);
-  end_ += n;
-  return true;
+// The mapped file changed under the reader (ByteSource::map_damaged, with
+// the error set): nothing from begin_ on is handed out.
+void LineReader::stop_mapped() {
+  ahead_.reset();
+  end_ = begin_;
+  eof_ = true;
+  map_changed_ = false;
 }
 
 void LineReader::find_nul(uint64_t from) {
@@ -1313,6 +1365,11 @@ bool LineReader::next(Line& out) {
     const char* start = data_ + begin_;
     size_t avail = end_ - begin_;
     const char* nl = find_newline(start, avail);
+    if (map_changed_) {
+      src_.map_damaged(begin_, true);
+      stop_mapped();
+      continue;
+    }
     if (skipping_) {
       // Discard the rest of an over-long line.
       if (!nl) {

@@ -53,12 +53,18 @@ class ByteSource {
   // mapping refused); then read() is the way, and only then.
   virtual const char* map() { return nullptr; }
   // Mapped: how many of the next bytes (up to `cap`, contiguous with those
-  // handed out before) may now be read; 0 at the end. A file that shrinks
-  // while mapped reads as zeros from where it stops: once the bytes were
-  // read, map_confirm(offset, n) gives how many of them are the file's
-  // (fewer, with error() set, when it shrank or its pages could not be read).
+  // handed out before) may now be read; 0 at the end. What the file gains
+  // meanwhile is mapped too, as read() would read it. A file that shrinks
+  // while mapped reads as zeros past a page that faulted: once the bytes were
+  // read, map_confirm(offset, n) gives how many of them come before that.
   virtual size_t map_next(size_t /*cap*/) { return 0; }
   virtual size_t map_confirm(uint64_t /*offset*/, size_t n) { return n; }
+  // Mapped: whether the file changed under the reader (a page of it faulted,
+  // it is now shorter than it was, or, with `changed`, the reader saw its
+  // bytes change); if so error() says so, and that it was read up to
+  // `offset`. Asked before each block, and when a newline found before is
+  // no longer there.
+  virtual bool map_damaged(uint64_t /*offset*/, bool /*changed*/) { return false; }
   // Mapped: the bytes before `offset` will not be read again (their memory
   // pages may go; the file is not changed).
   virtual void map_release(uint64_t /*offset*/) {}
@@ -109,14 +115,14 @@ class LineReader {
   static constexpr size_t kBlockSize = 1 << 20;
   static constexpr size_t kMaxLine = 1 << 20;
 
-  // With `map`, a source that can be (ByteSource::map) is read in place,
-  // without a copy. With `read_ahead`, a second thread goes a few blocks
-  // ahead of the lines handed out: it reads a source that says it pays
-  // (ByteSource::read_ahead_pays) into buffers the reader takes over without
-  // a copy, or goes over a mapped one first; either way it also finds each
-  // block's newlines and NUL bytes. Not when TRACEKIT_THREADS=1. The lines
-  // are the same in every way. After the first line, only this reader may
-  // read `src`.
+  // With `read_ahead`, a second thread goes a few blocks ahead of the lines
+  // handed out, finding each block's newlines and NUL bytes: with `map`, a
+  // source that can be (ByteSource::map) is then read in place, without a
+  // copy, the thread going over it first; else a source that says it pays
+  // (ByteSource::read_ahead_pays) is read by the thread into buffers the
+  // reader takes over without a copy. Not when TRACEKIT_THREADS=1. The lines
+  // are the same in every way, unless the file changes while it is read.
+  // After the first line, only this reader may read `src`.
   explicit LineReader(ByteSource& src, size_t block_size = kBlockSize, size_t max_line = kMaxLine,
                       bool read_ahead = true, bool map = true);
   ~LineReader();
@@ -148,7 +154,7 @@ class LineReader {
  private:
   bool fill();
   bool fill_ahead();
-  bool fill_mapped();
+  void stop_mapped();
   // Moves nul_at_ to the first NUL at or after stream offset `from`.
   void find_nul(uint64_t from);
 
@@ -163,6 +169,7 @@ class LineReader {
   // end_ are offsets in the file).
   const char* data_;
   bool may_read_ahead_, may_map_, mapped_ = false;
+  bool map_changed_ = false;  // mapped: an indexed newline is no longer there
   std::unique_ptr<ReadAhead> ahead_;
   // Read ahead: where the newlines of the block in buf_ are (indexes from
   // buf_[front_], found by the reading thread), and the first of them not
