@@ -141,6 +141,11 @@ class RawFile {
   int err_ = 0;
 };
 
+// A file's modification time as stat gave it.
+Instant mtime_of(const struct stat& st) {
+  return Instant(Micros(int64_t(st.st_mtim.tv_sec) * 1000000 + st.st_mtim.tv_nsec / 1000));
+}
+
 // Files mapped into memory, for the SIGBUS handler: reading a page of a
 // file that has shrunk since it was mapped (truncated by a log rotation's
 // copytruncate, say) or whose page cannot be read raises SIGBUS. The handler
@@ -282,8 +287,8 @@ class PlainSource final : public ByteSource {
     if (!error_.empty()) return true;
     uintptr_t fault = map_slots[size_t(slot_)].fault.load(std::memory_order_acquire);
     struct stat st;
-    bool shrank = ::fstat(raw_->fd(), &st) == 0 && uint64_t(st.st_size) < known_size_.load();
-    uint64_t was = known_size_.load();
+    const uint64_t was = known_size_.load();
+    const bool shrank = ::fstat(raw_->fd(), &st) == 0 && uint64_t(st.st_size) < was;
     if (shrank)
       error_ = fmt::format(
           "{}: the file shrank while it was read (from {} to {} bytes: truncated, by a log "
@@ -359,10 +364,7 @@ class PlainSource final : public ByteSource {
           "not what was added after",
           file_.path, kGrowRoom >> 20, size_);
     }
-    if (handed_ > 0 && map_[handed_ - 1] != '\n') {
-      Instant mtime(Micros(int64_t(st.st_mtim.tv_sec) * 1000000 + st.st_mtim.tv_nsec / 1000));
-      if (uint64_t(st.st_size) != file_.size || mtime != file_.mtime) cut_at_end_ = true;
-    }
+    if (handed_ > 0 && map_[handed_ - 1] != '\n') cut_if_changed(st);
     return false;
   }
 
@@ -378,9 +380,13 @@ class PlainSource final : public ByteSource {
       ++extra_reads_;
       return raw_->read(dst, cap);
     }
-    Instant mtime(Micros(int64_t(st.st_mtim.tv_sec) * 1000000 + st.st_mtim.tv_nsec / 1000));
-    if (uint64_t(st.st_size) != file_.size || mtime != file_.mtime) cut_at_end_ = true;
+    cut_if_changed(st);
     return 0;
+  }
+  // The file ends inside a line: if it changed since it was opened, a writer
+  // is still at it and that line is cut short.
+  void cut_if_changed(const struct stat& st) {
+    if (uint64_t(st.st_size) != file_.size || mtime_of(st) != file_.mtime) cut_at_end_ = true;
   }
   static size_t round_up(size_t n) { return (n + page_size - 1) & ~(page_size - 1); }
   static constexpr int kExtraReads = 8;
@@ -914,7 +920,7 @@ std::unique_ptr<ByteSource> open_input(const std::string& path, std::string& err
       raw = std::make_unique<RawFile>(std::move(s));
     }
   }
-  f.mtime = Instant(Micros(int64_t(st.st_mtim.tv_sec) * 1000000 + st.st_mtim.tv_nsec / 1000));
+  f.mtime = mtime_of(st);
   std::string_view magic = raw->peek(4);
   if (raw->err()) {
     error = fmt::format("cannot read {}: {}", path, std::strerror(raw->err()));
