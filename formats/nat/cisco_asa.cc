@@ -621,7 +621,10 @@ std::string_view session_of(std::string_view line) {
   // The spaces before words 2 and 3 (from 0): "Teardown TCP connection",
   // "Built outbound TCP connection".
   uint32_t spaces = byte_mask32(p, end, ' ');
-  if (std::popcount(spaces) >= 3) {
+  // Three spaces or more: two bits cleared leave one. (std::popcount is a
+  // call into libgcc on CPUs the build cannot assume have POPCNT.)
+  uint32_t third = spaces & (spaces - 1);
+  if (third & (third - 1)) {
     spaces &= spaces - 1;  // the one before word 1
     for (int k = 0; k < 2; ++k, spaces &= spaces - 1)
       if (std::string_view id = id_after(p + std::countr_zero(spaces)); !id.empty()) return id;
