@@ -986,6 +986,28 @@ static size_t ascii_until(const unsigned char* p, size_t i, size_t stop) {
 // copied twice; buffers go round, the reader handing back the one it is done
 // with), or goes over a mapped file first (its pages come in here). Either
 // way each block's newlines, NUL bytes and ASCII start are found here.
+namespace {
+
+// Sets bit k of `marks` where the line ending at newlines[k] (indexes from
+// `base`) holds what `marker` finds, for the lines from the one starting at
+// `from` (a line's start, at or before the first newline at or after it) to
+// the last newline. Bits of lines before are left clear.
+void mark_block(const LineMarker& marker, const char* base, const std::vector<uint32_t>& newlines,
+                const char* from, std::vector<uint64_t>& marks, std::vector<const char*>& hits) {
+  const size_t count = newlines.size();
+  marks.assign((count + 63) / 64, 0);
+  if (count == 0 || from > base + newlines.back()) return;
+  hits.clear();
+  marker.find(from, base + newlines.back() + 1, hits);
+  size_t k = 0;  // the newline that ends the line of a hit
+  for (const char* hit : hits) {
+    while (k < count && base + newlines[k] < hit) ++k;
+    if (k < count) marks[k >> 6] |= uint64_t(1) << (k & 63);
+  }
+}
+
+}  // namespace
+
 class ReadAhead {
  public:
   static constexpr size_t kNoNul = SIZE_MAX;
@@ -996,6 +1018,11 @@ class ReadAhead {
     size_t first_nul = kNoNul;       // index in the bytes of the first NUL
     size_t ascii = 0;                // the bytes before this index are ASCII
     std::vector<uint32_t> newlines;  // indexes in the bytes of every newline
+    // Mapped, with a marker: bit k set when the line ending at newline k is
+    // marked (LineReader::marks_); marked: the block was looked at.
+    std::vector<uint64_t> marks;
+    bool marked = false;
+    size_t line_at = 0;  // mapped: where the line the block begins in starts
   };
   // Buffers of `cap` bytes, blocks of up to `block` bytes put `front` bytes in.
   ReadAhead(ByteSource& src, size_t cap, size_t front, size_t block)
@@ -1039,19 +1066,35 @@ class ReadAhead {
     cv_.notify_all();
   }
   size_t buffer_size() const { return cap_; }
+  // Mapped: the blocks not yet taken are marked by `marker` (those read
+  // already, here).
+  void set_marker(std::shared_ptr<const LineMarker> marker) {
+    std::lock_guard<std::mutex> lock(mu_);
+    marker_ = std::move(marker);
+    std::vector<const char*> hits;
+    for (Block& b : ready_)
+      if (!b.marked && marker_) {
+        mark_block(*marker_, mapped_ + b.at, b.newlines, mapped_ + b.line_at, b.marks, hits);
+        b.marked = true;
+      }
+  }
 
  private:
   // Buffers besides the reader's own: two blocks read ahead at most.
   static constexpr size_t kSpare = 2;
   void run() {
     size_t mapped_at = 0;  // mapped: the offset of the next block
+    size_t line_at = 0;    // mapped: where the line the last block ended in starts
+    std::vector<const char*> hits;
     for (;;) {
       Block b;
+      std::shared_ptr<const LineMarker> marker;
       {
         std::unique_lock<std::mutex> lock(mu_);
         cv_.wait(lock,
                  [&] { return (mapped_ ? ready_.size() < kSpare : !spare_.empty()) || stop_; });
         if (stop_) return;
+        marker = marker_;
         if (!mapped_) {
           b.data = std::move(spare_.back());
           spare_.pop_back();
@@ -1077,6 +1120,12 @@ class ReadAhead {
           b.size = good;
           index(b, mapped_ + b.at);
         }
+        b.line_at = line_at;
+        if (marker) {
+          mark_block(*marker, mapped_ + b.at, b.newlines, mapped_ + line_at, b.marks, hits);
+          b.marked = true;
+        }
+        if (!b.newlines.empty()) line_at = b.at + b.newlines.back() + 1;
         mapped_at += b.size;
       } else {
         char* at = b.data.get() + front_;
@@ -1090,6 +1139,10 @@ class ReadAhead {
       }
       {
         std::lock_guard<std::mutex> lock(mu_);
+        if (mapped_ && !b.marked && marker_) {  // (set while the block was read)
+          mark_block(*marker_, mapped_ + b.at, b.newlines, mapped_ + b.line_at, b.marks, hits);
+          b.marked = true;
+        }
         if (b.size > 0)
           ready_.push_back(std::move(b));
         else if (!mapped_)
@@ -1161,6 +1214,7 @@ class ReadAhead {
   std::vector<std::vector<uint32_t>> spare_newlines_;
   bool done_ = false, stop_ = false;
   const char* const mapped_ = nullptr;  // the mapped file, or null: read
+  std::shared_ptr<const LineMarker> marker_;
 };
 
 LineReader::LineReader(ByteSource& src, size_t block_size, size_t max_line, bool read_ahead,
@@ -1201,6 +1255,8 @@ bool LineReader::fill_ahead() {
     block_at_ = b.at;
     std::swap(newlines_, b.newlines);
     newline_next_ = 0;
+    marks_.swap(b.marks);
+    marks_valid_ = b.marked;
     ahead_->give_back(nullptr, 0, std::move(b.newlines));
     if (nul_at_ == kNoNul && b.first_nul != ReadAhead::kNoNul) nul_at_ = b.at + b.first_nul;
     ascii_from_ = b.at;
@@ -1208,7 +1264,8 @@ bool LineReader::fill_ahead() {
     return true;
   }
   // The unread bytes go just before the block's, and the buffer they were
-  // in goes back to be filled again.
+  // in goes back to be filled again. (Blocks read are never marked.)
+  marks_valid_ = false;
   size_t left = end_ - begin_;
   uint64_t left_offset = base_offset_ + begin_;
   if (left > front_) {
@@ -1278,6 +1335,18 @@ const char* LineReader::find_newline(const char* start, size_t avail) {
   return nl;
 }
 
+void LineReader::mark_lines(std::shared_ptr<const LineMarker> marker) {
+  marker_ = std::move(marker);
+  if (!ahead_ || !mapped_) return;
+  ahead_->set_marker(marker_);
+  // The block at hand, from the next line on.
+  if (!marks_valid_ && marker_) {
+    std::vector<const char*> hits;
+    mark_block(*marker_, data_ + block_at_, newlines_, data_ + begin_, marks_, hits);
+    marks_valid_ = true;
+  }
+}
+
 void LineReader::stop_reading() {
   ahead_.reset();
   may_read_ahead_ = false;
@@ -1302,6 +1371,7 @@ bool LineReader::fill() {
       data_ = map;
       base_offset_ = begin_ = end_ = 0;
       ahead_ = std::make_unique<ReadAhead>(src_, map, block_size_);
+      if (marker_) ahead_->set_marker(marker_);
     } else if (ahead && src_.read_ahead_pays()) {
       ahead_ = std::make_unique<ReadAhead>(src_, cap_, front_, block_size_);
     }
@@ -1351,7 +1421,7 @@ std::string_view LineReader::head() {
   return {data_ + begin_, end_ - begin_};
 }
 
-bool LineReader::next(Line& out) {
+bool LineReader::next_slow(Line& out) {
   uint64_t nul_run = kNoNul;  // where a run of NULs before this line's text started
   for (;;) {
     if (nul_at_ < base_offset_ + begin_) find_nul(base_offset_ + begin_);
@@ -1417,6 +1487,12 @@ bool LineReader::next(Line& out) {
     out.cut = cut;
     out.nul = nul_run != kNoNul || nul_at_ < out.offset + len;
     out.nul_offset = nul_run != kNoNul ? nul_run : nul_at_;
+    // Marked when its newline is one the thread found in a block it marked
+    // (the line begun in the block before, the usual case here).
+    out.mark = -1;
+    if (marks_valid_ && nl && !truncated && newline_next_ < newlines_.size() &&
+        data_ + block_at_ + newlines_[newline_next_] == nl)
+      out.mark = int8_t(marks_[newline_next_ >> 6] >> (newline_next_ & 63) & 1);
     size_t text_len = len;
     if (!truncated && text_len > 0 && start[text_len - 1] == '\r') --text_len;
     out.text = {start, text_len};
@@ -1447,6 +1523,7 @@ bool LineReader::next_record(size_t size, Line& out) {
   out.truncated = len < size;
   out.cut = false;
   out.nul = false;  // NULs are part of binary records
+  out.mark = -1;
   out.text = {data_ + begin_, len};
   line_begin_ = begin_;
   begin_ += len;

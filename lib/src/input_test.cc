@@ -602,6 +602,80 @@ TEST_CASE("input: reading ahead, mapped or read, gives the same lines", "[input]
     }
 }
 
+TEST_CASE("input: lines marked ahead are those that hold what the marker finds", "[input]") {
+  // "KEY" in some lines: at a line's start and end, twice, cut by a block's
+  // end, in lines longer than a block, after a run of NULs, before a CR;
+  // "KE" and "EY" alone in others. Every line handed out with a mark (0 or
+  // 1) must say whether its text holds "KEY"; read in place with the thread
+  // ahead, every whole line has one, whether the marker comes before the
+  // first read or after the head (blocks read ahead already); otherwise none.
+  struct Key final : LineMarker {
+    void find(const char* from, const char* to, std::vector<const char*>& hits) const override {
+      std::string_view t(from, size_t(to - from));
+      for (size_t at = t.find("KEY"); at != std::string_view::npos; at = t.find("KEY", at + 1))
+        hits.push_back(from + at);
+    }
+  };
+  std::string text;
+  uint32_t x = 77;
+  auto rnd = [&x](uint32_t n) {
+    x = x * 1103515245u + 12345u;
+    return (x >> 8) % n;
+  };
+  for (int i = 0; i < 4000; ++i) {
+    size_t len = rnd(15) == 0 ? rnd(9000) : rnd(120);
+    std::string l;
+    if (rnd(60) == 0) l.append(1 + rnd(100), '\0');
+    for (size_t k = 0; k < len; ++k) l += char('a' + rnd(26));
+    for (const char* piece : {"KEY", "KE", "EY"})
+      if (rnd(6) == 0) l.insert(rnd(uint32_t(l.size()) + 1), piece);
+    text += l + (rnd(5) == 0 ? "\r\n" : "\n");
+  }
+  text += "KEY in the last line, without a newline";
+  TempDir d;
+  std::string path = d.write("marked.log", text);
+  const char* threads = std::getenv("TRACEKIT_THREADS");
+  const bool one_thread = threads && std::string_view(threads) == "1";
+  for (size_t block : {size_t(61), size_t(4096), size_t(65536), LineReader::kBlockSize})
+    for (bool early : {true, false})
+      for (bool map : {true, false}) {
+        INFO("block " << block << ", marker " << (early ? "first" : "after the head") << ", mapped "
+                      << map);
+        std::string err;
+        auto src = open_input(path, err);
+        REQUIRE(src);
+        LineReader reader(*src, block, 8192, true, map);
+        if (early) reader.mark_lines(std::make_shared<Key>());
+        CHECK(!reader.head().empty());
+        if (!early) reader.mark_lines(std::make_shared<Key>());
+        Line line;
+        size_t lines = 0, marked = 0, with_key = 0, unmarked = 0;
+        while (reader.next(line)) {
+          ++lines;
+          bool key = line.text.find("KEY") != std::string_view::npos;
+          with_key += key;
+          // Past what head() read (with small blocks, lines of blocks it
+          // took before the last are found again without their index), a
+          // whole line with a newline has a mark.
+          if (line.mark < 0 && !line.truncated && line.offset > 65536 + block &&
+              line.offset + line.text.size() < text.size() - 40)
+            ++unmarked;
+          if (line.mark < 0) continue;
+          ++marked;
+          INFO("line " << line.number << ": '" << line.text.substr(0, 60) << "'");
+          CHECK(line.mark == int(key));
+        }
+        CHECK(lines == 4001);
+        CHECK(with_key > 500);
+        if (map && !one_thread) {
+          CHECK(unmarked == 0);
+          CHECK(marked > 3000);
+        } else {
+          CHECK(marked == 0);
+        }
+      }
+}
+
 TEST_CASE("input: a file that shrinks while mapped ends where it stops, and says so",
           "[input][hostile]") {
   // A log rotation that truncates the file in place (copytruncate) while it

@@ -15,6 +15,33 @@ namespace {
 
 constexpr uint64_t kSessionMask = (uint64_t(1) << 20) - 1;  // Scanner::session_bits_
 
+// The hash of a session id for Scanner::session_bits_, asked of every line
+// that names one once sessions are kept: ids are a few digits, hashed inline
+// (std::hash is a call into the library that costs more than the line's
+// other checks). Both its low and its high 32 bits are used.
+inline uint64_t session_hash(std::string_view id) {
+  auto load = [](const char* q) {
+    uint64_t w;
+    std::memcpy(&w, q, 8);
+    return w;
+  };
+  const char* p = id.data();
+  const size_t n = id.size();
+  uint64_t h = n * 0x9e3779b97f4a7c15;
+  if (n >= 8) {
+    for (size_t i = 0; i + 8 < n; i += 8) h = (h ^ load(p + i)) * 0xbf58476d1ce4e5b9;
+    h ^= load(p + n - 8);  // the last 8 bytes (overlapping the word before)
+  } else {
+    uint64_t w = 0;
+    for (size_t i = 0; i < n; ++i) w |= uint64_t(uint8_t(p[i])) << (8 * i);
+    h ^= w;
+  }
+  // splitmix64's finaliser
+  h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9;
+  h = (h ^ (h >> 27)) * 0x94d049bb133111eb;
+  return h ^ (h >> 31);
+}
+
 // How many leading bytes all of `needles` share (0 for none).
 size_t common_prefix(const std::vector<std::string>& needles) {
   if (needles.empty()) return 0;
@@ -27,79 +54,24 @@ size_t common_prefix(const std::vector<std::string>& needles) {
   return lcp;
 }
 
-// Finds where the prefilter's needles occur ahead of the reader, a block at a
-// time, so that a line without any costs no search of its own. Each search
-// unit keeps its own next hit: passing a hit of a common needle searches for
-// that needle's next one only, not again for a rare one whose next hit (or
-// none up to the window's end) is already known. Needles sharing a prefix
-// (a batch's public addresses, 203.0.113.5 and 203.0.113.20) are one unit:
-// one pass for the prefix, then each needle compared where it is found,
-// instead of one pass over the data per needle.
-class HitTracker {
+// A prefilter's needles as search units: needles sharing a prefix (a
+// batch's public addresses, 203.0.113.5 and 203.0.113.20) are one unit, one
+// pass for the prefix, then each needle compared where it is found, instead
+// of one pass over the data per needle.
+class NeedleSet {
  public:
   // Needles that share this many bytes or more are searched for as one.
   static constexpr size_t kMinPrefix = 4;
   // follows[k], when it asks anything: needle k counts only where what it
-  // asks follows it (or the window ends first).
-  HitTracker(const std::vector<std::string>& needles, const std::vector<NeedleFollow>& follows)
+  // asks follows it (or the text searched ends first).
+  NeedleSet(const std::vector<std::string>& needles, const std::vector<NeedleFollow>& follows)
       : needles_(needles), follows_(follows) {}
-  // Whether the line the reader returned last holds a needle. Asked of
-  // every line: the usual answer, from what earlier searches found, inline.
-  [[gnu::always_inline]] bool line_has_hit(const LineReader& reader, const Line& line) {
-    uint64_t line_end = line.offset + line.text.size();
-    // Every unit's next hit is at or after this line, or none is before the
-    // point searched to: nothing to search.
-    if (needles_.size() == covered_ && earliest_ >= line.offset && line_end <= known_to_)
-      return earliest_ < line_end;
-    return search(reader, line);
-  }
-
- private:
-  [[gnu::noinline]] bool search(const LineReader& reader, const Line& line) {
-    if (needles_.size() != covered_) {  // needles added: not searched yet
-      build_units();
-      state_.assign(units_.size(), State{});
-      known_to_ = 0;
-    }
-    uint64_t line_end = line.offset + line.text.size();
-    if (earliest_ >= line.offset && line_end <= known_to_) return earliest_ < line_end;
-    earliest_ = kNone;
-    known_to_ = kNone;
-    std::string_view w;
-    uint64_t base = 0;
-    bool have_window = false;
-    for (size_t u = 0; u < state_.size(); ++u) {
-      State& st = state_[u];
-      if (st.next < line.offset || (st.next == kNone && st.searched_to < line_end)) {
-        if (!have_window) {
-          w = reader.window(base);
-          have_window = true;
-        }
-        // The window starts at this line: search from there.
-        const char* hit = find(w.data(), w.data() + w.size(), units_[u]);
-        st.next = hit ? base + uint64_t(hit - w.data()) : kNone;
-        st.searched_to = base + w.size();
-      }
-      earliest_ = std::min(earliest_, st.next);
-      if (st.next == kNone) known_to_ = std::min(known_to_, st.searched_to);
-    }
-    return earliest_ < line_end;
-  }
-
-  static constexpr uint64_t kNone = UINT64_MAX;
-  struct Unit {
-    std::string search;           // what is searched for
-    std::vector<size_t> needles;  // the needles it stands for (search is their prefix)
-    // With two needles or more: those by the byte that follows the prefix in them
-    // (256 lists), and those that are the prefix alone, so that a hit is
-    // compared with the needles it may be and not with all of them.
-    std::vector<std::vector<size_t>> by_next;
-    std::vector<size_t> whole;
-  };
-  static constexpr size_t kBucketFrom = 2;
-  // The needles there at the start share one unit when they share a prefix
-  // of kMinPrefix bytes or more; needles added later get a unit each.
-  void build_units() {
+  // Whether needles were added since update() last ran.
+  bool stale() const { return needles_.size() != covered_; }
+  // Gives the needles added since the last call units: the needles there at
+  // the start share one unit when they share a prefix of kMinPrefix bytes or
+  // more; needles added later get a unit each.
+  void update() {
     size_t first = covered_;
     if (first == 0) {
       units_.clear();
@@ -123,8 +95,42 @@ class HitTracker {
     for (size_t k = first; k < needles_.size(); ++k) units_.push_back({needles_[k], {k}, {}, {}});
     covered_ = needles_.size();
   }
+  size_t units() const { return units_.size(); }
+  // The first place in [p, end) where a needle of unit u is, with what it
+  // asks to follow it; null if none.
+  const char* find(const char* p, const char* end, size_t unit) const {
+    const Unit& u = units_[unit];
+    for (;;) {
+      const char* hit = find_literal(p, end, u.search);
+      if (!hit) return nullptr;
+      const size_t s = u.search.size();
+      if (!u.by_next.empty() && size_t(end - hit) > s) {
+        for (size_t k : u.whole)
+          if (accept(hit, end, k, s)) return hit;
+        for (size_t k : u.by_next[uint8_t(hit[s])])
+          if (accept(hit, end, k, s)) return hit;
+      } else {
+        // (The text ends in the prefix: every needle may still be there.)
+        for (size_t k : u.needles)
+          if (accept(hit, end, k, s)) return hit;
+      }
+      p = hit + 1;
+    }
+  }
+
+ private:
+  struct Unit {
+    std::string search;           // what is searched for
+    std::vector<size_t> needles;  // the needles it stands for (search is their prefix)
+    // With two needles or more: those by the byte that follows the prefix in them
+    // (256 lists), and those that are the prefix alone, so that a hit is
+    // compared with the needles it may be and not with all of them.
+    std::vector<std::vector<size_t>> by_next;
+    std::vector<size_t> whole;
+  };
+  static constexpr size_t kBucketFrom = 2;
   // Whether needle k, whose first bytes are at `hit`, is there whole with
-  // what it asks to follow it (or the window ends first).
+  // what it asks to follow it (or the text ends first).
   bool accept(const char* hit, const char* end, size_t k, size_t searched) const {
     const std::string& n = needles_[k];
     size_t room = size_t(end - hit);
@@ -139,7 +145,7 @@ class HitTracker {
     // The port first: where a needle has both, most hits have a port.
     if (!f.ports.empty() && bytes_equal(after, f.sep.data(), std::min(room, f.sep.size()))) {
       const char* d = after + f.sep.size();
-      if (d >= end) return true;  // the window ends: the next one decides
+      if (d >= end) return true;  // the text ends: the next search decides
       unsigned port = 0, digits = 0;
       while (d < end && *d >= '0' && *d <= '9' && digits < 6) {
         port = port * 10 + unsigned(*d - '0');
@@ -150,39 +156,97 @@ class HitTracker {
       if (digits > 0 && digits < 6 && port <= 65535 && (f.ports[port >> 6] >> (port & 63) & 1))
         return true;
     }
-    for (const auto& s : f.literal)
-      if (bytes_equal(after, s.data(), std::min(room, s.size()))) return true;
+    for (const auto& lit : f.literal)
+      if (bytes_equal(after, lit.data(), std::min(room, lit.size()))) return true;
     return false;
   }
-  const char* find(const char* p, const char* end, const Unit& u) const {
-    for (;;) {
-      const char* hit = find_literal(p, end, u.search);
-      if (!hit) return nullptr;
-      const size_t s = u.search.size();
-      if (!u.by_next.empty() && size_t(end - hit) > s) {
-        for (size_t k : u.whole)
-          if (accept(hit, end, k, s)) return hit;
-        for (size_t k : u.by_next[uint8_t(hit[s])])
-          if (accept(hit, end, k, s)) return hit;
-      } else {
-        // (The window ends in the prefix: every needle may still be there.)
-        for (size_t k : u.needles)
-          if (accept(hit, end, k, s)) return hit;
-      }
-      p = hit + 1;
-    }
-  }
-  struct State {
-    uint64_t next = kNone;     // offset of the next hit at or after the line searched from
-    uint64_t searched_to = 0;  // when next is kNone: no hit before here
-  };
   const std::vector<std::string>& needles_;
   const std::vector<NeedleFollow>& follows_;
   std::vector<Unit> units_;
   size_t covered_ = 0;  // needles_ given a unit
+};
+
+// Finds where the prefilter's needles occur ahead of the reader, a block at a
+// time, so that a line without any costs no search of its own. Each search
+// unit keeps its own next hit: passing a hit of a common needle searches for
+// that needle's next one only, not again for a rare one whose next hit (or
+// none up to the window's end) is already known.
+class HitTracker {
+ public:
+  HitTracker(const std::vector<std::string>& needles, const std::vector<NeedleFollow>& follows)
+      : set_(needles, follows) {}
+  // Whether the line the reader returned last holds a needle. Asked of
+  // every line: the usual answer, from what earlier searches found, inline.
+  [[gnu::always_inline]] bool line_has_hit(const LineReader& reader, const Line& line) {
+    uint64_t line_end = line.offset + line.text.size();
+    // Every unit's next hit is at or after this line, or none is before the
+    // point searched to: nothing to search.
+    if (!set_.stale() && earliest_ >= line.offset && line_end <= known_to_)
+      return earliest_ < line_end;
+    return search(reader, line);
+  }
+
+ private:
+  [[gnu::noinline]] bool search(const LineReader& reader, const Line& line) {
+    if (set_.stale()) {  // needles added: not searched yet
+      set_.update();
+      state_.assign(set_.units(), State{});
+      known_to_ = 0;
+    }
+    uint64_t line_end = line.offset + line.text.size();
+    if (earliest_ >= line.offset && line_end <= known_to_) return earliest_ < line_end;
+    earliest_ = kNone;
+    known_to_ = kNone;
+    std::string_view w;
+    uint64_t base = 0;
+    bool have_window = false;
+    for (size_t u = 0; u < state_.size(); ++u) {
+      State& st = state_[u];
+      if (st.next < line.offset || (st.next == kNone && st.searched_to < line_end)) {
+        if (!have_window) {
+          w = reader.window(base);
+          have_window = true;
+        }
+        // The window starts at this line: search from there.
+        const char* hit = set_.find(w.data(), w.data() + w.size(), u);
+        st.next = hit ? base + uint64_t(hit - w.data()) : kNone;
+        st.searched_to = base + w.size();
+      }
+      earliest_ = std::min(earliest_, st.next);
+      if (st.next == kNone) known_to_ = std::min(known_to_, st.searched_to);
+    }
+    return earliest_ < line_end;
+  }
+
+  static constexpr uint64_t kNone = UINT64_MAX;
+  struct State {
+    uint64_t next = kNone;     // offset of the next hit at or after the line searched from
+    uint64_t searched_to = 0;  // when next is kNone: no hit before here
+  };
+  NeedleSet set_;
   std::vector<State> state_;
   uint64_t earliest_ = 0;  // the nearest hit of any unit (kNone: none known)
   uint64_t known_to_ = 0;  // the least searched_to of units with no hit known
+};
+
+// The same needles looked for by the thread reading ahead (LineMarker): a
+// line it marks holds one. Its own copy of them, never changed.
+class NeedleMarker final : public LineMarker {
+ public:
+  NeedleMarker(std::vector<std::string> needles, std::vector<NeedleFollow> follows)
+      : needles_(std::move(needles)), follows_(std::move(follows)), set_(needles_, follows_) {
+    set_.update();
+  }
+  void find(const char* from, const char* to, std::vector<const char*>& hits) const override {
+    for (size_t u = 0; u < set_.units(); ++u)
+      for (const char* p = from; (p = set_.find(p, to, u)); ++p) hits.push_back(p);
+    if (set_.units() > 1) std::sort(hits.begin(), hits.end());
+  }
+
+ private:
+  const std::vector<std::string> needles_;
+  const std::vector<NeedleFollow> follows_;
+  NeedleSet set_;
 };
 
 void note_time(ScanFile& f, Instant t, Micros max_silence) {
@@ -430,11 +494,16 @@ bool Scanner::scan(const SourceSpec& src, uint32_t source, const EventSink<Event
       }
     }
     HitTracker hits(file_needles_, file_follows_);
+    // The thread reading ahead looks for the needles there now; for lines it
+    // did not look at, and once needles are added, the tracker does.
+    const size_t marked_needles = file_needles_.size();
+
+    if (prefilter) reader.mark_lines(std::make_shared<NeedleMarker>(file_needles_, file_follows_));
     auto names_session = [&](std::string_view text) {
       if (session_bits_.empty() || !file_session_of_) return false;
       std::string_view id = file_session_of_(text);
       if (id.empty()) return false;
-      uint64_t h = std::hash<std::string_view>{}(id);
+      uint64_t h = session_hash(id);
       uint64_t a = h & kSessionMask, b = (h >> 32) & kSessionMask;
       return (session_bits_[a >> 6] >> (a & 63) & 1) && (session_bits_[b >> 6] >> (b & 63) & 1);
     };
@@ -543,7 +612,10 @@ bool Scanner::scan(const SourceSpec& src, uint32_t source, const EventSink<Event
       // A line that cannot be about the keys asked for is read for its time
       // only (coverage); a header that cannot be read is still malformed, and
       // a multi-line record it completes is still kept.
-      if (!prefilter || prefilter_off_ || hits.line_has_hit(reader, line) ||
+      if (!prefilter || prefilter_off_ ||
+          (line.mark >= 0 && file_needles_.size() == marked_needles
+               ? line.mark == 1
+               : hits.line_has_hit(reader, line)) ||
           names_session(line.text)) {
         handle(parser->parse(line, ev), line);
         continue;
@@ -623,7 +695,7 @@ template bool Scanner::scan<MailEvent>(const SourceSpec&, uint32_t, const EventS
 
 bool Scanner::prefilter_pays(const std::vector<std::string>& needles) {
   if (needles.empty() || needles.size() > kMaxNeedles) return false;
-  return needles.size() <= 8 || common_prefix(needles) >= HitTracker::kMinPrefix;
+  return needles.size() <= 8 || common_prefix(needles) >= NeedleSet::kMinPrefix;
 }
 
 bool Scanner::add_needle(std::string_view needle) {
@@ -644,7 +716,7 @@ bool Scanner::add_needle(std::string_view needle) {
 bool Scanner::add_session(std::string_view id) {
   if (settings_.needles.empty() || prefilter_off_ || !file_session_of_ || id.empty()) return false;
   if (session_bits_.empty()) session_bits_.assign((kSessionMask + 1) / 64, 0);
-  uint64_t h = std::hash<std::string_view>{}(id);
+  uint64_t h = session_hash(id);
   uint64_t a = h & kSessionMask, b = (h >> 32) & kSessionMask;
   session_bits_[a >> 6] |= uint64_t(1) << (a & 63);
   session_bits_[b >> 6] |= uint64_t(1) << (b & 63);

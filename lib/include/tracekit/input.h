@@ -106,6 +106,20 @@ struct Line {
   // left out of text and offset, so that a line written after them is read.
   bool nul = false;
   uint64_t nul_offset = 0;  // when nul: the stream offset of its first NUL byte
+  // With a LineMarker (LineReader::mark_lines): 1 when the line holds what
+  // it finds, 0 when not; -1 when not known (the caller looks for itself).
+  int8_t mark = -1;
+};
+
+// What the read-ahead thread looks for in each block besides its newlines,
+// so that the thread handing out lines need not: a prefilter's needles.
+class LineMarker {
+ public:
+  virtual ~LineMarker() = default;
+  // Appends to `hits`, in increasing order, the places in [from, to) (whole
+  // lines, the last ending in a newline) that make their line marked.
+  // Called from the read-ahead thread: may change nothing shared.
+  virtual void find(const char* from, const char* to, std::vector<const char*>& hits) const = 0;
 };
 
 class ReadAhead;
@@ -130,7 +144,42 @@ class LineReader {
   LineReader& operator=(const LineReader&) = delete;
   // The first block of the input, not consumed (for format sniffing).
   std::string_view head();
-  bool next(Line& out);
+  // Each line handed out from now on comes with Line::mark set from
+  // `marker`, where the thread reading ahead can look for it: a plain file
+  // read in place. Blocks already read ahead, lines begun in the block
+  // before and all other input give mark -1.
+  void mark_lines(std::shared_ptr<const LineMarker> marker);
+  bool next(Line& out) {
+    // The usual line, inline: read ahead, its newline found by the thread in
+    // the block at hand and still there, no NUL byte before it. Everything
+    // else (a line begun in the block before, a line too long, NULs, the
+    // end of a block or of the input) is next_slow()'s.
+    if (!skipping_ && begin_ >= block_at_) {
+      while (newline_next_ < newlines_.size() && block_at_ + newlines_[newline_next_] < begin_)
+        ++newline_next_;
+      if (newline_next_ < newlines_.size()) {
+        size_t nl = block_at_ + newlines_[newline_next_];
+        if (nl < end_ && nl - begin_ <= max_line_ && data_[nl] == '\n' &&
+            nul_at_ > base_offset_ + nl) {
+          size_t len = nl - begin_;
+          const char* start = data_ + begin_;
+          out.offset = base_offset_ + begin_;
+          out.number = ++line_no_;
+          out.truncated = out.cut = out.nul = false;
+          out.nul_offset = nul_at_;
+          out.mark = marks_valid_ ? int8_t(marks_[newline_next_ >> 6] >> (newline_next_ & 63) & 1)
+                                  : int8_t(-1);
+          out.text = {start, len > 0 && start[len - 1] == '\r' ? len - 1 : len};
+          line_begin_ = begin_;
+          begin_ = nl + 1;
+          consumed_total_ = base_offset_ + begin_;
+          ++newline_next_;
+          return true;
+        }
+      }
+    }
+    return next_slow(out);
+  }
   // The next `size` bytes as one record (binary formats such as wtmp):
   // out.number is the record's 1-based index, out.offset its byte offset. A
   // short last record comes with truncated set. `size` must not exceed
@@ -152,6 +201,7 @@ class LineReader {
   uint64_t lines_read() const { return line_no_; }
 
  private:
+  bool next_slow(Line& out);
   bool fill();
   bool fill_ahead();
   void stop_mapped();
@@ -177,6 +227,11 @@ class LineReader {
   std::vector<uint32_t> newlines_;
   size_t newline_next_ = 0;
   size_t block_at_ = 0;  // read ahead: where in data_ that block starts
+  // Read ahead with a marker: bit k set when the line ending at newline k
+  // of the block is marked (valid: the block was looked at).
+  std::vector<uint64_t> marks_;
+  bool marks_valid_ = false;
+  std::shared_ptr<const LineMarker> marker_;
   const char* find_newline(const char* start, size_t avail);
   size_t begin_ = 0, end_ = 0;  // unread data is buf_[begin_, end_)
   size_t line_begin_ = 0;       // where the line returned last starts
