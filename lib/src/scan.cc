@@ -497,8 +497,8 @@ bool Scanner::scan(const SourceSpec& src, uint32_t source, const EventSink<Event
     // The thread reading ahead looks for the needles there now; for lines it
     // did not look at, and once needles are added, the tracker does.
     const size_t marked_needles = file_needles_.size();
-
-    if (prefilter) reader.mark_lines(std::make_shared<NeedleMarker>(file_needles_, file_follows_));
+    if (prefilter && file.format->input == InputKind::lines)  // (records come unmarked)
+      reader.mark_lines(std::make_shared<NeedleMarker>(file_needles_, file_follows_));
     auto names_session = [&](std::string_view text) {
       if (session_bits_.empty() || !file_session_of_) return false;
       std::string_view id = file_session_of_(text);
