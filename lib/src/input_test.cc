@@ -88,6 +88,15 @@ ReadAll read_path(const std::string& p, size_t block = LineReader::kBlockSize,
   return read_all(open_input(p, err), block, max_line);
 }
 
+// A small generator of the same numbers on every run: rnd(n) in [0, n).
+struct Rnd {
+  uint32_t x;
+  uint32_t operator()(uint32_t n) {
+    x = x * 1103515245u + 12345u;
+    return (x >> 8) % n;
+  }
+};
+
 std::string many_lines(int n) {
   std::string s;
   for (int i = 0; i < n; ++i) s += "line " + std::to_string(i) + " of a log\n";
@@ -515,11 +524,7 @@ TEST_CASE("input: reading ahead, mapped or read, gives the same lines", "[input]
   // is_ascii and window() say about it (how far a window reaches depends on
   // how the bytes came in; where it starts does not).
   std::string text;
-  uint32_t x = 2024;
-  auto rnd = [&x](uint32_t n) {
-    x = x * 1103515245u + 12345u;
-    return (x >> 8) % n;
-  };
+  Rnd rnd{2024};
   for (int i = 0; i < 3000; ++i) {
     size_t len = rnd(10) == 0 ? rnd(5000) : rnd(150);
     std::string l;
@@ -617,11 +622,7 @@ TEST_CASE("input: lines marked ahead are those that hold what the marker finds",
     }
   };
   std::string text;
-  uint32_t x = 77;
-  auto rnd = [&x](uint32_t n) {
-    x = x * 1103515245u + 12345u;
-    return (x >> 8) % n;
-  };
+  Rnd rnd{77};
   for (int i = 0; i < 4000; ++i) {
     size_t len = rnd(15) == 0 ? rnd(9000) : rnd(120);
     std::string l;
