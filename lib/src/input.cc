@@ -1073,10 +1073,7 @@ class ReadAhead {
     marker_ = std::move(marker);
     std::vector<const char*> hits;
     for (Block& b : ready_)
-      if (!b.marked && marker_) {
-        mark_block(*marker_, mapped_ + b.at, b.newlines, mapped_ + b.line_at, b.marks, hits);
-        b.marked = true;
-      }
+      if (!b.marked && marker_) mark(b, *marker_, hits);
   }
 
  private:
@@ -1121,10 +1118,7 @@ class ReadAhead {
           index(b, mapped_ + b.at);
         }
         b.line_at = line_at;
-        if (marker) {
-          mark_block(*marker, mapped_ + b.at, b.newlines, mapped_ + line_at, b.marks, hits);
-          b.marked = true;
-        }
+        if (marker) mark(b, *marker, hits);
         if (!b.newlines.empty()) line_at = b.at + b.newlines.back() + 1;
         mapped_at += b.size;
       } else {
@@ -1139,10 +1133,7 @@ class ReadAhead {
       }
       {
         std::lock_guard<std::mutex> lock(mu_);
-        if (mapped_ && !b.marked && marker_) {  // (set while the block was read)
-          mark_block(*marker_, mapped_ + b.at, b.newlines, mapped_ + b.line_at, b.marks, hits);
-          b.marked = true;
-        }
+        if (mapped_ && !b.marked && marker_) mark(b, *marker_, hits);  // (set meanwhile)
         if (b.size > 0)
           ready_.push_back(std::move(b));
         else if (!mapped_)
@@ -1152,6 +1143,11 @@ class ReadAhead {
       cv_.notify_all();
       if (end) return;
     }
+  }
+  // Mapped: marks the lines of the block, from the one it begins in.
+  void mark(Block& b, const LineMarker& marker, std::vector<const char*>& hits) const {
+    mark_block(marker, mapped_ + b.at, b.newlines, mapped_ + b.line_at, b.marks, hits);
+    b.marked = true;
   }
   // Finds the block's first NUL, ASCII start and newlines, its bytes at `at`.
   static void index(Block& b, const char* at) {
@@ -1492,7 +1488,7 @@ bool LineReader::next_slow(Line& out) {
     out.mark = -1;
     if (marks_valid_ && nl && !truncated && newline_next_ < newlines_.size() &&
         data_ + block_at_ + newlines_[newline_next_] == nl)
-      out.mark = int8_t(marks_[newline_next_ >> 6] >> (newline_next_ & 63) & 1);
+      out.mark = mark_at(newline_next_);
     size_t text_len = len;
     if (!truncated && text_len > 0 && start[text_len - 1] == '\r') --text_len;
     out.text = {start, text_len};

@@ -42,6 +42,12 @@ inline uint64_t session_hash(std::string_view id) {
   return h ^ (h >> 31);
 }
 
+// The two bits of Scanner::session_bits_ that stand for a session id.
+inline std::pair<uint64_t, uint64_t> session_probes(std::string_view id) {
+  uint64_t h = session_hash(id);
+  return {h & kSessionMask, (h >> 32) & kSessionMask};
+}
+
 // How many leading bytes all of `needles` share (0 for none).
 size_t common_prefix(const std::vector<std::string>& needles) {
   if (needles.empty()) return 0;
@@ -503,8 +509,7 @@ bool Scanner::scan(const SourceSpec& src, uint32_t source, const EventSink<Event
       if (session_bits_.empty() || !file_session_of_) return false;
       std::string_view id = file_session_of_(text);
       if (id.empty()) return false;
-      uint64_t h = session_hash(id);
-      uint64_t a = h & kSessionMask, b = (h >> 32) & kSessionMask;
+      auto [a, b] = session_probes(id);
       return (session_bits_[a >> 6] >> (a & 63) & 1) && (session_bits_[b >> 6] >> (b & 63) & 1);
     };
     // Lines read as records whose text is not UTF-8: they become evidence as
@@ -716,8 +721,7 @@ bool Scanner::add_needle(std::string_view needle) {
 bool Scanner::add_session(std::string_view id) {
   if (settings_.needles.empty() || prefilter_off_ || !file_session_of_ || id.empty()) return false;
   if (session_bits_.empty()) session_bits_.assign((kSessionMask + 1) / 64, 0);
-  uint64_t h = session_hash(id);
-  uint64_t a = h & kSessionMask, b = (h >> 32) & kSessionMask;
+  auto [a, b] = session_probes(id);
   session_bits_[a >> 6] |= uint64_t(1) << (a & 63);
   session_bits_[b >> 6] |= uint64_t(1) << (b & 63);
   return true;

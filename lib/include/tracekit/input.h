@@ -167,8 +167,7 @@ class LineReader {
           out.number = ++line_no_;
           out.truncated = out.cut = out.nul = false;
           out.nul_offset = nul_at_;
-          out.mark = marks_valid_ ? int8_t(marks_[newline_next_ >> 6] >> (newline_next_ & 63) & 1)
-                                  : int8_t(-1);
+          out.mark = marks_valid_ ? mark_at(newline_next_) : int8_t(-1);
           out.text = {start, len > 0 && start[len - 1] == '\r' ? len - 1 : len};
           line_begin_ = begin_;
           begin_ = nl + 1;
@@ -231,6 +230,7 @@ class LineReader {
   // of the block is marked (valid: the block was looked at).
   std::vector<uint64_t> marks_;
   bool marks_valid_ = false;
+  int8_t mark_at(size_t k) const { return int8_t(marks_[k >> 6] >> (k & 63) & 1); }
   std::shared_ptr<const LineMarker> marker_;
   const char* find_newline(const char* start, size_t avail);
   size_t begin_ = 0, end_ = 0;  // unread data is buf_[begin_, end_)
