@@ -1023,6 +1023,10 @@ class ReadAhead {
     std::vector<uint64_t> marks;
     bool marked = false;
     size_t line_at = 0;  // mapped: where the line the block begins in starts
+    // Mapped, with a marker that keys lines, when the thread had the time:
+    // the key of the line ending at newline k, for k >= 1 (LineReader::keys_).
+    std::vector<uint64_t> keys;
+    bool keyed = false;
   };
   // Buffers of `cap` bytes, blocks of up to `block` bytes put `front` bytes in.
   ReadAhead(ByteSource& src, size_t cap, size_t front, size_t block)
@@ -1049,7 +1053,8 @@ class ReadAhead {
   // the source says which).
   bool take(Block& out) {
     std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait(lock, [&] { return !ready_.empty() || done_; });
+    // (Not while the thread keys it: that ends soon.)
+    cv_.wait(lock, [&] { return ready_.empty() ? done_ : keying_ != &ready_.front(); });
     if (ready_.empty()) return false;
     out = std::move(ready_.front());
     ready_.pop_front();
@@ -1083,14 +1088,40 @@ class ReadAhead {
     size_t mapped_at = 0;  // mapped: the offset of the next block
     size_t line_at = 0;    // mapped: where the line the last block ended in starts
     std::vector<const char*> hits;
+    std::vector<uint64_t> keys;
     for (;;) {
       Block b;
       std::shared_ptr<const LineMarker> marker;
       {
         std::unique_lock<std::mutex> lock(mu_);
-        cv_.wait(lock,
-                 [&] { return (mapped_ ? ready_.size() < kSpare : !spare_.empty()) || stop_; });
-        if (stop_) return;
+        for (;;) {
+          if (stop_) return;
+          if (mapped_ ? ready_.size() < kSpare : !spare_.empty()) break;
+          // Ahead of the reader, with nothing to read: the time to key
+          // the lines of the blocks waiting, oldest first.
+          Block* todo = nullptr;
+          if (mapped_ && marker_ && marker_->keys())
+            for (Block& r : ready_)
+              if (!r.keyed) {
+                todo = &r;
+                break;
+              }
+          if (!todo) {
+            cv_.wait(lock);
+            continue;
+          }
+          // (The reader takes blocks before it, not it, meanwhile: the
+          // reference stays good; and nothing changes its bytes or newlines.)
+          keying_ = todo;
+          marker = marker_;
+          lock.unlock();
+          key_block(*todo, *marker, keys);
+          lock.lock();
+          todo->keys.swap(keys);
+          todo->keyed = true;
+          keying_ = nullptr;
+          cv_.notify_all();
+        }
         marker = marker_;
         if (!mapped_) {
           b.data = std::move(spare_.back());
@@ -1142,6 +1173,17 @@ class ReadAhead {
       }
       cv_.notify_all();
       if (end) return;
+    }
+  }
+  // Mapped: the keys of the block's lines (that begin in it) into `keys`.
+  void key_block(const Block& b, const LineMarker& marker, std::vector<uint64_t>& keys) const {
+    const char* base = mapped_ + b.at;
+    keys.assign(b.newlines.size(), 0);
+    for (size_t k = 1; k < b.newlines.size(); ++k) {
+      const char* from = base + b.newlines[k - 1] + 1;
+      const char* to = base + b.newlines[k];
+      if (to > from && to[-1] == '\r') --to;
+      keys[k] = marker.key({from, size_t(to - from)});
     }
   }
   // Mapped: marks the lines of the block, from the one it begins in.
@@ -1209,6 +1251,7 @@ class ReadAhead {
   std::vector<std::unique_ptr<char[]>> spare_;
   std::vector<std::vector<uint32_t>> spare_newlines_;
   bool done_ = false, stop_ = false;
+  const Block* keying_ = nullptr;       // the block of ready_ the thread keys
   const char* const mapped_ = nullptr;  // the mapped file, or null: read
   std::shared_ptr<const LineMarker> marker_;
 };
@@ -1253,6 +1296,8 @@ bool LineReader::fill_ahead() {
     newline_next_ = 0;
     marks_.swap(b.marks);
     marks_valid_ = b.marked;
+    keys_.swap(b.keys);
+    keys_valid_ = b.keyed;
     ahead_->give_back(nullptr, 0, std::move(b.newlines));
     if (nul_at_ == kNoNul && b.first_nul != ReadAhead::kNoNul) nul_at_ = b.at + b.first_nul;
     ascii_from_ = b.at;
@@ -1261,7 +1306,7 @@ bool LineReader::fill_ahead() {
   }
   // The unread bytes go just before the block's, and the buffer they were
   // in goes back to be filled again. (Blocks read are never marked.)
-  marks_valid_ = false;
+  marks_valid_ = keys_valid_ = false;
   size_t left = end_ - begin_;
   uint64_t left_offset = base_offset_ + begin_;
   if (left > front_) {
@@ -1486,6 +1531,8 @@ bool LineReader::next_slow(Line& out) {
     // Marked when its newline is one the thread found in a block it marked
     // (the line begun in the block before, the usual case here).
     out.mark = -1;
+    out.keyed = false;  // (the usual line is keyed in next())
+    out.key = 0;
     if (marks_valid_ && nl && !truncated && newline_next_ < newlines_.size() &&
         data_ + block_at_ + newlines_[newline_next_] == nl)
       out.mark = mark_at(newline_next_);
@@ -1520,6 +1567,7 @@ bool LineReader::next_record(size_t size, Line& out) {
   out.cut = false;
   out.nul = false;  // NULs are part of binary records
   out.mark = -1;
+  out.keyed = false;
   out.text = {data_ + begin_, len};
   line_begin_ = begin_;
   begin_ += len;

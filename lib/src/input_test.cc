@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -674,6 +675,58 @@ TEST_CASE("input: lines marked ahead are those that hold what the marker finds",
         } else {
           CHECK(marked == 0);
         }
+      }
+}
+
+TEST_CASE("input: lines keyed ahead carry their own text's key", "[input]") {
+  // The thread keys lines while it waits for the reader: a reader that takes
+  // its time (here, a pause every few lines) gets most lines keyed, one that
+  // does not may get none. Either way a keyed line's key must be that of its
+  // own text: not of the line before or after (a line begun in the block
+  // before, CRLF, NULs, lines longer than max_line).
+  struct Keys final : LineMarker {
+    void find(const char*, const char*, std::vector<const char*>&) const override {}
+    bool keys() const override { return true; }
+    uint64_t key(std::string_view text) const override {
+      return std::hash<std::string_view>{}(text) | 1;
+    }
+  };
+  std::string text;
+  Rnd rnd{91};
+  for (int i = 0; i < 3000; ++i) {
+    std::string l;
+    if (rnd(80) == 0) l.append(1 + rnd(50), '\0');
+    size_t len = rnd(40) == 0 ? rnd(12000) : rnd(150);
+    for (size_t k = 0; k < len; ++k) l += char('a' + rnd(26));
+    text += l + (rnd(4) == 0 ? "\r\n" : "\n");
+  }
+  TempDir d;
+  std::string path = d.write("keyed.log", text);
+  const char* threads = std::getenv("TRACEKIT_THREADS");
+  const bool one_thread = threads && std::string_view(threads) == "1";
+  const Keys keys;
+  for (size_t block : {size_t(61), size_t(4096), size_t(65536)})
+    for (bool slow : {true, false})
+      for (bool map : {true, false}) {
+        INFO("block " << block << ", slow reader " << slow << ", mapped " << map);
+        std::string err;
+        auto src = open_input(path, err);
+        REQUIRE(src);
+        LineReader reader(*src, block, 8192, true, map);
+        reader.mark_lines(std::make_shared<Keys>());
+        Line line;
+        size_t lines = 0, keyed = 0;
+        while (reader.next(line)) {
+          if (slow && ++lines % 8 == 0) std::this_thread::sleep_for(std::chrono::microseconds(50));
+          if (!line.keyed) continue;
+          ++keyed;
+          INFO("line " << line.number);
+          CHECK(line.key == keys.key(line.text));
+        }
+        if (!map || one_thread)
+          CHECK(keyed == 0);
+        else if (slow)  // (with blocks of 61 bytes, most lines cross a block's end)
+          CHECK(keyed > (block < 4096 ? 50 : 500));
       }
 }
 

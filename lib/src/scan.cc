@@ -42,9 +42,8 @@ inline uint64_t session_hash(std::string_view id) {
   return h ^ (h >> 31);
 }
 
-// The two bits of Scanner::session_bits_ that stand for a session id.
-inline std::pair<uint64_t, uint64_t> session_probes(std::string_view id) {
-  uint64_t h = session_hash(id);
+// The two bits of Scanner::session_bits_ that stand for a session id's hash.
+inline std::pair<uint64_t, uint64_t> session_probes(uint64_t h) {
   return {h & kSessionMask, (h >> 32) & kSessionMask};
 }
 
@@ -235,12 +234,21 @@ class HitTracker {
   uint64_t known_to_ = 0;  // the least searched_to of units with no hit known
 };
 
+// A line's key for the read-ahead thread (LineMarker::key): the hash of the
+// session it names, with the top bit set; 0 when it names none.
+constexpr uint64_t kSessionKeyed = uint64_t(1) << 63;
+
 // The same needles looked for by the thread reading ahead (LineMarker): a
-// line it marks holds one. Its own copy of them, never changed.
+// line it marks holds one. Its own copy of them, never changed. With the
+// format's session_of, it keys lines with their session's hash too.
 class NeedleMarker final : public LineMarker {
  public:
-  NeedleMarker(std::vector<std::string> needles, std::vector<NeedleFollow> follows)
-      : needles_(std::move(needles)), follows_(std::move(follows)), set_(needles_, follows_) {
+  NeedleMarker(std::vector<std::string> needles, std::vector<NeedleFollow> follows,
+               std::string_view (*session_of)(std::string_view))
+      : needles_(std::move(needles)),
+        follows_(std::move(follows)),
+        set_(needles_, follows_),
+        session_of_(session_of) {
     set_.update();
   }
   void find(const char* from, const char* to, std::vector<const char*>& hits) const override {
@@ -248,11 +256,17 @@ class NeedleMarker final : public LineMarker {
       for (const char* p = from; (p = set_.find(p, to, u)); ++p) hits.push_back(p);
     if (set_.units() > 1) std::sort(hits.begin(), hits.end());
   }
+  bool keys() const override { return session_of_ != nullptr; }
+  uint64_t key(std::string_view text) const override {
+    std::string_view id = session_of_(text);
+    return id.empty() ? 0 : session_hash(id) | kSessionKeyed;
+  }
 
  private:
   const std::vector<std::string> needles_;
   const std::vector<NeedleFollow> follows_;
   NeedleSet set_;
+  std::string_view (*const session_of_)(std::string_view);
 };
 
 void note_time(ScanFile& f, Instant t, Micros max_silence) {
@@ -504,12 +518,19 @@ bool Scanner::scan(const SourceSpec& src, uint32_t source, const EventSink<Event
     // did not look at, and once needles are added, the tracker does.
     const size_t marked_needles = file_needles_.size();
     if (prefilter && file.format->input == InputKind::lines)  // (records come unmarked)
-      reader.mark_lines(std::make_shared<NeedleMarker>(file_needles_, file_follows_));
-    auto names_session = [&](std::string_view text) {
+      reader.mark_lines(
+          std::make_shared<NeedleMarker>(file_needles_, file_follows_, file_session_of_));
+    auto names_session = [&](const Line& l) {
       if (session_bits_.empty() || !file_session_of_) return false;
-      std::string_view id = file_session_of_(text);
-      if (id.empty()) return false;
-      auto [a, b] = session_probes(id);
+      uint64_t h = l.key;  // (worked out ahead, when the thread had the time)
+      if (!l.keyed) {
+        std::string_view id = file_session_of_(l.text);
+        if (id.empty()) return false;
+        h = session_hash(id);
+      } else if (!h) {
+        return false;
+      }
+      auto [a, b] = session_probes(h);
       return (session_bits_[a >> 6] >> (a & 63) & 1) && (session_bits_[b >> 6] >> (b & 63) & 1);
     };
     // Lines read as records whose text is not UTF-8: they become evidence as
@@ -621,7 +642,7 @@ bool Scanner::scan(const SourceSpec& src, uint32_t source, const EventSink<Event
           (line.mark >= 0 && file_needles_.size() == marked_needles
                ? line.mark == 1
                : hits.line_has_hit(reader, line)) ||
-          names_session(line.text)) {
+          names_session(line)) {
         handle(parser->parse(line, ev), line);
         continue;
       }
@@ -721,7 +742,7 @@ bool Scanner::add_needle(std::string_view needle) {
 bool Scanner::add_session(std::string_view id) {
   if (settings_.needles.empty() || prefilter_off_ || !file_session_of_ || id.empty()) return false;
   if (session_bits_.empty()) session_bits_.assign((kSessionMask + 1) / 64, 0);
-  auto [a, b] = session_probes(id);
+  auto [a, b] = session_probes(session_hash(id));
   session_bits_[a >> 6] |= uint64_t(1) << (a & 63);
   session_bits_[b >> 6] |= uint64_t(1) << (b & 63);
   return true;

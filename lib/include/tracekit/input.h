@@ -109,6 +109,11 @@ struct Line {
   // With a LineMarker (LineReader::mark_lines): 1 when the line holds what
   // it finds, 0 when not; -1 when not known (the caller looks for itself).
   int8_t mark = -1;
+  // With a LineMarker that keys lines: keyed when the read-ahead thread had
+  // the time to work out the line's key (LineMarker::key); else the caller
+  // works it out itself, if it wants it.
+  bool keyed = false;
+  uint64_t key = 0;
 };
 
 // What the read-ahead thread looks for in each block besides its newlines,
@@ -120,6 +125,13 @@ class LineMarker {
   // lines, the last ending in a newline) that make their line marked.
   // Called from the read-ahead thread: may change nothing shared.
   virtual void find(const char* from, const char* to, std::vector<const char*>& hits) const = 0;
+  // Whether it also keys lines: key() of each line, worked out by the
+  // read-ahead thread while it would otherwise wait for the reader (so never
+  // at the cost of the lines handed out), for lines not handed out yet.
+  virtual bool keys() const { return false; }
+  // The key of a line's text (without its newline and a trailing CR).
+  // Called from the read-ahead thread: may change nothing shared.
+  virtual uint64_t key(std::string_view /*text*/) const { return 0; }
 };
 
 class ReadAhead;
@@ -149,7 +161,7 @@ class LineReader {
   // read in place. Blocks already read ahead, lines begun in the block
   // before and all other input give mark -1.
   void mark_lines(std::shared_ptr<const LineMarker> marker);
-  bool next(Line& out) {
+  [[gnu::always_inline]] bool next(Line& out) {
     // The usual line, inline: read ahead, its newline found by the thread in
     // the block at hand and still there, no NUL byte before it. Everything
     // else (a line begun in the block before, a line too long, NULs, the
@@ -168,6 +180,10 @@ class LineReader {
           out.truncated = out.cut = out.nul = false;
           out.nul_offset = nul_at_;
           out.mark = marks_valid_ ? mark_at(newline_next_) : int8_t(-1);
+          // (Keyed from the newline before: the line must start there.)
+          out.keyed = keys_valid_ && newline_next_ > 0 &&
+                      block_at_ + newlines_[newline_next_ - 1] + 1 == begin_;
+          out.key = out.keyed ? keys_[newline_next_] : 0;
           out.text = {start, len > 0 && start[len - 1] == '\r' ? len - 1 : len};
           line_begin_ = begin_;
           begin_ = nl + 1;
@@ -231,6 +247,10 @@ class LineReader {
   std::vector<uint64_t> marks_;
   bool marks_valid_ = false;
   int8_t mark_at(size_t k) const { return int8_t(marks_[k >> 6] >> (k & 63) & 1); }
+  // With a marker that keys lines, when the thread keyed the block: the key
+  // of the line ending at newline k (k >= 1).
+  std::vector<uint64_t> keys_;
+  bool keys_valid_ = false;
   std::shared_ptr<const LineMarker> marker_;
   const char* find_newline(const char* start, size_t avail);
   size_t begin_ = 0, end_ = 0;  // unread data is buf_[begin_, end_)
