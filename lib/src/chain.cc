@@ -4,6 +4,8 @@
 
 #include <iterator>
 
+#include "tracekit/hop.h"
+
 namespace tracekit {
 
 namespace {
@@ -77,12 +79,13 @@ bool Chain::answer(const std::vector<ChainQuery>& queries, std::vector<Row>& out
     if (!readable[i]) continue;
     NatQuery& q = nat_queries[i];
     if (have_nat && !q.skipped) {
+      q.fields_only = true;
       std::vector<Row> answers = nat_->answer(q);
       bool found = !answers.empty() && (get_text(answers[0], "nat.match") == "exact" ||
                                         get_text(answers[0], "nat.match") == "ambiguous");
       if (found || nat_->is_public(q.key.ip)) {
-        for (auto& r : answers) rows.push_back({i, std::move(r), ""});
-        q.row = Row();
+        for (auto& r : put_after(std::move(q.row), std::move(answers)))
+          rows.push_back({i, std::move(r), ""});
         continue;
       }
       rows.push_back({i, std::move(q.row),
@@ -109,21 +112,21 @@ bool Chain::answer(const std::vector<ChainQuery>& queries, std::vector<Row>& out
     std::vector<bool> ok(rows.size(), false);
     for (size_t k = 0; k < rows.size(); ++k) {
       std::string error;
-      if (!lease_query_from_row(rows[k].row, "", run_.zone, true, lq[k], error)) {
+      // (The query takes the row: one row in memory, not two.)
+      if (!lease_query_from_row(std::move(rows[k].row), "", run_.zone, true, lq[k], error)) {
         unreadable(rows[k], error);
         continue;
       }
       ok[k] = true;
-      rows[k].row = Row();  // the query holds its copy: one row in memory, not two
+      lq[k].fields_only = true;
       if (!lq[k].skipped) keys.push_back(lq[k].key);
     }
     lease_ = std::make_unique<LeaseHop>(run_, LeaseHopSettings{});
     if (!lease_->load(keys)) return false;
     for (size_t k = 0; k < rows.size(); ++k) {
       if (!ok[k]) continue;
-      for (auto& r : lease_->answer(lq[k]))
+      for (auto& r : put_after(std::move(lq[k].row), lease_->answer(lq[k])))
         next.push_back({rows[k].query, std::move(r), rows[k].note});
-      lq[k].row = Row();
     }
     rows = std::move(next);
   }
@@ -137,12 +140,12 @@ bool Chain::answer(const std::vector<ChainQuery>& queries, std::vector<Row>& out
     std::vector<bool> ok(rows.size(), false);
     for (size_t k = 0; k < rows.size(); ++k) {
       std::string error;
-      if (!login_query_from_row(rows[k].row, "", run_.zone, lq[k], error)) {
+      if (!login_query_from_row(std::move(rows[k].row), "", run_.zone, lq[k], error)) {
         unreadable(rows[k], error);
         continue;
       }
       ok[k] = true;
-      rows[k].row = Row();
+      lq[k].fields_only = true;
       if (lq[k].skipped) continue;
       keys.insert(keys.end(), lq[k].keys.begin(), lq[k].keys.end());
       windows.push_back({lq[k].time, lq[k].time});
@@ -151,9 +154,8 @@ bool Chain::answer(const std::vector<ChainQuery>& queries, std::vector<Row>& out
     if (!login_->load(keys, windows)) return false;
     for (size_t k = 0; k < rows.size(); ++k) {
       if (!ok[k]) continue;
-      for (auto& r : login_->answer(lq[k]))
+      for (auto& r : put_after(std::move(lq[k].row), login_->answer(lq[k])))
         next.push_back({rows[k].query, std::move(r), rows[k].note});
-      lq[k].row = Row();
     }
     rows = std::move(next);
   }
@@ -166,23 +168,22 @@ bool Chain::answer(const std::vector<ChainQuery>& queries, std::vector<Row>& out
     for (auto& p : rows) {
       OwnerQuery q;
       std::string error;
-      if (!owner_query_from_row(p.row, "", run_.zone, q, error)) {
+      if (!owner_query_from_row(std::move(p.row), "", run_.zone, q, error)) {
         unreadable(p, error);
         continue;
       }
+      q.fields_only = true;
       oq.push_back(std::move(q));
-      p.row = Row();
       kept.push_back(std::move(p));
     }
     owner_ = std::make_unique<OwnerHop>(run_, directories_, settings_.owner);
     if (!owner_->load(oq)) return false;
     for (size_t k = 0; k < kept.size(); ++k) {
-      for (auto& r : owner_->answer(oq[k])) {
+      for (auto& r : put_after(std::move(oq[k].row), owner_->answer(oq[k]))) {
         add_chain_verdict(r, kept[k].note);
         out.push_back(std::move(r));
         if (query_of) query_of->push_back(kept[k].query);
       }
-      oq[k].row = Row();
     }
   }
   return true;

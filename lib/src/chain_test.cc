@@ -124,3 +124,30 @@ TEST_CASE("login query from a row: an address without a lease asks for its assig
   REQUIRE(login_query_from_row(row, "ip", nullptr, q, error));
   CHECK(q.skipped);
 }
+
+TEST_CASE("put_after: the same rows as answers that start from the query's row", "[chain]") {
+  // A hop answering with fields_only gives its own fields; put_after must
+  // make of them what the answers were when they started from a copy of the
+  // row: the row's fields first, the hop's after, a hop field the row had
+  // already (a row piped through the same hop twice) replaced where it was.
+  Row query = Row::parse(R"({"ip":"192.0.2.7","nat":{"match":"old"},"time":"t"})");
+  std::vector<Row> fields = {Row::parse(R"({"nat":{"match":"ambiguous","ip":"10.0.0.1"}})"),
+                             Row::parse(R"({"nat":{"match":"ambiguous","ip":"10.0.0.2"}})")};
+  std::vector<Row> expected;
+  for (const Row& f : fields) {
+    Row r = query;
+    r["nat"] = f["nat"];
+    expected.push_back(r);
+  }
+  std::vector<Row> got = tracekit::put_after(Row(query), fields);
+  REQUIRE(got.size() == 2);
+  CHECK(got[0].dump() == expected[0].dump());
+  CHECK(got[1].dump() == expected[1].dump());
+  CHECK(got[0].dump() ==
+        R"({"ip":"192.0.2.7","nat":{"match":"ambiguous","ip":"10.0.0.1"},"time":"t"})");
+  // No query row (a hop asked directly): the hop's fields alone.
+  std::vector<Row> bare = tracekit::put_after(Row(), {fields[0]});
+  REQUIRE(bare.size() == 1);
+  CHECK(bare[0].dump() == fields[0].dump());
+  CHECK(tracekit::put_after(Row(query), {}).empty());
+}

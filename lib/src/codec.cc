@@ -454,6 +454,14 @@ void RowWriter::write(const Row& row) {
   pending_.push_back(row);
 }
 
+void RowWriter::write(Row&& row) {
+  if (format_ == OutputFormat::jsonl) {
+    write(static_cast<const Row&>(row));
+    return;
+  }
+  pending_.push_back(std::move(row));
+}
+
 void RowWriter::finish() {
   if (finished_) return;
   finished_ = true;

@@ -6,6 +6,24 @@
 
 namespace tracekit {
 
+std::vector<Row> put_after(Row&& row, std::vector<Row> answers) {
+  for (size_t k = 0; k < answers.size(); ++k) {
+    Row full = k + 1 < answers.size() ? row : std::move(row);
+    // (A field the row has already, a hop's from an earlier pass, is
+    // replaced where it is: as when the answer started from the row.)
+    for (auto it = answers[k].begin(); it != answers[k].end(); ++it)
+      full[it.key()] = std::move(*it);
+    answers[k] = std::move(full);
+  }
+  return answers;
+}
+
+std::vector<Row> one_row(Row&& row) {
+  std::vector<Row> rows;
+  rows.push_back(std::move(row));
+  return rows;
+}
+
 bool earlier_hop_failed(const Row& row, std::string_view this_hop) {
   // Hops stand in the row in chain order. A hop that found nothing fails the
   // rest, unless a later hop found the answer without it: a VPN or RADIUS

@@ -61,9 +61,10 @@ bool lease_query_from_args(std::string_view key, Instant time, LeaseQuery& out,
   return true;
 }
 
-bool lease_query_from_row(const Row& row, const std::string& key_field, const date::time_zone* zone,
+bool lease_query_from_row(Row given, const std::string& key_field, const date::time_zone* zone,
                           bool need_time, LeaseQuery& out, std::string& error) {
-  out.row = row;
+  out.row = std::move(given);
+  const Row& row = out.row;
   out.skipped = earlier_hop_failed(row, "lease");
   if (out.skipped) return true;
   std::string field = key_field;
@@ -181,7 +182,7 @@ void LeaseHop::add_time_notes(const std::vector<uint32_t>& events,
 
 Row LeaseHop::row_for(const LeaseQuery& q, MatchKind kind, const Lease* l, Instant t,
                       const std::string& extra_note) const {
-  Row row = q.row;
+  Row row = answer_base(q);
   json hop = json::object();
   hop["match"] = std::string(match_name(kind));
   std::vector<std::string> notes;
@@ -228,9 +229,9 @@ Row LeaseHop::row_for(const LeaseQuery& q, MatchKind kind, const Lease* l, Insta
 
 std::vector<Row> LeaseHop::answer(const LeaseQuery& q) const {
   if (q.skipped) {
-    Row row = q.row;
+    Row row = answer_base(q);
     row["lease"] = json{{"match", "skipped"}};
-    return {row};
+    return one_row(std::move(row));
   }
   auto leases = leases_for(q.key);
   Micros lookback{0};
@@ -250,7 +251,7 @@ std::vector<Row> LeaseHop::answer(const LeaseQuery& q) const {
       std::vector<Row> rows = from_register(q, a.kind, note);
       if (!rows.empty()) return rows;
     }
-    return {row_for(q, a.kind, nullptr, q.time, note)};
+    return one_row(row_for(q, a.kind, nullptr, q.time, note));
   }
   std::vector<Row> rows;
   for (const Lease* l : a.leases) rows.push_back(row_for(q, a.kind, l, q.time, note));
@@ -284,7 +285,7 @@ std::vector<Row> LeaseHop::from_register(const LeaseQuery& q, MatchKind dhcp_kin
     const json& o = r.at("owner");
     std::string m = o.value("match", "");
     if (m != "exact" && m != "ambiguous") return {};
-    Row row = q.row;
+    Row row = answer_base(q);
     json hop = json::object();
     hop["match"] = m;
     hop["ip"] = to_string(q.key.ip);
@@ -338,13 +339,13 @@ std::vector<Row> LeaseHop::last(const LeaseQuery& q) const {
     if (!best || l->start >= best->start) best = l;
   if (!best) {
     bool nothing = coverage_.spans.empty();
-    return {row_for(q, nothing ? MatchKind::gap : MatchKind::none, nullptr, kNoTime,
-                    nothing ? "no DHCP log line was read" : "")};
+    return one_row(row_for(q, nothing ? MatchKind::gap : MatchKind::none, nullptr, kNoTime,
+                           nothing ? "no DHCP log line was read" : ""));
   }
   std::string note;
   if (coverage_.latest() != kNoTime)
     note = fmt::format("the logs end at {}", format_rfc3339(coverage_.latest()));
-  return {row_for(q, MatchKind::exact, best, kNoTime, note)};
+  return one_row(row_for(q, MatchKind::exact, best, kNoTime, note));
 }
 
 }  // namespace tracekit

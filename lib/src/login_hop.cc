@@ -60,10 +60,11 @@ bool login_query_from_args(std::string_view key, bool user, Instant time, LoginQ
   return true;
 }
 
-bool login_query_from_row(const Row& row, const std::string& key_field, const date::time_zone* zone,
+bool login_query_from_row(Row given, const std::string& key_field, const date::time_zone* zone,
                           LoginQuery& out, std::string& error) {
   out = LoginQuery{};
-  out.row = row;
+  out.row = std::move(given);
+  const Row& row = out.row;
   out.skipped = earlier_hop_failed(row, "login");
   if (out.skipped) {
     // No lease for the address: a session that was assigned it (a VPN pool
@@ -273,7 +274,7 @@ std::vector<const LoginSessionRec*> LoginHop::find(const LoginQuery& q) const {
 Row LoginHop::row_for(const LoginQuery& q, MatchKind kind,
                       const std::vector<const LoginSessionRec*>* c, Instant t,
                       const std::string& extra_note) const {
-  Row row = q.row;
+  Row row = answer_base(q);
   json hop = json::object();
   hop["match"] = std::string(match_name(kind));
   std::vector<std::string> notes;
@@ -349,9 +350,9 @@ std::string short_lower(std::string_view h) {
 
 std::vector<Row> LoginHop::answer(const LoginQuery& q) const {
   if (q.skipped) {
-    Row row = q.row;
+    Row row = answer_base(q);
     row["login"] = json{{"match", "skipped"}};
-    return {row};
+    return one_row(std::move(row));
   }
   if (q.assigned_only) return answer_assigned(q);
   // Whose records could have shown a session: the host's own sources when it
@@ -406,7 +407,7 @@ std::vector<Row> LoginHop::answer(const LoginQuery& q) const {
         break;
       }
   }
-  if (a.candidates.empty()) return {row_for(q, a.kind, nullptr, q.time, note)};
+  if (a.candidates.empty()) return one_row(row_for(q, a.kind, nullptr, q.time, note));
   std::vector<Row> rows;
   for (const auto& c : a.candidates) rows.push_back(row_for(q, a.kind, &c, q.time, note));
   return rows;
@@ -426,9 +427,9 @@ std::vector<Row> LoginHop::answer_assigned(const LoginQuery& q) const {
   Micros skew = widen_skew(run_.skew, run_.sources, login_sources_);
   LoginAnswer a = match_logins(found, q.time, skew, coverage_);
   if (a.kind != MatchKind::exact && a.kind != MatchKind::ambiguous) {
-    Row row = q.row;
+    Row row = answer_base(q);
     row["login"] = json{{"match", "skipped"}};
-    return {row};
+    return one_row(std::move(row));
   }
   std::string note = fmt::format(
       "no DHCP lease for {}: the address was assigned to this session (a VPN or RADIUS "
@@ -474,7 +475,7 @@ std::vector<Row> LoginHop::failures(const LoginQuery& q, Instant from, Instant t
     const StoredLoginEvent& e = store_.event(id);
     if (from != kNoTime && e.time < from) continue;
     if (to != kNoTime && e.time >= to) continue;
-    Row row = q.row;
+    Row row = answer_base(q);
     json hop = json::object();
     hop["match"] = "failed";
     hop["user"] = e.domain.empty() ? e.user : fmt::format("{}\\{}", e.domain, e.user);

@@ -118,10 +118,11 @@ bool nat_query_from_args(std::string_view address, Instant time, std::string_vie
   return true;
 }
 
-bool nat_query_from_row(const Row& row, const std::string& key_field, const date::time_zone* zone,
+bool nat_query_from_row(Row given, const std::string& key_field, const date::time_zone* zone,
                         NatQuery& out, std::string& error) {
   out = NatQuery{};
-  out.row = row;
+  out.row = std::move(given);
+  const Row& row = out.row;
   out.skipped = earlier_hop_failed(row, "nat");
   if (out.skipped) return true;
   // A trace-url or trace-mail row: its client (DESIGN.md: the newest hop
@@ -309,7 +310,7 @@ bool NatHop::has_sources() const {
 
 Row NatHop::row_for(const NatQuery& q, MatchKind kind, const NatCandidate* c, Instant t,
                     const std::string& extra_note) const {
-  Row row = q.row;
+  Row row = answer_base(q);
   json hop = json::object();
   hop["match"] = std::string(match_name(kind));
   std::vector<std::string> notes;
@@ -384,9 +385,9 @@ Row NatHop::row_for(const NatQuery& q, MatchKind kind, const NatCandidate* c, In
 
 std::vector<Row> NatHop::answer(const NatQuery& q) const {
   if (q.skipped) {
-    Row row = q.row;
+    Row row = answer_base(q);
     row["nat"] = json{{"match", "skipped"}};
-    return {row};
+    return one_row(std::move(row));
   }
   auto translations =
       reverse_ ? store_.for_inside(q.key.ip) : store_.for_public(q.key.ip, q.key.port);
@@ -404,7 +405,7 @@ std::vector<Row> NatHop::answer(const NatQuery& q) const {
     note = fmt::format("{} candidates within the window{}{}", a.candidates.size(),
                        note.empty() ? "" : "; ", note);
   if (a.kind == MatchKind::gap) note = a.why + (note.empty() ? "" : "; " + note);
-  if (a.candidates.empty()) return {row_for(q, a.kind, nullptr, q.time, note)};
+  if (a.candidates.empty()) return one_row(row_for(q, a.kind, nullptr, q.time, note));
   std::vector<Row> rows;
   for (const auto& c : a.candidates) rows.push_back(row_for(q, a.kind, &c, q.time, note));
   return rows;

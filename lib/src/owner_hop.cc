@@ -142,10 +142,11 @@ bool owner_query_from_args(std::string_view key, Instant time, OwnerQuery& out,
   return true;
 }
 
-bool owner_query_from_row(const Row& row, const std::string& key_field, const date::time_zone* zone,
+bool owner_query_from_row(Row given, const std::string& key_field, const date::time_zone* zone,
                           OwnerQuery& out, std::string& error) {
   out = OwnerQuery{};
-  out.row = row;
+  out.row = std::move(given);
+  const Row& row = out.row;
   out.skipped = earlier_hop_failed(row, "owner");
   if (out.skipped) return true;
   std::vector<std::string> fields;
@@ -299,7 +300,7 @@ bool OwnerHop::wants(std::string_view field) const {
 Row OwnerHop::row_for(const OwnerQuery& q, MatchKind kind,
                       const std::vector<const OwnerEntry*>& group,
                       const std::vector<std::string>& notes) const {
-  Row row = q.row;
+  Row row = answer_base(q);
   json hop = json::object();
   hop["match"] = std::string(match_name(kind));
   bool all = wants("all");
@@ -362,9 +363,9 @@ Row OwnerHop::row_for(const OwnerQuery& q, MatchKind kind,
 
 std::vector<Row> OwnerHop::answer(const OwnerQuery& q) const {
   if (q.skipped) {
-    Row row = q.row;
+    Row row = answer_base(q);
     row["owner"] = json{{"match", "skipped"}};
-    return {row};
+    return one_row(std::move(row));
   }
   std::vector<std::string> notes;
   auto key_text = [](const OwnerKey& k) {
@@ -401,16 +402,16 @@ std::vector<Row> OwnerHop::answer(const OwnerQuery& q) const {
       notes.push_back(fmt::format("no entry valid at {}: {}{}", format_rfc3339(q.time),
                                   q.keys.size() > 1 ? known->field + " " : "",
                                   fmt::join(spans, ", ")));
-      return {row_for(q, MatchKind::none, {}, notes)};
+      return one_row(row_for(q, MatchKind::none, {}, notes));
     }
     std::vector<std::string> tried;
     for (const auto& k : q.keys) tried.push_back(fmt::format("{} {}", k.field, key_text(k)));
     if (records_read_ == 0) {
       notes.push_back("no directory entry was read");
-      return {row_for(q, MatchKind::gap, {}, notes)};
+      return one_row(row_for(q, MatchKind::gap, {}, notes));
     }
     notes.push_back(fmt::format("no entry for {}", fmt::join(tried, " nor ")));
-    return {row_for(q, MatchKind::none, {}, notes)};
+    return one_row(row_for(q, MatchKind::none, {}, notes));
   }
   if (key != &q.keys.front())
     notes.push_back(fmt::format("no entry for {} {}{}; found by {}", q.keys.front().field,

@@ -133,7 +133,7 @@ int main(int argc, char** argv) {
     write_report(stdout, style, run, how, chain, queries, rows, query_of);
   } else {
     RowWriter out(run.output, stdout);
-    for (const auto& r : rows) out.write(r);
+    for (auto& r : rows) out.write(std::move(r));
     out.finish();
   }
   return finish_run(run, answered);

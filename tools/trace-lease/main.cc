@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "tracekit/cli.h"
+#include "tracekit/hop.h"
 #include "tracekit/lease_hop.h"
 
 using namespace tracekit;
@@ -93,7 +94,7 @@ int main(int argc, char** argv) {
     for (auto& [line, row] : read_query_rows(run)) {
       LeaseQuery q;
       std::string error;
-      if (!lease_query_from_row(row, key, run.zone, true, q, error)) {
+      if (!lease_query_from_row(std::move(row), key, run.zone, true, q, error)) {
         run.diag.error(fmt::format("stdin:{}: {}", line, error));
         continue;
       }
@@ -111,14 +112,16 @@ int main(int argc, char** argv) {
 
   RowWriter out(run.output, stdout);
   bool answered = false;
-  for (const auto& q : queries) {
-    std::vector<Row> rows = mode == Mode::at        ? hop.answer(q)
-                            : mode == Mode::history ? hop.history(q, from_t, to_t)
-                                                    : hop.last(q);
-    for (const auto& r : rows) {
+  for (auto& q : queries) {
+    q.fields_only = true;  // (the answers take the query's row, not a copy)
+    std::vector<Row> rows =
+        put_after(std::move(q.row), mode == Mode::at        ? hop.answer(q)
+                                    : mode == Mode::history ? hop.history(q, from_t, to_t)
+                                                            : hop.last(q));
+    for (auto& r : rows) {
       std::string m = get_text(r, "lease.match");
       if (m == "exact" || m == "ambiguous") answered = true;
-      out.write(r);
+      out.write(std::move(r));
     }
   }
   out.finish();

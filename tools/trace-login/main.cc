@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "tracekit/cli.h"
+#include "tracekit/hop.h"
 #include "tracekit/login_hop.h"
 
 using namespace tracekit;
@@ -90,7 +91,7 @@ int main(int argc, char** argv) {
     }
     for (auto& [line, row] : read_query_rows(run)) {
       LoginQuery q;
-      if (!login_query_from_row(row, key, run.zone, q, error)) {
+      if (!login_query_from_row(std::move(row), key, run.zone, q, error)) {
         run.diag.error(fmt::format("stdin:{}: {}", line, error));
         continue;
       }
@@ -119,14 +120,16 @@ int main(int argc, char** argv) {
 
   RowWriter out(run.output, stdout);
   bool answered = false;
-  for (const auto& q : queries) {
-    std::vector<Row> rows = failed          ? hop.failures(q, from_t, to_t)
-                            : !user.empty() ? hop.sessions(q, from_t, to_t)
-                                            : hop.answer(q);
-    for (const auto& r : rows) {
+  for (auto& q : queries) {
+    q.fields_only = true;  // (the answers take the query's row, not a copy)
+    std::vector<Row> rows =
+        put_after(std::move(q.row), failed          ? hop.failures(q, from_t, to_t)
+                                    : !user.empty() ? hop.sessions(q, from_t, to_t)
+                                                    : hop.answer(q));
+    for (auto& r : rows) {
       std::string m = get_text(r, "login.match");
       if (m == "exact" || m == "ambiguous" || m == "failed") answered = true;
-      out.write(r);
+      out.write(std::move(r));
     }
   }
   out.finish();

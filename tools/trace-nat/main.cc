@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "tracekit/cli.h"
+#include "tracekit/hop.h"
 #include "tracekit/nat_hop.h"
 
 using namespace tracekit;
@@ -79,7 +80,7 @@ int main(int argc, char** argv) {
     for (auto& [line, row] : read_query_rows(run)) {
       NatQuery q;
       std::string error;
-      if (!nat_query_from_row(row, key, run.zone, q, error)) {
+      if (!nat_query_from_row(std::move(row), key, run.zone, q, error)) {
         run.diag.error(fmt::format("stdin:{}: {}", line, error));
         continue;
       }
@@ -105,12 +106,14 @@ int main(int argc, char** argv) {
 
   RowWriter out(run.output, stdout);
   bool answered = false;
-  for (const auto& q : queries) {
-    std::vector<Row> rows = history.empty() ? hop.answer(q) : hop.history(q, from_t, to_t);
-    for (const auto& r : rows) {
+  for (auto& q : queries) {
+    q.fields_only = true;  // (the answers take the query's row, not a copy)
+    std::vector<Row> rows =
+        put_after(std::move(q.row), history.empty() ? hop.answer(q) : hop.history(q, from_t, to_t));
+    for (auto& r : rows) {
       std::string m = get_text(r, "nat.match");
       if (m == "exact" || m == "ambiguous") answered = true;
-      out.write(r);
+      out.write(std::move(r));
     }
   }
   out.finish();

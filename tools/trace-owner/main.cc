@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "tracekit/cli.h"
+#include "tracekit/hop.h"
 #include "tracekit/owner_hop.h"
 
 using namespace tracekit;
@@ -88,7 +89,7 @@ int main(int argc, char** argv) {
     for (auto& [line, row] : read_query_rows(run)) {
       OwnerQuery q;
       std::string error;
-      if (!owner_query_from_row(row, key, run.zone, q, error)) {
+      if (!owner_query_from_row(std::move(row), key, run.zone, q, error)) {
         run.diag.error(fmt::format("stdin:{}: {}", line, error));
         continue;
       }
@@ -103,11 +104,12 @@ int main(int argc, char** argv) {
 
   RowWriter out(run.output, stdout);
   bool answered = false;
-  for (const auto& q : queries) {
-    for (const auto& r : hop.answer(q)) {
+  for (auto& q : queries) {
+    q.fields_only = true;  // (the answers take the query's row, not a copy)
+    for (auto& r : put_after(std::move(q.row), hop.answer(q))) {
       std::string m = get_text(r, "owner.match");
       if (m == "exact" || m == "ambiguous") answered = true;
-      out.write(r);
+      out.write(std::move(r));
     }
   }
   out.finish();

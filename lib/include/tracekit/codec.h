@@ -29,6 +29,7 @@ class RowWriter {
   RowWriter(OutputFormat format, FILE* out);
   ~RowWriter();
   void write(const Row& row);
+  void write(Row&& row);  // (the same, without a copy of a row held for a table or TSV)
   void finish();
 
  private:

@@ -20,6 +20,20 @@ namespace tracekit {
 // the address the DHCP hop found no lease for).
 bool earlier_hop_failed(const Row& row, std::string_view this_hop);
 
+// A hop's answer rows are the query's row with the hop's fields after it.
+// A caller that has no more use for the query's row sets the query's
+// fields_only: the answers then hold the hop's fields alone, and
+// put_after(row, answers) gives the same rows as without it, the row moved
+// into the last of them rather than copied into each (a batch's rows hold
+// every hop before: copies are most of the chain's work).
+template <class Query>
+Row answer_base(const Query& q) {
+  return q.fields_only ? Row::object() : q.row;
+}
+std::vector<Row> put_after(Row&& row, std::vector<Row> answers);
+// One answer row (moved: a braced list would copy it).
+std::vector<Row> one_row(Row&& row);
+
 // The row's time as an instant (a zone-less time read in `zone`): url.time
 // or mail.time when a trace-url or trace-mail hop gave one (the request's or
 // message's own time), else `time`.

@@ -29,7 +29,8 @@ struct LeaseKey {
 bool parse_lease_key(std::string_view text, LeaseKey& out, std::string& error);
 
 struct LeaseQuery {
-  Row row;  // the query as given; answers append the lease hop to it
+  Row row;                   // the query as given; answers append the lease hop to it
+  bool fields_only = false;  // answers hold the hop's fields alone (put_after)
   LeaseKey key;
   Instant time = kNoTime;
   bool skipped = false;  // an earlier hop found nothing: pass through
@@ -43,7 +44,7 @@ bool lease_query_from_args(std::string_view key, Instant time, LeaseQuery& out, 
 // Makes a query of a record read from stdin. The key is the --key field when
 // given, else nat.ip, ip, mac, host (DESIGN.md "Each tool finds its input in
 // the newest hop that has it"). Returns false with `error` when it cannot.
-bool lease_query_from_row(const Row& row, const std::string& key_field, const date::time_zone* zone,
+bool lease_query_from_row(Row row, const std::string& key_field, const date::time_zone* zone,
                           bool need_time, LeaseQuery& out, std::string& error);
 
 struct LeaseHopSettings {

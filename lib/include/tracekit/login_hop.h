@@ -19,6 +19,7 @@ namespace tracekit {
 
 struct LoginQuery {
   Row row;                     // the query as given; answers append the login hop to it
+  bool fields_only = false;    // answers hold the hop's fields alone (put_after)
   std::vector<LoginKey> keys;  // any of them (a lease row gives host, MAC and IP)
   Instant time = kNoTime;
   bool skipped = false;  // an earlier hop found nothing: pass through
@@ -38,7 +39,7 @@ bool login_query_from_args(std::string_view key, bool user, Instant time, LoginQ
 // lease.mac and lease.ip (all that are set), else host, mac, ip. A row whose
 // DHCP hop found no lease asks for the session assigned its address
 // (assigned_only), the address the DHCP hop looked up.
-bool login_query_from_row(const Row& row, const std::string& key_field, const date::time_zone* zone,
+bool login_query_from_row(Row row, const std::string& key_field, const date::time_zone* zone,
                           LoginQuery& out, std::string& error);
 
 struct LoginHopSettings {

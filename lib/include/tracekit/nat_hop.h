@@ -24,7 +24,8 @@ bool parse_proto(std::string_view s, uint8_t& out);
 std::string proto_name(uint8_t proto);
 
 struct NatQuery {
-  Row row;  // the query as given; answers append the nat hop to it
+  Row row;                   // the query as given; answers append the nat hop to it
+  bool fields_only = false;  // answers hold the hop's fields alone (put_after)
   NatQueryKey key;
   Instant time = kNoTime;
   bool skipped = false;  // an earlier hop found nothing: pass through
@@ -40,7 +41,7 @@ bool nat_query_from_args(std::string_view address, Instant time, std::string_vie
 
 // A query from a record on stdin: ip (or --key), port, proto, dst_ip,
 // dst_port, time.
-bool nat_query_from_row(const Row& row, const std::string& key_field, const date::time_zone* zone,
+bool nat_query_from_row(Row row, const std::string& key_field, const date::time_zone* zone,
                         NatQuery& out, std::string& error);
 
 class NatHop {

@@ -38,7 +38,8 @@ bool parse_owner_key(std::string_view text, OwnerKey& out, std::string& error);
 std::string normalise_login(std::string_view login, const DirectorySettings& s);
 
 struct OwnerQuery {
-  Row row;  // the query as given; answers append the owner hop to it
+  Row row;                   // the query as given; answers append the owner hop to it
+  bool fields_only = false;  // answers hold the hop's fields alone (put_after)
   // Tried in order; the first that finds an entry answers.
   std::vector<OwnerKey> keys;
   Instant time = kNoTime;  // kNoTime: no time given (every entry counts)
@@ -52,7 +53,7 @@ bool owner_query_from_args(std::string_view key, Instant time, OwnerQuery& out, 
 // A query of a record read from stdin. Keys: the --key field when given, else
 // login.user, else user, else lease.mac then lease.ip, else mac then ip. The
 // time is the record's time field, when it has one.
-bool owner_query_from_row(const Row& row, const std::string& key_field, const date::time_zone* zone,
+bool owner_query_from_row(Row row, const std::string& key_field, const date::time_zone* zone,
                           OwnerQuery& out, std::string& error);
 
 // One directory or register entry, owned, with its evidence.
