@@ -16,7 +16,32 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
+// Whether column `col` is field `key` of a row (`sub` null) or field `sub`
+// of its object `key`.
+bool column_is(const std::string& col, const std::string& key, const std::string* sub) {
+  if (!sub) return col == key;
+  return col.size() == key.size() + 1 + sub->size() && col.compare(0, key.size(), key) == 0 &&
+         col[key.size()] == '.' && col.compare(key.size() + 1, std::string::npos, *sub) == 0;
+}
+
+// Whether `row`'s fields are columns cols[0], cols[1], ... in that order
+// (the usual row: those of a tool have the same fields), so that
+// add_columns has nothing to add for it.
+bool columns_in_order(const Row& row, const std::vector<std::string>& cols) {
+  size_t k = 0;
+  for (auto it = row.begin(); it != row.end(); ++it) {
+    if (it->is_object()) {
+      for (auto jt = it->begin(); jt != it->end(); ++jt)
+        if (k >= cols.size() || !column_is(cols[k++], it.key(), &jt.key())) return false;
+    } else if (k >= cols.size() || !column_is(cols[k++], it.key(), nullptr)) {
+      return false;
+    }
+  }
+  return true;
+}
+
 void add_columns(const Row& row, std::vector<std::string>& cols) {
+  if (columns_in_order(row, cols)) return;
   auto add = [&](std::string name) {
     if (std::find(cols.begin(), cols.end(), name) == cols.end()) cols.push_back(std::move(name));
   };
@@ -29,9 +54,50 @@ void add_columns(const Row& row, std::vector<std::string>& cols) {
   }
 }
 
-std::string column_text(const Row& row, const std::string& col) {
-  const json* v = get_field(row, col);
-  return v ? field_text(*v) : std::string();
+// What each column shows of `row`: cells[k] is get_field(row, cols[k]),
+// found in one walk over the row (a field is looked for at the column after
+// the last one found, then among all) rather than a search per column.
+void row_cells(const Row& row, const std::vector<std::string>& cols,
+               std::vector<const json*>& cells) {
+  cells.assign(cols.size(), nullptr);
+  if (!row.is_object()) return;
+  for (auto it = row.begin(); it != row.end(); ++it)
+    if (it.key().find('.') != std::string::npos) {
+      // (get_field splits a name at its first dot: such a field is not where
+      // its name says. Asked column by column.)
+      for (size_t k = 0; k < cols.size(); ++k) cells[k] = get_field(row, cols[k]);
+      return;
+    }
+  size_t next = 0;
+  auto place = [&](const std::string& key, const std::string* sub, const json& v) {
+    auto is = [&](const std::string& col) { return column_is(col, key, sub); };
+    size_t k = next < cols.size() && is(cols[next])
+                   ? next
+                   : size_t(std::find_if(cols.begin(), cols.end(), is) - cols.begin());
+    if (k == cols.size()) return;
+    if (!v.is_null() && !(v.is_string() && v.get_ref<const std::string&>().empty())) cells[k] = &v;
+    next = k + 1;
+  };
+  for (auto it = row.begin(); it != row.end(); ++it) {
+    if (it->is_object()) {
+      for (auto jt = it->begin(); jt != it->end(); ++jt) place(it.key(), &jt.key(), *jt);
+      // (An object under a column of its own name, when another row had a
+      // value there, shows as JSON, as get_field gives it.)
+      if (std::find(cols.begin(), cols.end(), it.key()) != cols.end())
+        place(it.key(), nullptr, *it);
+    } else {
+      place(it.key(), nullptr, *it);
+    }
+  }
+}
+
+// Appends a cell's text, TSV-escaped.
+void append_cell(std::string& out, const json* v) {
+  if (!v) return;
+  if (v->is_string())
+    append_tsv_escaped(out, v->get_ref<const std::string&>());
+  else
+    append_tsv_escaped(out, field_text(*v));
 }
 
 // Display width: code points, not bytes.
@@ -482,10 +548,12 @@ void RowWriter::finish() {
       buf += cols[k];
     }
     buf += '\n';
+    std::vector<const json*> cells;
     for (const auto& r : pending_) {
+      row_cells(r, cols, cells);
       for (size_t k = 0; k < cols.size(); ++k) {
         if (k) buf += '\t';
-        buf += tsv_escape(column_text(r, cols[k]));
+        append_cell(buf, cells[k]);
       }
       buf += '\n';
       if (buf.size() > (1 << 16)) {
@@ -497,10 +565,13 @@ void RowWriter::finish() {
     std::vector<std::vector<std::string>> cells;
     std::vector<size_t> w(cols.size());
     for (size_t k = 0; k < cols.size(); ++k) w[k] = width(cols[k]);
+    std::vector<const json*> at;
     for (const auto& r : pending_) {
       cells.emplace_back();
+      row_cells(r, cols, at);
       for (size_t k = 0; k < cols.size(); ++k) {
-        std::string t = tsv_escape(column_text(r, cols[k]));
+        std::string t;
+        append_cell(t, at[k]);
         w[k] = std::max(w[k], width(t));
         cells.back().push_back(std::move(t));
       }
