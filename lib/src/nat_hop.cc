@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstring>
 #include <unordered_set>
 
 #include "tracekit/hop.h"
@@ -21,6 +22,62 @@ struct ProtoName {
 constexpr ProtoName kProtos[] = {{"icmp", 1},       {"igmp", 2},  {"tcp", 6}, {"udp", 17},
                                  {"gre", 47},       {"esp", 50},  {"ah", 51}, {"icmpv6", 58},
                                  {"ipv6-icmp", 58}, {"sctp", 132}};
+
+// The sessions a batch keeps (hundreds of thousands of them): their keys end
+// to end in one buffer, found through an open-addressing table of hashes.
+// Adding or asking allocates nothing per key, and it is freed in one go.
+class SessionSet {
+ public:
+  // Adds `key`; false when it was there already.
+  bool insert(std::string_view key) {
+    if ((count_ + 1) * 2 > slots_.size()) grow();
+    const uint64_t h = hash(key);
+    size_t i = h & (slots_.size() - 1);
+    for (; slots_[i].at != kEmpty; i = (i + 1) & (slots_.size() - 1))
+      if (slots_[i].hash == h && text(slots_[i]) == key) return false;
+    slots_[i] = {h, bytes_.size()};
+    const uint32_t len = uint32_t(key.size());
+    bytes_.append(reinterpret_cast<const char*>(&len), sizeof len);
+    bytes_.append(key);
+    ++count_;
+    return true;
+  }
+  bool contains(std::string_view key) const {
+    if (count_ == 0) return false;
+    const uint64_t h = hash(key);
+    for (size_t i = h & (slots_.size() - 1); slots_[i].at != kEmpty;
+         i = (i + 1) & (slots_.size() - 1))
+      if (slots_[i].hash == h && text(slots_[i]) == key) return true;
+    return false;
+  }
+  bool empty() const { return count_ == 0; }
+
+ private:
+  static constexpr uint64_t kEmpty = UINT64_MAX;
+  struct Slot {
+    uint64_t hash = 0;
+    uint64_t at = kEmpty;  // where in bytes_ the key's length and bytes are
+  };
+  static uint64_t hash(std::string_view key) { return std::hash<std::string_view>{}(key); }
+  std::string_view text(const Slot& s) const {
+    uint32_t len;
+    std::memcpy(&len, bytes_.data() + s.at, sizeof len);
+    return {bytes_.data() + s.at + sizeof len, len};
+  }
+  void grow() {
+    std::vector<Slot> old = std::move(slots_);
+    slots_.assign(std::max<size_t>(1024, old.size() * 2), Slot{});
+    for (const Slot& s : old) {
+      if (s.at == kEmpty) continue;
+      size_t i = s.hash & (slots_.size() - 1);
+      while (slots_[i].at != kEmpty) i = (i + 1) & (slots_.size() - 1);
+      slots_[i] = s;
+    }
+  }
+  std::vector<Slot> slots_;  // a power of two of them, at most half used
+  std::string bytes_;
+  size_t count_ = 0;
+};
 
 std::string address_port(const IpAddr& ip, uint16_t port) {
   if (ip.is_unset()) return "";
@@ -234,7 +291,7 @@ bool NatHop::load(const std::vector<NatQueryKey>& keys, const std::vector<Instan
   // A teardown may name the session but not the public address (ASA 302014
   // after its Built line): events of a session already kept are kept too,
   // and lines naming its inside address are parsed fully.
-  std::unordered_set<std::string> sessions;
+  SessionSet sessions;
   std::string session_key;
   auto key_of = [&](const NatEvent& ev, uint32_t source) {
     // Bytes: the source, the device's length and name, the session id.
@@ -253,10 +310,10 @@ bool NatHop::load(const std::vector<NatQueryKey>& keys, const std::vector<Instan
     if (!ev.session_id.empty()) {
       key_of(ev, f.source);
       if (wanted) {
-        if (sessions.insert(session_key).second && !reverse_ &&
-            !scanner_.add_session(ev.session_id) && ev.inside_ip.is_v4())
+        if (sessions.insert(session_key) && !reverse_ && !scanner_.add_session(ev.session_id) &&
+            ev.inside_ip.is_v4())
           scanner_.add_needle(to_string(ev.inside_ip));
-      } else if (!sessions.count(session_key)) {
+      } else if (!sessions.contains(session_key)) {
         return;
       }
     }
