@@ -136,5 +136,5 @@ int main(int argc, char** argv) {
     for (auto& r : rows) out.write(std::move(r));
     out.finish();
   }
-  return finish_run(run, answered);
+  exit_now(finish_run(run, answered));
 }

@@ -133,5 +133,5 @@ int main(int argc, char** argv) {
     }
   }
   out.finish();
-  return finish_run(run, answered);
+  exit_now(finish_run(run, answered));
 }
