@@ -1084,6 +1084,9 @@ class ReadAhead {
  private:
   // Buffers besides the reader's own: two blocks read ahead at most.
   static constexpr size_t kSpare = 2;
+  // Mapped: blocks indexed ahead at most (one more than read: the thread
+  // keys the lines of all but the first while it waits).
+  static constexpr size_t kMappedAhead = 3;
   void run() {
     size_t mapped_at = 0;  // mapped: the offset of the next block
     size_t line_at = 0;    // mapped: where the line the last block ended in starts
@@ -1096,16 +1099,14 @@ class ReadAhead {
         std::unique_lock<std::mutex> lock(mu_);
         for (;;) {
           if (stop_) return;
-          if (mapped_ ? ready_.size() < kSpare : !spare_.empty()) break;
+          if (mapped_ ? ready_.size() < kMappedAhead : !spare_.empty()) break;
           // Ahead of the reader, with nothing to read: the time to key
-          // the lines of the blocks waiting, oldest first.
+          // the lines of the blocks waiting. Not the first, which the
+          // reader takes next: it would wait for the keys.
           Block* todo = nullptr;
           if (mapped_ && marker_ && marker_->keys())
-            for (Block& r : ready_)
-              if (!r.keyed) {
-                todo = &r;
-                break;
-              }
+            for (size_t k = 1; k < ready_.size() && !todo; ++k)
+              if (!ready_[k].keyed) todo = &ready_[k];
           if (!todo) {
             cv_.wait(lock);
             continue;
