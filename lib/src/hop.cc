@@ -8,7 +8,11 @@ namespace tracekit {
 
 std::vector<Row> put_after(Row&& row, std::vector<Row> answers) {
   for (size_t k = 0; k < answers.size(); ++k) {
-    Row full = k + 1 < answers.size() ? row : std::move(row);
+    Row full;
+    if (k + 1 < answers.size())
+      full = row;  // a copy for each answer but the last
+    else
+      full = std::move(row);
     // (A field the row has already, a hop's from an earlier pass, is
     // replaced where it is: as when the answer started from the row.)
     for (auto it = answers[k].begin(); it != answers[k].end(); ++it)

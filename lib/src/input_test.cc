@@ -98,6 +98,18 @@ struct Rnd {
   }
 };
 
+// A random line of letters, 1 in `long_odds` up to `long_len` bytes long,
+// else up to `short_len`; 1 in `nul_odds` begins with a run of up to
+// `nul_run` NULs.
+std::string random_line(Rnd& rnd, uint32_t long_odds, uint32_t long_len, uint32_t short_len,
+                        uint32_t nul_odds, uint32_t nul_run) {
+  size_t len = rnd(long_odds) == 0 ? rnd(long_len) : rnd(short_len);
+  std::string l;
+  if (rnd(nul_odds) == 0) l.append(1 + rnd(nul_run), '\0');
+  for (size_t k = 0; k < len; ++k) l += char('a' + rnd(26));
+  return l;
+}
+
 std::string many_lines(int n) {
   std::string s;
   for (int i = 0; i < n; ++i) s += "line " + std::to_string(i) + " of a log\n";
@@ -527,10 +539,7 @@ TEST_CASE("input: reading ahead, mapped or read, gives the same lines", "[input]
   std::string text;
   Rnd rnd{2024};
   for (int i = 0; i < 3000; ++i) {
-    size_t len = rnd(10) == 0 ? rnd(5000) : rnd(150);
-    std::string l;
-    if (rnd(50) == 0) l.append(1 + rnd(300), '\0');
-    for (size_t k = 0; k < len; ++k) l += char('a' + rnd(26));
+    std::string l = random_line(rnd, 10, 5000, 150, 50, 300);
     if (!l.empty() && rnd(20) == 0) l[rnd(uint32_t(l.size()))] = '\0';
     if (!l.empty() && rnd(20) == 0) l[rnd(uint32_t(l.size()))] = char(0xE9);
     text += l + (rnd(4) == 0 ? "\r\n" : "\n");
@@ -625,10 +634,7 @@ TEST_CASE("input: lines marked ahead are those that hold what the marker finds",
   std::string text;
   Rnd rnd{77};
   for (int i = 0; i < 4000; ++i) {
-    size_t len = rnd(15) == 0 ? rnd(9000) : rnd(120);
-    std::string l;
-    if (rnd(60) == 0) l.append(1 + rnd(100), '\0');
-    for (size_t k = 0; k < len; ++k) l += char('a' + rnd(26));
+    std::string l = random_line(rnd, 15, 9000, 120, 60, 100);
     for (const char* piece : {"KEY", "KE", "EY"})
       if (rnd(6) == 0) l.insert(rnd(uint32_t(l.size()) + 1), piece);
     text += l + (rnd(5) == 0 ? "\r\n" : "\n");
@@ -694,10 +700,7 @@ TEST_CASE("input: lines keyed ahead carry their own text's key", "[input]") {
   std::string text;
   Rnd rnd{91};
   for (int i = 0; i < 3000; ++i) {
-    std::string l;
-    if (rnd(80) == 0) l.append(1 + rnd(50), '\0');
-    size_t len = rnd(40) == 0 ? rnd(12000) : rnd(150);
-    for (size_t k = 0; k < len; ++k) l += char('a' + rnd(26));
+    std::string l = random_line(rnd, 40, 12000, 150, 80, 50);
     text += l + (rnd(4) == 0 ? "\r\n" : "\n");
   }
   TempDir d;

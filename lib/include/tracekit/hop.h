@@ -30,6 +30,8 @@ template <class Query>
 Row answer_base(const Query& q) {
   return q.fields_only ? Row::object() : q.row;
 }
+// (`row` is a reference, moved from only inside: a caller may pass
+// std::move(q.row) and hop.answer(q) in the same call, in either order.)
 std::vector<Row> put_after(Row&& row, std::vector<Row> answers);
 // One answer row (moved: a braced list would copy it).
 std::vector<Row> one_row(Row&& row);
