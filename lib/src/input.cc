@@ -1301,8 +1301,7 @@ bool LineReader::fill_ahead() {
     keys_valid_ = b.keyed;
     ahead_->give_back(nullptr, 0, std::move(b.newlines));
     if (nul_at_ == kNoNul && b.first_nul != ReadAhead::kNoNul) nul_at_ = b.at + b.first_nul;
-    ascii_from_ = b.at;
-    ascii_to_ = b.at + b.ascii;
+    note_ascii(b.at, b.at + b.ascii);
     return true;
   }
   // The unread bytes go just before the block's, and the buffer they were
@@ -1345,10 +1344,7 @@ bool LineReader::fill_ahead() {
   base_offset_ = left_offset - begin_;
   if (nul_at_ == kNoNul && b.first_nul != ReadAhead::kNoNul)
     nul_at_ = base_offset_ + front_ + b.first_nul;
-  // What is known to be ASCII: the block's start (the bytes carried over are
-  // looked at again when asked about).
-  ascii_from_ = base_offset_ + front_;
-  ascii_to_ = ascii_from_ + b.ascii;
+  note_ascii(base_offset_ + front_, base_offset_ + front_ + b.ascii);
   return true;
 }
 
@@ -1576,7 +1572,15 @@ bool LineReader::next_record(size_t size, Line& out) {
   return true;
 }
 
-bool LineReader::is_ascii(std::string_view text) {
+void LineReader::note_ascii(uint64_t from, uint64_t to) {
+  // A block whose bytes before it are known to be ASCII (the blocks before
+  // it were, up to their end) joins them: the line that crosses into it is
+  // then known too, and not looked at again.
+  if (ascii_to_ != from || ascii_from_ > from) ascii_from_ = from;
+  ascii_to_ = to;
+}
+
+bool LineReader::look_for_ascii(std::string_view text) {
   const char* buf = data_;
   if (text.empty()) return true;
   auto at = reinterpret_cast<uintptr_t>(text.data()), start = reinterpret_cast<uintptr_t>(buf);
@@ -1584,13 +1588,30 @@ bool LineReader::is_ascii(std::string_view text) {
   uint64_t from = base_offset_ + (at - start);
   uint64_t to = from + text.size();
   if (from >= ascii_from_ && to <= ascii_to_) return true;
-  // Look ahead from here up to the first byte >= 0x80 or 64 KiB past the
-  // text (a prefiltered scan asks about few lines).
-  size_t i = size_t(from - base_offset_);
-  size_t stop = std::min(end_, size_t(to - base_offset_) + (64 << 10));
-  i = ascii_until(reinterpret_cast<const unsigned char*>(buf), i, stop);
-  ascii_from_ = from;
-  ascii_to_ = base_offset_ + i;
+  // Look ahead up to the first byte >= 0x80 or 64 KiB past the text (a
+  // prefiltered scan asks about few lines).
+  const size_t end = std::min(end_, size_t(to - base_offset_) + (64 << 10));
+  auto look = [&](size_t i, size_t stop) {
+    size_t j = ascii_until(reinterpret_cast<const unsigned char*>(buf), i, stop);
+    ascii_looked_at_ += j - i;
+    return j;
+  };
+  if (from < ascii_from_ || from > ascii_to_) {
+    // The text starts outside what is known: from its start, up to what is
+    // known after it (a block's start, which it then joins), or anew.
+    size_t stop = end;
+    const bool joins = from < ascii_from_ && ascii_from_ - base_offset_ <= end;
+    if (joins) stop = size_t(ascii_from_ - base_offset_);
+    size_t i = look(size_t(from - base_offset_), stop);
+    ascii_from_ = from;
+    if (!joins || i < stop) {
+      ascii_to_ = base_offset_ + i;
+      return to <= ascii_to_;
+    }
+    if (to <= ascii_to_) return true;
+  }
+  // The text starts in what is known and ends past it: on from its end.
+  ascii_to_ = base_offset_ + look(size_t(ascii_to_ - base_offset_), end);
   return to <= ascii_to_;
 }
 

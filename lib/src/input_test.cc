@@ -250,6 +250,41 @@ TEST_CASE("input: is_ascii looks ahead once and is right for every line", "[inpu
   }
 }
 
+TEST_CASE("input: is_ascii on an ASCII file looks again only at what came before a block",
+          "[input]") {
+  // Each block is looked at for bytes >= 0x80 as it comes in. Asked about
+  // every line, the reader itself looks only at the bytes it had before the
+  // first block (what head() read): lines crossing into a block join what is
+  // known of it. It once looked again at the whole file, 64 KiB at a time.
+  // (Without the thread, the reader looks at each byte once.)
+  std::string text;
+  Rnd rnd{99};
+  for (int i = 0; i < 20000; ++i) text += std::string(rnd(200), char('a' + rnd(26))) + "\n";
+  const char* threads = std::getenv("TRACEKIT_THREADS");
+  const bool one_thread = threads && std::string_view(threads) == "1";
+  TempDir d;
+  std::string path = d.write("ascii.log", text);
+  for (size_t block : {size_t(4096), size_t(65536)})
+    for (auto [ahead, map] : {std::pair{false, false}, {true, false}, {true, true}}) {
+      INFO("block " << block << ", read ahead " << ahead << ", mapped " << map);
+      std::string err;
+      auto src = open_input(path, err);
+      REQUIRE(src);
+      LineReader reader(*src, block, 4096, ahead, map);
+      CHECK(!reader.head().empty());
+      Line line;
+      size_t lines = 0, ascii = 0;
+      while (reader.next(line)) {
+        ++lines;
+        ascii += reader.is_ascii(line.text);
+      }
+      CHECK(lines == 20000);
+      CHECK(ascii == lines);
+      CHECK(reader.ascii_looked_at() <= text.size());  // each byte once at most
+      if (ahead && !one_thread) CHECK(reader.ascii_looked_at() <= 2 * block);
+    }
+}
+
 TEST_CASE("input: errors name the file", "[input]") {
   TempDir d;
   std::string err;

@@ -207,7 +207,18 @@ class LineReader {
   // Whether `text`, all or part of the line next() returned last, is all
   // ASCII (so valid UTF-8). False also when it is not known: text that is
   // not in the reader's buffer. Each byte of the buffer is looked at once.
-  bool is_ascii(std::string_view text);
+  bool is_ascii(std::string_view text) {
+    // Mostly known already, from the block the text is in.
+    const uint64_t at =
+        uint64_t(reinterpret_cast<uintptr_t>(text.data()) - reinterpret_cast<uintptr_t>(data_));
+    if (at <= end_ && text.size() <= end_ - at) {
+      const uint64_t from = base_offset_ + at;
+      if (from >= ascii_from_ && from + text.size() <= ascii_to_) return true;
+    }
+    return look_for_ascii(text);
+  }
+  // How many bytes is_ascii looked at itself (not known from the blocks).
+  uint64_t ascii_looked_at() const { return ascii_looked_at_; }
   // Ends the reading: a read-ahead thread stops (joined), and next() and
   // next_record() return nothing more. For a caller that has what it needs
   // (the head) and will ask the source more (error()) while it lives.
@@ -253,6 +264,9 @@ class LineReader {
   bool keys_valid_ = false;
   std::shared_ptr<const LineMarker> marker_;
   const char* find_newline(const char* start, size_t avail);
+  // Bytes [from, to) of the stream are ASCII.
+  void note_ascii(uint64_t from, uint64_t to);
+  bool look_for_ascii(std::string_view text);
   size_t begin_ = 0, end_ = 0;  // unread data is buf_[begin_, end_)
   size_t line_begin_ = 0;       // where the line returned last starts
   // Stream offset of buf_[0] (modulo 2^64: read ahead, buf_[0] may stand
@@ -269,6 +283,7 @@ class LineReader {
   uint64_t nul_at_ = kNoNul;
   // Stream offsets: no byte >= 0x80 in [ascii_from_, ascii_to_).
   uint64_t ascii_from_ = 0, ascii_to_ = 0;
+  uint64_t ascii_looked_at_ = 0;
 };
 
 // Expands globs and orders rotated sets oldest first: dhcpd.log.3.gz,
