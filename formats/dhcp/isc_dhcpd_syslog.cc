@@ -78,8 +78,7 @@ void read_tail(Cursor& c, DhcpEvent& out) {
     if (t.empty() && c.s.empty()) return;
   }
   if (!c.eat("via ")) return;
-  size_t i = 0;
-  while (i < c.s.size() && c.s[i] != ' ' && c.s[i] != ':') ++i;
+  size_t i = find_either(c.s, ' ', ':');
   out.relay = c.s.substr(0, i);
   c.s.remove_prefix(i);
   while (!c.s.empty()) {
@@ -286,8 +285,7 @@ class IscDhcpdSyslogParser final : public DhcpParser {
     // gives the same result for these lines (a test compares the two).
     std::string_view t = line.text;
     if (t.size() > 22 && t[15] == ' ' && t[3] == ' ') {
-      size_t i = 16;
-      while (i < t.size() && t[i] != ' ') ++i;
+      size_t i = find_byte(t, ' ', 16);
       size_t tag = dhcpd_tag_length(t.substr(std::min(i + 1, t.size())));
       if (tag) {
         out.clear();
@@ -319,8 +317,7 @@ class IscDhcpdSyslogParser final : public DhcpParser {
       uint8_t flags = 0;
       if (!parse_bsd_timestamp(t, ctx_, out.time, flags))
         return LineResult::malformed("bad syslog date");
-      size_t i = 16;
-      while (i < t.size() && t[i] != ' ') ++i;
+      size_t i = find_byte(t, ' ', 16);
       std::string_view tag = t.substr(std::min(i + 1, t.size()));
       if (!dhcpd_tag_length(tag)) {
         out.time = kNoTime;
@@ -350,8 +347,7 @@ class IscDhcpdSyslogParser final : public DhcpParser {
     size_t i = 5;
     if (i < rest.size() && (rest[i] == '4' || rest[i] == '6')) ++i;
     if (i < rest.size() && rest[i] == '[') {
-      size_t j = i + 1;
-      while (j < rest.size() && rest[j] != ']' && rest[j] != ' ') ++j;
+      size_t j = find_either(rest, ']', ' ', i + 1);
       if (j >= rest.size() || rest[j] != ']') return 0;
       i = j + 1;
     }

@@ -38,6 +38,36 @@ TEST_CASE("next_token splits at a separator and advances", "[text]") {
   CHECK(u.data() == backing.data() + 2);
 }
 
+TEST_CASE("find_byte and find_either find the first match, word by word or not", "[text]") {
+  // Every length up to past two words and every start, the bytes to find
+  // at every place, next to bytes that trip word-at-a-time tricks (NUL,
+  // 0x01 after a match, 0x80 and above): the same index as a plain loop.
+  uint32_t x = 7;
+  auto rnd = [&x](uint32_t n) {
+    x = x * 1103515245u + 12345u;
+    return (x >> 8) % n;
+  };
+  const char alphabet[] = {' ', ':', '\0', '\x01', '\x80', '\xff', 'a', ']', '\x21', '\x3b'};
+  for (int round = 0; round < 4000; ++round) {
+    std::string text(rnd(24), 'x');
+    for (auto& c : text)
+      if (rnd(3) == 0) c = alphabet[rnd(sizeof alphabet)];
+    const size_t from = rnd(uint32_t(text.size()) + 1);
+    const char a = alphabet[rnd(sizeof alphabet)], b = alphabet[rnd(sizeof alphabet)];
+    size_t want_one = from, want_two = from;
+    while (want_one < text.size() && text[want_one] != a) ++want_one;
+    while (want_two < text.size() && text[want_two] != a && text[want_two] != b) ++want_two;
+    INFO("text of " << text.size() << " bytes from " << from << ", a " << int(a) << ", b "
+                    << int(b));
+    CHECK(find_byte(text, a, from) == want_one);
+    CHECK(find_either(text, a, b, from) == want_two);
+  }
+  CHECK(find_byte("", ' ') == 0);
+  CHECK(find_byte("dhcp1 dhcpd[812]:", ' ') == 5);
+  CHECK(find_either("eth0: no free leases", ' ', ':') == 4);
+  CHECK(find_either("10.20.3.1 via", ' ', ':', 9) == 9);
+}
+
 TEST_CASE("trim drops spaces and tabs at both ends", "[text]") {
   CHECK(trim("  a b \t") == "a b");
   CHECK(trim("\t\t") == "");

@@ -5,8 +5,11 @@
 // copies text.
 #pragma once
 
+#include <bit>
 #include <charconv>
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <string_view>
 #include <type_traits>
 
@@ -39,13 +42,69 @@ inline bool iequals(std::string_view a, std::string_view b) {
   return true;
 }
 
+namespace detail {
+// Bit 7 of each byte of w that is zero, and maybe of bytes after such a one
+// (a borrow): the lowest bit set marks the first zero byte.
+constexpr uint64_t zero_bytes(uint64_t w) {
+  constexpr uint64_t ones = 0x0101010101010101ull;
+  return (w - ones) & ~w & (ones << 7);
+}
+// Bit 7 of each byte of w that is zero, and of no other: slower, but no
+// byte changes another's bit.
+constexpr uint64_t zero_bytes_exact(uint64_t w) {
+  constexpr uint64_t low7 = 0x7f7f7f7f7f7f7f7full;
+  return ~(((w & low7) + low7) | w | low7);
+}
+// The index of the first byte of s[i, size) equal to a or b, or s.size():
+// eight bytes at a time (fields of a log line are short, and a call to
+// memchr costs more than it saves there), the rest one by one.
+inline size_t find_either(std::string_view s, size_t i, char a, char b) {
+  if constexpr (std::endian::native == std::endian::little) {
+    constexpr uint64_t ones = 0x0101010101010101ull;
+    const uint64_t pa = ones * uint8_t(a), pb = ones * uint8_t(b);
+    for (; i + 8 <= s.size(); i += 8) {
+      uint64_t w;
+      // (GCC 12 warns of this read for a literal shorter than a word, whose
+      // loop it has not yet found never to run.)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Warray-bounds"
+      std::memcpy(&w, s.data() + i, 8);
+#pragma GCC diagnostic pop
+      if (uint64_t t = zero_bytes(w ^ pa) | zero_bytes(w ^ pb))
+        return i + size_t(std::countr_zero(t) >> 3);
+    }
+    if (i < s.size() && s.size() >= 8) {
+      // The last bytes: the string's last word, without the bytes before i
+      // (which may match: hence the exact test).
+      const size_t last = s.size() - 8;
+      uint64_t w;
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Warray-bounds"
+      std::memcpy(&w, s.data() + last, 8);
+#pragma GCC diagnostic pop
+      uint64_t t = (zero_bytes_exact(w ^ pa) | zero_bytes_exact(w ^ pb)) >> (8 * (i - last));
+      return t ? i + size_t(std::countr_zero(t) >> 3) : s.size();
+    }
+  }
+  while (i < s.size() && s[i] != a && s[i] != b) ++i;
+  return i;
+}
+}  // namespace detail
+
+// The index of the first `c` in s from `from`, or s.size() when there is none.
+inline size_t find_byte(std::string_view s, char c, size_t from = 0) {
+  return detail::find_either(s, from, c, c);
+}
+// The index of the first `a` or `b` in s from `from`, or s.size().
+inline size_t find_either(std::string_view s, char a, char b, size_t from = 0) {
+  return detail::find_either(s, from, a, b);
+}
+
 // The text of s up to the first `sep` (all of s when there is none); s is
 // advanced past that separator, or left empty when there was none. Separators
 // in a row give empty tokens.
 inline std::string_view next_token(std::string_view& s, char sep = ' ') {
-  // A loop, not find(): tokens are short and a library call costs more.
-  size_t i = 0;
-  while (i < s.size() && s[i] != sep) ++i;
+  size_t i = find_byte(s, sep);
   std::string_view tok = s.substr(0, i);
   s.remove_prefix(i < s.size() ? i + 1 : i);
   return tok;
