@@ -55,21 +55,26 @@ constexpr uint64_t zero_bytes_exact(uint64_t w) {
   constexpr uint64_t low7 = 0x7f7f7f7f7f7f7f7full;
   return ~(((w & low7) + low7) | w | low7);
 }
+// Eight bytes from p. (GCC 12 warns of this read for a literal shorter than
+// a word, whose loop it has not yet found never to run.)
+inline uint64_t load_word(const char* p) {
+  uint64_t w;
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Warray-bounds"
+  std::memcpy(&w, p, 8);
+#pragma GCC diagnostic pop
+  return w;
+}
 // The index of the first byte of s[i, size) equal to a or b, or s.size():
 // eight bytes at a time (fields of a log line are short, and a call to
-// memchr costs more than it saves there), the rest one by one.
+// memchr costs more than it saves there), the bytes left over in the
+// string's last word; strings shorter than a word one byte at a time.
 inline size_t find_either(std::string_view s, size_t i, char a, char b) {
   if constexpr (std::endian::native == std::endian::little) {
     constexpr uint64_t ones = 0x0101010101010101ull;
     const uint64_t pa = ones * uint8_t(a), pb = ones * uint8_t(b);
     for (; i + 8 <= s.size(); i += 8) {
-      uint64_t w;
-      // (GCC 12 warns of this read for a literal shorter than a word, whose
-      // loop it has not yet found never to run.)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Warray-bounds"
-      std::memcpy(&w, s.data() + i, 8);
-#pragma GCC diagnostic pop
+      const uint64_t w = load_word(s.data() + i);
       if (uint64_t t = zero_bytes(w ^ pa) | zero_bytes(w ^ pb))
         return i + size_t(std::countr_zero(t) >> 3);
     }
@@ -77,11 +82,7 @@ inline size_t find_either(std::string_view s, size_t i, char a, char b) {
       // The last bytes: the string's last word, without the bytes before i
       // (which may match: hence the exact test).
       const size_t last = s.size() - 8;
-      uint64_t w;
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Warray-bounds"
-      std::memcpy(&w, s.data() + last, 8);
-#pragma GCC diagnostic pop
+      const uint64_t w = load_word(s.data() + last);
       uint64_t t = (zero_bytes_exact(w ^ pa) | zero_bytes_exact(w ^ pb)) >> (8 * (i - last));
       return t ? i + size_t(std::countr_zero(t) >> 3) : s.size();
     }
