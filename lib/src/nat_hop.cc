@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 #include <unordered_set>
 
@@ -25,38 +26,43 @@ constexpr ProtoName kProtos[] = {{"icmp", 1},       {"igmp", 2},  {"tcp", 6}, {"
 
 // The sessions a batch keeps (hundreds of thousands of them): their keys end
 // to end in one buffer, found through an open-addressing table of hashes.
-// Adding or asking allocates nothing per key, and it is freed in one go.
+// Adding or asking allocates nothing per key, and it is freed in one go. A
+// session erased leaves its slot marked (its bytes stay) until the table
+// grows.
 class SessionSet {
  public:
-  // Adds `key`; false when it was there already.
-  bool insert(std::string_view key) {
-    if ((count_ + 1) * 2 > slots_.size()) grow();
+  // Adds `key`: its flag (false at first), or null when it was there already.
+  bool* insert(std::string_view key) {
+    if ((slots_used_ + 1) * 2 > slots_.size()) grow();
     const uint64_t h = hash(key);
     size_t i = h & (slots_.size() - 1);
     for (; slots_[i].at != kEmpty; i = (i + 1) & (slots_.size() - 1))
-      if (slots_[i].hash == h && text(slots_[i]) == key) return false;
-    slots_[i] = {h, bytes_.size()};
+      if (is(slots_[i], h, key)) return nullptr;
+    slots_[i] = {h, bytes_.size(), false};
     const uint32_t len = uint32_t(key.size());
     bytes_.append(reinterpret_cast<const char*>(&len), sizeof len);
     bytes_.append(key);
+    ++slots_used_;
     ++count_;
-    return true;
+    return &slots_[i].flag;
   }
-  bool contains(std::string_view key) const {
-    if (count_ == 0) return false;
-    const uint64_t h = hash(key);
-    for (size_t i = h & (slots_.size() - 1); slots_[i].at != kEmpty;
-         i = (i + 1) & (slots_.size() - 1))
-      if (slots_[i].hash == h && text(slots_[i]) == key) return true;
-    return false;
+  bool contains(std::string_view key) const { return find(key) != nullptr; }
+  // Removes `key`; its flag when it was there, else false.
+  bool erase(std::string_view key) {
+    Slot* s = const_cast<Slot*>(find(key));
+    if (!s) return false;
+    s->at = kErased;
+    --count_;
+    return s->flag;
   }
   bool empty() const { return count_ == 0; }
 
  private:
-  static constexpr uint64_t kEmpty = UINT64_MAX;
+  static constexpr uint64_t kEmpty = UINT64_MAX, kErased = UINT64_MAX - 1;
   struct Slot {
     uint64_t hash = 0;
     uint64_t at = kEmpty;  // where in bytes_ the key's length and bytes are
+    bool flag = false;
   };
   static uint64_t hash(std::string_view key) { return std::hash<std::string_view>{}(key); }
   std::string_view text(const Slot& s) const {
@@ -64,19 +70,33 @@ class SessionSet {
     std::memcpy(&len, bytes_.data() + s.at, sizeof len);
     return {bytes_.data() + s.at + sizeof len, len};
   }
+  bool is(const Slot& s, uint64_t h, std::string_view key) const {
+    return s.at != kErased && s.hash == h && text(s) == key;
+  }
+  const Slot* find(std::string_view key) const {
+    if (count_ == 0) return nullptr;
+    const uint64_t h = hash(key);
+    for (size_t i = h & (slots_.size() - 1); slots_[i].at != kEmpty;
+         i = (i + 1) & (slots_.size() - 1))
+      if (is(slots_[i], h, key)) return &slots_[i];
+    return nullptr;
+  }
   void grow() {
     std::vector<Slot> old = std::move(slots_);
-    slots_.assign(std::max<size_t>(1024, old.size() * 2), Slot{});
+    // (Erased slots are left behind: room for twice the keys, a power of two.)
+    slots_.assign(std::max<size_t>(1024, std::bit_ceil(count_ * 4)), Slot{});
     for (const Slot& s : old) {
-      if (s.at == kEmpty) continue;
+      if (s.at == kEmpty || s.at == kErased) continue;
       size_t i = s.hash & (slots_.size() - 1);
       while (slots_[i].at != kEmpty) i = (i + 1) & (slots_.size() - 1);
       slots_[i] = s;
     }
+    slots_used_ = count_;
   }
   std::vector<Slot> slots_;  // a power of two of them, at most half used
   std::string bytes_;
-  size_t count_ = 0;
+  size_t count_ = 0;       // keys in it
+  size_t slots_used_ = 0;  // slots not empty (keys and erased ones)
 };
 
 std::string address_port(const IpAddr& ip, uint16_t port) {
@@ -310,14 +330,21 @@ bool NatHop::load(const std::vector<NatQueryKey>& keys, const std::vector<Instan
     if (!ev.session_id.empty()) {
       key_of(ev, f.source);
       if (wanted) {
-        if (sessions.insert(session_key) && !reverse_ && !scanner_.add_session(ev.session_id) &&
-            ev.inside_ip.is_v4())
-          scanner_.add_needle(to_string(ev.inside_ip));
+        // (The flag: the scanner parses the session's lines for it.)
+        if (bool* filtered = sessions.insert(session_key); filtered && !reverse_) {
+          *filtered = scanner_.add_session(ev.session_id);
+          if (!*filtered && ev.inside_ip.is_v4()) scanner_.add_needle(to_string(ev.inside_ip));
+        }
       } else if (!sessions.contains(session_key)) {
         return;
       }
     }
     store_.add(ev, file_id, f.source);
+    // A session torn down: its id may come again (a device restarted), for
+    // another session. Until then the scanner's set holds only the sessions
+    // still open, and stays small.
+    if (ev.action == NatAction::close && !ev.session_id.empty() && sessions.erase(session_key))
+      scanner_.drop_session(ev.session_id);
   };
   for (uint32_t s = 0; s < run_.sources.size(); ++s)
     if (!scanner_.scan<NatEvent>(run_.sources[s], s, keep)) return false;

@@ -13,12 +13,11 @@ namespace tracekit {
 
 namespace {
 
-constexpr uint64_t kSessionMask = (uint64_t(1) << 20) - 1;  // Scanner::session_bits_
-
-// The hash of a session id for Scanner::session_bits_, asked of every line
-// that names one once sessions are kept: ids are a few digits, hashed inline
+// The hash of a session id for Scanner::sessions_, asked of every line that
+// names one once sessions are kept: ids are a few digits, hashed inline
 // (std::hash is a call into the library that costs more than the line's
-// other checks). Both its low and its high 32 bits are used.
+// other checks). The top bit is set by kSessionKeyed below, so that a hash
+// is never 0 (an empty slot).
 inline uint64_t session_hash(std::string_view id) {
   auto load = [](const char* q) {
     uint64_t w;
@@ -40,11 +39,6 @@ inline uint64_t session_hash(std::string_view id) {
   h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9;
   h = (h ^ (h >> 27)) * 0x94d049bb133111eb;
   return h ^ (h >> 31);
-}
-
-// The two bits of Scanner::session_bits_ that stand for a session id's hash.
-inline std::pair<uint64_t, uint64_t> session_probes(uint64_t h) {
-  return {h & kSessionMask, (h >> 32) & kSessionMask};
 }
 
 // How many leading bytes all of `needles` share (0 for none).
@@ -521,17 +515,16 @@ bool Scanner::scan(const SourceSpec& src, uint32_t source, const EventSink<Event
       reader.mark_lines(
           std::make_shared<NeedleMarker>(file_needles_, file_follows_, file_session_of_));
     auto names_session = [&](const Line& l) {
-      if (session_bits_.empty() || !file_session_of_) return false;
+      if (sessions_.empty() || !file_session_of_) return false;
       uint64_t h = l.key;  // (worked out ahead, when the thread had the time)
       if (!l.keyed) {
         std::string_view id = file_session_of_(l.text);
         if (id.empty()) return false;
-        h = session_hash(id);
+        h = session_hash(id) | kSessionKeyed;
       } else if (!h) {
         return false;
       }
-      auto [a, b] = session_probes(h);
-      return (session_bits_[a >> 6] >> (a & 63) & 1) && (session_bits_[b >> 6] >> (b & 63) & 1);
+      return sessions_.contains(h);
     };
     // Lines read as records whose text is not UTF-8: they become evidence as
     // they are (their bytes kept), but someone must be told.
@@ -741,11 +734,62 @@ bool Scanner::add_needle(std::string_view needle) {
 
 bool Scanner::add_session(std::string_view id) {
   if (settings_.needles.empty() || prefilter_off_ || !file_session_of_ || id.empty()) return false;
-  if (session_bits_.empty()) session_bits_.assign((kSessionMask + 1) / 64, 0);
-  auto [a, b] = session_probes(session_hash(id));
-  session_bits_[a >> 6] |= uint64_t(1) << (a & 63);
-  session_bits_[b >> 6] |= uint64_t(1) << (b & 63);
+  sessions_.insert(session_hash(id) | kSessionKeyed);
   return true;
+}
+
+void Scanner::drop_session(std::string_view id) {
+  if (!id.empty()) sessions_.erase(session_hash(id) | kSessionKeyed);
+}
+
+void SessionFilter::insert(uint64_t h) {
+  if ((used_ + 1) * 2 > slots_.size()) {
+    std::vector<uint64_t> old = std::move(slots_);
+    std::vector<uint32_t> old_counts = std::move(counts_);
+    slots_.assign(std::max<size_t>(1024, old.size() * 2), 0);
+    counts_.assign(slots_.size(), 0);
+    const size_t mask = slots_.size() - 1;
+    for (size_t k = 0; k < old.size(); ++k) {
+      if (!old[k]) continue;
+      size_t i = old[k] & mask;
+      while (slots_[i]) i = (i + 1) & mask;
+      slots_[i] = old[k];
+      counts_[i] = old_counts[k];
+    }
+  }
+  const size_t mask = slots_.size() - 1;
+  size_t i = h & mask;
+  for (; slots_[i]; i = (i + 1) & mask)
+    if (slots_[i] == h) {
+      ++counts_[i];
+      return;
+    }
+  slots_[i] = h;
+  counts_[i] = 1;
+  ++used_;
+}
+
+void SessionFilter::erase(uint64_t h) {
+  if (used_ == 0) return;
+  const size_t mask = slots_.size() - 1;
+  size_t hole = h & mask;
+  for (; slots_[hole] != h; hole = (hole + 1) & mask)
+    if (!slots_[hole]) return;
+  if (--counts_[hole] > 0) return;
+  // Linear probing's deletion: each later entry of the run moves back into
+  // the hole, unless its home lies after the hole and at or before itself
+  // (cyclically): it could not be found from its home past the hole.
+  for (size_t i = (hole + 1) & mask; slots_[i]; i = (i + 1) & mask) {
+    const size_t home = slots_[i] & mask;
+    const bool stays = hole <= i ? (hole < home && home <= i) : (hole < home || home <= i);
+    if (stays) continue;
+    slots_[hole] = slots_[i];
+    counts_[hole] = counts_[i];
+    hole = i;
+  }
+  slots_[hole] = 0;
+  counts_[hole] = 0;
+  --used_;
 }
 
 bool Coverage::covers(Instant from, Instant to) const {

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <set>
 
 using namespace tracekit;
@@ -286,6 +287,103 @@ TEST_CASE("scan: many ports asked, and teardowns found by their session id", "[s
   CHECK(full.size() == 100 * 2);  // half the connections, built and torn down
   CHECK(fast == full);
   std::filesystem::remove(path);
+}
+
+TEST_CASE("scan: a session dropped at its teardown; another device's with its id still read",
+          "[scan]") {
+  auto path = std::filesystem::temp_directory_path() / "tracekit-scan-asa-drop.log";
+  {
+    std::ofstream out(path);
+    int s = 0;
+    auto line = [&](const char* device, const std::string& msg) {
+      out << "Apr 23 2026 16:10:" << (s < 10 ? "0" : "") << s << " " << device << " : %ASA-" << msg
+          << "\n";
+      ++s;
+    };
+    auto built = [&](const char* device, const char* id, const char* in, const char* port) {
+      line(device, std::string("6-302013: Built outbound TCP connection ") + id +
+                       " for outside:198.51.100.1/443 (198.51.100.1/443) to inside:" + in +
+                       " (203.0.113.9/" + port + ")");
+    };
+    auto teardown = [&](const char* device, const char* id, const char* in) {
+      line(device, std::string("6-302014: Teardown TCP connection ") + id +
+                       " for outside:198.51.100.1/443 to inside:" + in +
+                       " duration 0:00:05 bytes 100 TCP FINs");
+    };
+    // Two firewalls logging to one file, their connection ids alike.
+    built("fw01", "4711", "10.0.0.1/51000", "40000");  // line 1
+    built("fw02", "4711", "10.0.0.2/52000", "40002");  // 2
+    teardown("fw01", "4711", "10.0.0.1/51000");        // 3: fw01's ends
+    teardown("fw01", "4711", "10.0.0.1/51000");        // 4: logged twice
+    teardown("fw02", "4711", "10.0.0.2/52000");        // 5: fw02's still wanted
+    teardown("fw02", "4711", "10.0.0.2/52000");        // 6: both over now
+  }
+  auto run = [&](bool prefilter) {
+    Diagnostics diag("test", false, nullptr);
+    ScanSettings st;
+    st.default_zone = find_zone("UTC");
+    if (prefilter) {
+      st.needles = {"203.0.113.9"};
+      st.addr_ports = {{"203.0.113.9", 40000}, {"203.0.113.9", 40002}};
+    }
+    Scanner sc(diag, st);
+    SourceSpec src;
+    src.patterns.push_back(path.string());
+    src.format = "cisco-asa";
+    std::vector<uint64_t> parsed, kept_lines;
+    std::set<std::string, std::less<>> open;  // device and id, as the NAT hop keys them
+    sc.scan<NatEvent>(src, 0, [&](const NatEvent& ev, const ScanFile&, uint32_t, const Line& l) {
+      parsed.push_back(l.number);
+      std::string key = std::string(ev.device) + " " + std::string(ev.session_id);
+      if (to_string(ev.public_ip) == "203.0.113.9") {
+        if (open.insert(key).second && prefilter) CHECK(sc.add_session(ev.session_id));
+      } else if (!open.count(key)) {
+        return;
+      }
+      kept_lines.push_back(l.number);
+      if (ev.action == NatAction::close && open.erase(key) && prefilter)
+        sc.drop_session(ev.session_id);
+    });
+    return std::pair{parsed, kept_lines};
+  };
+  auto [full_parsed, full_kept] = run(false);
+  auto [fast_parsed, fast_kept] = run(true);
+  CHECK(full_kept == std::vector<uint64_t>{1, 2, 3, 5});
+  CHECK(fast_kept == full_kept);
+  CHECK(full_parsed == std::vector<uint64_t>{1, 2, 3, 4, 5, 6});
+  // Line 4 is still parsed (fw02's session has the id), line 6 no more.
+  CHECK(fast_parsed == std::vector<uint64_t>{1, 2, 3, 4, 5});
+  std::filesystem::remove(path);
+}
+
+TEST_CASE("SessionFilter counts each hash and finds it after deletions around it", "[scan]") {
+  // Hashes that share their low bits crowd into runs of slots (wrapping at
+  // the table's end), where a deletion must move the entries after it.
+  std::mt19937_64 rng(7);
+  for (int round = 0; round < 20; ++round) {
+    SessionFilter f;
+    std::multiset<uint64_t> ref;
+    std::vector<uint64_t> pool;
+    for (int k = 0; k < 300; ++k) {
+      uint64_t low = round % 2 ? 1020 + rng() % 8 : rng() % 4096;  // (1024 slots at first)
+      pool.push_back((uint64_t(1) << 63) | (rng() << 12 & ~(uint64_t(1) << 63)) | low);
+    }
+    for (int step = 0; step < 4000; ++step) {
+      uint64_t h = pool[rng() % pool.size()];
+      if (rng() % 3) {
+        f.insert(h);
+        ref.insert(h);
+      } else {
+        f.erase(h);
+        if (auto it = ref.find(h); it != ref.end()) ref.erase(it);
+      }
+      if (step % 97 == 0)
+        for (uint64_t q : pool) REQUIRE(f.contains(q) == (ref.count(q) > 0));
+    }
+    for (uint64_t q : pool) REQUIRE(f.contains(q) == (ref.count(q) > 0));
+    REQUIRE(f.size() == std::set<uint64_t>(ref.begin(), ref.end()).size());
+    REQUIRE(f.empty() == ref.empty());
+  }
 }
 
 namespace {

@@ -91,6 +91,32 @@ using EventSink =
     std::function<void(const Event& ev, const ScanFile& file, uint32_t file_id, const Line& line)>;
 using DhcpSink = EventSink<DhcpEvent>;
 
+// A multiset of 64-bit hashes, none of them 0 (the empty slot): open
+// addressing with linear probing, at most half full, a count per hash. Exact
+// on the hash (a collision of two session ids only parses a line that did
+// not need it). Counted because two devices may use the same session id at
+// once: one's teardown must not end the other's.
+class SessionFilter {
+ public:
+  bool empty() const { return used_ == 0; }
+  size_t size() const { return used_; }  // distinct hashes
+  bool contains(uint64_t h) const {
+    if (used_ == 0) return false;
+    const size_t mask = slots_.size() - 1;
+    for (size_t i = h & mask; slots_[i]; i = (i + 1) & mask)
+      if (slots_[i] == h) return true;
+    return false;
+  }
+  void insert(uint64_t h);
+  // One of h's insertions undone; gone at the last.
+  void erase(uint64_t h);
+
+ private:
+  std::vector<uint64_t> slots_;  // a power of two of them, or none
+  std::vector<uint32_t> counts_;
+  size_t used_ = 0;
+};
+
 class Scanner {
  public:
   Scanner(Diagnostics& diag, ScanSettings settings)
@@ -122,6 +148,10 @@ class Scanner {
   // here on too; any number of them. False when the format names no
   // sessions that way (then add_needle is the way) or there is no prefilter.
   bool add_session(std::string_view id);
+  // From a sink: a session added (add_session returned true) is over, its
+  // teardown read: lines that name it are parsed for its sake no longer,
+  // unless it was added as often as it is dropped.
+  void drop_session(std::string_view id);
 
   const std::vector<ScanFile>& files() const { return files_; }
   std::vector<ScanFile>& files() { return files_; }
@@ -134,10 +164,9 @@ class Scanner {
   std::vector<std::string> file_needles_;   // the current file's prefilter
   std::vector<NeedleFollow> file_follows_;  // per needle: what must follow
   std::string_view (*file_session_of_)(std::string_view) = nullptr;
-  // The sessions added, as a Bloom filter of 2^20 bits (two probes): small
-  // enough to stay in cache when every line is asked about; a false positive
-  // only parses a line that did not need it.
-  std::vector<uint64_t> session_bits_;
+  // The sessions added and not dropped. Every line naming a session is asked
+  // about; while only the sessions still open are in it, it stays in L1.
+  SessionFilter sessions_;
   std::vector<ScanFile> files_;
   std::vector<std::string> passed_over_;
   bool prefilter_off_ = false;
