@@ -5,6 +5,7 @@
 #include <iterator>
 
 #include "tracekit/hop.h"
+#include "tracekit/parallel.h"
 
 namespace tracekit {
 
@@ -74,13 +75,22 @@ bool Chain::answer(const std::vector<ChainQuery>& queries, std::vector<Row>& out
   if (!nat_->load(nat_keys, nat_times)) return false;
   bool have_nat = nat_->has_sources();
 
+  // The NAT's answers on two threads (the hop is read-only now).
+  std::vector<std::vector<Row>> nat_answers(queries.size());
+  if (have_nat)
+    split_in_two(queries.size(), kSplitAnswers, [&](size_t from, size_t to) {
+      for (size_t i = from; i < to; ++i)
+        if (readable[i] && !nat_queries[i].skipped) {
+          nat_queries[i].fields_only = true;
+          nat_answers[i] = nat_->answer(nat_queries[i]);
+        }
+    });
   std::vector<Pending> rows;
   for (size_t i = 0; i < queries.size(); ++i) {
     if (!readable[i]) continue;
     NatQuery& q = nat_queries[i];
     if (have_nat && !q.skipped) {
-      q.fields_only = true;
-      std::vector<Row> answers = nat_->answer(q);
+      std::vector<Row> answers = std::move(nat_answers[i]);
       bool found = !answers.empty() && (get_text(answers[0], "nat.match") == "exact" ||
                                         get_text(answers[0], "nat.match") == "ambiguous");
       if (found || nat_->is_public(q.key.ip)) {

@@ -8,6 +8,7 @@
 #include "tracekit/cli.h"
 #include "tracekit/hop.h"
 #include "tracekit/nat_hop.h"
+#include "tracekit/parallel.h"
 
 using namespace tracekit;
 
@@ -104,12 +105,20 @@ int main(int argc, char** argv) {
   note_inputs(run, hop.scanner());
   if (!loaded) return finish_run(run, false);
 
+  // A batch's answers on two threads (the hop is read-only now), written in
+  // the order asked.
+  std::vector<std::vector<Row>> answers(queries.size());
+  split_in_two(queries.size(), kSplitAnswers, [&](size_t from, size_t to) {
+    for (size_t k = from; k < to; ++k) {
+      NatQuery& q = queries[k];
+      q.fields_only = true;  // (the answers take the query's row, not a copy)
+      answers[k] = put_after(std::move(q.row),
+                             history.empty() ? hop.answer(q) : hop.history(q, from_t, to_t));
+    }
+  });
   RowWriter out(run.output, stdout);
   bool answered = false;
-  for (auto& q : queries) {
-    q.fields_only = true;  // (the answers take the query's row, not a copy)
-    std::vector<Row> rows =
-        put_after(std::move(q.row), history.empty() ? hop.answer(q) : hop.history(q, from_t, to_t));
+  for (auto& rows : answers) {
     for (auto& r : rows) {
       std::string m = get_text(r, "nat.match");
       if (m == "exact" || m == "ambiguous") answered = true;
