@@ -52,6 +52,25 @@ Result scan(const std::string& path, std::vector<std::string> needles) {
   return r;
 }
 
+// Settings for the ASA test logs (UTC): prefiltered for 203.0.113.9 and
+// the address and port pairs `asked` when `prefilter`.
+ScanSettings asa_settings(bool prefilter, std::vector<std::pair<std::string, uint16_t>> asked) {
+  ScanSettings st;
+  st.default_zone = find_zone("UTC");
+  if (prefilter) {
+    st.needles = {"203.0.113.9"};
+    st.addr_ports = std::move(asked);
+  }
+  return st;
+}
+
+SourceSpec asa_source(const std::filesystem::path& path) {
+  SourceSpec src;
+  src.patterns.push_back(path.string());
+  src.format = "cisco-asa";
+  return src;
+}
+
 }  // namespace
 
 TEST_CASE("scan: the prefilter changes nothing but the work done", "[scan]") {
@@ -205,16 +224,8 @@ TEST_CASE("scan: an ASA file prefiltered for ADDR/PORT keeps every line about th
   }
   auto run = [&](bool prefilter) {
     Diagnostics diag("test", false, nullptr);
-    ScanSettings st;
-    st.default_zone = find_zone("UTC");
-    if (prefilter) {
-      st.needles = {"203.0.113.9"};
-      st.addr_ports = {{"203.0.113.9", 40123}};
-    }
-    Scanner sc(diag, st);
-    SourceSpec src;
-    src.patterns.push_back(path.string());
-    src.format = "cisco-asa";
+    Scanner sc(diag, asa_settings(prefilter, {{"203.0.113.9", 40123}}));
+    SourceSpec src = asa_source(path);
     std::vector<std::string> got;
     sc.scan<NatEvent>(src, 0, [&](const NatEvent& ev, const ScanFile&, uint32_t, const Line& l) {
       if (to_string(ev.public_ip) == "203.0.113.9" &&
@@ -258,16 +269,8 @@ TEST_CASE("scan: many ports asked, and teardowns found by their session id", "[s
   for (int p = 40000; p < 40050; p += 2) asked.emplace_back("203.0.113.9", uint16_t(p));
   auto run = [&](bool prefilter) {
     Diagnostics diag("test", false, nullptr);
-    ScanSettings st;
-    st.default_zone = find_zone("UTC");
-    if (prefilter) {
-      st.needles = {"203.0.113.9"};
-      st.addr_ports = asked;
-    }
-    Scanner sc(diag, st);
-    SourceSpec src;
-    src.patterns.push_back(path.string());
-    src.format = "cisco-asa";
+    Scanner sc(diag, asa_settings(prefilter, asked));
+    SourceSpec src = asa_source(path);
     std::vector<std::string> got;
     std::set<std::string, std::less<>> kept;
     sc.scan<NatEvent>(src, 0, [&](const NatEvent& ev, const ScanFile&, uint32_t, const Line& l) {
@@ -320,16 +323,8 @@ TEST_CASE("scan: a session dropped at its teardown; another device's with its id
   }
   auto run = [&](bool prefilter) {
     Diagnostics diag("test", false, nullptr);
-    ScanSettings st;
-    st.default_zone = find_zone("UTC");
-    if (prefilter) {
-      st.needles = {"203.0.113.9"};
-      st.addr_ports = {{"203.0.113.9", 40000}, {"203.0.113.9", 40002}};
-    }
-    Scanner sc(diag, st);
-    SourceSpec src;
-    src.patterns.push_back(path.string());
-    src.format = "cisco-asa";
+    Scanner sc(diag, asa_settings(prefilter, {{"203.0.113.9", 40000}, {"203.0.113.9", 40002}}));
+    SourceSpec src = asa_source(path);
     std::vector<uint64_t> parsed, kept_lines;
     std::set<std::string, std::less<>> open;  // device and id, as the NAT hop keys them
     sc.scan<NatEvent>(src, 0, [&](const NatEvent& ev, const ScanFile&, uint32_t, const Line& l) {
