@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 #include <exception>
+#include <iterator>
 #include <map>
 #include <system_error>
 #include <utility>
@@ -111,10 +112,12 @@ void NatStore::add(const NatEvent& ev, uint32_t file_id, uint32_t source) {
   s.raw = text_.add(ev.raw);
   s.ref = EvidenceRef{file_id, ev.first_line, ev.first_offset};
   s.source = source;
+  s.seq = added_++;
   s.pairing = pairing_hash_override ? pairing_hash_override(s) : pairing_hash(s);
   events_.push_back(std::move(s));
-  // As many new events as the last compaction kept (and at least a first
-  // batch): the events held stay within a few times those that must be.
+  // As many new events as the last compaction left open (and at least a
+  // first batch): the events compacted again stay within a few times those
+  // that must be.
   if (windows_ &&
       events_.size() >= std::max(kFirstCompaction, kept().kept.load(std::memory_order_relaxed)))
     hand_off();
@@ -122,7 +125,7 @@ void NatStore::add(const NatEvent& ev, uint32_t file_id, uint32_t source) {
 
 size_t NatStore::event_count() const {
   compactor_.join();
-  return (kept_ ? kept_->events.size() : 0) + events_.size();
+  return (kept_ ? kept_->events.size() + kept_->settled.size() : 0) + events_.size();
 }
 
 NatStore::Chunk& NatStore::kept() {
@@ -130,24 +133,43 @@ NatStore::Chunk& NatStore::kept() {
   return *kept_;
 }
 
+void NatStore::append(Chunk& c, Events& from, Text& text) {
+  // (Whatever throws, throws before an event has moved.) Grown by doubling:
+  // a vector sized to fit would be made anew, its pages faulted in again,
+  // at every hand-off.
+  if (c.events.capacity() < c.events.size() + from.size())
+    c.events.reserve(std::max(c.events.size() + from.size(), 2 * c.events.capacity()));
+  c.text.absorb(std::move(text));
+  text = Text();
+  std::move(from.begin(), from.end(), std::back_inserter(c.events));
+  from.clear();
+}
+
 void NatStore::merge_new() {
   finish_compaction();
   Chunk& c = kept();
-  // (Whatever throws, throws before an event has moved.)
-  c.events.reserve(c.events.size() + events_.size());
-  c.text.absorb(std::move(text_));
-  for (StoredNatEvent& e : events_) c.events.push_back(std::move(e));
-  events_.clear();
-  text_ = Text();
+  append(c, c.incoming, c.incoming_text);  // (empty once a compaction ran)
+  append(c, events_, text_);
 }
 
 void NatStore::hand_off() {
-  merge_new();
+  finish_compaction();
+  // The new events go to the compaction, which adds them to those kept; the
+  // vector they leave is the one the last compaction emptied, its capacity
+  // kept: the thread parsing neither moves events nor faults pages in.
+  Chunk& c = kept();
+  c.incoming.swap(events_);
+  c.incoming_text.absorb(std::move(text_));
+  text_ = Text();
+  auto run = [](Chunk& chunk, const Windows& windows) {
+    append(chunk, chunk.incoming, chunk.incoming_text);
+    compact(chunk, windows);
+  };
   if (!one_thread()) {
     try {
-      compactor_.thread = std::thread([chunk = kept_, windows = windows_] {
+      compactor_.thread = std::thread([chunk = kept_, windows = windows_, run] {
         try {
-          compact(*chunk, *windows);
+          run(*chunk, *windows);
         } catch (...) {
           chunk->error = std::current_exception();  // rethrown by finish_compaction
         }
@@ -157,7 +179,7 @@ void NatStore::hand_off() {
       // No thread to be had: compacted here.
     }
   }
-  compact(kept(), *windows_);
+  run(c, *windows_);
 }
 
 void NatStore::finish_compaction() {
@@ -404,9 +426,19 @@ void NatStore::compact(Chunk& chunk, const Windows& windows) {
   static const std::vector<Instant> kNoFileStart;
   Events& events = chunk.events;
   const std::vector<NatTimeoutValues>& timeouts = windows.timeouts;
-  std::vector<char> drop(events.size(), 0);
+  // A run that ends (with what closes it, or before a build past its
+  // timeout) is final: later events cannot change its translations, nor
+  // does it change how they pair. Kept, it is settled: moved aside, where
+  // later compactions pass over it. Events without a time pair with none.
+  enum Fate : char { keep_active, drop, settle };
+  std::vector<char> fate(events.size(), keep_active);
   std::vector<char> needed;
-  size_t dropped = 0;
+  size_t dropped = 0, settled = 0;
+  for (size_t id = 0; id < events.size(); ++id)
+    if (events[id].time == kNoTime) {
+      fate[id] = settle;
+      ++settled;
+    }
   const Groups all = groups(events);
   for (size_t gi = 0; gi < all.size(); ++gi) {
     const std::span<const uint32_t> g = all[gi];
@@ -422,11 +454,8 @@ void NatStore::compact(Chunk& chunk, const Windows& windows) {
     bool keep = false, pending = false;
     Instant pending_until = kForever;
     auto end_run = [&](size_t end) {  // [run_begin, end)
-      if (!keep)
-        for (size_t k = run_begin; k < end; ++k) {
-          drop[g[k]] = 1;
-          ++dropped;
-        }
+      for (size_t k = run_begin; k < end; ++k) fate[g[k]] = keep ? settle : drop;
+      (keep ? settled : dropped) += end - run_begin;
       run_begin = end;
       keep = false;
     };
@@ -448,25 +477,53 @@ void NatStore::compact(Chunk& chunk, const Windows& windows) {
       }
     }
   }
-  if (dropped) {
+  if (dropped || settled) {
+    auto copy_text = [](StoredNatEvent& e, Text& to) {
+      e.device = to.add(e.device);
+      e.session_id = to.add(e.session_id);
+      e.raw = to.add(e.raw);
+    };
+    if (chunk.settled.capacity() < chunk.settled.size() + settled)  // (doubling, as in append)
+      chunk.settled.reserve(std::max(chunk.settled.size() + settled, 2 * chunk.settled.capacity()));
     size_t out = 0;
-    for (size_t id = 0; id < events.size(); ++id)
-      if (!drop[id]) {
-        if (out != id) events[out] = std::move(events[id]);
-        ++out;
+    for (size_t id = 0; id < events.size(); ++id) {
+      if (fate[id] == drop) continue;
+      if (fate[id] == settle) {
+        copy_text(events[id], chunk.settled_text);
+        chunk.settled.push_back(std::move(events[id]));
+        continue;
       }
-    events.resize(out);
-    events.shrink_to_fit();
-    // The text of the events kept, into blocks of its own; the old go.
-    Text kept;
-    for (StoredNatEvent& e : events) {
-      e.device = kept.add(e.device);
-      e.session_id = kept.add(e.session_id);
-      e.raw = kept.add(e.raw);
+      if (out != id) events[out] = std::move(events[id]);
+      ++out;
     }
-    chunk.text = std::move(kept);
+    events.resize(out);  // (its capacity kept for the events to come)
+    // The text of the events still open, into blocks of its own; the old go.
+    Text active;
+    for (StoredNatEvent& e : events) copy_text(e, active);
+    chunk.text = std::move(active);
   }
   chunk.kept.store(events.size(), std::memory_order_relaxed);
+}
+
+void NatStore::unsettle(Chunk& c) {
+  if (c.settled.empty()) return;
+  // Settled events are in log order within a translation's group, but not
+  // overall: back in the order they were added, the store is as it would
+  // be had they never been set aside (ids, and so the translations' order).
+  Events all;
+  all.reserve(c.settled.size() + c.events.size());
+  std::vector<std::pair<uint64_t, uint32_t>> order;
+  order.reserve(c.settled.size() + c.events.size());
+  for (uint32_t k = 0; k < c.settled.size(); ++k) order.emplace_back(c.settled[k].seq, k);
+  const auto n = uint32_t(c.settled.size());
+  for (uint32_t k = 0; k < c.events.size(); ++k) order.emplace_back(c.events[k].seq, n + k);
+  std::sort(order.begin(), order.end());
+  for (const auto& [seq, k] : order)
+    all.push_back(std::move(k < n ? c.settled[k] : c.events[k - n]));
+  c.events.swap(all);
+  c.settled.clear();
+  c.text.absorb(std::move(c.settled_text));
+  c.settled_text = Text();
 }
 
 void NatStore::build(const std::vector<NatTimeoutValues>& timeouts,
@@ -474,6 +531,7 @@ void NatStore::build(const std::vector<NatTimeoutValues>& timeouts,
   // Every event into kept_ (compacted once more when windows are set).
   merge_new();
   if (windows_) compact(kept(), *windows_);
+  unsettle(kept());
   const Events& events = kept_->events;
   translations_.clear();
   by_public_.clear();

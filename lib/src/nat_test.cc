@@ -380,6 +380,83 @@ TEST_CASE("nat: builds that end each other within the idle timeout are never dro
   CHECK(found(windowed) == found(all));
 }
 
+TEST_CASE("nat: translations kept across compactions come out whole and in log order", "[nat]") {
+  // A compaction sets kept translations that have ended aside; the others
+  // wait for their end in later events. Here A is built first and torn down
+  // only after two compactions; B, built in the same second but logged after
+  // A, ends at once and is set aside first; C has no teardown, and the same
+  // mapping built (and torn down) again after two compactions ends it.
+  // Built, the windowed store must hold A with its teardown and C ending at
+  // that build (not ends assumed at the idle timeout), and list A before B,
+  // as the store that keeps everything does.
+  auto feed = [](NatStore& s) {
+    const Instant t0 = at("2026-04-23T00:00:00Z");
+    const IpAddr public_ip = ip("192.0.2.7");
+    uint64_t line = 0;
+    auto add = [&](NatAction action, uint16_t port, uint32_t inside, int second) {
+      NatEvent e;
+      e.action = action;
+      e.public_ip = public_ip;
+      e.public_port = port;
+      e.inside_ip = IpAddr::from_v4(0x0a000000u + inside);
+      e.inside_port = 50000;
+      e.proto = 6;
+      e.first_line = ++line;
+      e.time = t0 + std::chrono::seconds(second);
+      s.add(e, 0, 0);
+    };
+    auto filler = [&](int count, int from) {  // far from the windows: dropped
+      for (int k = 0; k < count; ++k) {
+        add(NatAction::open, uint16_t(20000 + k % 1000), 100 + uint32_t(k % 50), from + k);
+        add(NatAction::close, uint16_t(20000 + k % 1000), 100 + uint32_t(k % 50), from + k + 1);
+      }
+    };
+    add(NatAction::open, 40001, 1, 100);  // A
+    add(NatAction::open, 40002, 2, 100);  // B
+    add(NatAction::close, 40002, 2, 101);
+    add(NatAction::open, 40003, 3, 100);  // C
+    filler(40000, 5000);
+    filler(40000, 50000);
+    add(NatAction::close, 40001, 1, 1000);  // A, before its idle timeout
+    add(NatAction::open, 40003, 3, 1200);   // C's mapping again, before its timeout
+    add(NatAction::close, 40003, 3, 1300);
+    filler(40000, 100000);
+  };
+  const Instant when = at("2026-04-23T00:01:40.500Z");
+  NatStore all, windowed;
+  feed(all);
+  std::vector<NatStore::Window> windows;
+  for (uint16_t port : {40001, 40002, 40003})
+    windows.push_back({ip("192.0.2.7"), port, {when, when}});
+  windowed.set_windows(windows, false, {NatTimeoutValues{}});
+  feed(windowed);
+  all.build({NatTimeoutValues{}}, {kNoTime});
+  windowed.build({NatTimeoutValues{}}, {kNoTime});
+  CHECK(windowed.event_count() < all.event_count() / 10);
+  auto listed = [&](const NatStore& s) {
+    std::vector<std::string> out;
+    for (const NatTranslation* t : s.for_public(ip("192.0.2.7")))
+      if (t->public_port > 40000)
+        out.push_back(fmt::format("{} {} {} {} {} {}", t->public_port, to_string(t->inside_ip),
+                                  t->start.time_since_epoch().count(),
+                                  t->end.time_since_epoch().count(), int(t->end_kind),
+                                  t->close_event == NatTranslation::kNoEvent
+                                      ? uint64_t(0)
+                                      : s.event(t->close_event).ref.line));
+    return out;
+  };
+  const auto want = listed(all);
+  REQUIRE(want.size() == 4);  // (and C's second build)
+  CHECK(want[0].rfind("40001 10.0.0.1 ", 0) == 0);
+  CHECK(want[0].find(fmt::format(" {} ", int(NatTranslation::EndKind::stated))) !=
+        std::string::npos);
+  CHECK(want[2] == fmt::format("40003 10.0.0.3 {} {} {} 0",
+                               at("2026-04-23T00:01:40Z").time_since_epoch().count(),
+                               at("2026-04-23T00:20:00Z").time_since_epoch().count(),
+                               int(NatTranslation::EndKind::assumed)));
+  CHECK(listed(windowed) == want);
+}
+
 TEST_CASE("nat: events are grouped by their key, not by its hash; their text is the store's",
           "[nat]") {
   // Sessions of two devices, tuple-paired translations, port reuse, a port

@@ -41,6 +41,7 @@ struct StoredNatEvent {
   uint64_t pairing = 0;
   EvidenceRef ref;
   uint32_t source = 0;
+  uint64_t seq = 0;  // its place in the order events were added (log order)
 };
 
 struct NatTranslation {
@@ -163,7 +164,15 @@ class NatStore {
   struct Chunk {
     Events events;
     Text text;
-    std::atomic<size_t> kept{0};  // events the last compaction of it kept
+    // Events handed to a compaction, added to `events` first thing.
+    Events incoming;
+    Text incoming_text;
+    // Events of runs a compaction kept that later events cannot change (see
+    // compact): later compactions pass them over. They join `events`, in
+    // log order, when the store is built.
+    Events settled;
+    Text settled_text;
+    std::atomic<size_t> kept{0};  // events the last compaction left in `events`
     std::exception_ptr error;     // what a compaction on its own thread threw
   };
   Chunk& kept();
@@ -173,6 +182,10 @@ class NatStore {
   void hand_off();
   // Waits for a compaction running; then the new events join kept_.
   void merge_new();
+  // Moves `from` (and the text its events view) to the end of c's events.
+  static void append(Chunk& c, Events& from, Text& text);
+  // The settled events back among the others, all in log order.
+  static void unsettle(Chunk& c);
   // Waits for a compaction running; what it threw is thrown here.
   void finish_compaction();
   // A thread joined before it is replaced or destroyed.
@@ -199,6 +212,7 @@ class NatStore {
   mutable Joining compactor_;
   Events events_;
   Text text_;
+  uint64_t added_ = 0;  // events added (the next one's seq)
   std::vector<NatTranslation> translations_;
   std::unordered_map<IpAddr, std::vector<uint32_t>, IpHash> by_public_, by_inside_;
   // By public address, then port: single-port translations; and per address
