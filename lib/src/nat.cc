@@ -25,6 +25,13 @@ uint64_t mix(uint64_t h, uint64_t v) {
   return h ^ (h >> 32);
 }
 
+// Room for `need` elements, grown by doubling: a vector reserved to fit at
+// every hand-off would be made anew each time, its pages faulted in again.
+template <class V>
+void reserve_doubling(V& v, size_t need) {
+  if (v.capacity() < need) v.reserve(std::max(need, 2 * v.capacity()));
+}
+
 bool is_block(const StoredNatEvent& e) {
   return e.action == NatAction::block_open || e.action == NatAction::block_close;
 }
@@ -134,11 +141,8 @@ NatStore::Chunk& NatStore::kept() {
 }
 
 void NatStore::append(Chunk& c, Events& from, Text& text) {
-  // (Whatever throws, throws before an event has moved.) Grown by doubling:
-  // a vector sized to fit would be made anew, its pages faulted in again,
-  // at every hand-off.
-  if (c.events.capacity() < c.events.size() + from.size())
-    c.events.reserve(std::max(c.events.size() + from.size(), 2 * c.events.capacity()));
+  // (Whatever throws, throws before an event has moved.)
+  reserve_doubling(c.events, c.events.size() + from.size());
   c.text.absorb(std::move(text));
   text = Text();
   std::move(from.begin(), from.end(), std::back_inserter(c.events));
@@ -483,8 +487,7 @@ void NatStore::compact(Chunk& chunk, const Windows& windows) {
       e.session_id = to.add(e.session_id);
       e.raw = to.add(e.raw);
     };
-    if (chunk.settled.capacity() < chunk.settled.size() + settled)  // (doubling, as in append)
-      chunk.settled.reserve(std::max(chunk.settled.size() + settled, 2 * chunk.settled.capacity()));
+    reserve_doubling(chunk.settled, chunk.settled.size() + settled);
     size_t out = 0;
     for (size_t id = 0; id < events.size(); ++id) {
       if (fate[id] == drop) continue;
