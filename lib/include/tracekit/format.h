@@ -129,7 +129,8 @@ struct FormatInfo {
   // NAT formats whose lines write a port only right after its address, as
   // "ADDR<sep>PORT" (Cisco ASA: "203.0.113.9/40123"), and an address without a
   // port followed by a space or the line's end: a query with a port is then
-  // prefiltered for that text. Empty: the address alone.
+  // prefiltered for that text. Empty: the address alone. Never a space or
+  // a line's end (NeedleFollow).
   std::string_view addr_port_sep = {};
   // NAT formats whose connection records carry a session id that the
   // teardown repeats without the public address (Cisco ASA 302014): the id a

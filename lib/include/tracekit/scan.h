@@ -58,7 +58,7 @@ constexpr Family family_of() {
 
 // What must follow a prefilter needle for the line to count: nothing asked
 // (both empty), one of `literal`, or `sep` and a port whose bit is set in
-// `ports` (65536 bits).
+// `ports` (65536 bits). No literal begins with `sep`'s first byte.
 struct NeedleFollow {
   std::vector<std::string> literal;
   std::string sep;
