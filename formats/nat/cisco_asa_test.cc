@@ -416,6 +416,57 @@ TEST_CASE("cisco-asa: the time-only path agrees with the full parse", "[nat][cis
   CHECK(std::string_view(a).substr(0, ev.time_key) == "Apr 23 2026 16:19:00 fw01 : %ASA-");
 }
 
+TEST_CASE("cisco-asa: a header like the last one read gives its own time and device",
+          "[nat][cisco-asa]") {
+  // The parser reads a header once and reuses what it gave for the next
+  // lines with the same bytes before the tag: a header that differs in one
+  // byte (the second, the host) is read anew, the device is a view of the
+  // line parsed (not of the one read first), and a header that could not be
+  // read is not reused.
+  NatHarness h("cisco-asa", "Europe/London", 2026);
+  auto p = h.format->make_nat(h.ctx);
+  const std::string msg =
+      "%ASA-6-305011: Built dynamic TCP translation from inside:10.0.0.5/51234 to "
+      "outside:203.0.113.9/40123";
+  struct Step {
+    std::string header;
+    LineStatus status;
+    const char* time;
+    const char* device;
+  };
+  const Step steps[] = {
+      {"Apr 23 2026 16:19:00 fw01 : ", LineStatus::record, "2026-04-23T15:19:00Z", "fw01"},
+      {"Apr 23 2026 16:19:00 fw01 : ", LineStatus::record, "2026-04-23T15:19:00Z", "fw01"},
+      {"Apr 23 2026 16:19:01 fw01 : ", LineStatus::record, "2026-04-23T15:19:01Z", "fw01"},
+      {"Apr 23 2026 16:19:01 fw02 : ", LineStatus::record, "2026-04-23T15:19:01Z", "fw02"},
+      {"Apr 23 2026 16:61:01 fw02 : ", LineStatus::malformed, "", ""},
+      {"Apr 23 2026 16:61:01 fw02 : ", LineStatus::malformed, "", ""},
+      {"Apr 23 2026 16:19:01 fw02 : ", LineStatus::record, "2026-04-23T15:19:01Z", "fw02"},
+      {"Apr 23 2026 16:19:01 BST fw02 : ", LineStatus::record, "2026-04-23T15:19:01Z", "fw02"},
+      {"Apr 23 2026 16:19:01 UTC fw02 : ", LineStatus::record, "2026-04-23T16:19:01Z", "fw02"},
+      {"Apr 23 2026 16:19:01 UTC fw02 : ", LineStatus::record, "2026-04-23T16:19:01Z", "fw02"},
+  };
+  for (const Step& s : steps) {
+    std::string text = s.header + msg;
+    INFO(text);
+    Line line;
+    line.text = text;
+    NatEvent ev;
+    LineResult r = p->parse(line, ev);
+    REQUIRE(r.status == s.status);
+    if (s.status != LineStatus::record) continue;
+    CHECK(format_rfc3339(ev.time) == s.time);
+    CHECK(ev.device == s.device);
+    CHECK(ev.device.data() >= line.text.data());
+    CHECK(ev.device.data() + ev.device.size() <= line.text.data() + line.text.size());
+    // parse_time agrees, whichever header it read last
+    NatEvent t;
+    CHECK(p->parse_time(line, t).status == LineStatus::skip);
+    CHECK(t.time == ev.time);
+    CHECK(t.time_flags == ev.time_flags);
+  }
+}
+
 TEST_CASE("cisco-asa: the time-only path on lines without a time or a tag", "[nat][cisco-asa]") {
   NatHarness h("cisco-asa", "UTC", 2026);
   auto p = h.format->make_nat(h.ctx);

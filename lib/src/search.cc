@@ -88,21 +88,6 @@ const char* find_literal(const char* p, const char* end, std::string_view needle
   return static_cast<const char*>(::memmem(p, size_t(end - p), needle.data(), n));
 }
 
-uint32_t byte_mask32(const char* p, const char* end, char c) {
-  uint32_t mask = 0;
-#if defined(__SSE2__)
-  if (end - p >= 32) {
-    const __m128i v = _mm_set1_epi8(c);
-    __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16));
-    return unsigned(_mm_movemask_epi8(_mm_cmpeq_epi8(a, v))) |
-           unsigned(_mm_movemask_epi8(_mm_cmpeq_epi8(b, v))) << 16;
-  }
-#endif
-  for (int i = 0; i < 32 && p + i < end; ++i) mask |= uint32_t(p[i] == c) << i;
-  return mask;
-}
-
 size_t count_newlines(const char* p, const char* end) {
   size_t count = 0;
 #if defined(__SSE2__)

@@ -7,6 +7,9 @@
 #include <cstdint>
 #include <cstring>
 #include <string_view>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace tracekit {
 
@@ -33,8 +36,21 @@ inline bool bytes_equal(const char* a, const char* b, size_t n) {
 
 // Bit i set where begin[i] == c, for the first 32 bytes of [begin, end)
 // (fewer when the range is shorter): where the first words of a line end,
-// without a loop over its bytes.
-uint32_t byte_mask32(const char* begin, const char* end, char c);
+// without a loop over its bytes. Inline: it runs on every line.
+inline uint32_t byte_mask32(const char* begin, const char* end, char c) {
+#if defined(__SSE2__)
+  if (end - begin >= 32) {
+    const __m128i v = _mm_set1_epi8(c);
+    __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(begin));
+    __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(begin + 16));
+    return unsigned(_mm_movemask_epi8(_mm_cmpeq_epi8(a, v))) |
+           unsigned(_mm_movemask_epi8(_mm_cmpeq_epi8(b, v))) << 16;
+  }
+#endif
+  uint32_t mask = 0;
+  for (int i = 0; i < 32 && begin + i < end; ++i) mask |= uint32_t(begin[i] == c) << i;
+  return mask;
+}
 
 // Number of '\n' bytes in [begin, end).
 size_t count_newlines(const char* begin, const char* end);
