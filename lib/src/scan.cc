@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <bit>
 #include <chrono>
 #include <cstring>
 
@@ -55,6 +56,47 @@ size_t common_prefix(const std::vector<std::string>& needles) {
     lcp = i;
   }
   return lcp;
+}
+
+// The decimal digits [d, end) begins with: how many (six standing for six
+// or more) and, for fewer, their value. False when they run to `end`
+// (the text ends before the number does). Eight bytes at once where there
+// are eight (SWAR: a port after every hit of a batch's needles).
+inline bool leading_digits(const char* d, const char* end, size_t& digits, unsigned& value) {
+  if constexpr (std::endian::native == std::endian::little) {
+    if (end - d >= 8) {
+      uint64_t t;
+      std::memcpy(&t, d, 8);
+      t ^= 0x3030303030303030;  // a digit's byte is now its value, 0 to 9
+      // The high bit of each byte that is not a digit (> 9). A carry out of
+      // a byte only reaches later ones, past the first that is not a digit.
+      const uint64_t other = ((t + 0x7676767676767676) | t) & 0x8080808080808080;
+      digits = other ? size_t(std::countr_zero(other)) >> 3 : 8;
+      if (digits >= 6) {
+        digits = 6;
+        return true;
+      }
+      if (digits == 0) {
+        value = 0;
+        return true;
+      }
+      // The digits to the top bytes (zeros before them), then pairs, then
+      // fours, as in parsing eight digits at once.
+      t <<= 8 * (8 - digits);
+      t = t * 10 + (t >> 8);
+      t = (((t & 0x000000FF000000FF) * (100 + (1000000ULL << 32))) +
+           (((t >> 16) & 0x000000FF000000FF) * (1 + (10000ULL << 32)))) >>
+          32;
+      value = unsigned(t);
+      return true;
+    }
+  }
+  const char* const stop = d + std::min<size_t>(6, size_t(end - d));
+  const char* q = d;
+  value = 0;
+  for (unsigned v; q < stop && (v = unsigned(uint8_t(*q)) - '0') <= 9; ++q) value = value * 10 + v;
+  digits = size_t(q - d);
+  return !(q == end && digits < 6);
 }
 
 // A prefilter's needles as search units: needles sharing a prefix (a
@@ -190,14 +232,9 @@ class NeedleSet {
     if (!f.ports.empty() && bytes_equal(after, f.sep.data(), std::min(room, f.sep.size()))) {
       const char* d = after + f.sep.size();
       if (d >= end) return true;  // the text ends: the next search decides
-      // Up to six digits: a sixth rules a port out already.
-      const char* const stop = d + std::min<size_t>(6, size_t(end - d));
-      const char* q = d;
-      unsigned port = 0;
-      for (unsigned v; q < stop && (v = unsigned(uint8_t(*q)) - '0') <= 9; ++q)
-        port = port * 10 + v;
-      const size_t digits = size_t(q - d);
-      if (q == end && digits < 6) return true;
+      size_t digits;
+      unsigned port;
+      if (!leading_digits(d, end, digits, port)) return true;  // the text ends in them
       if (digits > 0 && digits < 6 && port <= 65535 && (f.ports[port >> 6] >> (port & 63) & 1))
         return true;
       // (What follows is the separator, which no literal begins with.)
