@@ -113,88 +113,96 @@ bool Chain::answer(const std::vector<ChainQuery>& queries, std::vector<Row>& out
   auto unreadable = [&](const Pending& p, const std::string& error) {
     run_.diag.error(fmt::format("{}: {}", queries[p.query].origin, error));
   };
+  // Each row's query for the next hop, read from it (the query takes the
+  // row: one row in memory, not two), the rows split between two threads;
+  // those that cannot be read reported in row order.
+  auto read_queries = [&](auto& q, auto&& from_row) {
+    std::vector<std::string> errors(rows.size());
+    std::vector<char> ok(rows.size(), 0);
+    split_in_two(rows.size(), kSplitAnswers, [&](size_t from, size_t to) {
+      for (size_t k = from; k < to; ++k) {
+        ok[k] = from_row(std::move(rows[k].row), q[k], errors[k]);
+        q[k].fields_only = true;
+      }
+    });
+    for (size_t k = 0; k < rows.size(); ++k)
+      if (!ok[k]) unreadable(rows[k], errors[k]);
+    return ok;
+  };
+  // Each row's answers from `hop`, put after it, split the same way; in
+  // row order.
+  auto answer_rows = [&](const auto& hop, auto& q, const std::vector<char>& ok) {
+    std::vector<std::vector<Row>> answers(q.size());
+    split_in_two(q.size(), kSplitAnswers, [&](size_t from, size_t to) {
+      for (size_t k = from; k < to; ++k)
+        if (ok[k]) answers[k] = put_after(std::move(q[k].row), hop.answer(q[k]));
+    });
+    return answers;
+  };
+  auto next_rows = [&](std::vector<std::vector<Row>>& answers) {
+    std::vector<Pending> next;
+    for (size_t k = 0; k < answers.size(); ++k)
+      for (auto& r : answers[k]) next.push_back({rows[k].query, std::move(r), rows[k].note});
+    rows = std::move(next);
+  };
 
   // DHCP: the NAT's inside address, else the address asked.
   {
     std::vector<LeaseQuery> lq(rows.size());
+    std::vector<char> ok = read_queries(lq, [&](Row&& row, LeaseQuery& q, std::string& error) {
+      return lease_query_from_row(std::move(row), "", run_.zone, true, q, error);
+    });
     std::vector<LeaseKey> keys;
-    std::vector<Pending> next;
-    std::vector<bool> ok(rows.size(), false);
-    for (size_t k = 0; k < rows.size(); ++k) {
-      std::string error;
-      // (The query takes the row: one row in memory, not two.)
-      if (!lease_query_from_row(std::move(rows[k].row), "", run_.zone, true, lq[k], error)) {
-        unreadable(rows[k], error);
-        continue;
-      }
-      ok[k] = true;
-      lq[k].fields_only = true;
-      if (!lq[k].skipped) keys.push_back(lq[k].key);
-    }
+    for (size_t k = 0; k < rows.size(); ++k)
+      if (ok[k] && !lq[k].skipped) keys.push_back(lq[k].key);
     lease_ = std::make_unique<LeaseHop>(run_, LeaseHopSettings{});
     if (!lease_->load(keys)) return false;
-    for (size_t k = 0; k < rows.size(); ++k) {
-      if (!ok[k]) continue;
-      for (auto& r : put_after(std::move(lq[k].row), lease_->answer(lq[k])))
-        next.push_back({rows[k].query, std::move(r), rows[k].note});
-    }
-    rows = std::move(next);
+    auto answers = answer_rows(*lease_, lq, ok);
+    next_rows(answers);
   }
 
   // Logins: the lease's host, MAC and address (workstation records, RADIUS).
   {
     std::vector<LoginQuery> lq(rows.size());
+    std::vector<char> ok = read_queries(lq, [&](Row&& row, LoginQuery& q, std::string& error) {
+      return login_query_from_row(std::move(row), "", run_.zone, q, error);
+    });
     std::vector<LoginKey> keys;
     std::vector<Span> windows;
-    std::vector<Pending> next;
-    std::vector<bool> ok(rows.size(), false);
     for (size_t k = 0; k < rows.size(); ++k) {
-      std::string error;
-      if (!login_query_from_row(std::move(rows[k].row), "", run_.zone, lq[k], error)) {
-        unreadable(rows[k], error);
-        continue;
-      }
-      ok[k] = true;
-      lq[k].fields_only = true;
-      if (lq[k].skipped) continue;
+      if (!ok[k] || lq[k].skipped) continue;
       keys.insert(keys.end(), lq[k].keys.begin(), lq[k].keys.end());
       windows.push_back({lq[k].time, lq[k].time});
     }
     login_ = std::make_unique<LoginHop>(run_, LoginHopSettings{});
     if (!login_->load(keys, windows)) return false;
-    for (size_t k = 0; k < rows.size(); ++k) {
-      if (!ok[k]) continue;
-      for (auto& r : put_after(std::move(lq[k].row), login_->answer(lq[k])))
-        next.push_back({rows[k].query, std::move(r), rows[k].note});
-    }
-    rows = std::move(next);
+    auto answers = answer_rows(*login_, lq, ok);
+    next_rows(answers);
   }
 
   // Owners: the login name.
   {
-    std::vector<OwnerQuery> oq;
-    std::vector<Pending> kept;
-    oq.reserve(rows.size());
-    for (auto& p : rows) {
-      OwnerQuery q;
-      std::string error;
-      if (!owner_query_from_row(std::move(p.row), "", run_.zone, q, error)) {
-        unreadable(p, error);
-        continue;
+    std::vector<OwnerQuery> oq(rows.size());
+    std::vector<char> ok = read_queries(oq, [&](Row&& row, OwnerQuery& q, std::string& error) {
+      return owner_query_from_row(std::move(row), "", run_.zone, q, error);
+    });
+    for (size_t k = 0; k < oq.size(); ++k)
+      if (!ok[k]) {  // (nothing to load for)
+        oq[k] = OwnerQuery();
+        oq[k].skipped = true;
       }
-      q.fields_only = true;
-      oq.push_back(std::move(q));
-      kept.push_back(std::move(p));
-    }
     owner_ = std::make_unique<OwnerHop>(run_, directories_, settings_.owner);
     if (!owner_->load(oq)) return false;
-    for (size_t k = 0; k < kept.size(); ++k) {
-      for (auto& r : put_after(std::move(oq[k].row), owner_->answer(oq[k]))) {
-        add_chain_verdict(r, kept[k].note);
+    auto answers = answer_rows(*owner_, oq, ok);
+    split_in_two(answers.size(), kSplitAnswers, [&](size_t from, size_t to) {
+      for (size_t k = from; k < to; ++k)
+        for (auto& r : answers[k]) add_chain_verdict(r, rows[k].note);
+    });
+    for (size_t k = 0; k < answers.size(); ++k)
+      for (auto& r : answers[k]) {
         out.push_back(std::move(r));
-        if (query_of) query_of->push_back(kept[k].query);
+        if (query_of) query_of->push_back(rows[k].query);
       }
-    }
   }
   return true;
 }

@@ -372,13 +372,19 @@ std::vector<Row> LoginHop::answer(const LoginQuery& q) const {
       }
   }
   const std::vector<uint32_t>& relevant = own.empty() ? shared : own;
-  auto cached = coverage_by_sources_.find(relevant);
-  if (cached == coverage_by_sources_.end())
-    cached = coverage_by_sources_
-                 .emplace(relevant, build_coverage(scanner_.files(), relevant, kNoSilence))
-                 .first;
+  const Coverage* coverage;
+  {
+    // (A map's entries stay where they are as others are added.)
+    std::lock_guard<std::mutex> lock(coverage_mu_);
+    auto cached = coverage_by_sources_.find(relevant);
+    if (cached == coverage_by_sources_.end())
+      cached = coverage_by_sources_
+                   .emplace(relevant, build_coverage(scanner_.files(), relevant, kNoSilence))
+                   .first;
+    coverage = &cached->second;
+  }
   Micros skew = widen_skew(run_.skew, run_.sources, login_sources_);
-  LoginAnswer a = match_logins(find(q), q.time, skew, cached->second);
+  LoginAnswer a = match_logins(find(q), q.time, skew, *coverage);
   std::string note;
   if (relevant.empty() && a.candidates.empty()) {
     std::string hosts;

@@ -7,6 +7,7 @@
 
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -79,8 +80,10 @@ class LoginHop {
   LoginStore store_;
   Coverage coverage_;
   std::vector<uint32_t> login_sources_;
-  // Coverage of a set of sources (a host's own, or the site-wide ones).
+  // Coverage of a set of sources (a host's own, or the site-wide ones),
+  // worked out when first asked for: answers run on two threads.
   mutable std::map<std::vector<uint32_t>, Coverage> coverage_by_sources_;
+  mutable std::mutex coverage_mu_;
 };
 
 }  // namespace tracekit
