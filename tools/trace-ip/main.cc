@@ -131,10 +131,12 @@ int main(int argc, char** argv) {
   for (const auto& r : rows) answered |= chain_answered(r);
   if (want_report) {
     write_report(stdout, style, run, how, chain, queries, rows, query_of);
-  } else {
-    RowWriter out(run.output, stdout);
-    for (auto& r : rows) out.write(std::move(r));
-    out.finish();
+    exit_now(finish_run(run, answered));
   }
+  // (In this scope, not a block's: exit_now ends the run with the rows the
+  // writer holds not freed, as the chain's stores are not.)
+  RowWriter out(run.output, stdout);
+  for (auto& r : rows) out.write(std::move(r));
+  out.finish();
   exit_now(finish_run(run, answered));
 }
