@@ -381,6 +381,31 @@ TEST_CASE("SessionFilter counts each hash and finds it after deletions around it
   }
 }
 
+TEST_CASE("SessionFilter still finds what it holds after many sessions have left", "[scan]") {
+  // Sessions come and go by the thousand in a batch, while those still open
+  // grow the table (1024 slots at first, 4096 by the end): every hash held is
+  // found across the growths and the deletions between them.
+  std::mt19937_64 rng(11);
+  SessionFilter f;
+  std::set<uint64_t> held;
+  for (int round = 0; round < 8; ++round) {
+    std::vector<uint64_t> added;
+    for (int k = 0; k < 700; ++k) {
+      uint64_t h = rng() | (uint64_t(1) << 63);
+      f.insert(h);
+      held.insert(h);
+      added.push_back(h);
+    }
+    for (size_t k = 0; k < 500; ++k) {
+      f.erase(added[k]);
+      held.erase(added[k]);
+    }
+    for (uint64_t h : added) REQUIRE(f.contains(h) == (held.count(h) > 0));
+    for (uint64_t h : held) REQUIRE(f.contains(h));
+  }
+  REQUIRE(f.size() == held.size());
+}
+
 namespace {
 
 // What a scan of `bytes` (written to a file named `name`) said and kept.
