@@ -10,10 +10,6 @@
 #include "tracekit/search.h"
 #include "tracekit/time.h"
 
-#if defined(__x86_64__) && defined(__GNUC__)
-#include <immintrin.h>
-#endif
-
 namespace tracekit {
 
 namespace {
@@ -186,33 +182,15 @@ class NeedleSet {
     }
   }
 #if defined(__x86_64__) && defined(__GNUC__)
-  static inline const bool kHaveAvx2 = __builtin_cpu_supports("avx2");
-  // find_from with find_literal's AVX2 loop (first, middle and last bytes)
-  // inline: a batch's prefix ("203.0.113.") is in nearly every line, where
-  // most hits are not accepted; each is then a bit of a mask already made,
-  // not another search set up from the byte after it.
+  // find_from with find_literal's AVX2 loop inline: a batch's prefix
+  // ("203.0.113.") is in nearly every line, where most hits are not
+  // accepted; each is then a bit of a mask already made, not another search
+  // set up from the byte after it.
   __attribute__((target("avx2"))) const char* find_avx2(const char* p, const char* end,
                                                         const Unit& u) const {
-    const std::string& s = u.search;
-    const size_t n = s.size(), mid = n / 2;
-    const __m256i first = _mm256_set1_epi8(s[0]);
-    const __m256i middle = _mm256_set1_epi8(s[mid]);
-    const __m256i last = _mm256_set1_epi8(s[n - 1]);
-    // 32 places to start at, each with n bytes from it
-    while (end - p >= ptrdiff_t(n + 31)) {
-      __m256i a = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
-      __m256i m = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + mid));
-      __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + n - 1));
-      unsigned mask = unsigned(_mm256_movemask_epi8(_mm256_and_si256(
-          _mm256_and_si256(_mm256_cmpeq_epi8(a, first), _mm256_cmpeq_epi8(m, middle)),
-          _mm256_cmpeq_epi8(b, last))));
-      for (; mask; mask &= mask - 1) {
-        const char* hit = p + __builtin_ctz(mask);
-        if (bytes_equal(hit + 1, s.data() + 1, n - 2) && accepts(hit, end, u)) return hit;
-      }
-      p += 32;
-    }
-    return find_from(p, end, u);
+    const char* hit =
+        find_avx2_each(p, end, u.search, [&](const char* at) { return accepts(at, end, u); });
+    return hit ? hit : find_from(p, end, u);
   }
 #endif
   // Whether needle k, whose first bytes are at `hit`, is there whole with

@@ -5,48 +5,12 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
-#if defined(__x86_64__) && defined(__GNUC__)
-#include <immintrin.h>
-#endif
 
 namespace tracekit {
 
-namespace {
-
 #if defined(__x86_64__) && defined(__GNUC__)
-// The same filter 32 bytes at a time, on CPUs that have AVX2 (checked once).
-// Returns the match, or null with `p` left where the unsearched tail starts.
-__attribute__((target("avx2"))) const char* find_avx2(const char*& p, const char* end,
-                                                      std::string_view needle) {
-  const size_t n = needle.size();
-  // First, middle and last bytes: in text dense with digits (an address in
-  // a log of addresses) two bytes alone let through many places to compare.
-  const size_t mid = n / 2;
-  const __m256i first = _mm256_set1_epi8(needle[0]);
-  const __m256i middle = _mm256_set1_epi8(needle[mid]);
-  const __m256i last = _mm256_set1_epi8(needle[n - 1]);
-  const char* limit = end - n + 1;
-  while (limit - p >= 32) {
-    __m256i a = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
-    __m256i m = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + mid));
-    __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + n - 1));
-    unsigned mask = unsigned(_mm256_movemask_epi8(_mm256_and_si256(
-        _mm256_and_si256(_mm256_cmpeq_epi8(a, first), _mm256_cmpeq_epi8(m, middle)),
-        _mm256_cmpeq_epi8(b, last))));
-    while (mask) {
-      unsigned bit = unsigned(__builtin_ctz(mask));
-      if (bytes_equal(p + bit + 1, needle.data() + 1, n - 2)) return p + bit;
-      mask &= mask - 1;
-    }
-    p += 32;
-  }
-  return nullptr;
-}
-
 const bool kHaveAvx2 = __builtin_cpu_supports("avx2");
 #endif
-
-}  // namespace
 
 const char* find_literal(const char* p, const char* end, std::string_view needle) {
   const size_t n = needle.size();
@@ -55,7 +19,8 @@ const char* find_literal(const char* p, const char* end, std::string_view needle
   if (n == 1) return static_cast<const char*>(std::memchr(p, needle[0], size_t(end - p)));
 #if defined(__x86_64__) && defined(__GNUC__)
   if (kHaveAvx2) {
-    if (const char* hit = find_avx2(p, end, needle)) return hit;
+    if (const char* hit = find_avx2_each(p, end, needle, [](const char*) { return true; }))
+      return hit;
   }
 #endif
 #if defined(__SSE2__)
