@@ -34,6 +34,8 @@
 #include <immintrin.h>
 #endif
 
+#include "tracekit/search.h"  // kHaveAvx2
+
 namespace tracekit {
 
 namespace {
@@ -1200,7 +1202,7 @@ class ReadAhead {
     b.first_nul = kNoNul;
     b.newlines.clear();
 #if defined(__x86_64__) && defined(__GNUC__)
-    if (have_avx2) {
+    if (kHaveAvx2) {
       index_avx2(b, at);
       return;
     }
@@ -1213,7 +1215,6 @@ class ReadAhead {
       b.newlines.push_back(uint32_t(p - at));
   }
 #if defined(__x86_64__) && defined(__GNUC__)
-  static inline const bool have_avx2 = __builtin_cpu_supports("avx2");
   // The same in one pass, 32 bytes at a time: a line's newline costs a bit
   // taken from a mask, not a call to memchr (lines of a log are short).
   __attribute__((target("avx2"))) static void index_avx2(Block& b, const char* at) {
