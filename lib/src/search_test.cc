@@ -32,6 +32,28 @@ TEST_CASE("find_literal agrees with std::string::find everywhere", "[search]") {
   CHECK(find("abc", "abcd") == -1);
 }
 
+TEST_CASE("bytes_equal tells every differing byte, whatever the length", "[search]") {
+  // Each length from 0 to 70 (byte loop, 4-, 8- and 16-byte loads with an
+  // overlapping last one), each position changed in turn, and the bytes
+  // around the range changed (they must not count).
+  std::string a, b;
+  for (size_t i = 0; i < 80; ++i) a.push_back(char('0' + i % 43));
+  for (size_t n = 0; n <= 70; ++n) {
+    INFO("length " << n);
+    b = a;
+    b[n] ^= 0x20;  // the byte after the range
+    CHECK(bytes_equal(a.data() + 1, b.data() + 1, n - (n > 0)));
+    CHECK(bytes_equal(a.data(), b.data(), n));
+    for (size_t k = 0; k < n; ++k) {
+      b = a;
+      b[k] ^= 0x01;
+      if (bytes_equal(a.data(), b.data(), n)) FAIL_CHECK("byte " << k << " not compared");
+      b[k] = char(0x80 | b[k]);  // (and a byte above 0x7f)
+      if (bytes_equal(a.data(), b.data(), n)) FAIL_CHECK("byte " << k << " not compared");
+    }
+  }
+}
+
 TEST_CASE("count_newlines", "[search]") {
   std::string s;
   size_t expect = 0;

@@ -23,18 +23,42 @@ const char* find_literal(const char* begin, const char* end, std::string_view ne
 // bytes a prefilter compares, inline (a call to the library's memcmp costs
 // more than the compare when it runs for every line).
 inline bool bytes_equal(const char* a, const char* b, size_t n) {
-  while (n >= 8) {
-    uint64_t x, y;
-    std::memcpy(&x, a, 8);
-    std::memcpy(&y, b, 8);
-    if (x != y) return false;
-    a += 8;
-    b += 8;
-    n -= 8;
+  // The shortest first (a separator, a byte or two of a needle), then whole
+  // loads only, the last one overlapping the one before it (bytes compared
+  // twice are equal, or the first compare failed).
+  if (n < 4) {
+    while (n--)
+      if (*a++ != *b++) return false;
+    return true;
   }
-  while (n--)
-    if (*a++ != *b++) return false;
-  return true;
+  if (n < 8) {
+    uint32_t x0, y0, x1, y1;
+    std::memcpy(&x0, a, 4);
+    std::memcpy(&y0, b, 4);
+    std::memcpy(&x1, a + n - 4, 4);
+    std::memcpy(&y1, b + n - 4, 4);
+    return x0 == y0 && x1 == y1;
+  }
+  auto word = [](const char* p) {
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    return w;
+  };
+#if defined(__SSE2__)
+  if (n >= 16) {
+    auto equal16 = [](const char* x, const char* y) {
+      __m128i u = _mm_loadu_si128(reinterpret_cast<const __m128i*>(x));
+      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(y));
+      return _mm_movemask_epi8(_mm_cmpeq_epi8(u, v)) == 0xffff;
+    };
+    for (size_t i = 0; i + 16 < n; i += 16)
+      if (!equal16(a + i, b + i)) return false;
+    return equal16(a + n - 16, b + n - 16);
+  }
+#endif
+  for (size_t i = 0; i + 8 < n; i += 8)
+    if (word(a + i) != word(b + i)) return false;
+  return word(a + n - 8) == word(b + n - 8);
 }
 
 #if defined(__x86_64__) && defined(__GNUC__)
