@@ -326,7 +326,7 @@ class NeedleMarker final : public LineMarker {
   std::string_view (*const session_of_)(std::string_view);
 };
 
-void note_time(ScanFile& f, Instant t, Micros max_silence) {
+[[gnu::always_inline]] inline void note_time(ScanFile& f, Instant t, Micros max_silence) {
   if (t == kNoTime) return;
   if (f.first_time == kNoTime) {
     f.first_time = f.last_time = t;
@@ -594,24 +594,28 @@ bool Scanner::scan(const SourceSpec& src, uint32_t source, const EventSink<Event
     uint64_t utf8_bad = 0, utf8_first_line = 0, utf8_first_offset = 0;
     char key[64];  // room for a relay header, a device date and host before the tag
     size_t key_len = 0;
+    // A record to the sink: inline where every line of a full parse goes.
+    auto take_record = [&](const Line& at) __attribute__((always_inline)) {
+      ++file.records;
+      // (Binary records, wtmp's, are not text.)
+      if (size_t bad = record_size || reader.is_ascii(at.text) ? std::string_view::npos
+                                                               : invalid_utf8_at(at.text);
+          bad != std::string_view::npos && utf8_bad++ == 0) {
+        utf8_first_line = at.number;
+        utf8_first_offset = at.offset + bad;
+      }
+      note_time(file, ev.time, max_silence);
+      if (ev.first_line == 0) {
+        ev.first_line = at.number;
+        ev.first_offset = at.offset;
+      }
+      if (ev.raw.empty()) ev.raw = at.text;
+      sink(ev, file, file_id, at);
+    };
     auto handle = [&](LineResult r, const Line& at) {
       switch (r.status) {
         case LineStatus::record:
-          ++file.records;
-          // (Binary records, wtmp's, are not text.)
-          if (size_t bad = record_size || reader.is_ascii(at.text) ? std::string_view::npos
-                                                                   : invalid_utf8_at(at.text);
-              bad != std::string_view::npos && utf8_bad++ == 0) {
-            utf8_first_line = at.number;
-            utf8_first_offset = at.offset + bad;
-          }
-          note_time(file, ev.time, max_silence);
-          if (ev.first_line == 0) {
-            ev.first_line = at.number;
-            ev.first_offset = at.offset;
-          }
-          if (ev.raw.empty()) ev.raw = at.text;
-          sink(ev, file, file_id, at);
+          take_record(at);
           break;
         case LineStatus::skip:
           ++file.skipped;
@@ -699,7 +703,11 @@ bool Scanner::scan(const SourceSpec& src, uint32_t source, const EventSink<Event
                ? line.mark == 1
                : hits.line_has_hit(reader, line)) ||
           names_session(line)) {
-        handle(parser->parse(line, ev), line);
+        LineResult r = parser->parse(line, ev);
+        if (r.status == LineStatus::record)
+          take_record(line);
+        else
+          handle(r, line);
         continue;
       }
       // Same time key as the last line timed: same time, nothing to learn.
