@@ -27,6 +27,7 @@
 #include <cstring>
 
 #include "format_list.h"
+#include "tracekit/search.h"
 #include "tracekit/text.h"
 #include "tracekit/timestamp.h"
 
@@ -284,6 +285,18 @@ class IscDhcpdSyslogParser final : public DhcpParser {
     // host, dhcpd's tag. Anything else takes the general path below, which
     // gives the same result for these lines (a test compares the two).
     std::string_view t = line.text;
+    if (last_.size && t.size() > last_.size && last_.date_reads == ctx_.bsd_cache.reads &&
+        bytes_equal(t.data(), last_.bytes, last_.size)) {
+      // The same header bytes as the last line read this way (a busy server
+      // logs many lines a second): the same time, host and tag. (Unless
+      // another date was read since: the year of a date depends on the
+      // dates read before it.)
+      out.clear();
+      out.time = last_.time;
+      out.time_flags = last_.time_flags;
+      out.server = t.substr(16, last_.host_size);
+      return parse_message(t.substr(last_.size), out);
+    }
     if (t.size() > 22 && t[15] == ' ' && t[3] == ' ') {
       size_t i = find_byte(t, ' ', 16);
       size_t tag = dhcpd_tag_length(t.substr(std::min(i + 1, t.size())));
@@ -292,7 +305,18 @@ class IscDhcpdSyslogParser final : public DhcpParser {
         if (!parse_bsd_timestamp(t, ctx_, out.time, out.time_flags))
           return LineResult::malformed("bad syslog date");
         out.server = t.substr(16, i - 16);
-        return parse_message(t.substr(i + 1 + tag), out);
+        size_t size = i + 1 + tag;
+        // Kept when the tag ends in ": " (a tag ending the line would also
+        // be the start of a line with more after the ':').
+        if (size <= sizeof last_.bytes && t[size - 1] == ' ') {
+          std::memcpy(last_.bytes, t.data(), size);
+          last_.size = size;
+          last_.time = out.time;
+          last_.time_flags = out.time_flags;
+          last_.host_size = i - 16;
+          last_.date_reads = ctx_.bsd_cache.reads;
+        }
+        return parse_message(t.substr(size), out);
       }
     }
     SyslogHeader h;
@@ -359,6 +383,17 @@ class IscDhcpdSyslogParser final : public DhcpParser {
     return program == "dhcpd" || program == "dhcpd6" || program == "dhcpd4";
   }
   const ParseContext& ctx_;
+  // The bytes before the message of the last line read by parse's fast path
+  // (BSD date, host, dhcpd's tag and the space after it), and what they
+  // gave; size 0 when there is none.
+  struct LastHeader {
+    char bytes[64];
+    size_t size = 0;
+    Instant time = kNoTime;
+    uint8_t time_flags = 0;
+    size_t host_size = 0;
+    uint32_t date_reads = 0;  // ctx_.bsd_cache.reads when it was kept
+  } last_;
 };
 
 int sniff(std::string_view head, const char** why) {

@@ -191,6 +191,76 @@ TEST_CASE("isc-dhcpd: the fast header path agrees with the general one", "[dhcp]
   }
 }
 
+TEST_CASE("isc-dhcpd: a header like the last one read gives what reading it anew gives",
+          "[dhcp][isc-dhcpd]") {
+  // One parser reads the lines in turn (it keeps the last header it read);
+  // each line is also read by a parser of its own. Both must agree, and the
+  // host must be a view of the line parsed, not of an earlier one.
+  const std::string lines[] = {
+      "Apr 23 15:00:00 gw dhcpd[812]: DHCPACK on 10.0.0.1 to 0:1b:2c:3:4:5 (a) via eth0",
+      "Apr 23 15:00:00 gw dhcpd[812]: DHCPACK on 10.0.0.2 to 0:1b:2c:3:4:6 (b) via eth1",
+      "Apr 23 15:00:00 gx dhcpd[812]: DHCPACK on 10.0.0.3 to 0:1b:2c:3:4:7 via eth0",
+      "Apr 23 15:00:01 gx dhcpd[812]: DHCPACK on 10.0.0.4 to 0:1b:2c:3:4:8 via eth0",
+      "Apr 23 15:00:01 gx dhcpd[813]: DHCPACK on 10.0.0.5 to 0:1b:2c:3:4:9 via eth0",
+      "Apr 23 15:00:01 gxy dhcpd[813]: DHCPACK on 10.0.0.6 to 0:1b:2c:3:4:a via eth0",
+      "Apr 23 15:00:01 gx dhcpd[813]: DHCPACK on 10.0.0.300 to 0:1b:2c:3:4:b via eth0",
+      "Apr 23 15:00:01 gx dhcpd[813]: Wrote 3 leases to leases file.",
+      "Apr 23 15:00:01 gx dhcpd[813]: D",
+      "Apr 23 15:00:01 gx dhcpd[813]: ",
+      "Apr 23 15:00:01 gx dhcpd[813]:",
+      "Apr 23 15:00:01 gx dhcpd[813]:DHCPACK on 10.0.0.7 to 0:1b:2c:3:4:c via eth0",
+      "Apr 23 15:00:01 gx sshd[813]: Accepted publickey for root",
+      "Apr 23 15:00:01 gx dhcpd[813]: DHCPACK on 10.0.0.8 to 0:1b:2c:3:4:d via eth0",
+      "Apr 23 15:00:0x gx dhcpd[813]: DHCPACK on 10.0.0.9 to 0:1b:2c:3:4:e via eth0",
+      "Apr 23 15:00:01 gx dhcpd[813]: DHCPACK on 10.0.0.10 to 0:1b:2c:3:4:f via eth0",
+  };
+  DhcpHarness h("isc-dhcpd", "Europe/London", 2026);
+  auto parser = h.format->make_dhcp(h.ctx);
+  size_t k = 0;
+  for (const std::string& text : lines) {
+    INFO(text);
+    Line line;
+    line.text = text;
+    line.number = ++k;
+    DhcpEvent ev;
+    LineResult r = parser->parse(line, ev);
+    DhcpHarness fresh_h("isc-dhcpd", "Europe/London", 2026);
+    auto fresh = fresh_h.format->make_dhcp(fresh_h.ctx);
+    DhcpEvent want;
+    LineResult w = fresh->parse(line, want);
+    REQUIRE(r.status == w.status);
+    CHECK(std::string_view(r.reason) == std::string_view(w.reason));
+    if (r.status != LineStatus::record) continue;
+    CHECK(ev.time == want.time);
+    CHECK(ev.time_flags == want.time_flags);
+    CHECK(ev.ip == want.ip);
+    CHECK(ev.mac == want.mac);
+    CHECK(ev.host == want.host);
+    CHECK(ev.relay == want.relay);
+    CHECK(ev.server == want.server);
+    CHECK(ev.server.data() == text.data() + 16);
+  }
+}
+
+TEST_CASE("isc-dhcpd: a kept header is read anew once other dates were read", "[dhcp][isc-dhcpd]") {
+  // The year of a year-less date follows the dates read before it: after
+  // half a year of other programs' lines, "Dec 31" is read as the tracker
+  // then says, whether or not its header is the last dhcpd one read.
+  auto last_time = [](const char* pid) {
+    DhcpHarness h("isc-dhcpd", "UTC", 0, utc("2027-01-01T06:00:00Z"));
+    auto r = h.records(std::string("Dec 31 23:59:59 gw dhcpd[1]: DHCPACK on 10.0.0.9 to "
+                                   "00:11:22:33:44:55 via eth0\n"
+                                   "Jan  1 00:00:02 gw sshd[2]: Accepted publickey for root\n"
+                                   "Apr  1 00:00:02 gw sshd[2]: Accepted publickey for root\n"
+                                   "Jul  1 00:00:02 gw sshd[2]: Accepted publickey for root\n"
+                                   "Dec 31 23:59:59 gw dhcpd[") +
+                       pid + "]: DHCPACK on 10.0.0.8 to 00:11:22:33:44:56 via eth0\n");
+    REQUIRE(r.size() == 2);
+    return r[1].time();
+  };
+  CHECK(last_time("1") == last_time("7"));
+}
+
 TEST_CASE("isc-dhcpd: year rollover in a year-less log (dhcp_renew_across_new_year)",
           "[dhcp][isc-dhcpd]") {
   // No configured year: the file was last written on 2027-01-01, so the

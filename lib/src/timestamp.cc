@@ -129,6 +129,7 @@ bool parse_bsd_timestamp(std::string_view s, const ParseContext& ctx, Instant& o
   cache.time = out;
   cache.flags = f;
   cache.valid = true;
+  ++cache.reads;
   return true;
 }
 
