@@ -103,7 +103,7 @@ void read_tail(Cursor& c, DhcpEvent& out) {
 
 // IPv4 and MACs are read in place (the address ends at a space or the end);
 // anything else is cut as a token and given to the general parsers.
-bool read_ip(Cursor& c, DhcpEvent& out) {
+[[gnu::always_inline]] inline bool read_ip(Cursor& c, DhcpEvent& out) {
   const char* e = c.s.data() + c.s.size();
   const char* end = parse_ipv4_prefix(c.s.data(), e, out.ip);
   if (end && (end == e || *end == ' ')) {
@@ -113,7 +113,7 @@ bool read_ip(Cursor& c, DhcpEvent& out) {
   return parse_ip(c.token(), out.ip);
 }
 
-bool read_mac(Cursor& c, DhcpEvent& out) {
+[[gnu::always_inline]] inline bool read_mac(Cursor& c, DhcpEvent& out) {
   const char* e = c.s.data() + c.s.size();
   const char* end = parse_mac_prefix(c.s.data(), e, out.mac);
   if (end && (end == e || *end == ' ')) {
@@ -281,9 +281,6 @@ class IscDhcpdSyslogParser final : public DhcpParser {
   explicit IscDhcpdSyslogParser(const ParseContext& ctx) : ctx_(ctx) {}
 
   LineResult parse(const Line& line, DhcpEvent& out) override {
-    // The common case without the generic header parse: a BSD date, the
-    // host, dhcpd's tag. Anything else takes the general path below, which
-    // gives the same result for these lines (a test compares the two).
     std::string_view t = line.text;
     if (last_.size && t.size() > last_.size && last_.date_reads == ctx_.bsd_cache.reads &&
         bytes_equal(t.data(), last_.bytes, last_.size)) {
@@ -297,40 +294,7 @@ class IscDhcpdSyslogParser final : public DhcpParser {
       out.server = t.substr(16, last_.host_size);
       return parse_message(t.substr(last_.size), out);
     }
-    if (t.size() > 22 && t[15] == ' ' && t[3] == ' ') {
-      size_t i = find_byte(t, ' ', 16);
-      size_t tag = dhcpd_tag_length(t.substr(std::min(i + 1, t.size())));
-      if (tag) {
-        out.clear();
-        if (!parse_bsd_timestamp(t, ctx_, out.time, out.time_flags))
-          return LineResult::malformed("bad syslog date");
-        out.server = t.substr(16, i - 16);
-        size_t size = i + 1 + tag;
-        // Kept when the tag ends in ": " (a tag ending the line would also
-        // be the start of a line with more after the ':').
-        if (size <= sizeof last_.bytes && t[size - 1] == ' ') {
-          std::memcpy(last_.bytes, t.data(), size);
-          last_.size = size;
-          last_.time = out.time;
-          last_.time_flags = out.time_flags;
-          last_.host_size = i - 16;
-          last_.date_reads = ctx_.bsd_cache.reads;
-        }
-        return parse_message(t.substr(size), out);
-      }
-    }
-    SyslogHeader h;
-    const char* why = "";
-    if (!parse_syslog_header(line.text, ctx_, h, &why)) {
-      if (line.text.empty()) return LineResult::skip("empty line");
-      return LineResult::malformed(why);
-    }
-    if (!is_dhcpd(h.program)) return LineResult::foreign("not a dhcpd line");
-    out.clear();
-    out.time = h.time;
-    out.time_flags = h.time_flags;
-    out.server = h.host;
-    return parse_message(h.message, out);
+    return parse_header(t, out);
   }
 
   LineResult parse_time(const Line& line, DhcpEvent& out) override {
@@ -363,6 +327,48 @@ class IscDhcpdSyslogParser final : public DhcpParser {
   }
 
  private:
+  // parse() for a line whose header is not the kept one (out of line: the
+  // common case in parse() then needs no registers saved). First the usual
+  // header without the generic parse: a BSD date, the host, dhcpd's tag;
+  // anything else takes the general path, which gives the same result for
+  // these lines (a test compares the two).
+  [[gnu::noinline]] LineResult parse_header(std::string_view t, DhcpEvent& out) {
+    if (t.size() > 22 && t[15] == ' ' && t[3] == ' ') {
+      size_t i = find_byte(t, ' ', 16);
+      size_t tag = dhcpd_tag_length(t.substr(std::min(i + 1, t.size())));
+      if (tag) {
+        out.clear();
+        if (!parse_bsd_timestamp(t, ctx_, out.time, out.time_flags))
+          return LineResult::malformed("bad syslog date");
+        out.server = t.substr(16, i - 16);
+        size_t size = i + 1 + tag;
+        // Kept when the tag ends in ": " (a tag ending the line would also
+        // be the start of a line with more after the ':').
+        if (size <= sizeof last_.bytes && t[size - 1] == ' ') {
+          std::memcpy(last_.bytes, t.data(), size);
+          last_.size = size;
+          last_.time = out.time;
+          last_.time_flags = out.time_flags;
+          last_.host_size = i - 16;
+          last_.date_reads = ctx_.bsd_cache.reads;
+        }
+        return parse_message(t.substr(size), out);
+      }
+    }
+    SyslogHeader h;
+    const char* why = "";
+    if (!parse_syslog_header(t, ctx_, h, &why)) {
+      if (t.empty()) return LineResult::skip("empty line");
+      return LineResult::malformed(why);
+    }
+    if (!is_dhcpd(h.program)) return LineResult::foreign("not a dhcpd line");
+    out.clear();
+    out.time = h.time;
+    out.time_flags = h.time_flags;
+    out.server = h.host;
+    return parse_message(h.message, out);
+  }
+
   // The length of dhcpd's tag at the start of `rest` with the ": " after it
   // ("dhcpd: ", "dhcpd[12]: ", "dhcpd6[12]: ", or ':' ending the line), 0 if
   // there is none: the same tags split_tag accepts for these programs.
