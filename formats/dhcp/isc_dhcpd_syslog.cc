@@ -23,6 +23,7 @@
 // "via X" (": no free leases", ": wrong network") is a reason, not a field.
 // Every other dhcpd message (banner, "Wrote N leases", failover chatter, pool
 // statistics) is noise and skipped; other programs' lines are foreign.
+#include <bit>
 #include <charconv>
 #include <cstring>
 
@@ -41,6 +42,7 @@ namespace {
 // and reloaded as one, a store-forwarding stall on every line.
 struct Cursor {
   std::string_view s;
+  const char* line = nullptr;  // the start of the line s ends; null: s alone may be read
   bool eat(std::string_view lit) {
     if (!s.starts_with(lit)) return false;
     s.remove_prefix(lit.size());
@@ -56,6 +58,24 @@ bool read_seconds(std::string_view t, Micros& out) {
     return false;
   out = Micros(v * 1000000);
   return true;
+}
+
+// The end of the relay at the start of c.s: its first ' ' or ':'. The usual
+// relay ends the line and is shorter than a word ("eth0"), which find_either
+// reads byte by byte; it is read here from the word ending the line.
+size_t relay_end(const Cursor& c) {
+  const size_t n = c.s.size();
+  if constexpr (std::endian::native == std::endian::little) {
+    if (n > 0 && n < 8 && c.line && c.s.data() + n - c.line >= 8) {
+      constexpr uint64_t ones = 0x0101010101010101ull;
+      const uint64_t w =
+          detail::load_word(c.s.data() + n - 8) >> (8 * (8 - n));  // s's bytes, zeros
+      const uint64_t t =
+          detail::zero_bytes_exact(w ^ (ones * ' ')) | detail::zero_bytes_exact(w ^ (ones * ':'));
+      return t ? size_t(std::countr_zero(t) >> 3) : n;
+    }
+  }
+  return find_either(c.s, ' ', ':');
 }
 
 // After the MAC: "[(host)] [uid X] via WHERE [vendor fields][: reason]".
@@ -79,7 +99,7 @@ void read_tail(Cursor& c, DhcpEvent& out) {
     if (t.empty() && c.s.empty()) return;
   }
   if (!c.eat("via ")) return;
-  size_t i = find_either(c.s, ' ', ':');
+  size_t i = relay_end(c);
   out.relay = c.s.substr(0, i);
   c.s.remove_prefix(i);
   while (!c.s.empty()) {
@@ -229,8 +249,9 @@ LineResult parse_dhcp(Cursor& c, DhcpEvent& out) {
   return LineResult::skip("DHCP message that changes no lease");
 }
 
-LineResult parse_message(std::string_view m, DhcpEvent& out) {
-  Cursor c{m};
+// m: the message, the end of a line that starts at `line`.
+LineResult parse_message(std::string_view m, const char* line, DhcpEvent& out) {
+  Cursor c{m, line};
   if (c.eat("DHCP")) return parse_dhcp(c, out);
   if (c.eat("BOOTREPLY for ")) {
     out.action = DhcpAction::ack;
@@ -292,7 +313,7 @@ class IscDhcpdSyslogParser final : public DhcpParser {
       out.time = last_.time;
       out.time_flags = last_.time_flags;
       out.server = t.substr(16, last_.host_size);
-      return parse_message(t.substr(last_.size), out);
+      return parse_message(t.substr(last_.size), t.data(), out);
     }
     return parse_header(t, out);
   }
@@ -352,7 +373,7 @@ class IscDhcpdSyslogParser final : public DhcpParser {
           last_.host_size = i - 16;
           last_.date_reads = ctx_.bsd_cache.reads;
         }
-        return parse_message(t.substr(size), out);
+        return parse_message(t.substr(size), t.data(), out);
       }
     }
     SyslogHeader h;
@@ -366,7 +387,7 @@ class IscDhcpdSyslogParser final : public DhcpParser {
     out.time = h.time;
     out.time_flags = h.time_flags;
     out.server = h.host;
-    return parse_message(h.message, out);
+    return parse_message(h.message, t.data(), out);
   }
 
   // The length of dhcpd's tag at the start of `rest` with the ": " after it

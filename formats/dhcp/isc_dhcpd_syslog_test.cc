@@ -128,6 +128,44 @@ TEST_CASE("isc-dhcpd: fields that dhcpd derivatives add after 'via'", "[dhcp][is
   CHECK(r[4].event.lease_time.count() == 0);
 }
 
+TEST_CASE("isc-dhcpd: a short relay at the end of the line", "[dhcp][isc-dhcpd]") {
+  // Relays shorter than a word are read from the word that ends the line;
+  // the same relays with more after them are read the usual way.
+  const std::pair<const char*, const char*> cases[] = {
+      {"e", "e"},
+      {"eth0", "eth0"},
+      {"eth0123", "eth0123"},
+      {"eth01234", "eth01234"},
+      {"e:1", "e"},
+      {"a b", "a"},
+      {":", ""},
+      {"eth0:", "eth0"},
+      {"em1 x", "em1"},
+      {"10.0.0.1", "10.0.0.1"},
+      {"abcdef:", "abcdef"},
+  };
+  for (const auto& [tail, relay] : cases) {
+    for (const char* host : {"", " (h)"}) {
+      std::string line =
+          std::string("Apr 10 09:45:50 gw dhcpd: DHCPACK on 10.0.0.9 to 0:1:2:3:4:5") + host +
+          " via " + tail;
+      INFO(line);
+      DhcpHarness h("isc-dhcpd", "UTC", 2026);
+      auto r = h.run(line);
+      REQUIRE(r.size() == 1);
+      REQUIRE(r[0].status == LineStatus::record);
+      CHECK(r[0].relay == relay);
+      // Behind a header the general path reads: the same relay.
+      DhcpHarness g("isc-dhcpd", "UTC", 2026);
+      auto s =
+          g.run(std::string("2026-04-10T09:45:50Z gw dhcpd: DHCPACK on 10.0.0.9 to 0:1:2:3:4:5") +
+                host + " via " + tail);
+      REQUIRE(s.size() == 1);
+      CHECK(s[0].relay == relay);
+    }
+  }
+}
+
 TEST_CASE("isc-dhcpd: a host name with spaces and parentheses", "[dhcp][isc-dhcpd]") {
   DhcpHarness h("isc-dhcpd", "UTC", 2026);
   auto r = h.records(
