@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 #include <algorithm>
 #include <atomic>
+#include <bit>
 #include <cerrno>
 #include <condition_variable>
 #include <cstdlib>
@@ -1222,6 +1223,28 @@ class ReadAhead {
     const __m256i zero = _mm256_setzero_si256();
     constexpr size_t kNone = SIZE_MAX;
     size_t high = kNone, i = 0;
+    // Sixty-four bytes a round (lines are longer than 32 bytes: most rounds
+    // find one newline or none), then 32, then byte by byte.
+    for (; i + 64 <= b.size; i += 64) {
+      __m256i v0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(at + i));
+      __m256i v1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(at + i + 32));
+      __m256i z0 = _mm256_cmpeq_epi8(v0, zero), z1 = _mm256_cmpeq_epi8(v1, zero);
+      uint64_t m = uint64_t(unsigned(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v0, nl)))) |
+                   uint64_t(unsigned(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v1, nl)))) << 32;
+      // (NUL and high bytes first: no vector is then kept across push_back.)
+      if (_mm256_movemask_epi8(_mm256_or_si256(_mm256_or_si256(z0, v0), _mm256_or_si256(z1, v1)))) {
+        uint64_t zm = uint64_t(unsigned(_mm256_movemask_epi8(z0))) |
+                      uint64_t(unsigned(_mm256_movemask_epi8(z1))) << 32;
+        uint64_t hm = uint64_t(unsigned(_mm256_movemask_epi8(v0))) |
+                      uint64_t(unsigned(_mm256_movemask_epi8(v1))) << 32;
+        if (zm && b.first_nul == kNoNul) b.first_nul = i + unsigned(std::countr_zero(zm));
+        if (hm && high == kNone) high = i + unsigned(std::countr_zero(hm));
+      }
+      while (m) {
+        b.newlines.push_back(uint32_t(i + unsigned(std::countr_zero(m))));
+        m &= m - 1;
+      }
+    }
     for (; i + 32 <= b.size; i += 32) {
       __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(at + i));
       __m256i z = _mm256_cmpeq_epi8(v, zero);
