@@ -408,8 +408,8 @@ zgrep on a plain file still pipes it through \`gzip -cdfq\` (gzip 1.12), which c
 ## Raw results
 
 bench-data/ keeps the hyperfine JSON of each round (hf-round-N.json), every bench-dhcp-parse
-run (parse.txt: input, MB/s, records/s, lines, RSS MB, CPU s, wall s, records) and the log of
-the run (run.log).
+run (parse.txt: input, MB/s, records/s, lines, RSS MB, CPU s, wall s, records, the parsing
+thread's CPU s) and the log of the run (run.log).
 EOF
 [[ -z $AFTER ]] || printf '\n%s\n' "$AFTER" >>"$OUT_MD"
 say "wrote $OUT_MD"
