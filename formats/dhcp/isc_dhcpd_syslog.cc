@@ -419,7 +419,7 @@ class IscDhcpdSyslogParser final : public DhcpParser {
     Instant time = kNoTime;
     uint8_t time_flags = 0;
     size_t host_size = 0;
-    uint32_t date_reads = 0;  // ctx_.bsd_cache.reads when it was kept
+    uint64_t date_reads = 0;  // ctx_.bsd_cache.reads when it was kept
   } last_;
 };
 

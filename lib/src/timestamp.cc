@@ -97,6 +97,9 @@ bool parse_iso_timestamp(std::string_view s, const ParseContext& ctx, Instant& o
 bool parse_bsd_timestamp(std::string_view s, const ParseContext& ctx, Instant& out,
                          uint8_t& flags) {
   if (s.size() < 15) return false;
+  // A hit gives the time and flags kept, without asking the year tracker
+  // again; every date read anew is written here and counted (reads): the
+  // parsers' own header caches (isc-dhcpd) rely on both.
   auto& cache = ctx.bsd_cache;
   if (cache.valid && std::memcmp(s.data(), cache.text, 15) == 0) {
     out = cache.time;

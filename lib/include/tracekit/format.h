@@ -56,7 +56,7 @@ struct ParseContext {
     Instant time;
     uint8_t flags = 0;
     bool valid = false;
-    uint32_t reads = 0;  // dates read anew: a parser's own cache of a header holding
+    uint64_t reads = 0;  // dates read anew: a parser's own cache of a header holding
                          // a date is good while this has not changed
   };
   mutable BsdCache bsd_cache;
