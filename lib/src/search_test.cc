@@ -1,6 +1,10 @@
 #include "tracekit/search.h"
 
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
+#include <cstring>
 #include <string>
 
 using namespace tracekit;
@@ -52,6 +56,29 @@ TEST_CASE("bytes_equal tells every differing byte, whatever the length", "[searc
       if (bytes_equal(a.data(), b.data(), n)) FAIL_CHECK("byte " << k << " not compared");
     }
   }
+}
+
+TEST_CASE("bytes_equal reads nothing outside the bytes it compares", "[search]") {
+  // Both ranges flush against an inaccessible page, after them and then
+  // before them: a load past either end faults.
+  const size_t page = size_t(::sysconf(_SC_PAGESIZE));
+  char* m = static_cast<char*>(
+      ::mmap(nullptr, 3 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
+  REQUIRE(m != MAP_FAILED);
+  REQUIRE(::mprotect(m, page, PROT_NONE) == 0);
+  REQUIRE(::mprotect(m + 2 * page, page, PROT_NONE) == 0);
+  char* usable = m + page;  // one page, guarded on both sides
+  for (size_t i = 0; i < page; ++i) usable[i] = char('a' + i % 7);
+  for (size_t n = 0; n <= 100; ++n) {
+    INFO("length " << n);
+    const char* end_a = usable + page - n;                              // ends at the guard after
+    const char* end_b = usable + page - n - ((n % 7) ? 7 - n % 7 : 7);  // same bytes, earlier
+    const char* start = usable;  // begins at the guard before
+    CHECK(bytes_equal(end_a, end_b, n) == (std::memcmp(end_a, end_b, n) == 0));
+    CHECK(bytes_equal(start, end_a, n) == (std::memcmp(start, end_a, n) == 0));
+    CHECK(bytes_equal(end_a, start, n) == (std::memcmp(end_a, start, n) == 0));
+  }
+  ::munmap(m, 3 * page);
 }
 
 TEST_CASE("count_newlines", "[search]") {
