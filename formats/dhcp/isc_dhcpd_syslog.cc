@@ -23,7 +23,6 @@
 // "via X" (": no free leases", ": wrong network") is a reason, not a field.
 // Every other dhcpd message (banner, "Wrote N leases", failover chatter, pool
 // statistics) is noise and skipped; other programs' lines are foreign.
-#include <bit>
 #include <charconv>
 #include <cstring>
 
@@ -60,24 +59,6 @@ bool read_seconds(std::string_view t, Micros& out) {
   return true;
 }
 
-// The end of the relay at the start of c.s: its first ' ' or ':'. The usual
-// relay ends the line and is shorter than a word ("eth0"), which find_either
-// reads byte by byte; it is read here from the word ending the line.
-size_t relay_end(const Cursor& c) {
-  const size_t n = c.s.size();
-  if constexpr (std::endian::native == std::endian::little) {
-    if (n > 0 && n < 8 && c.line && c.s.data() + n - c.line >= 8) {
-      constexpr uint64_t ones = 0x0101010101010101ull;
-      const uint64_t w =
-          detail::load_word(c.s.data() + n - 8) >> (8 * (8 - n));  // s's bytes, zeros
-      const uint64_t t =
-          detail::zero_bytes_exact(w ^ (ones * ' ')) | detail::zero_bytes_exact(w ^ (ones * ':'));
-      return t ? size_t(std::countr_zero(t) >> 3) : n;
-    }
-  }
-  return find_either(c.s, ' ', ':');
-}
-
 // After the MAC: "[(host)] [uid X] via WHERE [vendor fields][: reason]".
 // Vendor fields seen in dhcpd derivatives: "relay AGENT", "lease-duration N"
 // and "offered-duration N" (Infoblox), "[N]" lease seconds (EfficientIP),
@@ -99,7 +80,9 @@ void read_tail(Cursor& c, DhcpEvent& out) {
     if (t.empty() && c.s.empty()) return;
   }
   if (!c.eat("via ")) return;
-  size_t i = relay_end(c);
+  // (The usual relay ends the line and is shorter than a word: the line's
+  // bytes before it make up the word.)
+  size_t i = find_either_with_room(c.s, c.line ? size_t(c.s.data() - c.line) : 0, ' ', ':');
   out.relay = c.s.substr(0, i);
   c.s.remove_prefix(i);
   while (!c.s.empty()) {

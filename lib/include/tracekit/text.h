@@ -65,6 +65,15 @@ inline uint64_t load_word(const char* p) {
 #pragma GCC diagnostic pop
   return w;
 }
+// In the word that ends s (its first bytes may lie before s), the first
+// byte at or after s[i] equal to a (pa: a in every byte) or b, or s.size();
+// i is at most 7 bytes before s's end. The bytes before i may match: hence
+// the exact test.
+inline size_t find_either_in_last_word(std::string_view s, size_t i, uint64_t pa, uint64_t pb) {
+  const uint64_t w = load_word(s.data() + s.size() - 8);
+  uint64_t t = (zero_bytes_exact(w ^ pa) | zero_bytes_exact(w ^ pb)) >> (8 * (i + 8 - s.size()));
+  return t ? i + size_t(std::countr_zero(t) >> 3) : s.size();
+}
 // The index of the first byte of s[i, size) equal to a or b, or s.size():
 // eight bytes at a time (fields of a log line are short, and a call to
 // memchr costs more than it saves there), the bytes left over in the
@@ -78,14 +87,7 @@ inline size_t find_either(std::string_view s, size_t i, char a, char b) {
       if (uint64_t t = zero_bytes(w ^ pa) | zero_bytes(w ^ pb))
         return i + size_t(std::countr_zero(t) >> 3);
     }
-    if (i < s.size() && s.size() >= 8) {
-      // The last bytes: the string's last word, without the bytes before i
-      // (which may match: hence the exact test).
-      const size_t last = s.size() - 8;
-      const uint64_t w = load_word(s.data() + last);
-      uint64_t t = (zero_bytes_exact(w ^ pa) | zero_bytes_exact(w ^ pb)) >> (8 * (i - last));
-      return t ? i + size_t(std::countr_zero(t) >> 3) : s.size();
-    }
+    if (i < s.size() && s.size() >= 8) return find_either_in_last_word(s, i, pa, pb);
   }
   while (i < s.size() && s[i] != a && s[i] != b) ++i;
   return i;
@@ -98,6 +100,20 @@ inline size_t find_byte(std::string_view s, char c, size_t from = 0) {
 }
 // The index of the first `a` or `b` in s from `from`, or s.size().
 inline size_t find_either(std::string_view s, char a, char b, size_t from = 0) {
+  return detail::find_either(s, from, a, b);
+}
+
+// find_either where the `before` bytes in front of s may be read too (s is
+// the end of a longer text held in memory, as a field is of its line): a
+// short s is then read in one word rather than byte by byte.
+inline size_t find_either_with_room(std::string_view s, size_t before, char a, char b,
+                                    size_t from = 0) {
+  if constexpr (std::endian::native == std::endian::little) {
+    if (from < s.size() && s.size() < 8 && s.size() + before >= 8) {
+      constexpr uint64_t ones = 0x0101010101010101ull;
+      return detail::find_either_in_last_word(s, from, ones * uint8_t(a), ones * uint8_t(b));
+    }
+  }
   return detail::find_either(s, from, a, b);
 }
 
