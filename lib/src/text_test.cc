@@ -61,20 +61,13 @@ TEST_CASE("find_byte and find_either find the first match, word by word or not",
                     << int(b));
     CHECK(find_byte(text, a, from) == want_one);
     CHECK(find_either(text, a, b, from) == want_two);
-  }
-  // The same strings at the end of a longer text whose bytes before them
-  // may be read (they hold both bytes looked for: none may count).
-  for (int round = 0; round < 4000; ++round) {
-    std::string text(rnd(24), 'x');
-    for (auto& c : text)
-      if (rnd(3) == 0) c = alphabet[rnd(sizeof alphabet)];
-    const size_t from = rnd(uint32_t(text.size()) + 1);
-    const char a = alphabet[rnd(sizeof alphabet)], b = alphabet[rnd(sizeof alphabet)];
+    // The same string at the end of a longer text whose bytes in front of
+    // it may be read (they are the bytes looked for: none may count).
     const size_t before = rnd(10);
     const std::string whole = std::string(before, rnd(2) ? a : b) + text;
-    const std::string_view s = std::string_view(whole).substr(before);
-    INFO("text of " << text.size() << " bytes from " << from << " after " << before);
-    CHECK(find_either_with_room(s, before, a, b, from) == find_either(text, a, b, from));
+    INFO("after " << before << " bytes");
+    CHECK(find_either_with_room(std::string_view(whole).substr(before), before, a, b, from) ==
+          want_two);
   }
   CHECK(find_byte("", ' ') == 0);
   CHECK(find_byte("dhcp1 dhcpd[812]:", ' ') == 5);
