@@ -1,6 +1,9 @@
 #include "tracekit/time.h"
 
 #include <date/tz.h>
+#include <fmt/format.h>
+
+#include <random>
 
 #include <catch2/catch.hpp>
 
@@ -155,6 +158,32 @@ TEST_CASE("RFC 3339 output", "[time]") {
   CHECK(format_rfc3339(Instant(Micros(1500000)), true) == "1970-01-01T00:00:01.500Z");
   CHECK(format_rfc3339(Instant(Micros(1000001)), true) == "1970-01-01T00:00:01.000001Z");
   CHECK(format_rfc3339(Instant(Micros(-1000000))) == "1969-12-31T23:59:59Z");
+  // Every field's digits, against date's own formatting, over instants from
+  // year 0 to 9999 (and either side of those, where the text has no four
+  // digits of year), whole seconds, milliseconds and microseconds.
+  const int64_t first = -62167219200LL * 1000000, last = 253402300799LL * 1000000 + 999999;
+  std::mt19937_64 rng(7);
+  std::vector<int64_t> us = {
+      first, last, first - 1, last + 1, 951782400LL * 1000000 - 1, 4107542399LL * 1000000 + 999000};
+  for (int i = 0; i < 3000; ++i) {
+    int64_t v = first + int64_t(rng() % uint64_t(last - first + 1));
+    us.push_back(i % 3 == 0 ? v - v % 1000000 : i % 3 == 1 ? v - v % 1000 : v);
+  }
+  for (int64_t v : us) {
+    Instant t{Micros(v)};
+    auto secs = std::chrono::floor<std::chrono::seconds>(t);
+    int64_t sub = v - secs.time_since_epoch().count() * 1000000;
+    std::string want = date::format("%FT%TZ", secs);
+    if (v >= first && v <= last) {
+      INFO(v);
+      CHECK(format_rfc3339(t) == want);
+      std::string frac =
+          sub % 1000 == 0 ? fmt::format(".{:03}", sub / 1000) : fmt::format(".{:06}", sub);
+      CHECK(format_rfc3339(t, true) == want.substr(0, want.size() - 1) + frac + "Z");
+    } else {  // (the years' text by fmt: not four digits)
+      CHECK(format_rfc3339(t) == (v < first ? "-001-12-31T23:59:59Z" : "10000-01-01T00:00:00Z"));
+    }
+  }
   CHECK(format_local(Instant(Micros(int64_t(1776957540) * 1000000)), find_zone("Europe/London")) ==
         "2026-04-23 16:19:00 +01:00 (BST)");
 }
