@@ -386,27 +386,34 @@ OutputFormat default_output_format() {
 }
 
 void append_tsv_escaped(std::string& out, std::string_view s) {
-  for (char c : s) {
-    switch (c) {
+  // Runs of plain bytes are appended whole (a cell is usually one run).
+  size_t plain = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char* esc;
+    switch (s[i]) {
       case '\t':
-        out += "\\t";
+        esc = "\\t";
         break;
       case '\n':
-        out += "\\n";
+        esc = "\\n";
         break;
       case '\r':
-        out += "\\r";
+        esc = "\\r";
         break;
       case '\\':
-        out += "\\\\";
+        esc = "\\\\";
         break;
       case '\0':
-        out += "\\0";  // a NUL from a damaged log: text tools stop at it
+        esc = "\\0";  // a NUL from a damaged log: text tools stop at it
         break;
       default:
-        out += c;
+        continue;
     }
+    out.append(s.data() + plain, i - plain);
+    out.append(esc, 2);
+    plain = i + 1;
   }
+  out.append(s.data() + plain, s.size() - plain);
 }
 
 std::string tsv_escape(std::string_view s) {
@@ -457,9 +464,13 @@ std::string field_text(const json& v) {
     std::string out;
     for (const auto& e : v) {
       if (!out.empty()) out += ',';
-      if (e.is_object() && e.contains("file") && e.contains("line"))
-        out += fmt::format("{}:{}", field_text(e["file"]), field_text(e["line"]));
-      else
+      auto file = e.is_object() ? e.find("file") : e.end();
+      auto line = e.is_object() ? e.find("line") : e.end();
+      if (file != e.end() && line != e.end()) {
+        out += field_text(*file);
+        out += ':';
+        out += field_text(*line);
+      } else
         out += field_text(e);
     }
     return out;

@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 #include <cstdio>
+#include <random>
 
 using namespace tracekit;
 
@@ -91,6 +92,44 @@ TEST_CASE("codec: a NUL byte in a field is written as \\0 and read back", "[code
   auto rows = read_back(tsv);
   REQUIRE(rows.size() == 1);
   CHECK(get_text(rows[0], "raw") == std::string("before\0after", 12));
+}
+
+TEST_CASE("codec: TSV escaping byte by byte, and undone", "[codec]") {
+  // Strings of plain bytes and every byte escaped, in runs and alone, at the
+  // start, the end and side by side.
+  const char alphabet[] = {'a', 'Z', ' ', '\t', '\n', '\r', '\\', '\0', 't', '0'};
+  std::mt19937 rng(11);
+  for (int i = 0; i < 3000; ++i) {
+    std::string s(rng() % 12, ' ');
+    for (char& c : s) c = alphabet[rng() % sizeof alphabet];
+    std::string want;
+    for (char c : s) {
+      switch (c) {
+        case '\t':
+          want += "\\t";
+          break;
+        case '\n':
+          want += "\\n";
+          break;
+        case '\r':
+          want += "\\r";
+          break;
+        case '\\':
+          want += "\\\\";
+          break;
+        case '\0':
+          want += "\\0";
+          break;
+        default:
+          want += c;
+      }
+    }
+    std::string out = "prefix";
+    append_tsv_escaped(out, s);
+    INFO(i);
+    CHECK(out == "prefix" + want);
+    CHECK(tsv_unescape(tsv_escape(s)) == s);
+  }
 }
 
 TEST_CASE("codec: JSON Lines round trip nests hops and keeps evidence", "[codec]") {
@@ -417,5 +456,7 @@ TEST_CASE("codec: field_text of odd query values does not throw", "[codec]") {
   std::string text;
   REQUIRE_NOTHROW(text = field_text(v));
   CHECK(text.substr(0, 5) == "5:12,");
+  // An evidence item's empty file is still FILE:LINE.
+  CHECK(field_text(nlohmann::ordered_json::array({{{"file", ""}, {"line", 3}}})) == ":3");
   CHECK(text.find("\xef\xbf\xbd") != std::string::npos);  // U+FFFD
 }
