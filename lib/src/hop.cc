@@ -142,10 +142,16 @@ MatchKind no_candidate(const Coverage& coverage, Instant t, Micros skew, Micros 
 
 nlohmann::ordered_json evidence_item(const std::vector<ScanFile>& files, const EvidenceRef& ref,
                                      std::string_view raw) {
-  return nlohmann::ordered_json{{"file", files[ref.file].info.path},
-                                {"line", ref.line},
-                                {"offset", ref.offset},
-                                {"raw", std::string(raw)}};
+  // (Built field by field: an initializer list copies each value, and checks
+  // each element for a pair, at every line of evidence of a batch.)
+  nlohmann::ordered_json item = nlohmann::ordered_json::object();
+  auto& fields = item.get_ref<nlohmann::ordered_json::object_t&>();
+  fields.reserve(4);
+  fields.emplace_back("file", files[ref.file].info.path);
+  fields.emplace_back("line", ref.line);
+  fields.emplace_back("offset", ref.offset);
+  fields.emplace_back("raw", std::string(raw));
+  return item;
 }
 
 void add_time_notes(std::span<const TimeNoteRef> events, const std::vector<ScanFile>& files,
