@@ -183,26 +183,27 @@ void LeaseHop::add_time_notes(const std::vector<uint32_t>& events,
 Row LeaseHop::row_for(const LeaseQuery& q, MatchKind kind, const Lease* l, Instant t,
                       const std::string& extra_note) const {
   Row row = answer_base(q);
-  json hop = json::object();
-  hop["match"] = std::string(match_name(kind));
+  json hop = object_with_room(16);
+  append_field(hop, "match", std::string(match_name(kind)));
   std::vector<std::string> notes;
   if (!l) {
-    for (const char* f : {"ip", "mac", "host", "start", "end", "server", "evidence"}) hop[f] = "";
+    for (const char* f : {"ip", "mac", "host", "start", "end", "server", "evidence"})
+      append_field(hop, f, "");
   } else {
-    hop["ip"] = to_string(l->ip);
-    hop["mac"] = l->has_mac ? to_string(l->mac) : "";
-    hop["host"] = l->host;
+    append_field(hop, "ip", to_string(l->ip));
+    append_field(hop, "mac", l->has_mac ? to_string(l->mac) : "");
+    append_field(hop, "host", l->host);
     bool frac = l->time_flags & kHasFraction;
-    hop["start"] = format_rfc3339(l->start, frac);
-    hop["end"] = l->end == kForever ? "" : format_rfc3339(l->end, frac);
-    hop["server"] = l->server.empty() ? run_.sources[l->source].name : l->server;
+    append_field(hop, "start", format_rfc3339(l->start, frac));
+    append_field(hop, "end", l->end == kForever ? "" : format_rfc3339(l->end, frac));
+    append_field(hop, "server", l->server.empty() ? run_.sources[l->source].name : l->server);
     std::vector<uint32_t> ev = store_.evidence_for(*l, t);
     json evidence = json::array();
     for (uint32_t id : ev) {
       const auto& e = store_.event(id);
       evidence.push_back(evidence_item(scanner_.files(), e.ref, e.raw));
     }
-    hop["evidence"] = std::move(evidence);
+    append_field(hop, "evidence", std::move(evidence));
     switch (l->end_kind) {
       case Lease::EndKind::assumed:
         notes.push_back(fmt::format(
@@ -222,7 +223,7 @@ Row LeaseHop::row_for(const LeaseQuery& q, MatchKind kind, const Lease* l, Insta
     add_time_notes(ev, notes);
   }
   if (!extra_note.empty()) notes.push_back(extra_note);
-  hop["note"] = join_notes(notes);
+  append_field(hop, "note", join_notes(notes));
   row["lease"] = std::move(hop);
   return row;
 }
@@ -286,17 +287,17 @@ std::vector<Row> LeaseHop::from_register(const LeaseQuery& q, MatchKind dhcp_kin
     std::string m = o.value("match", "");
     if (m != "exact" && m != "ambiguous") return {};
     Row row = answer_base(q);
-    json hop = json::object();
-    hop["match"] = m;
-    hop["ip"] = to_string(q.key.ip);
-    hop["mac"] = "";
+    json hop = object_with_room(16);
+    append_field(hop, "match", m);
+    append_field(hop, "ip", to_string(q.key.ip));
+    append_field(hop, "mac", "");
     std::string host = o.value("host", "");
-    hop["host"] = host == "-" ? "" : host;
-    hop["start"] = o.value("valid_from", "");
-    hop["end"] = o.value("valid_to", "");
+    append_field(hop, "host", host == "-" ? "" : host);
+    append_field(hop, "start", o.value("valid_from", ""));
+    append_field(hop, "end", o.value("valid_to", ""));
     auto ev = o.find("evidence");
-    hop["server"] = "register";
-    hop["evidence"] = ev != o.end() ? *ev : json::array();
+    append_field(hop, "server", "register");
+    append_field(hop, "evidence", ev != o.end() ? *ev : json::array());
     std::vector<std::string> notes;
     std::string who = o.value("name", "");
     std::string user = o.value("user", "");
@@ -311,7 +312,7 @@ std::vector<Row> LeaseHop::from_register(const LeaseQuery& q, MatchKind dhcp_kin
           "no DHCP lease: a fixed address in the address register, which names {} as responsible",
           who.empty() ? "nobody" : who));
     if (std::string n = o.value("note", ""); !n.empty()) notes.push_back(n);
-    hop["note"] = join_notes(notes);
+    append_field(hop, "note", join_notes(notes));
     row["lease"] = std::move(hop);
     rows.push_back(std::move(row));
   }

@@ -275,25 +275,26 @@ Row LoginHop::row_for(const LoginQuery& q, MatchKind kind,
                       const std::vector<const LoginSessionRec*>* c, Instant t,
                       const std::string& extra_note) const {
   Row row = answer_base(q);
-  json hop = json::object();
-  hop["match"] = std::string(match_name(kind));
+  json hop = object_with_room(16);
+  append_field(hop, "match", std::string(match_name(kind)));
   std::vector<std::string> notes;
   const LoginSessionRec* s = c ? c->front() : nullptr;
   if (!s) {
     for (const char* f :
          {"user", "host", "from", "service", "start", "end", "evidence", "place", "tty"})
-      hop[f] = "";
+      append_field(hop, f, "");
   } else {
     const auto& files = scanner_.files();
-    hop["user"] = s->domain.empty() ? s->user : fmt::format("{}\\{}", s->domain, s->user);
-    hop["host"] = s->host.empty() ? run_.sources[s->source].name : s->host;
+    append_field(hop, "user",
+                 s->domain.empty() ? s->user : fmt::format("{}\\{}", s->domain, s->user));
+    append_field(hop, "host", s->host.empty() ? run_.sources[s->source].name : s->host);
     std::string from = s->from;
     if (s->has_assigned_ip)
       from = from.empty() ? to_string(s->assigned_ip)
                           : fmt::format("{} (assigned {})", from, to_string(s->assigned_ip));
     if (s->has_mac) from += (from.empty() ? "" : " ") + fmt::format("mac {}", to_string(s->mac));
-    hop["from"] = from;
-    hop["service"] = s->service;
+    append_field(hop, "from", from);
+    append_field(hop, "service", s->service);
     bool frac = false;
     std::vector<TimeNoteRef> refs;
     json evidence = json::array();
@@ -303,11 +304,11 @@ Row LoginHop::row_for(const LoginQuery& q, MatchKind kind,
       refs.push_back({e.ref, e.time_flags});
       evidence.push_back(evidence_item(files, e.ref, e.raw));
     }
-    hop["start"] = format_rfc3339(s->start, frac);
-    hop["end"] = s->end == kForever ? "" : format_rfc3339(s->end, frac);
-    hop["evidence"] = std::move(evidence);
-    hop["place"] = std::string(place_name(s->place));
-    hop["tty"] = s->tty;
+    append_field(hop, "start", format_rfc3339(s->start, frac));
+    append_field(hop, "end", s->end == kForever ? "" : format_rfc3339(s->end, frac));
+    append_field(hop, "evidence", std::move(evidence));
+    append_field(hop, "place", std::string(place_name(s->place)));
+    append_field(hop, "tty", s->tty);
     switch (s->end_kind) {
       case LoginSessionRec::EndKind::open:
         notes.push_back("open-ended: no logout, shutdown or reboot in the records after the login");
@@ -334,7 +335,7 @@ Row LoginHop::row_for(const LoginQuery& q, MatchKind kind,
     add_time_notes(refs, files, notes);
   }
   if (!extra_note.empty()) notes.push_back(extra_note);
-  hop["note"] = join_notes(notes);
+  append_field(hop, "note", join_notes(notes));
   row["login"] = std::move(hop);
   return row;
 }
@@ -482,22 +483,22 @@ std::vector<Row> LoginHop::failures(const LoginQuery& q, Instant from, Instant t
     if (from != kNoTime && e.time < from) continue;
     if (to != kNoTime && e.time >= to) continue;
     Row row = answer_base(q);
-    json hop = json::object();
-    hop["match"] = "failed";
-    hop["user"] = e.domain.empty() ? e.user : fmt::format("{}\\{}", e.domain, e.user);
-    hop["host"] = e.host;
-    hop["from"] = e.from;
-    hop["service"] = e.service;
-    hop["start"] = format_rfc3339(e.time, e.time_flags & kHasFraction);
-    hop["end"] = "";
-    hop["evidence"] = json::array({evidence_item(scanner_.files(), e.ref, e.raw)});
-    hop["place"] = std::string(place_name(e.place));
-    hop["tty"] = e.tty;
+    json hop = object_with_room(16);
+    append_field(hop, "match", "failed");
+    append_field(hop, "user", e.domain.empty() ? e.user : fmt::format("{}\\{}", e.domain, e.user));
+    append_field(hop, "host", e.host);
+    append_field(hop, "from", e.from);
+    append_field(hop, "service", e.service);
+    append_field(hop, "start", format_rfc3339(e.time, e.time_flags & kHasFraction));
+    append_field(hop, "end", "");
+    append_field(hop, "evidence", json::array({evidence_item(scanner_.files(), e.ref, e.raw)}));
+    append_field(hop, "place", std::string(place_name(e.place)));
+    append_field(hop, "tty", e.tty);
     std::vector<std::string> notes;
     if (!e.method.empty()) notes.push_back(fmt::format("method {}", e.method));
     std::vector<TimeNoteRef> refs{{e.ref, e.time_flags}};
     add_time_notes(refs, scanner_.files(), notes);
-    hop["note"] = join_notes(notes);
+    append_field(hop, "note", join_notes(notes));
     row["login"] = std::move(hop);
     rows.push_back(std::move(row));
   }

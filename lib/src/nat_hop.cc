@@ -395,18 +395,18 @@ bool NatHop::has_sources() const {
 Row NatHop::row_for(const NatQuery& q, MatchKind kind, const NatCandidate* c, Instant t,
                     const std::string& extra_note) const {
   Row row = answer_base(q);
-  json hop = json::object();
-  hop["match"] = std::string(match_name(kind));
+  json hop = object_with_room(16);
+  append_field(hop, "match", std::string(match_name(kind)));
   std::vector<std::string> notes;
   const NatTranslation* tr = c ? c->best : nullptr;
   if (!tr) {
     for (const char* f : {"ip", "port", "start", "end", "device", "evidence", "public_ip",
                           "public_port", "proto", "dst"})
-      hop[f] = "";
+      append_field(hop, f, "");
   } else {
     const auto& files = scanner_.files();
-    hop["ip"] = to_string(tr->inside_ip);
-    hop["port"] = tr->inside_port ? std::to_string(tr->inside_port) : "";
+    append_field(hop, "ip", to_string(tr->inside_ip));
+    append_field(hop, "port", tr->inside_port ? std::to_string(tr->inside_port) : "");
     bool frac = false;
     std::vector<TimeNoteRef> refs;
     json evidence = json::array();
@@ -417,17 +417,18 @@ Row NatHop::row_for(const NatQuery& q, MatchKind kind, const NatCandidate* c, In
       refs.push_back({e.ref, e.time_flags});
       evidence.push_back(evidence_item(files, e.ref, e.raw));
     }
-    hop["start"] = format_rfc3339(tr->start, frac);
-    hop["end"] = tr->end == kForever ? "" : format_rfc3339(tr->end, frac);
-    hop["device"] = tr->device.empty() ? run_.sources[tr->source].name : tr->device;
-    hop["evidence"] = std::move(evidence);
-    hop["public_ip"] = to_string(tr->public_ip);
-    hop["public_port"] = !tr->public_port ? ""
-                         : tr->block      ? fmt::format("{}-{}", tr->public_port,
-                                                        std::max(tr->block_end, tr->public_port))
-                                          : std::to_string(tr->public_port);
-    hop["proto"] = proto_name(tr->proto);
-    hop["dst"] = address_port(tr->dst_ip, tr->dst_port);
+    append_field(hop, "start", format_rfc3339(tr->start, frac));
+    append_field(hop, "end", tr->end == kForever ? "" : format_rfc3339(tr->end, frac));
+    append_field(hop, "device", tr->device.empty() ? run_.sources[tr->source].name : tr->device);
+    append_field(hop, "evidence", std::move(evidence));
+    append_field(hop, "public_ip", to_string(tr->public_ip));
+    append_field(hop, "public_port",
+                 !tr->public_port ? ""
+                 : tr->block      ? fmt::format("{}-{}", tr->public_port,
+                                                std::max(tr->block_end, tr->public_port))
+                                  : std::to_string(tr->public_port));
+    append_field(hop, "proto", proto_name(tr->proto));
+    append_field(hop, "dst", address_port(tr->dst_ip, tr->dst_port));
     if (tr->block)
       notes.push_back(fmt::format("port block {}-{} allocated to this subscriber", tr->public_port,
                                   std::max(tr->block_end, tr->public_port)));
@@ -462,7 +463,7 @@ Row NatHop::row_for(const NatQuery& q, MatchKind kind, const NatCandidate* c, In
     add_time_notes(refs, files, notes);
   }
   if (!extra_note.empty()) notes.push_back(extra_note);
-  hop["note"] = join_notes(notes);
+  append_field(hop, "note", join_notes(notes));
   row["nat"] = std::move(hop);
   return row;
 }

@@ -113,6 +113,22 @@ class RowReader {
   size_t getline_cap_ = 0;
 };
 
+// Adds field `key` at the end of object `obj` without looking for it first,
+// as operator[] does (a search, a null value, then the value assigned): for
+// a record being built, whose code writes each field once.
+template <class V>
+void append_field(Row& obj, const char* key, V&& value) {
+  obj.get_ref<Row::object_t&>().emplace_back(key, std::forward<V>(value));
+}
+
+// An empty object with room for `fields` fields (appended without moving
+// the ones before).
+inline Row object_with_room(size_t fields) {
+  Row obj = Row::object();
+  obj.get_ref<Row::object_t&>().reserve(fields);
+  return obj;
+}
+
 // Sets row[hop][field] for "hop.field" names and row[name] otherwise.
 void set_field(Row& row, std::string_view name, std::string value);
 // Finds "hop.field" / "name" in a row; null when absent or empty.
