@@ -19,11 +19,17 @@ struct Pending {
   std::string note;
 };
 
-std::string hop_text(const Row& row, const char* hop, const char* field) {
-  auto h = row.find(hop);
-  if (h == row.end() || !h->is_object()) return "";
-  auto f = h->find(field);
-  return f != h->end() && f->is_string() ? f->get<std::string>() : "";
+// (A view into `row`: add_chain_verdict reads the hops before it writes.)
+std::string_view hop_text(const Row& row, std::string_view hop, std::string_view field) {
+  auto find = [](const Row& obj, std::string_view key) -> const Row* {
+    for (const auto& [k, v] : obj.get_ref<const Row::object_t&>())
+      if (k == key) return &v;
+    return nullptr;
+  };
+  const Row* h = row.is_object() ? find(row, hop) : nullptr;
+  const Row* f = h && h->is_object() ? find(*h, field) : nullptr;
+  return f && f->is_string() ? std::string_view(f->get_ref<const std::string&>())
+                             : std::string_view();
 }
 
 // What each hop reads, and what it looks for, for the chain's note.
@@ -217,7 +223,7 @@ void add_chain_verdict(Row& row, const std::string& extra_note) {
   std::string bypassed, caveat;
   for (size_t i = 0; i < std::size(kHops); ++i) {
     const char* hop = kHops[i];
-    std::string m = hop_text(row, hop, "match");
+    std::string_view m = hop_text(row, hop, "match");
     if (m.empty() || m == "skipped") continue;
     if (m == "none" || m == "gap") {
       // A later hop that answered without this one (a VPN or RADIUS session
@@ -226,7 +232,7 @@ void add_chain_verdict(Row& row, const std::string& extra_note) {
       // holder (a lease of the same address while a session's end was lost).
       const char* later = nullptr;
       for (size_t j = i + 1; j < std::size(kHops) && !later; ++j) {
-        std::string lm = hop_text(row, kHops[j], "match");
+        std::string_view lm = hop_text(row, kHops[j], "match");
         if (lm == "exact" || lm == "ambiguous") later = kHops[j];
       }
       if (later && m == "gap")
@@ -246,11 +252,11 @@ void add_chain_verdict(Row& row, const std::string& extra_note) {
       }
       match = m;
       limited_by = hop;
-      std::string note = hop_text(row, hop, "note");
+      std::string_view note = hop_text(row, hop, "note");
       why = m == "gap" ? fmt::format("{}: the {} logs do not cover the time", hop, hop_logs(hop))
                        : fmt::format("{}: no {} where the {} logs cover the time", hop,
                                      hop_finds(hop), hop_logs(hop));
-      if (!note.empty()) why += " (" + note + ")";
+      if (!note.empty()) fmt::format_to(std::back_inserter(why), " ({})", note);
       break;
     }
     if (m == "ambiguous" && first_ambiguous.empty()) first_ambiguous = hop;
@@ -264,15 +270,15 @@ void add_chain_verdict(Row& row, const std::string& extra_note) {
   if (!bypassed.empty()) why = why.empty() ? bypassed : bypassed + "; " + why;
   if (!caveat.empty()) why += "; " + caveat;
   if (!extra_note.empty()) why = why.empty() ? extra_note : extra_note + "; " + why;
-  Row chain = Row::object();
-  chain["match"] = match;
-  chain["limited_by"] = limited_by;
-  chain["note"] = why;
+  Row chain = object_with_room(3);
+  append_field(chain, "match", std::move(match));
+  append_field(chain, "limited_by", std::move(limited_by));
+  append_field(chain, "note", std::move(why));
   row["chain"] = std::move(chain);
 }
 
 bool chain_answered(const Row& row) {
-  std::string m = hop_text(row, "chain", "match");
+  std::string_view m = hop_text(row, "chain", "match");
   return m == "exact" || m == "ambiguous";
 }
 
