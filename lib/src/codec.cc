@@ -40,8 +40,10 @@ bool columns_in_order(const Row& row, const std::vector<std::string>& cols) {
   return true;
 }
 
-void add_columns(const Row& row, std::vector<std::string>& cols) {
-  if (columns_in_order(row, cols)) return;
+// Adds the columns `row` has that `cols` lacks; true when it had them all,
+// in that order.
+bool add_columns(const Row& row, std::vector<std::string>& cols) {
+  if (columns_in_order(row, cols)) return true;
   auto add = [&](std::string name) {
     if (std::find(cols.begin(), cols.end(), name) == cols.end()) cols.push_back(std::move(name));
   };
@@ -52,6 +54,7 @@ void add_columns(const Row& row, std::vector<std::string>& cols) {
       add(it.key());
     }
   }
+  return false;
 }
 
 // What each column shows of `row`: cells[k] is get_field(row, cols[k]),
@@ -89,6 +92,41 @@ void row_cells(const Row& row, const std::vector<std::string>& cols,
       place(it.key(), nullptr, *it);
     }
   }
+}
+
+// Whether row_cells_in_order gives what row_cells does for `row` when its
+// fields are the columns in order: not when a field's name has a dot
+// (row_cells asks get_field, which reads it as hop.field) or a field is an
+// empty object (it may show under a column of its own name).
+bool plain_fields(const Row& row) {
+  for (auto it = row.begin(); it != row.end(); ++it)
+    if (it.key().find('.') != std::string::npos || (it->is_object() && it->empty())) return false;
+  return true;
+}
+
+// Whether some column is named like a hop whose fields are columns too
+// ("nat" and "nat.ip"): row_cells shows such a hop under both.
+bool hop_named_column(const std::vector<std::string>& cols) {
+  for (const auto& c : cols)
+    if (c.find('.') == std::string::npos)
+      for (const auto& d : cols)
+        if (d.size() > c.size() && d[c.size()] == '.' && d.compare(0, c.size(), c) == 0)
+          return true;
+  return false;
+}
+
+// row_cells for a row whose fields are the columns in order (add_columns
+// said so, and neither of the above holds): cells[k] is its k-th field,
+// found without comparing names.
+void row_cells_in_order(const Row& row, std::vector<const json*>& cells) {
+  // (A null or empty value is written as an absent one is: as nothing.)
+  size_t k = 0;
+  for (auto it = row.begin(); it != row.end(); ++it)
+    if (it->is_object())
+      for (auto jt = it->begin(); jt != it->end(); ++jt) cells[k++] = &*jt;
+    else
+      cells[k++] = &*it;
+  std::fill(cells.begin() + k, cells.end(), nullptr);
 }
 
 // Appends a cell's text, TSV-escaped.
@@ -389,6 +427,7 @@ void append_tsv_escaped(std::string& out, std::string_view s) {
   // Runs of plain bytes are appended whole (a cell is usually one run).
   size_t plain = 0;
   for (size_t i = 0; i < s.size(); ++i) {
+    if (static_cast<unsigned char>(s[i]) > '\r' && s[i] != '\\') continue;  // (most bytes)
     const char* esc;
     switch (s[i]) {
       case '\t':
@@ -547,7 +586,12 @@ void RowWriter::finish() {
     return;
   }
   std::vector<std::string> cols;
-  for (const auto& r : pending_) add_columns(r, cols);
+  // Which rows had every column so far in order (a row's fields are a
+  // prefix of the columns then, and stay one as columns are added).
+  std::vector<char> in_order(pending_.size());
+  for (size_t i = 0; i < pending_.size(); ++i)
+    in_order[i] = add_columns(pending_[i], cols) && plain_fields(pending_[i]);
+  if (hop_named_column(cols)) std::fill(in_order.begin(), in_order.end(), 0);
   if (cols.empty()) {
     std::fflush(out_);
     return;
@@ -559,9 +603,13 @@ void RowWriter::finish() {
       buf += cols[k];
     }
     buf += '\n';
-    std::vector<const json*> cells;
-    for (const auto& r : pending_) {
-      row_cells(r, cols, cells);
+    std::vector<const json*> cells(cols.size());
+    for (size_t i = 0; i < pending_.size(); ++i) {
+      const Row& r = pending_[i];
+      if (in_order[i])
+        row_cells_in_order(r, cells);
+      else
+        row_cells(r, cols, cells);
       for (size_t k = 0; k < cols.size(); ++k) {
         if (k) buf += '\t';
         append_cell(buf, cells[k]);
