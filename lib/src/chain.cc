@@ -21,13 +21,8 @@ struct Pending {
 
 // (A view into `row`: add_chain_verdict reads the hops before it writes.)
 std::string_view hop_text(const Row& row, std::string_view hop, std::string_view field) {
-  auto find = [](const Row& obj, std::string_view key) -> const Row* {
-    for (const auto& [k, v] : obj.get_ref<const Row::object_t&>())
-      if (k == key) return &v;
-    return nullptr;
-  };
-  const Row* h = row.is_object() ? find(row, hop) : nullptr;
-  const Row* f = h && h->is_object() ? find(*h, field) : nullptr;
+  const Row* h = field_of(row, hop);
+  const Row* f = h ? field_of(*h, field) : nullptr;
   return f && f->is_string() ? std::string_view(f->get_ref<const std::string&>())
                              : std::string_view();
 }

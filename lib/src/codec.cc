@@ -531,20 +531,11 @@ void set_field(Row& row, std::string_view name, std::string value) {
 }
 
 const json* get_field(const Row& row, std::string_view name) {
-  if (!row.is_object()) return nullptr;
   size_t dot = name.find('.');
-  const json* v = nullptr;
-  if (dot == std::string_view::npos) {
-    auto it = row.find(std::string(name));
-    if (it == row.end()) return nullptr;
-    v = &*it;
-  } else {
-    auto it = row.find(std::string(name.substr(0, dot)));
-    if (it == row.end() || !it->is_object()) return nullptr;
-    auto jt = it->find(std::string(name.substr(dot + 1)));
-    if (jt == it->end()) return nullptr;
-    v = &*jt;
-  }
+  const json* v =
+      dot == std::string_view::npos ? field_of(row, name) : field_of(row, name.substr(0, dot));
+  if (v && dot != std::string_view::npos) v = field_of(*v, name.substr(dot + 1));
+  if (!v) return nullptr;
   if (v->is_null() || (v->is_string() && v->get_ref<const std::string&>().empty())) return nullptr;
   return v;
 }

@@ -32,11 +32,14 @@ bool earlier_hop_failed(const Row& row, std::string_view this_hop) {
   // Hops stand in the row in chain order. A hop that found nothing fails the
   // rest, unless a later hop found the answer without it: a VPN or RADIUS
   // session that assigned the address the DHCP hop has no lease for.
+  // (The fields walked as they are stored: every row of a batch, at each
+  // hop.)
   bool failed = false;
-  for (auto it = row.begin(); it != row.end(); ++it) {
-    if (!it->is_object() || it.key() == this_hop) continue;
-    auto m = it->find("match");
-    if (m == it->end() || !m->is_string()) continue;
+  if (!row.is_object()) return false;
+  for (const auto& [name, hop] : row.get_ref<const Row::object_t&>()) {
+    if (!hop.is_object() || name == this_hop) continue;
+    const Row* m = field_of(hop, "match");
+    if (!m || !m->is_string()) continue;
     const std::string& v = m->get_ref<const std::string&>();
     if (v == "none" || v == "gap" || v == "skipped")
       failed = true;

@@ -121,6 +121,15 @@ void append_field(Row& obj, const char* key, V&& value) {
   obj.get_ref<Row::object_t&>().emplace_back(key, std::forward<V>(value));
 }
 
+// Field `key` of object `obj` (null when `obj` is no object or has none):
+// a walk over its fields, without the key string find() makes.
+inline const Row* field_of(const Row& obj, std::string_view key) {
+  if (!obj.is_object()) return nullptr;
+  for (const auto& [k, v] : obj.get_ref<const Row::object_t&>())
+    if (k == key) return &v;
+  return nullptr;
+}
+
 // An empty object with room for `fields` fields (appended without moving
 // the ones before).
 inline Row object_with_room(size_t fields) {
