@@ -15,8 +15,20 @@ std::vector<Row> put_after(Row&& row, std::vector<Row> answers) {
       full = std::move(row);
     // (A field the row has already, a hop's from an earlier pass, is
     // replaced where it is: as when the answer started from the row.)
-    for (auto it = answers[k].begin(); it != answers[k].end(); ++it)
-      full[it.key()] = std::move(*it);
+    // (Walked and appended in place: operator[] would copy each key and
+    // assign to a null it made.)
+    if (answers[k].is_object() && !answers[k].empty()) {
+      if (full.is_null()) full = Row::object();
+      auto& fields = full.get_ref<Row::object_t&>();
+      for (auto& [key, value] : answers[k].get_ref<Row::object_t&>()) {
+        auto at =
+            std::find_if(fields.begin(), fields.end(), [&](auto& f) { return f.first == key; });
+        if (at != fields.end())
+          at->second = std::move(value);
+        else
+          fields.emplace_back(key, std::move(value));
+      }
+    }
     answers[k] = std::move(full);
   }
   return answers;

@@ -116,9 +116,9 @@ class RowReader {
 // Adds field `key` at the end of object `obj` without looking for it first,
 // as operator[] does (a search, a null value, then the value assigned): for
 // a record being built, whose code writes each field once.
-template <class V>
-void append_field(Row& obj, const char* key, V&& value) {
-  obj.get_ref<Row::object_t&>().emplace_back(key, std::forward<V>(value));
+template <class K, class V>
+void append_field(Row& obj, K&& key, V&& value) {
+  obj.get_ref<Row::object_t&>().emplace_back(std::forward<K>(key), std::forward<V>(value));
 }
 
 // Field `key` of object `obj` (null when `obj` is no object or has none):
