@@ -106,7 +106,7 @@ int main(int argc, char** argv) {
       return 2;
     }
     for (auto& [line, row] : read_query_rows(run)) {
-      std::string asked = row.dump();
+      std::string asked = want_report ? row.dump() : std::string();  // (the report's alone)
       queries.push_back({fmt::format("stdin:{}", line), std::move(row), std::move(asked)});
     }
   }
