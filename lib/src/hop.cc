@@ -14,9 +14,9 @@ std::vector<Row> put_after(Row&& row, std::vector<Row> answers) {
     else
       full = std::move(row);
     // (A field the row has already, a hop's from an earlier pass, is
-    // replaced where it is: as when the answer started from the row.)
-    // (Walked and appended in place: operator[] would copy each key and
-    // assign to a null it made.)
+    // replaced where it is: as when the answer started from the row. Found
+    // and appended in place: operator[] would copy each key and assign to a
+    // null it made.)
     if (answers[k].is_object() && !answers[k].empty()) {
       if (full.is_null()) full = Row::object();
       auto& fields = full.get_ref<Row::object_t&>();
@@ -159,13 +159,11 @@ nlohmann::ordered_json evidence_item(const std::vector<ScanFile>& files, const E
                                      std::string_view raw) {
   // (Built field by field: an initializer list copies each value, and checks
   // each element for a pair, at every line of evidence of a batch.)
-  nlohmann::ordered_json item = nlohmann::ordered_json::object();
-  auto& fields = item.get_ref<nlohmann::ordered_json::object_t&>();
-  fields.reserve(4);
-  fields.emplace_back("file", files[ref.file].info.path);
-  fields.emplace_back("line", ref.line);
-  fields.emplace_back("offset", ref.offset);
-  fields.emplace_back("raw", std::string(raw));
+  Row item = object_with_room(4);
+  append_field(item, "file", files[ref.file].info.path);
+  append_field(item, "line", ref.line);
+  append_field(item, "offset", ref.offset);
+  append_field(item, "raw", std::string(raw));
   return item;
 }
 
