@@ -19,14 +19,11 @@ std::vector<Row> put_after(Row&& row, std::vector<Row> answers) {
     // null it made.)
     if (answers[k].is_object() && !answers[k].empty()) {
       if (full.is_null()) full = Row::object();
-      auto& fields = full.get_ref<Row::object_t&>();
       for (auto& [key, value] : answers[k].get_ref<Row::object_t&>()) {
-        auto at =
-            std::find_if(fields.begin(), fields.end(), [&](auto& f) { return f.first == key; });
-        if (at != fields.end())
-          at->second = std::move(value);
+        if (Row* at = field_of(full, key))
+          *at = std::move(value);
         else
-          fields.emplace_back(key, std::move(value));
+          append_field(full, key, std::move(value));
       }
     }
     answers[k] = std::move(full);

@@ -129,6 +129,9 @@ inline const Row* field_of(const Row& obj, std::string_view key) {
     if (k == key) return &v;
   return nullptr;
 }
+inline Row* field_of(Row& obj, std::string_view key) {
+  return const_cast<Row*>(field_of(static_cast<const Row&>(obj), key));
+}
 
 // An empty object with room for `fields` fields (appended without moving
 // the ones before).
