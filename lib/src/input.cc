@@ -1032,17 +1032,21 @@ class ReadAhead {
     bool keyed = false;
   };
   // Buffers of `cap` bytes, blocks of up to `block` bytes put `front` bytes in.
-  ReadAhead(ByteSource& src, size_t cap, size_t front, size_t block)
+  // Threaded: a thread of its own reads ahead; else take() reads each block
+  // when it is asked for (TRACEKIT_THREADS=1), which still spares the reader
+  // a search for each line's newline.
+  ReadAhead(ByteSource& src, size_t cap, size_t front, size_t block, bool threaded)
       : src_(src), cap_(cap), front_(front), block_(block) {
-    for (size_t k = 0; k < kSpare; ++k) spare_.emplace_back(new char[cap]);
-    worker_ = std::thread([this] { run(); });
+    for (size_t k = 0; k < (threaded ? kSpare : 1); ++k) spare_.emplace_back(new char[cap]);
+    if (threaded) worker_ = std::thread([this] { run(); });
   }
   // A mapped source (ByteSource::map gave `data`), in blocks of up to `block`.
-  ReadAhead(ByteSource& src, const char* data, size_t block)
+  ReadAhead(ByteSource& src, const char* data, size_t block, bool threaded)
       : src_(src), cap_(0), front_(0), block_(block), mapped_(data) {
-    worker_ = std::thread([this] { run(); });
+    if (threaded) worker_ = std::thread([this] { run(); });
   }
   ~ReadAhead() {
+    if (!worker_.joinable()) return;
     {
       std::lock_guard<std::mutex> lock(mu_);
       stop_ = true;
@@ -1055,6 +1059,17 @@ class ReadAhead {
   // The next block, or false at the end of the input (or after an error:
   // the source says which).
   bool take(Block& out) {
+    if (!worker_.joinable() && !done_) {
+      // Without the thread: the next block, read here.
+      Block b;
+      std::shared_ptr<const LineMarker> marker;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        marker = marker_;
+        ready_for_reading(b);
+      }
+      produce(b, marker);
+    }
     std::unique_lock<std::mutex> lock(mu_);
     // (Not while the thread keys it: that ends soon.)
     cv_.wait(lock, [&] { return ready_.empty() ? done_ : keying_ != &ready_.front(); });
@@ -1094,9 +1109,6 @@ class ReadAhead {
   // block. While it waits the thread keys the lines of all but the first.
   static constexpr size_t kMappedAhead = 8;
   void run() {
-    size_t mapped_at = 0;  // mapped: the offset of the next block
-    size_t line_at = 0;    // mapped: where the line the last block ended in starts
-    std::vector<const char*> hits;
     std::vector<uint64_t> keys;
     for (;;) {
       Block b;
@@ -1130,57 +1142,67 @@ class ReadAhead {
           cv_.notify_all();
         }
         marker = marker_;
-        if (!mapped_) {
-          b.data = std::move(spare_.back());
-          spare_.pop_back();
-        }
-        if (!spare_newlines_.empty()) {
-          b.newlines = std::move(spare_newlines_.back());
-          spare_newlines_.pop_back();
-        }
+        ready_for_reading(b);
       }
-      bool end;
-      if (mapped_) {
-        b.at = mapped_at;
-        while (b.size < block_) {
-          size_t n = src_.map_next(block_ - b.size);
-          if (n == 0) break;
-          b.size += n;
-        }
-        index(b, mapped_ + b.at);
-        // Its bytes were read: those of a file that shrank meanwhile are not.
-        size_t good = src_.map_confirm(b.at, b.size);
-        end = b.size < block_ || good < b.size;
-        if (good < b.size) {
-          b.size = good;
-          index(b, mapped_ + b.at);
-        }
-        b.line_at = line_at;
-        if (marker) mark(b, *marker, hits);
-        if (!b.newlines.empty()) line_at = b.at + b.newlines.back() + 1;
-        mapped_at += b.size;
-      } else {
-        char* at = b.data.get() + front_;
-        while (b.size < block_) {
-          size_t n = src_.read(at + b.size, block_ - b.size);
-          if (n == 0) break;
-          b.size += n;
-        }
-        index(b, at);
-        end = b.size < block_;
-      }
-      {
-        std::lock_guard<std::mutex> lock(mu_);
-        if (mapped_ && !b.marked && marker_) mark(b, *marker_, hits);  // (set meanwhile)
-        if (b.size > 0)
-          ready_.push_back(std::move(b));
-        else if (!mapped_)
-          spare_.push_back(std::move(b.data));
-        done_ = end;
-      }
-      cv_.notify_all();
-      if (end) return;
+      if (produce(b, marker)) return;
     }
+  }
+  // A buffer (read, not mapped) and a newline index for the next block
+  // (with mu_ held).
+  void ready_for_reading(Block& b) {
+    if (!mapped_) {
+      b.data = std::move(spare_.back());
+      spare_.pop_back();
+    }
+    if (!spare_newlines_.empty()) {
+      b.newlines = std::move(spare_newlines_.back());
+      spare_newlines_.pop_back();
+    }
+  }
+  // Reads (or maps) the next block into `b`, indexes and marks it, and puts
+  // it in ready_. Returns whether the input ended there.
+  bool produce(Block& b, const std::shared_ptr<const LineMarker>& marker) {
+    bool end;
+    if (mapped_) {
+      b.at = mapped_at_;
+      while (b.size < block_) {
+        size_t n = src_.map_next(block_ - b.size);
+        if (n == 0) break;
+        b.size += n;
+      }
+      index(b, mapped_ + b.at);
+      // Its bytes were read: those of a file that shrank meanwhile are not.
+      size_t good = src_.map_confirm(b.at, b.size);
+      end = b.size < block_ || good < b.size;
+      if (good < b.size) {
+        b.size = good;
+        index(b, mapped_ + b.at);
+      }
+      b.line_at = line_at_;
+      if (marker) mark(b, *marker, hits_);
+      if (!b.newlines.empty()) line_at_ = b.at + b.newlines.back() + 1;
+      mapped_at_ += b.size;
+    } else {
+      char* at = b.data.get() + front_;
+      while (b.size < block_) {
+        size_t n = src_.read(at + b.size, block_ - b.size);
+        if (n == 0) break;
+        b.size += n;
+      }
+      index(b, at);
+      end = b.size < block_;
+    }
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (mapped_ && !b.marked && marker_) mark(b, *marker_, hits_);  // (set meanwhile)
+      if (b.size > 0)
+        ready_.push_back(std::move(b));
+      else if (!mapped_)
+        spare_.push_back(std::move(b.data));
+      done_ = end;
+    }
+    cv_.notify_all();
+    return end;
   }
   // Mapped: the keys of the block's lines (that begin in it) into `keys`.
   void key_block(const Block& b, const LineMarker& marker, std::vector<uint64_t>& keys) const {
@@ -1263,7 +1285,11 @@ class ReadAhead {
   std::vector<std::unique_ptr<char[]>> spare_;
   std::vector<std::vector<uint32_t>> spare_newlines_;
   bool done_ = false, stop_ = false;
-  const Block* keying_ = nullptr;       // the block of ready_ the thread keys
+  const Block* keying_ = nullptr;  // the block of ready_ the thread keys
+  // The reading side's own (the thread's, or take()'s without it):
+  size_t mapped_at_ = 0;  // mapped: the offset of the next block
+  size_t line_at_ = 0;    // mapped: where the line the last block ended in starts
+  std::vector<const char*> hits_;
   const char* const mapped_ = nullptr;  // the mapped file, or null: read
   std::shared_ptr<const LineMarker> marker_;
 };
@@ -1408,21 +1434,21 @@ bool LineReader::fill() {
   if (may_map_ || may_read_ahead_) {
     // Decided at the first read, when nothing of the source was taken yet.
     // (Newlines are listed as 32-bit indexes into a block.) A file is mapped
-    // only with the thread ahead: the newlines it finds are checked as lines
-    // are handed out, which shows bytes changed under the reader (a file
-    // truncated in place and written again); read() copies, so without the
-    // thread the bytes cannot change once read.
-    const bool ahead = may_read_ahead_ && !one_thread() && block_size_ < UINT32_MAX;
+    // only with blocks indexed ahead (by the thread, or by take() itself
+    // with TRACEKIT_THREADS=1): the newlines found are checked as lines are
+    // handed out, which shows bytes changed under the reader (a file
+    // truncated in place and written again).
+    const bool ahead = may_read_ahead_ && block_size_ < UINT32_MAX;
     const char* map = may_map_ && ahead ? src_.map() : nullptr;
     may_map_ = may_read_ahead_ = false;
     if (map) {
       mapped_ = true;
       data_ = map;
       base_offset_ = begin_ = end_ = 0;
-      ahead_ = std::make_unique<ReadAhead>(src_, map, block_size_);
+      ahead_ = std::make_unique<ReadAhead>(src_, map, block_size_, !one_thread());
       if (marker_) ahead_->set_marker(marker_);
     } else if (ahead && src_.read_ahead_pays()) {
-      ahead_ = std::make_unique<ReadAhead>(src_, cap_, front_, block_size_);
+      ahead_ = std::make_unique<ReadAhead>(src_, cap_, front_, block_size_, !one_thread());
     }
   }
   if (ahead_) return fill_ahead();

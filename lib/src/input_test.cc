@@ -256,12 +256,12 @@ TEST_CASE("input: is_ascii on an ASCII file looks again only at what came before
   // every line, the reader itself looks only at the bytes it had before the
   // first block (what head() read): lines crossing into a block join what is
   // known of it. It once looked again at the whole file, 64 KiB at a time.
-  // (Without the thread, the reader looks at each byte once.)
+  // (Read ahead, with the thread or with TRACEKIT_THREADS=1 without it, the
+  // blocks are looked at as they are taken; read plainly, the reader looks at
+  // each byte once.)
   std::string text;
   Rnd rnd{99};
   for (int i = 0; i < 20000; ++i) text += std::string(rnd(200), char('a' + rnd(26))) + "\n";
-  const char* threads = std::getenv("TRACEKIT_THREADS");
-  const bool one_thread = threads && std::string_view(threads) == "1";
   TempDir d;
   std::string path = d.write("ascii.log", text);
   for (size_t block : {size_t(4096), size_t(65536)})
@@ -281,7 +281,7 @@ TEST_CASE("input: is_ascii on an ASCII file looks again only at what came before
       CHECK(lines == 20000);
       CHECK(ascii == lines);
       CHECK(reader.ascii_looked_at() <= text.size());  // each byte once at most
-      if (ahead && !one_thread) CHECK(reader.ascii_looked_at() <= 2 * block);
+      if (ahead) CHECK(reader.ascii_looked_at() <= 2 * block);
     }
 }
 
@@ -656,8 +656,9 @@ TEST_CASE("input: lines marked ahead are those that hold what the marker finds",
   // "KEY" in some lines: at a line's start and end, twice, cut by a block's
   // end, in lines longer than a block, after a run of NULs, before a CR;
   // "KE" and "EY" alone in others. Every line handed out with a mark (0 or
-  // 1) must say whether its text holds "KEY"; read in place with the thread
-  // ahead, every whole line has one, whether the marker comes before the
+  // 1) must say whether its text holds "KEY"; read in place (each block
+  // indexed ahead, by the thread or, with TRACEKIT_THREADS=1, as it is
+  // taken), every whole line has one, whether the marker comes before the
   // first read or after the head (blocks read ahead already); otherwise none.
   struct Key final : LineMarker {
     void find(const char* from, const char* to, std::vector<const char*>& hits) const override {
@@ -677,8 +678,6 @@ TEST_CASE("input: lines marked ahead are those that hold what the marker finds",
   text += "KEY in the last line, without a newline";
   TempDir d;
   std::string path = d.write("marked.log", text);
-  const char* threads = std::getenv("TRACEKIT_THREADS");
-  const bool one_thread = threads && std::string_view(threads) == "1";
   for (size_t block : {size_t(61), size_t(4096), size_t(65536), LineReader::kBlockSize})
     for (bool early : {true, false})
       for (bool map : {true, false}) {
@@ -710,7 +709,7 @@ TEST_CASE("input: lines marked ahead are those that hold what the marker finds",
         }
         CHECK(lines == 4001);
         CHECK(with_key > 500);
-        if (map && !one_thread) {
+        if (map) {
           CHECK(unmarked == 0);
           CHECK(marked > 3000);
         } else {
@@ -776,8 +775,6 @@ TEST_CASE("input: a file that shrinks while mapped ends where it stops, and says
   // blocks the other thread has indexed already. The reader must neither
   // crash nor hand out zeros (or a newer file's bytes) as lines. (Read with
   // read(), without the thread, the bytes are copies: what was read stays.)
-  const char* threads = std::getenv("TRACEKIT_THREADS");
-  if (threads && std::string_view(threads) == "1") return;  // nothing is mapped
   TempDir d;
   const std::string text = many_lines(200000);  // several MiB
   // Cut far ahead of the reader (1 MiB, page-aligned), or just after the
@@ -864,8 +861,6 @@ TEST_CASE("input: a SIGBUS that is not a mapped file's goes to the handler befor
   // Mapping a file installs tracekit's handler; a SIGBUS sent to the
   // process (not a fault of a mapped file) reaches the handler that was
   // there before it, as it would have without the mapping.
-  const char* threads = std::getenv("TRACEKIT_THREADS");
-  if (threads && std::string_view(threads) == "1") return;  // nothing is mapped
   static volatile sig_atomic_t got = 0;
   struct sigaction mine {
   }, before{};

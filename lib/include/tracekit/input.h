@@ -146,8 +146,10 @@ class LineReader {
   // source that can be (ByteSource::map) is then read in place, without a
   // copy, the thread going over it first; else a source that says it pays
   // (ByteSource::read_ahead_pays) is read by the thread into buffers the
-  // reader takes over without a copy. Not when TRACEKIT_THREADS=1. The lines
-  // are the same in every way, unless the file changes while it is read.
+  // reader takes over without a copy. With TRACEKIT_THREADS=1 there is no
+  // thread: each block is read (or mapped) and gone over the same way when
+  // the reader comes to it. The lines are the same in every way, unless the
+  // file changes while it is read.
   // After the first line, only this reader may read `src`.
   explicit LineReader(ByteSource& src, size_t block_size = kBlockSize, size_t max_line = kMaxLine,
                       bool read_ahead = true, bool map = true);
