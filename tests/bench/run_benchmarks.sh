@@ -136,10 +136,12 @@ echo "answers: $AGREE" | tee -a "$LOG" >&2
 # best round. Commands compared in a ratio thus ran within seconds of each other.
 PARSE_BIN=$BIN/bench-dhcp-parse
 parse_cmd() { echo "$PARSE_BIN $1 >>$DATA/parse.out 2>>$DATA/parse.err"; }
-NAMES=("parse plain" "parse .gz" "parse .zst"
+# The same on one thread: no second thread reads ahead, everything on one core.
+parse1_cmd() { echo "TRACEKIT_THREADS=1 $PARSE_BIN $1 >>$DATA/parse1.out 2>>$DATA/parse1.err"; }
+NAMES=("parse plain" "parse .gz" "parse .zst" "parse plain, one thread"
        "trace-lease plain" "trace-lease .gz" "trace-lease .zst"
        "zstd -dc" "gzip -dc" "zgrep|awk plain" "zgrep|awk .gz")
-CMDS=("$(parse_cmd "$F")" "$(parse_cmd "$F.gz")" "$(parse_cmd "$F.zst")"
+CMDS=("$(parse_cmd "$F")" "$(parse_cmd "$F.gz")" "$(parse_cmd "$F.zst")" "$(parse1_cmd "$F")"
       "$(lease_cmd "$F")" "$(lease_cmd "$F.gz")" "$(lease_cmd "$F.zst")"
       "zstd -dc $F.zst >/dev/null" "gzip -dc $F.gz >/dev/null"
       "$(pipe_cmd "$F")" "$(pipe_cmd "$F.gz")")
@@ -156,7 +158,7 @@ zstd -dc "$F.zst" >/dev/null
 gzip -dc "$F.gz" >/dev/null
 eval "$(pipe_cmd "$F.gz")" >/dev/null
 
-rm -f "$DATA"/hf-round-*.json "$DATA/parse.out" "$DATA/parse.err"
+rm -f "$DATA"/hf-round-*.json "$DATA"/parse{,1}.{out,err}
 for ((r = 1; r <= RUNS; r++)); do
   say "round $r of $RUNS (load $(load))"
   hyperfine --style basic --runs 1 --export-json "$DATA/hf-round-$r.json" "${HF_ARGS[@]}" 2>&1 |
@@ -166,12 +168,17 @@ done
 # bench-dhcp-parse's own numbers, one row per run:
 # input \t MB/s \t records/s \t lines \t RSS \t cpu-seconds \t wall-seconds \t records
 # \t cpu-seconds of the parsing thread alone
-cat "$DATA/parse.out" "$DATA/parse.err" >>"$LOG"
-paste <(sed -n 's/^parse \(.*\): \([0-9]*\) MB\/s, \([0-9]*\) records\/s, \([0-9]*\) lines, RSS \([0-9]*\) MB$/\1\t\2\t\3\t\4\t\5/p' "$DATA/parse.out") \
-      <(sed -n 's/.* bytes, \([0-9.]*\) s wall, \([0-9.]*\) s cpu .*, \([0-9.]*\) s cpu on the parsing thread .*, \([0-9]*\) records, .*/\2\t\1\t\4\t\3/p' "$DATA/parse.err") |
-  awk -F'\t' -v f="$F" 'BEGIN { OFS = "\t" } { e = $1 == f ? "plain" : substr($1, length(f) + 1); $1 = e; print }' \
-  >"$DATA/parse.txt"
-[[ $(wc -l <"$DATA/parse.txt") -eq $((3 * RUNS)) ]] || { echo "run_benchmarks: bench-dhcp-parse output not understood (see $LOG)" >&2; exit 1; }
+# (parse1.txt: the same for the runs on one thread.)
+parse_rows() {  # OUT ERR
+  paste <(sed -n 's/^parse \(.*\): \([0-9]*\) MB\/s, \([0-9]*\) records\/s, \([0-9]*\) lines, RSS \([0-9]*\) MB$/\1\t\2\t\3\t\4\t\5/p' "$1") \
+        <(sed -n 's/.* bytes, \([0-9.]*\) s wall, \([0-9.]*\) s cpu .*, \([0-9.]*\) s cpu on the parsing thread .*, \([0-9]*\) records, .*/\2\t\1\t\4\t\3/p' "$2") |
+    awk -F'\t' -v f="$F" 'BEGIN { OFS = "\t" } { e = $1 == f ? "plain" : substr($1, length(f) + 1); $1 = e; print }'
+}
+cat "$DATA"/parse{,1}.{out,err} >>"$LOG"
+parse_rows "$DATA/parse.out" "$DATA/parse.err" >"$DATA/parse.txt"
+parse_rows "$DATA/parse1.out" "$DATA/parse1.err" >"$DATA/parse1.txt"
+[[ $(wc -l <"$DATA/parse.txt") -eq $((3 * RUNS)) && $(wc -l <"$DATA/parse1.txt") -eq $RUNS ]] ||
+  { echo "run_benchmarks: bench-dhcp-parse output not understood (see $LOG)" >&2; exit 1; }
 LOAD_END=$(load)
 
 # ---------------------------------------------------------------- report
@@ -197,11 +204,16 @@ ratio_verdict() {  # VALUE TARGET LOW HIGH
 }
 
 # Best parse run per file (by MB/s).
-parse_best() { awk -F'\t' -v e="$1" '$1 == e && $2 > b { b = $2; l = $0 } END { print l }' "$DATA/parse.txt"; }
+parse_best() { awk -F'\t' -v e="$1" '$1 == e && $2 > b { b = $2; l = $0 } END { print l }' "${2:-$DATA/parse.txt}"; }
 declare -A P_MBS P_RPS P_LINES P_CPU P_WALL P_RECS P_TCPU
 for e in plain .gz .zst; do
   IFS=$'\t' read -r _ P_MBS[$e] P_RPS[$e] P_LINES[$e] _ P_CPU[$e] P_WALL[$e] P_RECS[$e] P_TCPU[$e] <<<"$(parse_best "$e")"
 done
+# One thread: the best run, and its median by MB/s (the machine is shared).
+IFS=$'\t' read -r _ P1_MBS P1_RPS _ _ P1_CPU P1_WALL P1_RECS _ <<<"$(parse_best plain "$DATA/parse1.txt")"
+P1_RSS=$(awk -F'\t' '{ print $5 }' "$DATA/parse1.txt" | sort -n | tail -1)
+P1_MEDIAN=$(awk -F'\t' '{ print $2 }' "$DATA/parse1.txt" | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : int((v[NR / 2] + v[NR / 2 + 1]) / 2) }')
+P1_CPU_MBS=$(calc "%.0f" "$BYTES / 1e6 / $P1_CPU")
 P_CPU_MBS=$(calc "%.0f" "$BYTES / 1e6 / ${P_CPU[plain]}")
 P_TCPU_MBS=$(calc "%.0f" "$BYTES / 1e6 / ${P_TCPU[plain]}")
 
@@ -226,11 +238,12 @@ for e in "" .gz .zst; do
   R_PARSE[${e:-plain}]=$(rss_mb "rss-parse$e.txt")
   R_LEASE[${e:-plain}]=$(rss_mb "rss-lease$e.txt")
 done
-RSS_MAX=$(printf '%s\n' "${R_PARSE[@]}" "${R_LEASE[@]}" | sort -n | tail -1)
+RSS_MAX=$(printf '%s\n' "${R_PARSE[@]}" "${R_LEASE[@]}" "$P1_RSS" | sort -n | tail -1)
 
 V_PARSE=$(verdict "${P_MBS[plain]} >= 1000")
 V_PARSE_CPU=$(verdict "$P_CPU_MBS >= 1000")
 V_PARSE_TCPU=$(verdict "$P_TCPU_MBS >= 1000")
+V_PARSE_ONE=$(verdict "$P1_MBS >= 1000")
 Q_PLAIN_MBS=$(mbs "${Q_T[plain]}")
 V_QUERY=$(verdict "$Q_PLAIN_MBS >= 2000")
 ZST_RATIO=$(calc "%.2f" "$T_ZSTD / ${Q_T[.zst]}")
@@ -298,7 +311,9 @@ found, a few blocks ahead; a compressed one is inflated ahead): its wall figure 
 of the parsing thread, which sets the pace; the full parse also gives the parsing thread's own
 CPU time (the work of one core, less disturbed by the machine's other load than wall time);
 its CPU figure counts both threads, so it is the cost of the whole run, not the speed of one
-core. MB = 10^6 bytes, GB = 10^9 bytes, always of decompressed input.
+core. The full parse runs a fourth time with \`TRACEKIT_THREADS=1\`: no second thread, each
+block read (mapped) and gone over by the parsing thread itself, so all of the work on one core.
+MB = 10^6 bytes, GB = 10^9 bytes, always of decompressed input.
 
 ## Data
 
@@ -331,6 +346,7 @@ sides of a target, the verdict says so: on this machine such a verdict is not se
 | full parse >= 1 GB/s per core (plain, wall) | ${P_MBS[plain]} MB/s | $V_PARSE |
 | full parse >= 1 GB/s per core (plain, per CPU-second of the parsing thread) | $P_TCPU_MBS MB/s | $V_PARSE_TCPU |
 | full parse >= 1 GB/s per core (plain, per CPU-second of both threads) | $P_CPU_MBS MB/s | $V_PARSE_CPU |
+| full parse >= 1 GB/s per core (plain, all of it on one thread: \`TRACEKIT_THREADS=1\`, wall) | $P1_MBS MB/s (median of $RUNS rounds $P1_MEDIAN MB/s; $P1_CPU_MBS MB/s on CPU time) | $V_PARSE_ONE |
 | single-IP query on plain >= 2 GB/s | $Q_PLAIN_MBS MB/s ($(mbs "${Q_CPU[plain]}") MB/s on CPU time) | $V_QUERY |
 | single-IP query over .zst >= 80% of \`zstd -dc\` speed | $ZST_RATIO x (zstd -dc $(mbs "$T_ZSTD") MB/s, trace-lease $(mbs "${Q_T[.zst]}") MB/s; on CPU time $(calc "%.2f" "$C_ZSTD / ${Q_CPU[.zst]}") x) | $V_ZST |
 | single-IP query over .gz >= 3x \`gzip -dc\` speed | $GZ_RATIO x (gzip -dc $(mbs "$T_GZIP") MB/s, trace-lease $(mbs "${Q_T[.gz]}") MB/s; on CPU time $(calc "%.2f" "$C_GZIP / ${Q_CPU[.gz]}") x) | $V_GZ |
@@ -354,6 +370,10 @@ for e in plain .gz .zst; do
     "$(calc "%.0f" "$BYTES / 1e6 / ${P_CPU[$e]}")" "${P_RPS[$e]}" "${P_RECS[$e]}" "${P_LINES[$e]}" \
     "${P_WALL[$e]}" "${P_TCPU[$e]}" "${P_CPU[$e]}" "${R_PARSE[$e]}" >>"$OUT_MD"
 done
+# (One thread: the parsing thread is the only one, so its CPU is all of it.)
+printf '| plain, one thread | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s MB |\n' "$P1_MBS" \
+  "$P1_CPU_MBS" "$P1_CPU_MBS" "$P1_RPS" "$P1_RECS" "${P_LINES[plain]}" "$P1_WALL" "$P1_CPU" \
+  "$P1_CPU" "$P1_RSS" >>"$OUT_MD"
 
 cat >>"$OUT_MD" <<EOF
 
