@@ -622,7 +622,7 @@ TEST_CASE("input: reading ahead, mapped or read, gives the same lines", "[input]
     for (size_t max_line : {size_t(256), size_t(8192)}) {
       INFO("block " << block << ", max_line " << max_line);
       // Read without a thread or a mapping, the reference; then read ahead,
-      // mapped or not (a mapping without the thread is read, not mapped).
+      // mapped or not (a mapping without reading ahead is read, not mapped).
       bool threaded = false;
       auto b = read(block, max_line, false, false, threaded);
       CHECK_FALSE(threaded);
@@ -772,9 +772,10 @@ TEST_CASE("input: a file that shrinks while mapped ends where it stops, and says
   // A log rotation that truncates the file in place (copytruncate) while it
   // is read: its pages past the new end can no longer be read (SIGBUS), and
   // what its last page holds past that end reads as zeros at once, under
-  // blocks the other thread has indexed already. The reader must neither
-  // crash nor hand out zeros (or a newer file's bytes) as lines. (Read with
-  // read(), without the thread, the bytes are copies: what was read stays.)
+  // blocks indexed already (by the other thread, or with TRACEKIT_THREADS=1
+  // the block at hand). The reader must neither crash nor hand out zeros (or
+  // a newer file's bytes) as lines. (Read with read(), not mapped, the bytes
+  // are copies: what was read stays.)
   TempDir d;
   const std::string text = many_lines(200000);  // several MiB
   // Cut far ahead of the reader (1 MiB, page-aligned), or just after the
