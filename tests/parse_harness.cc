@@ -1,5 +1,8 @@
 #include "parse_harness.h"
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <sstream>
@@ -105,9 +108,8 @@ void own_strings(ProxyEvent& ev, std::deque<std::string>& store) {
 
 void own_strings(MailEvent& ev, std::deque<std::string>& store) {
   for (auto* v : {&ev.queue_id, &ev.message_id, &ev.client_name, &ev.helo, &ev.user,
-                  &ev.auth_method, &ev.from, &ev.to, &ev.orig_to, &ev.relay, &ev.status,
-                  &ev.detail, &ev.next_id, &ev.protocol, &ev.subject, &ev.service, &ev.device,
-                  &ev.raw})
+                  &ev.auth_method, &ev.from, &ev.to, &ev.orig_to, &ev.relay, &ev.status, &ev.detail,
+                  &ev.next_id, &ev.protocol, &ev.subject, &ev.service, &ev.device, &ev.raw})
     own(*v, store);
 }
 
@@ -253,6 +255,32 @@ std::optional<std::string> read_corpus(std::string_view rel) {
   auto p = find_corpus(rel);
   if (!p) return std::nullopt;
   return read_file(*p);
+}
+
+namespace {
+// The scratch directories made, removed at exit.
+struct ScratchDirs {
+  std::vector<std::filesystem::path> made;
+  ~ScratchDirs() {
+    for (const auto& d : made) {
+      std::error_code ec;
+      std::filesystem::remove_all(d, ec);
+    }
+  }
+};
+ScratchDirs& scratch_dirs() {
+  static ScratchDirs dirs;
+  return dirs;
+}
+}  // namespace
+
+std::filesystem::path scratch_dir(std::string_view name) {
+  std::filesystem::path dir = std::filesystem::temp_directory_path() /
+                              ("tracekit-" + std::string(name) + "-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  auto& made = scratch_dirs().made;
+  if (std::find(made.begin(), made.end(), dir) == made.end()) made.push_back(dir);
+  return dir;
 }
 
 }  // namespace tracekit::test

@@ -109,6 +109,13 @@ std::string read_file(const std::filesystem::path& p);
 // A file of the source tree (TRACEKIT_SOURCE_DIR), e.g. "testdata/dhcp/...".
 std::string read_sample(std::string_view rel);
 
+// A directory of this process's own for files a test writes, made if needed:
+// "tracekit-NAME-PID" in the system's temporary directory, removed when the
+// process ends. (ctest runs the suite twice at the same time, once with
+// TRACEKIT_THREADS=1: a directory named alike by both would have one run read
+// what the other wrote.)
+std::filesystem::path scratch_dir(std::string_view name);
+
 // The public sample corpus (TRACEKIT_CORPUS_DIR; see tests/corpus_test.cc).
 // [corpus] tests skip, with a warning, when the corpus is not there.
 std::filesystem::path corpus_path(std::string_view rel = {});

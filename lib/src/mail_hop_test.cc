@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "parse_harness.h"
+
 using namespace tracekit;
 
 namespace {
@@ -43,8 +45,7 @@ constexpr std::string_view kMaillog =
     "Apr 23 12:00:01 mx1 postfix/qmgr[12]: AAA111: removed\n";
 
 SourceSpec source() {
-  auto dir = std::filesystem::temp_directory_path() / "tracekit-mail-hop-test";
-  std::filesystem::create_directories(dir);
+  auto dir = test::scratch_dir("mail-hop-test");
   auto p = (dir / "maillog").string();
   std::ofstream(p) << kMaillog;
   SourceSpec s;

@@ -4,13 +4,14 @@
 #include <filesystem>
 #include <fstream>
 
+#include "parse_harness.h"
+
 using namespace tracekit;
 
 namespace {
 
 std::string scratch_file(const std::string& name, const std::string& content) {
-  auto dir = std::filesystem::temp_directory_path() / "tracekit-manifest-test";
-  std::filesystem::create_directories(dir);
+  auto dir = test::scratch_dir("manifest-test");
   auto p = (dir / name).string();
   std::ofstream(p, std::ios::binary) << content;
   return p;

@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "parse_harness.h"
+
 using namespace tracekit;
 
 namespace {
@@ -17,8 +19,7 @@ Instant at(std::string_view s) {
 
 // A directory source over a file written with `text`.
 SourceSpec directory(const std::string& file, const std::string& format, std::string_view text) {
-  auto dir = std::filesystem::temp_directory_path() / "tracekit-owner-hop-test";
-  std::filesystem::create_directories(dir);
+  auto dir = test::scratch_dir("owner-hop-test");
   auto p = (dir / file).string();
   std::ofstream(p) << text;
   SourceSpec s;

@@ -11,6 +11,8 @@
 #include <random>
 #include <set>
 
+#include "parse_harness.h"
+
 using namespace tracekit;
 
 namespace {
@@ -77,7 +79,7 @@ TEST_CASE("scan: the prefilter changes nothing but the work done", "[scan]") {
   // Busy hours with many lines a second, foreign lines, a quiet period, a
   // DST fold (2026-10-25 01:00-02:00 happens twice in London), and the key
   // near every kind of line.
-  auto path = std::filesystem::temp_directory_path() / "tracekit-scan-test.log";
+  auto path = test::scratch_dir("scan") / "scan-test.log";
   {
     std::ofstream out(path);
     auto line = [&](const char* date, int sec, const std::string& msg) {
@@ -136,7 +138,7 @@ TEST_CASE("scan: many needles with a shared prefix pass exactly the lines that h
           "[scan]") {
   // Eight or more needles sharing a prefix are compared by the byte after
   // it; a needle that is the prefix alone is compared with every hit.
-  auto path = std::filesystem::temp_directory_path() / "tracekit-scan-buckets.log";
+  auto path = test::scratch_dir("scan") / "scan-buckets.log";
   std::vector<std::pair<uint64_t, std::string>> lines;  // (line number, text)
   {
     std::ofstream out(path);
@@ -192,7 +194,7 @@ TEST_CASE("scan: many needles with a shared prefix pass exactly the lines that h
 }
 
 TEST_CASE("scan: an ASA file prefiltered for ADDR/PORT keeps every line about the pair", "[scan]") {
-  auto path = std::filesystem::temp_directory_path() / "tracekit-scan-asa-test.log";
+  auto path = test::scratch_dir("scan") / "scan-asa-test.log";
   {
     std::ofstream out(path);
     const char* h = "Apr 23 2026 16:19:0";
@@ -242,7 +244,7 @@ TEST_CASE("scan: an ASA file prefiltered for ADDR/PORT keeps every line about th
 }
 
 TEST_CASE("scan: many ports asked, and teardowns found by their session id", "[scan]") {
-  auto path = std::filesystem::temp_directory_path() / "tracekit-scan-asa-many.log";
+  auto path = test::scratch_dir("scan") / "scan-asa-many.log";
   {
     std::ofstream out(path);
     int s = 0;
@@ -294,7 +296,7 @@ TEST_CASE("scan: many ports asked, and teardowns found by their session id", "[s
 
 TEST_CASE("scan: a session dropped at its teardown; another device's with its id still read",
           "[scan]") {
-  auto path = std::filesystem::temp_directory_path() / "tracekit-scan-asa-drop.log";
+  auto path = test::scratch_dir("scan") / "scan-asa-drop.log";
   {
     std::ofstream out(path);
     int s = 0;
@@ -417,8 +419,7 @@ struct Said {
 };
 
 Said scan_bytes(const std::string& name, const std::string& bytes) {
-  auto dir = std::filesystem::temp_directory_path() / "tracekit-scan-hostile";
-  std::filesystem::create_directories(dir);
+  auto dir = test::scratch_dir("scan-hostile");
   auto path = dir / name;
   std::ofstream(path, std::ios::binary) << bytes;
   char* buf = nullptr;

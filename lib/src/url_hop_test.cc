@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "parse_harness.h"
+
 using namespace tracekit;
 
 namespace {
@@ -49,8 +51,7 @@ std::string proxy_log() {
 }
 
 SourceSpec source(std::string_view text, Micros skew = Micros{0}) {
-  auto dir = std::filesystem::temp_directory_path() / "tracekit-url-hop-test";
-  std::filesystem::create_directories(dir);
+  auto dir = test::scratch_dir("url-hop-test");
   auto p = (dir / "access.log").string();
   std::ofstream(p) << text;
   SourceSpec s;
