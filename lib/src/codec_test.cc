@@ -243,6 +243,27 @@ TEST_CASE("codec: CSV queries with quotes; bad rows are reported with their line
   CHECK(errors[1] == "stdin:5: unterminated quote");
 }
 
+TEST_CASE("codec: TSV queries: fields unescaped, hops nested, bad rows reported", "[codec]") {
+  std::vector<std::string> errors;
+  auto rows = read_back(
+      "ip\tport\tnat.ip\tnat.note\n"
+      "192.0.2.7\t40123\t10.0.0.5\tone\\ttab, a\\\\ and\\nline\n"
+      "192.0.2.8\t1\t10.0.0.6\n"
+      "192.0.2.9\t2\t10.0.0.7\tx\textra\n"
+      "192.0.2.10\t3\t\tplain\n",
+      &errors);
+  REQUIRE(rows.size() == 2);
+  CHECK(
+      rows[0].dump() ==
+      R"({"ip":"192.0.2.7","port":"40123","nat":{"ip":"10.0.0.5","note":"one\ttab, a\\ and\nline"}})");
+  CHECK(get_text(rows[1], "ip") == "192.0.2.10");
+  CHECK(get_text(rows[1], "nat.note") == "plain");
+  CHECK(get_field(rows[1], "nat.ip") == nullptr);
+  REQUIRE(errors.size() == 2);
+  CHECK(errors[0] == "stdin:3: 3 fields where the header has 4");
+  CHECK(errors[1] == "stdin:4: 5 fields where the header has 4");
+}
+
 TEST_CASE("codec: JSON Lines that are not objects are reported", "[codec]") {
   std::vector<std::string> errors;
   auto rows = read_back("{\"ip\":\"10.0.0.1\"}\n[1,{\"ip\":\"10.0.0.2\"}]\n{broken\n", &errors);

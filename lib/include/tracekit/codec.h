@@ -97,6 +97,7 @@ class RowReader {
   void unread(std::vector<Line>& lines);
   bool next_json(Row& row, std::string& error);
   bool next_delimited(std::string_view s, Row& row, std::string& error);
+  bool next_csv(std::string_view s, std::vector<std::string>& vals, Row& row, std::string& error);
   void read_header(std::string_view s);
   FILE* in_;
   std::string name_;
