@@ -58,7 +58,8 @@ size_t common_prefix(const std::vector<std::string>& needles) {
 // or more) and, for fewer, their value. False when they run to `end`
 // (the text ends before the number does). Eight bytes at once where there
 // are eight (SWAR: a port after every hit of a batch's needles).
-inline bool leading_digits(const char* d, const char* end, size_t& digits, unsigned& value) {
+[[gnu::always_inline]] inline bool leading_digits(const char* d, const char* end, size_t& digits,
+                                                  unsigned& value) {
   if constexpr (std::endian::native == std::endian::little) {
     if (end - d >= 8) {
       uint64_t t;
@@ -135,6 +136,9 @@ class NeedleSet {
     }
     for (size_t k = first; k < needles_.size(); ++k) units_.push_back({needles_[k], {k}, {}, {}});
     covered_ = needles_.size();
+    quick_.assign(needles_.size(), Quick{});
+    for (const Unit& u : units_)
+      for (size_t k : u.needles) quick_[k] = quick_for(k, u.search.size());
   }
   size_t units() const { return units_.size(); }
   // The first place in [p, end) where a needle of unit u is, with what it
@@ -158,20 +162,66 @@ class NeedleSet {
     std::vector<size_t> whole;
   };
   static constexpr size_t kBucketFrom = 2;
+  // A needle's check for the usual hit, with room after it: the bytes past
+  // its unit's prefix (up to 8) as one masked word, and a one-byte separator
+  // before a port. Compares and a table lookup inline, no call: a batch's
+  // prefix is in nearly every line.
+  struct Quick {
+    bool ok = false;    // the usual hit may take the quick check
+    uint8_t tail = 0;   // bytes past the prefix
+    char sep = 0;       // before the port
+    uint64_t word = 0;  // the tail's bytes as read from memory, masked
+    uint64_t mask = 0;
+    const uint64_t* ports = nullptr;
+  };
+  Quick quick_for(size_t k, size_t searched) const {
+    Quick q;
+    const std::string& n = needles_[k];
+    const NeedleFollow& f = follows_[k];
+    if constexpr (std::endian::native != std::endian::little) return q;
+    if (n.size() < searched || n.size() - searched > 8 || f.ports.empty() || f.sep.size() != 1)
+      return q;
+    q.tail = uint8_t(n.size() - searched);
+    for (size_t i = 0; i < q.tail; ++i) {
+      q.word |= uint64_t(uint8_t(n[searched + i])) << (8 * i);
+      q.mask |= uint64_t(0xff) << (8 * i);
+    }
+    q.sep = f.sep[0];
+    q.ports = f.ports.data();
+    q.ok = true;
+    return q;
+  }
+  // accept(), with the quick check where it applies: the needle's tail, the
+  // separator and the port's digits all before `end`, with 8 bytes to spare
+  // for the word loads.
+  [[gnu::always_inline]] bool accept_usual(const char* hit, const char* end, size_t k,
+                                           size_t searched) const {
+    const Quick& q = quick_[k];
+    if (!q.ok || end - hit < ptrdiff_t(searched + 8 + 1 + 8)) return accept(hit, end, k, searched);
+    uint64_t w;
+    std::memcpy(&w, hit + searched, 8);
+    if ((w & q.mask) != q.word) return false;
+    const char* after = hit + searched + q.tail;
+    if (*after != q.sep) return accept(hit, end, k, searched);  // a literal may follow
+    size_t digits;
+    unsigned port;
+    leading_digits(after + 1, end, digits, port);  // (8 bytes there: never the text's end)
+    return digits > 0 && digits < 6 && port <= 65535 && (q.ports[port >> 6] >> (port & 63) & 1);
+  }
   // Whether one of u's needles, with what it asks to follow it, is at `hit`
   // (where u.search is).
-  bool accepts(const char* hit, const char* end, const Unit& u) const {
+  [[gnu::always_inline]] bool accepts(const char* hit, const char* end, const Unit& u) const {
     const size_t s = u.search.size();
     if (!u.by_next.empty() && size_t(end - hit) > s) {
       for (size_t k : u.whole)
-        if (accept(hit, end, k, s)) return true;
+        if (accept_usual(hit, end, k, s)) return true;
       for (size_t k : u.by_next[uint8_t(hit[s])])
-        if (accept(hit, end, k, s)) return true;
+        if (accept_usual(hit, end, k, s)) return true;
       return false;
     }
     // (The text ends in the prefix: every needle may still be there.)
     for (size_t k : u.needles)
-      if (accept(hit, end, k, s)) return true;
+      if (accept_usual(hit, end, k, s)) return true;
     return false;
   }
   const char* find_from(const char* p, const char* end, const Unit& u) const {
@@ -195,7 +245,8 @@ class NeedleSet {
 #endif
   // Whether needle k, whose first bytes are at `hit`, is there whole with
   // what it asks to follow it (or the text ends first).
-  bool accept(const char* hit, const char* end, size_t k, size_t searched) const {
+  // (Out of line: the usual hit takes accept_usual's quick check.)
+  [[gnu::noinline]] bool accept(const char* hit, const char* end, size_t k, size_t searched) const {
     const std::string& n = needles_[k];
     size_t room = size_t(end - hit);
     if (n.size() > searched) {
@@ -225,7 +276,8 @@ class NeedleSet {
   const std::vector<std::string>& needles_;
   const std::vector<NeedleFollow>& follows_;
   std::vector<Unit> units_;
-  size_t covered_ = 0;  // needles_ given a unit
+  std::vector<Quick> quick_;  // by needle
+  size_t covered_ = 0;        // needles_ given a unit
 };
 
 // Finds where the prefilter's needles occur ahead of the reader, a block at a

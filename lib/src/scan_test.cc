@@ -265,17 +265,24 @@ TEST_CASE("scan: many ports asked, and teardowns found by their session id", "[s
       // The teardown names the inside host only.
       line("6-302014: Teardown TCP connection " + id + " for outside:198.51.100.1/443 to inside:" +
            in + " duration 0:00:05 bytes 100 TCP FINs");
+      // Another public address with a port asked of 203.0.113.9.
+      line("6-305011: Built dynamic TCP translation from inside:" + in +
+           " to outside:203.0.113.7/" + port);
     }
   }
   std::vector<std::pair<std::string, uint16_t>> asked;
   for (int p = 40000; p < 40050; p += 2) asked.emplace_back("203.0.113.9", uint16_t(p));
+  // Sharing "203.0.11" with it: one search for both, each compared past it.
+  asked.emplace_back("203.0.114.1", uint16_t(40000));
   auto run = [&](bool prefilter) {
     Diagnostics diag("test", false, nullptr);
     Scanner sc(diag, asa_settings(prefilter, asked));
     SourceSpec src = asa_source(path);
     std::vector<std::string> got;
     std::set<std::string, std::less<>> kept;
+    size_t parsed = 0;
     sc.scan<NatEvent>(src, 0, [&](const NatEvent& ev, const ScanFile&, uint32_t, const Line& l) {
+      ++parsed;
       bool wanted = to_string(ev.public_ip) == "203.0.113.9" && ev.public_port % 2 == 0;
       if (wanted) {
         kept.emplace(ev.session_id);
@@ -285,6 +292,9 @@ TEST_CASE("scan: many ports asked, and teardowns found by their session id", "[s
       }
       got.push_back(std::to_string(l.number));
     });
+    // The prefilter passes the lines of the ports asked and their sessions'
+    // teardowns, no more: not the other ports' (nor 203.0.113.99's).
+    if (prefilter) CHECK(parsed == got.size());
     return got;
   };
   auto full = run(false);
