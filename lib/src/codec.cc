@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <unordered_set>
 
 #include "tracekit/net.h"
 #include "tracekit/text.h"
@@ -42,16 +43,29 @@ bool columns_in_order(const Row& row, const std::vector<std::string>& cols) {
 
 // Adds the columns `row` has that `cols` lacks; true when it had them all,
 // in that order.
-bool add_columns(const Row& row, std::vector<std::string>& cols) {
+// The column names already in `cols` (a set, so that a row's fields are
+// looked up at once, not compared with every column), and a name being made.
+struct ColumnSet {
+  std::unordered_set<std::string> names;
+  std::string name;
+};
+
+bool add_columns(const Row& row, std::vector<std::string>& cols, ColumnSet& known) {
   if (columns_in_order(row, cols)) return true;
-  auto add = [&](std::string name) {
-    if (std::find(cols.begin(), cols.end(), name) == cols.end()) cols.push_back(std::move(name));
+  auto add = [&]() {
+    if (known.names.insert(known.name).second) cols.push_back(known.name);
   };
   for (auto it = row.begin(); it != row.end(); ++it) {
     if (it->is_object()) {
-      for (auto jt = it->begin(); jt != it->end(); ++jt) add(it.key() + "." + jt.key());
+      for (auto jt = it->begin(); jt != it->end(); ++jt) {
+        known.name.assign(it.key());
+        known.name += '.';
+        known.name += jt.key();
+        add();
+      }
     } else {
-      add(it.key());
+      known.name.assign(it.key());
+      add();
     }
   }
   return false;
@@ -60,7 +74,7 @@ bool add_columns(const Row& row, std::vector<std::string>& cols) {
 // What each column shows of `row`: cells[k] is get_field(row, cols[k]),
 // found in one walk over the row (a field is looked for at the column after
 // the last one found, then among all) rather than a search per column.
-void row_cells(const Row& row, const std::vector<std::string>& cols,
+void row_cells(const Row& row, const std::vector<std::string>& cols, bool hop_columns,
                std::vector<const json*>& cells) {
   cells.assign(cols.size(), nullptr);
   if (!row.is_object()) return;
@@ -74,9 +88,15 @@ void row_cells(const Row& row, const std::vector<std::string>& cols,
   size_t next = 0;
   auto place = [&](const std::string& key, const std::string* sub, const json& v) {
     auto is = [&](const std::string& col) { return column_is(col, key, sub); };
-    size_t k = next < cols.size() && is(cols[next])
-                   ? next
-                   : size_t(std::find_if(cols.begin(), cols.end(), is) - cols.begin());
+    // Columns are distinct: the one after the last placed, else one further
+    // on (a field this row lacks was passed over), else one before.
+    const size_t from = std::min(next, cols.size());
+    size_t k = size_t(std::find_if(cols.begin() + ptrdiff_t(from), cols.end(), is) - cols.begin());
+    if (k == cols.size()) {
+      size_t before =
+          size_t(std::find_if(cols.begin(), cols.begin() + ptrdiff_t(from), is) - cols.begin());
+      if (before < from) k = before;
+    }
     if (k == cols.size()) return;
     if (!v.is_null() && !(v.is_string() && v.get_ref<const std::string&>().empty())) cells[k] = &v;
     next = k + 1;
@@ -85,8 +105,10 @@ void row_cells(const Row& row, const std::vector<std::string>& cols,
     if (it->is_object()) {
       for (auto jt = it->begin(); jt != it->end(); ++jt) place(it.key(), &jt.key(), *jt);
       // (An object under a column of its own name, when another row had a
-      // value there, shows as JSON, as get_field gives it.)
-      if (std::find(cols.begin(), cols.end(), it.key()) != cols.end())
+      // value there, shows as JSON, as get_field gives it. With fields, the
+      // object's columns are there too: a hop-named column.)
+      if ((it->empty() || hop_columns) &&
+          std::find(cols.begin(), cols.end(), it.key()) != cols.end())
         place(it.key(), nullptr, *it);
     } else {
       place(it.key(), nullptr, *it);
@@ -424,9 +446,24 @@ OutputFormat default_output_format() {
 }
 
 void append_tsv_escaped(std::string& out, std::string_view s) {
-  // Runs of plain bytes are appended whole (a cell is usually one run).
+  // Runs of plain bytes are appended whole (a cell is usually one run),
+  // passed over eight at a time: a word holds a byte to escape when one of
+  // its bytes is below 0x0e ('\r' is 0x0d) or is a backslash.
+  constexpr uint64_t kOnes = 0x0101010101010101, kHigh = 0x8080808080808080;
+  auto may_escape = [](uint64_t w) {
+    const uint64_t bs = w ^ (0x5c * kOnes);  // a backslash is now 0
+    return (((w - 0x0e * kOnes) & ~w) | ((bs - kOnes) & ~bs)) & kHigh;
+  };
   size_t plain = 0;
   for (size_t i = 0; i < s.size(); ++i) {
+    if (i + 8 <= s.size()) {
+      uint64_t w;
+      std::memcpy(&w, s.data() + i, 8);
+      if (!may_escape(w)) {
+        i += 7;
+        continue;
+      }
+    }
     if (static_cast<unsigned char>(s[i]) > '\r' && s[i] != '\\') continue;  // (most bytes)
     const char* esc;
     switch (s[i]) {
@@ -599,9 +636,11 @@ void RowWriter::finish() {
   // Which rows had every column so far in order (a row's fields are a
   // prefix of the columns then, and stay one as columns are added).
   std::vector<char> in_order(pending_.size());
+  ColumnSet known;
   for (size_t i = 0; i < pending_.size(); ++i)
-    in_order[i] = add_columns(pending_[i], cols) && plain_fields(pending_[i]);
-  if (hop_named_column(cols)) std::fill(in_order.begin(), in_order.end(), 0);
+    in_order[i] = add_columns(pending_[i], cols, known) && plain_fields(pending_[i]);
+  const bool hop_columns = hop_named_column(cols);
+  if (hop_columns) std::fill(in_order.begin(), in_order.end(), 0);
   if (cols.empty()) {
     std::fflush(out_);
     return;
@@ -619,7 +658,7 @@ void RowWriter::finish() {
       if (in_order[i])
         row_cells_in_order(r, cells);
       else
-        row_cells(r, cols, cells);
+        row_cells(r, cols, hop_columns, cells);
       for (size_t k = 0; k < cols.size(); ++k) {
         if (k) buf += '\t';
         append_cell(buf, cells[k]);
@@ -637,7 +676,7 @@ void RowWriter::finish() {
     std::vector<const json*> at;
     for (const auto& r : pending_) {
       cells.emplace_back();
-      row_cells(r, cols, at);
+      row_cells(r, cols, hop_columns, at);
       for (size_t k = 0; k < cols.size(); ++k) {
         std::string t;
         append_cell(t, at[k]);
