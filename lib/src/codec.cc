@@ -41,8 +41,6 @@ bool columns_in_order(const Row& row, const std::vector<std::string>& cols) {
   return true;
 }
 
-// Adds the columns `row` has that `cols` lacks; true when it had them all,
-// in that order.
 // The column names already in `cols` (a set, so that a row's fields are
 // looked up at once, not compared with every column), and a name being made.
 struct ColumnSet {
@@ -50,6 +48,8 @@ struct ColumnSet {
   std::string name;
 };
 
+// Adds the columns `row` has that `cols` lacks; true when it had them all,
+// in that order.
 bool add_columns(const Row& row, std::vector<std::string>& cols, ColumnSet& known) {
   if (columns_in_order(row, cols)) return true;
   auto add = [&]() {
@@ -72,8 +72,8 @@ bool add_columns(const Row& row, std::vector<std::string>& cols, ColumnSet& know
 }
 
 // What each column shows of `row`: cells[k] is get_field(row, cols[k]),
-// found in one walk over the row (a field is looked for at the column after
-// the last one found, then among all) rather than a search per column.
+// found in one walk over the row (a field is looked for from the column
+// after the last one found, then before it) rather than a search per column.
 void row_cells(const Row& row, const std::vector<std::string>& cols, bool hop_columns,
                std::vector<const json*>& cells) {
   cells.assign(cols.size(), nullptr);
