@@ -563,13 +563,12 @@ std::string field_text(const json& v) {
 
 namespace {
 
-// obj[key], added (null) when it is not there: found without making a
-// string of the key first, as json's operator[] would for every field.
+// obj[key], added (null) when it is not there: found in place (field_of)
+// without making a string of the key first, as json's operator[] would.
 json& member(json& obj, std::string_view key) {
-  auto& fields = obj.get_ref<json::object_t&>();
-  for (auto& [k, v] : fields)
-    if (k == key) return v;
-  return fields.emplace_back(std::string(key), json()).second;
+  if (json* v = field_of(obj, key)) return *v;
+  append_field(obj, std::string(key), json());
+  return obj.get_ref<json::object_t&>().back().second;
 }
 
 }  // namespace
