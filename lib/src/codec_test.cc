@@ -1,5 +1,6 @@
 #include "tracekit/codec.h"
 
+#include <fmt/format.h>
 #include <catch2/catch.hpp>
 #include <cstdio>
 #include <random>
@@ -225,6 +226,28 @@ TEST_CASE("codec: each TSV cell is what get_field finds, whatever the rows' fiel
           row(R"({"nat.ip":"dotted","ip":"1.1.1.3","nat":{"port":"9"}})"),
       },
       {"nat.ip", "ip", "nat.port"});
+}
+
+TEST_CASE("codec: a batch's thousands of TSV rows, written in chunks and halves, stay in order",
+          "[codec]") {
+  // More rows than a chunk (8192), the last chunk still split in two: each
+  // row's cells in its own line, in order. Now and then a row adds a column
+  // or has its fields in another order, in either half of a chunk.
+  std::vector<Row> rows;
+  for (int i = 0; i < 20000; ++i) {
+    Row r = Row::object();
+    if (i % 4999 == 7) r["port"] = i;  // (out of order: before ip)
+    r["ip"] = fmt::format("10.{}.{}.{}", i >> 16, (i >> 8) & 255, i & 255);
+    if (i % 4999 != 7) r["port"] = i;
+    Row nat = Row::object();
+    nat["match"] = i % 3 ? "exact" : "none";
+    nat["ip"] = fmt::format("192.0.2.{}", i % 250);
+    if (i == 12345) nat["note"] = "a new column, late";
+    r["nat"] = std::move(nat);
+    if (i == 5000) r["extra"] = "tab\there";
+    rows.push_back(std::move(r));
+  }
+  check_cells(rows, {"ip", "port", "nat.match", "nat.ip", "extra", "nat.note"});
 }
 
 TEST_CASE("codec: CSV queries with quotes; bad rows are reported with their line", "[codec]") {
