@@ -19,7 +19,6 @@ packages=(
   libcli11-dev libfmt-dev libzstd-dev zstd zlib1g-dev libisal-dev gzip
   libhowardhinnant-date-dev tzdata libtomlplusplus-dev nlohmann-json3-dev libsqlite3-dev
   libssl-dev
-  libmimalloc-dev  # the tools' malloc (batches build many small rows)
   catch2 mandoc
   python3  # tests/sim: the simulated site's generator and accuracy test
   strace   # tests/integrity: proves inputs are opened read-only
