@@ -21,7 +21,7 @@ using json = nlohmann::ordered_json;
 // TSV rows are written out this many at a time, each chunk in two halves on
 // two threads when it has kSplitRows or more (about two microseconds a row
 // of trace-ip's, against some tens for a thread).
-constexpr size_t kRowChunk = 8192;
+constexpr size_t kRowChunk = 2048;
 constexpr size_t kSplitRows = 1024;
 
 // Whether column `col` is field `key` of a row (`sub` null) or field `sub`

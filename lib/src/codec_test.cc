@@ -230,7 +230,7 @@ TEST_CASE("codec: each TSV cell is what get_field finds, whatever the rows' fiel
 
 TEST_CASE("codec: a batch's thousands of TSV rows, written in chunks and halves, stay in order",
           "[codec]") {
-  // More rows than a chunk (8192), the last chunk still split in two: each
+  // Many chunks of rows (2048 each), the last still split in two: each
   // row's cells in its own line, in order. Now and then a row adds a column
   // or has its fields in another order, in either half of a chunk.
   std::vector<Row> rows;
