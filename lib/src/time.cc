@@ -445,8 +445,7 @@ void YearTracker::begin_file(int configured_year, Instant reference) {
   auto days = std::chrono::floor<date::days>(reference);
   date::year_month_day ymd{date::sys_days(days)};
   ref_year_ = int(ymd.year());
-  ref_month_ = unsigned(ymd.month());
-  ref_day_ = unsigned(ymd.day());
+  ref_days_ = days.time_since_epoch().count();
 }
 
 int YearTracker::year_for(unsigned month, unsigned day) {
@@ -454,8 +453,15 @@ int YearTracker::year_for(unsigned month, unsigned day) {
     if (configured_)
       year_ = configured_;
     else
-      year_ = (month < ref_month_ || (month == ref_month_ && day <= ref_day_ + 1)) ? ref_year_
-                                                                                   : ref_year_ - 1;
+      // The latest year that puts the date at or before the file time's
+      // (UTC) day and the next: the file's zone may be up to a day ahead of
+      // UTC (a line of 1 January in Tokyo, written at 23:35 UTC on 31
+      // December).
+      for (int y : {ref_year_ + 1, ref_year_, ref_year_ - 1})
+        if (days_from_civil(y, month, day) <= ref_days_ + 1) {
+          year_ = y;
+          break;
+        }
     first_year_ = year_;
     last_month_ = month;
   } else if (month + 6 <= last_month_) {

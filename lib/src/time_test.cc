@@ -134,6 +134,27 @@ TEST_CASE("year inference from the file time, with New Year rollover", "[time][y
   CHECK(y.first_year() == 2026);
 }
 
+TEST_CASE("year inference: a zone ahead of UTC is a day ahead of the file time", "[time][year]") {
+  // A log in Tokyo (UTC+9) whose first line is of New Year's Day, written
+  // at 08:35 local time: 23:35 UTC on 31 December.
+  Instant mtime;
+  std::string err;
+  REQUIRE(parse_query_time("2025-12-31T23:35:00Z", nullptr, mtime, err));
+  YearTracker y;
+  y.begin_file(0, mtime);
+  CHECK(y.year_for(1, 1) == 2026);
+  CHECK(y.first_year() == 2026);
+  // Two days ahead is not this year's: the file was written before.
+  YearTracker later;
+  later.begin_file(0, mtime);
+  CHECK(later.year_for(1, 2) == 2025);
+  // A month's end likewise: 1 May in Tokyo, written on 30 April (UTC).
+  REQUIRE(parse_query_time("2026-04-30T20:00:00Z", nullptr, mtime, err));
+  YearTracker may;
+  may.begin_file(0, mtime);
+  CHECK(may.year_for(5, 1) == 2026);
+}
+
 TEST_CASE("year inference: small steps back are late lines, not a new year", "[time][year]") {
   YearTracker y;
   Instant mtime;

@@ -119,8 +119,8 @@ class YearTracker {
  private:
   int configured_ = 0;
   int ref_year_ = 1970;
-  unsigned ref_month_ = 1, ref_day_ = 1;
-  int year_ = 0;  // 0 until the first date
+  int64_t ref_days_ = 0;  // the reference's day (days since 1970-01-01, UTC)
+  int year_ = 0;          // 0 until the first date
   int first_year_ = 0;
   unsigned last_month_ = 0;
 };
