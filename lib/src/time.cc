@@ -202,7 +202,23 @@ bool parse_query_time(std::string_view s, const date::time_zone* default_zone, I
     error = fmt::format("'{}' is not a valid calendar date and time", s);
     return false;
   }
-  if (ss == 60) ss = 59;  // leap second: the clock showed :60, keep it inside the minute
+  // A leap second: the clock showed :60, kept inside the minute. Only the
+  // last second of 30 June or 31 December (UTC) ever was one.
+  const bool leap = ss == 60;
+  if (leap) ss = 59;
+  auto leap_ok = [&](Instant at) {
+    if (!leap) return true;
+    auto day = std::chrono::floor<date::days>(at);
+    date::year_month_day ymd{date::sys_days(day)};
+    bool last_of_half = (ymd.month() == date::June && ymd.day() == date::day(30)) ||
+                        (ymd.month() == date::December && ymd.day() == date::day(31));
+    if (last_of_half && std::chrono::floor<seconds>(at - day) == seconds(86399)) return true;
+    error = fmt::format(
+        "'{}' is not a valid time: a leap second (:60) is only ever 23:59:60 UTC on 30 June or "
+        "31 December",
+        s);
+    return false;
+  };
   std::string_view zone_part = s.substr(i);
   while (!zone_part.empty() && zone_part.front() == ' ') zone_part.remove_prefix(1);
   int64_t local_us =
@@ -210,7 +226,7 @@ bool parse_query_time(std::string_view s, const date::time_zone* default_zone, I
   int offset = 0;
   if (!zone_part.empty() && parse_offset(zone_part, offset)) {
     out = Instant(Micros(local_us - int64_t(offset) * 1000000));
-    return true;
+    return leap_ok(out);
   }
   const date::time_zone* zone = default_zone;
   if (!zone_part.empty()) {
@@ -241,7 +257,7 @@ bool parse_query_time(std::string_view s, const date::time_zone* default_zone, I
     return false;
   }
   out = Instant(Micros(local_us - std::chrono::duration_cast<Micros>(info.first.offset).count()));
-  return true;
+  return leap_ok(out);
 }
 
 bool parse_duration(std::string_view s, Micros& out) {

@@ -61,6 +61,20 @@ TEST_CASE("query times: malformed input says what was expected", "[time]") {
   CHECK(q("@12x").find("not an epoch time") != std::string::npos);
 }
 
+TEST_CASE("query times: a leap second only where one can be", "[time]") {
+  // 2016-12-31T23:59:60Z was one: kept inside its minute, in UTC or local.
+  CHECK(q("2016-12-31T23:59:60Z") == "2016-12-31T23:59:59Z");
+  CHECK(q("2016-12-31T23:59:60.5Z") == "2016-12-31T23:59:59.500Z");
+  CHECK(q("2017-01-01 00:59:60 +01:00") == "2016-12-31T23:59:59Z");
+  CHECK(q("2015-06-30 23:59:60 UTC") == "2015-06-30T23:59:59Z");
+  // Any other :60 is a typing error, not a time to round.
+  CHECK(q("2026-10-24 10:05:60Z").find("leap second") != std::string::npos);
+  CHECK(q("2016-12-31 23:59:60 +01:00").find("leap second") != std::string::npos);
+  CHECK(q("2016-12-30T23:59:60Z").find("leap second") != std::string::npos);
+  CHECK(q("2016-12-31T23:58:60Z").find("leap second") != std::string::npos);
+  CHECK(q("2016-12-31 23:59:61Z").find("not a valid calendar date") != std::string::npos);
+}
+
 TEST_CASE("durations", "[time]") {
   Micros d;
   REQUIRE(parse_duration("10s", d));
