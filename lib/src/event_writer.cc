@@ -263,7 +263,7 @@ void EventWriter::write(const LoginEvent& ev, const ScanFile& file) {
                             ev.method,
                             logon_type,
                             start,
-                            ev.open_end ? "still open" : ev.end_how};
+                            ev.open_end && ev.end_how.empty() ? "still open" : ev.end_how};
   row(all, ev, file);
 }
 

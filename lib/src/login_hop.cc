@@ -311,7 +311,15 @@ Row LoginHop::row_for(const LoginQuery& q, MatchKind kind,
     append_field(hop, "tty", s->tty);
     switch (s->end_kind) {
       case LoginSessionRec::EndKind::open:
-        notes.push_back("open-ended: no logout, shutdown or reboot in the records after the login");
+        if (s->end_how == "gone - no logout")
+          // (last's words when the session's process had gone by the
+          // time it ran, with no logout recorded: ended, no one knows when.)
+          notes.push_back(
+              "end unknown: last says 'gone - no logout' (no logout recorded, and the session "
+              "had ended when last ran); it may have ended before the time asked");
+        else
+          notes.push_back(
+              "open-ended: no logout, shutdown or reboot in the records after the login");
         break;
       case LoginSessionRec::EndKind::logout:
         break;
