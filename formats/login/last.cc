@@ -363,7 +363,11 @@ const FormatInfo& last_format() {
                                    "last/lastb output with full times (last -F or "
                                    "--time-format iso)",
                                .sniff = sniff,
-                               .make_login = make};
+                               .make_login = make,
+                               // A report of wtmp as of when last ran (the
+                               // file's modification time): "still logged
+                               // in" is said of then.
+                               .snapshot = true};
   return info;
 }
 

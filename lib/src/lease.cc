@@ -276,6 +276,25 @@ LeaseAnswer match_leases(const std::vector<const Lease*>& leases, Instant t, Mic
       *dup = l;
     }
   }
+  // A lease whose end no line states (assumed from the lease time, or
+  // open) holds across the time asked only if the logs go on there: in a
+  // silence, or past their end, its release or expiry, and the address's
+  // grant to another client, could be what is missing. The candidates stay
+  // shown, as a gap.
+  if (!a.leases.empty() && !coverage.covers(t, t))
+    for (const Lease* l : a.leases)
+      if (l->end_kind == Lease::EndKind::assumed || l->end_kind == Lease::EndKind::open) {
+        std::string why = coverage.explain_gap(t, t) +
+                          ": a lease with no expiry or release logged may have ended, and the "
+                          "address been given to another client, in that time";
+        if (!coverage.within(t)) {
+          a.kind = MatchKind::gap;
+          a.why = std::move(why);
+          return a;
+        }
+        a.caveat = std::move(why);  // a silence within the log: said, not a gap
+        break;
+      }
   if (a.leases.size() == 1) {
     a.kind = MatchKind::exact;
   } else if (a.leases.size() > 1) {

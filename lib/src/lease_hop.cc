@@ -247,6 +247,7 @@ std::vector<Row> LeaseHop::answer(const LeaseQuery& q) const {
     note = fmt::format("{} candidates within the window{}{}", a.leases.size(),
                        note.empty() ? "" : "; ", note);
   if (a.kind == MatchKind::gap) note = a.why + (note.empty() ? "" : "; " + note);
+  if (!a.caveat.empty()) note = a.caveat + (note.empty() ? "" : "; " + note);
   if (a.leases.empty()) {
     if (register_ && q.key.kind == LeaseKey::Kind::ip) {
       std::vector<Row> rows = from_register(q, a.kind, note);

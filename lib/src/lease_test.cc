@@ -191,6 +191,38 @@ TEST_CASE("match: no lease soon after the logs start is a gap, not none", "[leas
   CHECK(a.kind == MatchKind::none);
 }
 
+TEST_CASE("match: a lease whose end is assumed: a caveat in a silence, a gap past the log",
+          "[lease][match]") {
+  Builder b;
+  b.ev(DhcpAction::ack, "10.0.0.5", "00:11:22:33:44:55", "2026-04-23T08:00:00Z", "ws1");
+  b.ev(DhcpAction::ack, "10.0.0.6", "00:11:22:33:44:66", "2026-04-23T08:00:00Z", "ws6");
+  b.ev(DhcpAction::release, "10.0.0.6", "00:11:22:33:44:66", "2026-04-23T17:00:00Z");
+  b.build(12h);
+  Coverage cov;
+  cov.spans.push_back({at("2026-04-23T00:00:00Z"), at("2026-04-23T10:00:00Z")});
+  cov.spans.push_back({at("2026-04-23T14:00:00Z"), at("2026-04-23T18:00:00Z")});
+  // Inside the log: the assumed end stands (and says so in the hop's note).
+  auto a = match_leases(b.ip("10.0.0.5"), at("2026-04-23T09:00:00Z"), 0s, cov, 12h, true);
+  CHECK(a.kind == MatchKind::exact);
+  CHECK(a.caveat.empty());
+  // In a silence the release, or another grant, could be what is missing:
+  // the answer says it depends on the silence.
+  a = match_leases(b.ip("10.0.0.5"), at("2026-04-23T12:00:00Z"), 0s, cov, 12h, true);
+  CHECK(a.kind == MatchKind::exact);
+  CHECK(a.caveat.rfind("no log lines from 2026-04-23T10:00:00Z to 2026-04-23T14:00:00Z: a lease",
+                       0) == 0);
+  // Past the log's end nothing is known: a gap, the candidate shown.
+  a = match_leases(b.ip("10.0.0.5"), at("2026-04-23T19:00:00Z"), 0s, cov, 12h, true);
+  CHECK(a.kind == MatchKind::gap);
+  REQUIRE(a.leases.size() == 1);
+  CHECK(a.leases[0]->host == "ws1");
+  CHECK(a.why.rfind("the logs end at 2026-04-23T18:00:00Z: a lease", 0) == 0);
+  // A lease whose release is logged after the silence spans it as stated.
+  a = match_leases(b.ip("10.0.0.6"), at("2026-04-23T12:00:00Z"), 0s, cov, 12h, true);
+  CHECK(a.kind == MatchKind::exact);
+  CHECK(a.caveat.empty());
+}
+
 TEST_CASE("match: a quiet period in the log is a gap", "[lease][match]") {
   Coverage cov;
   cov.spans.push_back({at("2026-04-23T00:00:00Z"), at("2026-04-23T10:00:00Z")});

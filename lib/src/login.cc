@@ -399,6 +399,19 @@ LoginAnswer match_logins(const std::vector<const LoginSessionRec*>& sessions, In
       if (distance(*s, t) < distance(*it->front(), t)) std::swap(it->front(), it->back());
     }
   }
+  // A session nothing ends lasts to the end of the records (then it is
+  // open-ended): past them, its logout, and another user's login, could be
+  // what is missing. The candidates stay shown, as a gap.
+  if (!a.candidates.empty() && !coverage.covers(t, t) && !coverage.within(t))
+    for (const auto& c : a.candidates)
+      for (const LoginSessionRec* s : c)
+        if (s->end_kind == LoginSessionRec::EndKind::open) {
+          a.kind = MatchKind::gap;
+          a.why = coverage.explain_gap(t, t) +
+                  ": a session with no logout recorded may have ended, and another begun, in "
+                  "that time";
+          return a;
+        }
   if (a.candidates.size() == 1) {
     a.kind = MatchKind::exact;
   } else if (a.candidates.size() > 1) {

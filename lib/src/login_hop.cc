@@ -412,6 +412,7 @@ std::vector<Row> LoginHop::answer(const LoginQuery& q) const {
     note = fmt::format("{} users within the window{}{}", a.candidates.size(),
                        note.empty() ? "" : "; ", note);
   if (a.kind == MatchKind::gap) note = a.why + (note.empty() ? "" : "; " + note);
+  if (!a.caveat.empty()) note = a.caveat + (note.empty() ? "" : "; " + note);
   if (a.candidates.empty() && own.empty() && !relevant.empty()) {
     for (const auto& k : q.keys)
       if (k.kind == LoginKey::Kind::host) {

@@ -33,12 +33,13 @@ struct Builder {
   void ev(LoginAction a, const char* user, const char* key, const char* time) {
     add(make(a, user, key, time));
   }
-  LoginAnswer ask(const char* key, const char* time, Micros skew = 0s) {
+  LoginAnswer ask(const char* key, const char* time, Micros skew = 0s,
+                  const char* log_end = "2026-04-24T00:00:00Z") {
     LoginKey k;
     std::string err;
     REQUIRE(parse_login_key(key, k, err));
     Coverage c;
-    c.spans.push_back({at("2026-04-23T00:00:00Z"), at("2026-04-24T00:00:00Z")});
+    c.spans.push_back({at("2026-04-23T00:00:00Z"), at(log_end)});
     return match_logins(store.find(k), at(time), skew, c);
   }
 };
@@ -181,4 +182,24 @@ TEST_CASE("login: with query windows, sessions far from every window are dropped
   CHECK(b.store.event_count() == 3);  // only the kept sessions' events are held
   auto a = b.ask("ws-lab1-07", "2026-04-23T12:00:00Z");
   CHECK(a.kind == MatchKind::ambiguous);
+}
+
+TEST_CASE("login: past the records' end a session with no logout is a gap, shown",
+          "[login][match]") {
+  Builder b;
+  b.ev(LoginAction::login, "jdoe", "4242", "2026-04-23T15:00:00Z");
+  b.ev(LoginAction::login, "asmith", "4343", "2026-04-23T09:00:00Z");
+  b.ev(LoginAction::logout, "", "4343", "2026-04-23T20:00:00Z");
+  b.store.build({kNoTime});
+  // The records end at 21:00: jdoe's session is open-ended up to then.
+  const char* end = "2026-04-23T21:00:00Z";
+  auto a = b.ask("WS-LAB1-07.corp.example", "2026-04-23T17:00:00Z", 0s, end);
+  CHECK(a.kind == MatchKind::ambiguous);
+  a = b.ask("WS-LAB1-07.corp.example", "2026-04-23T20:30:00Z", 0s, end);
+  CHECK(a.kind == MatchKind::exact);
+  a = b.ask("WS-LAB1-07.corp.example", "2026-04-23T22:00:00Z", 0s, end);
+  CHECK(a.kind == MatchKind::gap);
+  REQUIRE(a.candidates.size() == 1);
+  CHECK(a.candidates[0].front()->user == "jdoe");
+  CHECK(a.why.rfind("the logs end at 2026-04-23T21:00:00Z: a session with no logout", 0) == 0);
 }

@@ -639,19 +639,36 @@ NatAnswer match_nat(const std::vector<const NatTranslation*>& translations, cons
   // A port block with no release, or a static translation with no teardown,
   // is open only as far as the log goes: past its end, or in a silence, it
   // may have been released (or the configuration changed) and the address
-  // given to another, and nothing says so. The candidate stays shown, as a gap.
+  // given to another, and nothing says so. The candidate stays shown, as a
+  // gap. So is a dynamic translation whose end is assumed (its build and the
+  // idle timeout) when the time asked is past the log's end; in a silence
+  // within the log, the answer stands and says what it depends on. (Only
+  // where the time asked itself lies outside the log: a build logged within
+  // the skew window is evidence enough.)
   if (!a.candidates.empty() && !coverage.covers(lo, hi)) {
+    const bool time_in_log = coverage.covers(t, t);
     for (const NatCandidate& c : a.candidates)
-      for (const NatTranslation* tr : c.translations)
-        if ((tr->block || tr->is_static) && tr->end_kind == NatTranslation::EndKind::open) {
-          a.kind = MatchKind::gap;
-          a.why = coverage.explain_gap(lo, hi) +
-                  (tr->block ? ": a port block not released before then may have been released "
-                               "and given to another subscriber since"
-                             : ": a static translation not torn down before then may have been "
-                               "removed or changed since");
-          return a;
+      for (const NatTranslation* tr : c.translations) {
+        const char* why = nullptr;
+        if ((tr->block || tr->is_static) && tr->end_kind == NatTranslation::EndKind::open)
+          why = tr->block ? ": a port block not released before then may have been released "
+                            "and given to another subscriber since"
+                          : ": a static translation not torn down before then may have been "
+                            "removed or changed since";
+        else if (tr->end_kind == NatTranslation::EndKind::assumed && !time_in_log)
+          why =
+              ": a translation with no teardown logged, assumed to last its idle timeout, may "
+              "have ended and the port been given to another host in that time";
+        if (!why) continue;
+        if (tr->end_kind == NatTranslation::EndKind::assumed && coverage.within(t)) {
+          if (a.caveat.empty()) a.caveat = coverage.explain_gap(t, t) + why;
+          continue;
         }
+        a.kind = MatchKind::gap;
+        a.why = coverage.explain_gap(lo, hi) + why;
+        a.caveat.clear();
+        return a;
+      }
   }
   if (a.candidates.size() == 1) {
     a.kind = MatchKind::exact;

@@ -490,6 +490,7 @@ std::vector<Row> NatHop::answer(const NatQuery& q) const {
     note = fmt::format("{} candidates within the window{}{}", a.candidates.size(),
                        note.empty() ? "" : "; ", note);
   if (a.kind == MatchKind::gap) note = a.why + (note.empty() ? "" : "; " + note);
+  if (!a.caveat.empty()) note = a.caveat + (note.empty() ? "" : "; " + note);
   if (a.candidates.empty()) return one_row(row_for(q, a.kind, nullptr, q.time, note));
   std::vector<Row> rows;
   for (const auto& c : a.candidates) rows.push_back(row_for(q, a.kind, &c, q.time, note));

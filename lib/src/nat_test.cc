@@ -120,6 +120,37 @@ TEST_CASE("nat: a missing teardown ends at the protocol's idle timeout, said so"
   CHECK(b.ask("192.0.2.7", 40123, "2026-04-23T15:20:01Z").kind == MatchKind::none);
 }
 
+TEST_CASE("nat: an idle-timeout end: a caveat in a silence, a gap past the log", "[nat]") {
+  Builder b;
+  b.open("10.0.0.5", 51234, "192.0.2.7", 40123, "2026-04-23T15:18:00Z");  // tcp: 1h assumed
+  b.build();
+  NatQueryKey k;
+  k.ip = ip("192.0.2.7");
+  k.port = 40123;
+  Coverage c;
+  c.spans.push_back({at("2026-04-23T00:00:00Z"), at("2026-04-23T15:30:00Z")});
+  c.spans.push_back({at("2026-04-23T16:30:00Z"), at("2026-04-24T00:00:00Z")});
+  auto ask = [&](const char* time, Micros skew) {
+    return match_nat(b.store.for_public(k.ip, k.port), k, at(time), skew, c, 1h, false);
+  };
+  CHECK(ask("2026-04-23T15:20:00Z", 0s).kind == MatchKind::exact);
+  // In the silence its teardown, and the port's next build, could be lost:
+  // the answer says so.
+  auto quiet = ask("2026-04-23T16:00:00Z", 0s);
+  CHECK(quiet.kind == MatchKind::exact);
+  CHECK_THAT(quiet.caveat, Catch::StartsWith("no log lines from 2026-04-23T15:30:00Z"));
+  CHECK_THAT(quiet.caveat, Catch::Contains("assumed to last its idle timeout"));
+  // Past the log's end: a gap, the candidate shown.
+  c.spans.pop_back();
+  auto after = ask("2026-04-23T16:00:00Z", 0s);
+  CHECK(after.kind == MatchKind::gap);
+  REQUIRE(after.candidates.size() == 1);
+  CHECK(inside_of(after.candidates[0]) == "10.0.0.5");
+  CHECK_THAT(after.why, Catch::StartsWith("the logs end at 2026-04-23T15:30:00Z"));
+  // A window reaching into the silence, with the time asked in the log: exact.
+  CHECK(ask("2026-04-23T15:29:55Z", 10s).kind == MatchKind::exact);
+}
+
 TEST_CASE("nat: the same mapping built again ends the first at the second build", "[nat]") {
   Builder b;
   b.open("10.0.0.5", 51234, "192.0.2.7", 40123, "2026-04-23T15:18:00Z");

@@ -64,6 +64,9 @@ struct LeaseAnswer {
   MatchKind kind = MatchKind::none;
   std::vector<const Lease*> leases;  // one per candidate (exact: one)
   std::string why;                   // for gap: what coverage is missing
+  // Not a gap: what the answer depends on that the logs do not show (a
+  // candidate whose end is assumed across a silence in the log).
+  std::string caveat;
 };
 
 // Candidates are leases overlapping [t - skew, t + skew]; leases of the same

@@ -126,6 +126,9 @@ struct LoginAnswer {
   MatchKind kind = MatchKind::none;
   std::vector<std::vector<const LoginSessionRec*>> candidates;  // per user; [0] nearest t
   std::string why;
+  // Not a gap: what the answer depends on that the logs do not show (a
+  // candidate whose end is assumed across a silence in the log).
+  std::string caveat;
 };
 
 // Candidates are sessions overlapping [t - skew, t + skew]; sessions of the

@@ -245,6 +245,9 @@ struct NatAnswer {
   MatchKind kind = MatchKind::none;
   std::vector<NatCandidate> candidates;  // one per inside host (exact: one)
   std::string why;                       // for gap: what coverage is missing
+  // Not a gap: what the answer depends on that the logs do not show (a
+  // candidate whose end is assumed across a silence in the log).
+  std::string caveat;
 };
 
 // Candidates are translations overlapping [t - skew, t + skew] that fit the

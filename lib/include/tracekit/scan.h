@@ -179,6 +179,8 @@ struct Coverage {
   Instant earliest() const { return spans.empty() ? kNoTime : spans.front().from; }
   Instant latest() const { return spans.empty() ? kNoTime : spans.back().to; }
   bool covers(Instant from, Instant to) const;
+  // Between the first span's start and the last's end (in a silence, maybe).
+  bool within(Instant t) const { return !spans.empty() && earliest() <= t && t <= latest(); }
   // Says why [from, to] is not covered, naming the nearest coverage.
   std::string explain_gap(Instant from, Instant to) const;
 };
