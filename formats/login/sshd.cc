@@ -18,6 +18,7 @@
 //   Received disconnect from ADDR[ port N]:11: TEXT / ADDR: 11: TEXT       -> logout*
 //   Connection closed by [user USER ]ADDR[ port N] / Connection reset by ...-> logout*
 //   Closing connection to ADDR[ port N]                                    -> logout*
+//   Timeout, client not responding from [user USER ]ADDR[ port N]          -> logout*
 // METHOD is password, publickey, keyboard-interactive/pam, gssapi-with-mic,
 // hostbased (with "/submethod" as written). "Failed none" is the client's
 // probe for the methods on offer, not an attempt, and is skipped; so are
@@ -49,8 +50,10 @@
 //   (uid=0) lightdm: pam_unix(lightdm:session): session opened for user jdoe by (uid=0) login[812]:
 //   FAILED LOGIN (1) on '/dev/tty1' FOR 'jdoe', Authentication failure -> failed
 // Greeter sessions (gdm-launch-environment, lightdm-greeter) are the display
-// manager's own user and skipped. Lines of other programs (CRON, su, sudo,
-// systemd-logind, proftpd...) are foreign.
+// manager's own user and skipped. systemd-logind's "System is rebooting." (or
+// powering down, halting, shutting down) is a shutdown of its host, which
+// ends every session there. Lines of other programs (CRON, su, sudo, the rest
+// of systemd-logind's, proftpd...) are foreign.
 #include <array>
 #include <cstring>
 #include <vector>
@@ -64,12 +67,13 @@ namespace tracekit::formats {
 
 namespace {
 
-enum class Program : uint8_t { other, sshd, login, gdm, gdm_greeter, lightdm };
+enum class Program : uint8_t { other, sshd, login, gdm, gdm_greeter, lightdm, logind };
 
 Program classify(std::string_view p) {
   if (p == "sshd" || p == "sshd-session" || p == "sshd-auth") return Program::sshd;
   if (p == "login") return Program::login;
   if (p == "lightdm") return Program::lightdm;
+  if (p == "systemd-logind") return Program::logind;
   if (p.starts_with("gdm-")) {
     // "gdm-session-worker [pam/gdm-password]" is logged as "gdm-password]".
     if (p.starts_with("gdm-launch-environment") || p.starts_with("gdm-greeter"))
@@ -125,6 +129,18 @@ class SshdParser final : public LoginParser {
     while (!msg.empty() && msg.front() == ' ') msg.remove_prefix(1);
     while (!msg.empty() && msg.back() == ' ') msg.remove_suffix(1);
     if (prog == Program::sshd) return parse_sshd(h, msg, out);
+    if (prog == Program::logind) {
+      // The machine going down ends every session on it (its other
+      // messages are another program's business).
+      static constexpr std::string_view kDown[] = {"System is rebooting", "System is powering down",
+                                                   "System is halting", "System is shutting down"};
+      for (auto d : kDown)
+        if (msg.starts_with(d)) {
+          out.action = LoginAction::shutdown;
+          return LineResult::record();
+        }
+      return LineResult::foreign("not an sshd or login line");
+    }
     return parse_local(h, prog, msg, out);
   }
 
@@ -306,9 +322,9 @@ class SshdParser final : public LoginParser {
       set_from(out, addr);
       return end_session(host, pid, h.pid, false, out, "disconnect of a PID with no login");
     }
-    static constexpr std::string_view kEnds[] = {"Received disconnect from ",
-                                                 "Connection closed by ", "Connection reset by ",
-                                                 "Closing connection to "};
+    static constexpr std::string_view kEnds[] = {
+        "Received disconnect from ", "Connection closed by ", "Connection reset by ",
+        "Closing connection to ", "Timeout, client not responding from "};
     std::string_view rest;
     bool end_line = false;
     for (auto e : kEnds)

@@ -459,3 +459,29 @@ TEST_CASE("sshd: the testdata sample", "[login][sshd]") {
   CHECK(c.logouts == 4);
   CHECK(c.failed == 2);
 }
+
+TEST_CASE("sshd: a client timeout ends its session; logind's reboot ends them all",
+          "[login][sshd]") {
+  LoginHarness h("sshd", "UTC", 2026);
+  auto all = h.run(
+      "Oct 20 10:20:00 srv sshd[2501]: Accepted password for carol from 10.9.9.7 port 50303 ssh2\n"
+      "Oct 20 10:25:00 srv sshd[2501]: Timeout, client not responding from user carol 10.9.9.7 "
+      "port 50303\n"
+      "Oct 20 10:30:00 srv sshd[2600]: Timeout, client not responding from 10.9.9.8 port 50400\n"
+      "Oct 20 10:41:00 srv systemd-logind[400]: System is rebooting.\n"
+      "Oct 20 10:44:00 srv systemd-logind[400]: New seat seat0.\n"
+      "Oct 20 10:45:00 srv systemd-logind[400]: System is powering down.\n");
+  REQUIRE(all.size() == 6);
+  REQUIRE(all[1].status == LineStatus::record);
+  CHECK(all[1].event.action == LoginAction::logout);
+  CHECK(all[1].event.session_key == "2501");
+  CHECK(all[1].event.user == "carol");
+  // A timeout of a PID with no login: nothing ends.
+  CHECK(all[2].status != LineStatus::record);
+  REQUIRE(all[3].status == LineStatus::record);
+  CHECK(all[3].event.action == LoginAction::shutdown);
+  CHECK(all[3].event.host == "srv");
+  CHECK(all[4].status == LineStatus::foreign);
+  REQUIRE(all[5].status == LineStatus::record);
+  CHECK(all[5].event.action == LoginAction::shutdown);
+}
