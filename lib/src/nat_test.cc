@@ -59,6 +59,14 @@ struct Builder {
     c.spans.push_back({at("2026-04-23T00:00:00Z"), at("2026-04-24T00:00:00Z")});
     return match_nat(store.for_public(k.ip, k.port), k, at(time), skew, c, 1h, false);
   }
+  // The same, with the logs covering `c` only.
+  NatAnswer ask_in(const Coverage& c, const char* pub, uint16_t port, const char* time,
+                   Micros skew = 0s) {
+    NatQueryKey k;
+    k.ip = ip(pub);
+    k.port = port;
+    return match_nat(store.for_public(k.ip, k.port), k, at(time), skew, c, 1h, false);
+  }
 };
 
 std::string inside_of(const NatCandidate& c) {
@@ -124,14 +132,11 @@ TEST_CASE("nat: an idle-timeout end: a caveat in a silence, a gap past the log",
   Builder b;
   b.open("10.0.0.5", 51234, "192.0.2.7", 40123, "2026-04-23T15:18:00Z");  // tcp: 1h assumed
   b.build();
-  NatQueryKey k;
-  k.ip = ip("192.0.2.7");
-  k.port = 40123;
   Coverage c;
   c.spans.push_back({at("2026-04-23T00:00:00Z"), at("2026-04-23T15:30:00Z")});
   c.spans.push_back({at("2026-04-23T16:30:00Z"), at("2026-04-24T00:00:00Z")});
   auto ask = [&](const char* time, Micros skew) {
-    return match_nat(b.store.for_public(k.ip, k.port), k, at(time), skew, c, 1h, false);
+    return b.ask_in(c, "192.0.2.7", 40123, time, skew);
   };
   CHECK(ask("2026-04-23T15:20:00Z", 0s).kind == MatchKind::exact);
   // In the silence its teardown, and the port's next build, could be lost:
