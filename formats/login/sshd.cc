@@ -52,7 +52,9 @@
 // Greeter sessions (gdm-launch-environment, lightdm-greeter) are the display
 // manager's own user and skipped. systemd-logind's "System is rebooting." (or
 // powering down, halting, shutting down) is a shutdown of its host, which
-// ends every session there. Lines of other programs (CRON, su, sudo, the rest
+// ends every session there; the disconnect and PAM close lines its sessions
+// write as they are killed are skipped as the tail of a session already
+// ended. Lines of other programs (CRON, su, sudo, the rest
 // of systemd-logind's, proftpd...) are foreign.
 #include <array>
 #include <cstring>
@@ -137,6 +139,7 @@ class SshdParser final : public LoginParser {
       for (auto d : kDown)
         if (msg.starts_with(d)) {
           out.action = LoginAction::shutdown;
+          host_down(hash_text(h.host), out.time);
           return LineResult::record();
         }
       return LineResult::foreign("not an sshd or login line");
@@ -156,6 +159,7 @@ class SshdParser final : public LoginParser {
     uint32_t parent = 0;  // a privilege-separated child: its parent's PID
     bool open = false;
     bool child_seen = false;  // the parent already has a child mapped to it
+    bool down = false;        // ended by its host's shutdown: later end lines are its tail
     Instant since = kNoTime;
     uint8_t user_len = 0, key_len = 0, from_len = 0;
     char user[kUserCap];
@@ -187,6 +191,17 @@ class SshdParser final : public LoginParser {
     for (auto& s : slots_)
       if (s.since < oldest->since) oldest = &s;
     return *oldest;
+  }
+
+  // The host goes down: its sessions end now, and the end lines sshd and PAM
+  // write as the processes are killed belong to them, not to new sessions.
+  void host_down(uint64_t host, Instant t) {
+    for (auto& s : slots_)
+      if (s.host == host && s.open) {
+        s.open = false;
+        s.down = true;
+        s.since = t;
+      }
   }
 
   static void copy_into(char* dst, size_t cap, uint8_t& len, std::string_view v) {
@@ -221,6 +236,7 @@ class SshdParser final : public LoginParser {
       if (out.from.empty()) set_from(out, s->from_view());
       return LineResult::record();
     }
+    if (s && s->down) return LineResult::skip("end of a session its host's shutdown ended");
     // The end lines of one session come within a second or so; a later one
     // is another process that got the same PID (its login in an earlier file).
     if (s && (!certain || out.time - s->since < std::chrono::seconds(60)))

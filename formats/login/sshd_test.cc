@@ -485,3 +485,25 @@ TEST_CASE("sshd: a client timeout ends its session; logind's reboot ends them al
   REQUIRE(all[5].status == LineStatus::record);
   CHECK(all[5].event.action == LoginAction::shutdown);
 }
+
+TEST_CASE("sshd: the end lines of sessions killed by a reboot are their tail, not logouts",
+          "[login][sshd]") {
+  LoginHarness h("sshd", "UTC", 2026);
+  auto all = h.run(
+      "Oct 20 09:00:00 srv sshd[2501]: Accepted password for carol from 10.9.9.7 port 50303 ssh2\n"
+      "Oct 20 09:00:00 srv sshd[2501]: pam_unix(sshd:session): session opened for user carol by "
+      "(uid=0)\n"
+      "Oct 20 10:41:00 srv systemd-logind[400]: System is rebooting.\n"
+      "Oct 20 10:41:01 srv sshd[2501]: Received disconnect from 10.9.9.7 port 50303:11: "
+      "disconnected by user\n"
+      "Oct 20 10:41:01 srv sshd[2501]: pam_unix(sshd:session): session closed for user carol\n"
+      "Oct 20 10:43:30 srv sshd[2501]: Disconnected from user carol 10.9.9.7 port 50303\n");
+  REQUIRE(all.size() == 6);
+  CHECK(all[0].event.action == LoginAction::login);
+  CHECK(all[2].event.action == LoginAction::shutdown);
+  for (size_t i = 3; i < 6; ++i) {
+    INFO("line " << i + 1);
+    CHECK(all[i].status == LineStatus::skip);
+    CHECK(all[i].reason == std::string("end of a session its host's shutdown ended"));
+  }
+}

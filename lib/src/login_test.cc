@@ -114,6 +114,37 @@ TEST_CASE("login: a login with no end is open-ended; a logout with no login star
   CHECK(b.ask("ws-lab1-07", "2026-04-23T20:00:00Z").kind == MatchKind::exact);
 }
 
+TEST_CASE("login: a logout with no login after its host went down starts no earlier than that",
+          "[login]") {
+  Builder b;
+  b.ev(LoginAction::login, "jdoe", "4242", "2026-04-23T09:00:00Z");
+  b.ev(LoginAction::shutdown, "", "", "2026-04-23T10:41:00Z");
+  // The PAM close sshd writes as the reboot kills it: the tail of jdoe's
+  // session, not a session of its own from the file's first line.
+  b.ev(LoginAction::logout, "jdoe", "4242", "2026-04-23T10:41:02Z");
+  // Hours later, a logout whose login was never logged: after the reboot.
+  b.ev(LoginAction::logout, "asmith", "5001", "2026-04-23T15:00:00Z");
+  // Another host's shutdown bounds nothing here.
+  b.add(b.make(LoginAction::shutdown, "", "", "2026-04-23T12:00:00Z", "ws-lab1-08"));
+  b.store.build({at("2026-04-23T08:00:00Z")});
+  auto ss = b.store.sessions();
+  REQUIRE(ss.size() == 2);
+  CHECK(ss[0].user == "jdoe");
+  CHECK(ss[0].end == at("2026-04-23T10:41:00Z"));
+  CHECK(ss[0].end_kind == LoginSessionRec::EndKind::shutdown);
+  CHECK(ss[1].user == "asmith");
+  CHECK(ss[1].start == at("2026-04-23T10:41:00Z"));
+  CHECK_FALSE(ss[1].start_from_file);
+  CHECK(ss[1].start_from_down);
+  // Before the reboot only jdoe was there.
+  auto a = b.ask("ws-lab1-07", "2026-04-23T09:30:00Z");
+  REQUIRE(a.kind == MatchKind::exact);
+  CHECK(a.candidates[0][0]->user == "jdoe");
+  auto later = b.ask("ws-lab1-07", "2026-04-23T14:00:00Z");
+  REQUIRE(later.kind == MatchKind::exact);
+  CHECK(later.candidates[0][0]->user == "asmith");
+}
+
 TEST_CASE("login: RADIUS interim update without a start, keyed by MAC and assigned address",
           "[login]") {
   Builder b;
