@@ -287,12 +287,15 @@ LeaseAnswer match_leases(const std::vector<const Lease*>& leases, Instant t, Mic
         std::string why = coverage.explain_gap(t, t) +
                           ": a lease with no expiry or release logged may have ended, and the "
                           "address been given to another client, in that time";
-        if (!coverage.within(t)) {
+        if (coverage.past_end(t)) {
           a.kind = MatchKind::gap;
           a.why = std::move(why);
           return a;
         }
-        a.caveat = std::move(why);  // a silence within the log: said, not a gap
+        // A silence within the log: said, not a gap. (Before the log's
+        // first line the lease, begun after the time asked within the skew,
+        // has no end in question.)
+        if (coverage.within(t)) a.caveat = std::move(why);
         break;
       }
   if (a.leases.size() == 1) {

@@ -221,6 +221,14 @@ TEST_CASE("match: a lease whose end is assumed: a caveat in a silence, a gap pas
   a = match_leases(b.ip("10.0.0.6"), at("2026-04-23T12:00:00Z"), 0s, cov, 12h, true);
   CHECK(a.kind == MatchKind::exact);
   CHECK(a.caveat.empty());
+  // Before the log's first line, a lease granted within the skew after the
+  // time asked: its end is not what is in question.
+  Builder early;
+  early.ev(DhcpAction::ack, "10.0.0.7", "00:11:22:33:44:77", "2026-04-23T00:00:05Z", "ws7");
+  early.build(12h);
+  a = match_leases(early.ip("10.0.0.7"), at("2026-04-22T23:59:58Z"), 10s, cov, 12h, true);
+  CHECK(a.kind == MatchKind::exact);
+  CHECK(a.caveat.empty());
 }
 
 TEST_CASE("match: a quiet period in the log is a gap", "[lease][match]") {

@@ -431,7 +431,7 @@ LoginAnswer match_logins(const std::vector<const LoginSessionRec*>& sessions, In
   // A session nothing ends lasts to the end of the records (then it is
   // open-ended): past them, its logout, and another user's login, could be
   // what is missing. The candidates stay shown, as a gap.
-  if (!a.candidates.empty() && !coverage.covers(t, t) && !coverage.within(t))
+  if (!a.candidates.empty() && coverage.past_end(t))
     for (const auto& c : a.candidates)
       for (const LoginSessionRec* s : c)
         if (s->end_kind == LoginSessionRec::EndKind::open) {

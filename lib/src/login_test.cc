@@ -233,4 +233,11 @@ TEST_CASE("login: past the records' end a session with no logout is a gap, shown
   REQUIRE(a.candidates.size() == 1);
   CHECK(a.candidates[0].front()->user == "jdoe");
   CHECK(a.why.rfind("the logs end at 2026-04-23T21:00:00Z: a session with no logout", 0) == 0);
+  // Before the records begin, a login within the skew after the time asked
+  // is no gap: no end of it is in question there.
+  Builder early;
+  early.ev(LoginAction::login, "jdoe", "4242", "2026-04-23T00:00:05Z");
+  early.store.build({kNoTime});
+  a = early.ask("ws-lab1-07", "2026-04-22T23:59:58Z", 10s, end);
+  CHECK(a.kind == MatchKind::exact);
 }

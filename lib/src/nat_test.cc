@@ -154,6 +154,13 @@ TEST_CASE("nat: an idle-timeout end: a caveat in a silence, a gap past the log",
   CHECK_THAT(after.why, Catch::StartsWith("the logs end at 2026-04-23T15:30:00Z"));
   // A window reaching into the silence, with the time asked in the log: exact.
   CHECK(ask("2026-04-23T15:29:55Z", 10s).kind == MatchKind::exact);
+  // Before the log's first line, a build within the skew after the time
+  // asked: exact, its assumed end not in question.
+  Coverage late;
+  late.spans.push_back({at("2026-04-23T15:18:00Z"), at("2026-04-24T00:00:00Z")});
+  auto before = b.ask_in(late, "192.0.2.7", 40123, "2026-04-23T15:17:55Z", 10s);
+  CHECK(before.kind == MatchKind::exact);
+  CHECK(before.caveat.empty());
 }
 
 TEST_CASE("nat: the same mapping built again ends the first at the second build", "[nat]") {

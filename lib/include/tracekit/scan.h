@@ -181,6 +181,8 @@ struct Coverage {
   bool covers(Instant from, Instant to) const;
   // Between the first span's start and the last's end (in a silence, maybe).
   bool within(Instant t) const { return !spans.empty() && earliest() <= t && t <= latest(); }
+  // After the last record: what happened then is not in the logs at all.
+  bool past_end(Instant t) const { return !spans.empty() && t > latest(); }
   // Says why [from, to] is not covered, naming the nearest coverage.
   std::string explain_gap(Instant from, Instant to) const;
 };
