@@ -81,6 +81,11 @@ uint32_t LeaseStore::add(const DhcpEvent& ev, uint32_t file_id, uint32_t source)
 void LeaseStore::build(std::span<const Micros> lease_time) {
   leases_.clear();
   by_ip_.clear();
+  std::vector<FoldLine> folded;
+  for (auto& e : events_)
+    if (e.time_flags & kLocalAmbiguous)
+      folded.push_back({e.time, e.ref.file, e.ref.line, &e.time_flags});
+  settle_fold_readings(folded);
   std::unordered_map<IpAddr, std::vector<uint32_t>, IpHash> events_by_ip;
   for (uint32_t id = 0; id < events_.size(); ++id) {
     const auto& e = events_[id];
@@ -143,6 +148,7 @@ void LeaseStore::build_ip(std::vector<uint32_t>& ids, std::span<const Micros> le
     if (grant) {
       if (open && !same_client(cur, e)) {
         cur.end = e.time;
+        cur.end_alt = other_reading(e.time, e.time_flags);
         cur.end_kind = Lease::EndKind::reassigned;
         cur.end_event = id;
         leases_.push_back(std::move(cur));
@@ -154,6 +160,7 @@ void LeaseStore::build_ip(std::vector<uint32_t>& ids, std::span<const Micros> le
         open = true;
         cur.ip = e.ip;
         cur.start = e.time;
+        cur.start_alt = other_reading(e.time, e.time_flags);
         cur.source = e.source;
         cur.has_mac = e.has_mac;
         cur.mac = e.mac;
@@ -196,6 +203,7 @@ void LeaseStore::build_ip(std::vector<uint32_t>& ids, std::span<const Micros> le
       if (e.action == DhcpAction::nak && !e.has_mac) mine = false;
       if (!mine) continue;  // another client's release of this address changes nothing
       cur.end = e.time;
+      cur.end_alt = other_reading(e.time, e.time_flags);
       cur.end_kind = end_kind_for(e.action);
       cur.end_event = id;
       cur.time_flags |= e.time_flags;
@@ -261,8 +269,15 @@ LeaseAnswer match_leases(const std::vector<const Lease*>& leases, Instant t, Mic
                          const Coverage& coverage, Micros lookback, bool by_ip) {
   LeaseAnswer a;
   Instant lo = t - skew, hi = t + skew;
+  // A start or end in a DST fold could be either reading: a lease is a
+  // candidate if one reading meets the window, and sure only if both do.
+  std::vector<bool> sure;  // per candidate
   for (const Lease* l : leases) {
-    if (!(l->start <= hi && l->end > lo)) continue;
+    if (!(earliest_reading(l->start, l->start_alt) <= hi &&
+          latest_reading(l->end, l->end_alt) > lo))
+      continue;
+    bool is_sure =
+        latest_reading(l->start, l->start_alt) <= hi && earliest_reading(l->end, l->end_alt) > lo;
     // The same client (by IP queries) or the same address (by MAC/host
     // queries) in two leases is one candidate: keep the lease nearest t.
     auto same = [&](const Lease* o) {
@@ -272,8 +287,10 @@ LeaseAnswer match_leases(const std::vector<const Lease*>& leases, Instant t, Mic
     auto dup = std::find_if(a.leases.begin(), a.leases.end(), same);
     if (dup == a.leases.end()) {
       a.leases.push_back(l);
-    } else if (l->start <= t && l->end > t) {
-      *dup = l;
+      sure.push_back(is_sure);
+    } else {
+      if (l->start <= t && l->end > t) *dup = l;
+      if (is_sure) sure[size_t(dup - a.leases.begin())] = true;
     }
   }
   // A lease whose end no line states (assumed from the lease time, or
@@ -298,9 +315,22 @@ LeaseAnswer match_leases(const std::vector<const Lease*>& leases, Instant t, Mic
         if (coverage.within(t)) a.caveat = std::move(why);
         break;
       }
-  if (a.leases.size() == 1) {
+  // A candidate in doubt: no answer is exact, even one with it alone.
+  bool doubt = false;
+  for (size_t i = 0; i < a.leases.size(); ++i)
+    if (!sure[i]) {
+      doubt = true;
+      const Lease& l = *a.leases[i];
+      std::string who = l.has_mac ? to_string(l.mac) : l.host;
+      a.caveat += fmt::format(
+          "{}the lease of {} to {} has a start or end in a DST fold (the clocks went back: the "
+          "local time happened twice, and the log does not say which): in one reading it "
+          "covers the time asked, in the other it does not",
+          a.caveat.empty() ? "" : "; ", to_string(l.ip), who.empty() ? "its client" : who);
+    }
+  if (a.leases.size() == 1 && !doubt) {
     a.kind = MatchKind::exact;
-  } else if (a.leases.size() > 1) {
+  } else if (!a.leases.empty()) {
     a.kind = MatchKind::ambiguous;
   } else {
     a.kind = no_candidate(coverage, t, skew, lookback, "the lease time",

@@ -218,7 +218,10 @@ Row LeaseHop::row_for(const LeaseQuery& q, MatchKind kind, const Lease* l, Insta
       default:
         notes.push_back(fmt::format("ended: {}", lease_end_kind_name(l->end_kind)));
     }
-    if (t != kNoTime && !(l->start <= t && l->end > t))
+    // (Unless the other reading of a DST-ambiguous start or end meets it:
+    // the answer's caveat says so.)
+    if (t != kNoTime &&
+        !(earliest_reading(l->start, l->start_alt) <= t && latest_reading(l->end, l->end_alt) > t))
       notes.push_back("the lease meets the skew window but not the time asked itself");
     add_time_notes(ev, notes);
   }

@@ -17,8 +17,10 @@ Instant at(std::string_view s) {
 struct Builder {
   LeaseStore store;
   uint64_t line = 0;
-  void ev(DhcpAction a, const char* ip, const char* mac, const char* time, const char* host = "") {
+  void ev(DhcpAction a, const char* ip, const char* mac, const char* time, const char* host = "",
+          uint8_t flags = 0) {
     DhcpEvent e;
+    e.time_flags = flags;
     e.action = a;
     parse_ip(ip, e.ip);
     if (*mac) e.has_mac = parse_mac(mac, e.mac);
@@ -229,6 +231,35 @@ TEST_CASE("match: a lease whose end is assumed: a caveat in a silence, a gap pas
   a = match_leases(early.ip("10.0.0.7"), at("2026-04-22T23:59:58Z"), 10s, cov, 12h, true);
   CHECK(a.kind == MatchKind::exact);
   CHECK(a.caveat.empty());
+}
+
+TEST_CASE("match: a release in a DST fold leaves the hour between its readings in doubt",
+          "[lease][match][dst]") {
+  // Europe/London, 25 October 2026: the release at 01:30 local was read as
+  // 00:30Z (BST); it may have been 01:30Z (GMT). At 01:35Z another client
+  // got the address.
+  Builder b;
+  b.ev(DhcpAction::ack, "10.0.0.5", "52:54:00:00:00:01", "2026-10-24T22:00:00Z", "pc1");
+  b.ev(DhcpAction::release, "10.0.0.5", "52:54:00:00:00:01", "2026-10-25T00:30:00Z", "pc1",
+       kLocalAmbiguous);
+  b.ev(DhcpAction::ack, "10.0.0.5", "52:54:00:00:00:02", "2026-10-25T01:35:00Z", "pc2");
+  b.build(12h);
+  Coverage cov = covering("2026-10-24T00:00:00Z", "2026-10-26T00:00:00Z");
+  auto ask = [&](const char* time) {
+    return match_leases(b.ip("10.0.0.5"), at(time), 0s, cov, 12h, true);
+  };
+  auto a = ask("2026-10-25T00:20:00Z");  // before both readings: pc1's
+  CHECK(a.kind == MatchKind::exact);
+  CHECK(a.caveat.empty());
+  a = ask("2026-10-25T01:10:00Z");  // between them: pc1's, or no one's
+  CHECK(a.kind == MatchKind::ambiguous);
+  REQUIRE(a.leases.size() == 1);
+  CHECK(a.leases[0]->host == "pc1");
+  CHECK_THAT(a.caveat, Catch::StartsWith("the lease of 10.0.0.5 to 52:54:00:00:00:01 has a start "
+                                         "or end in a DST fold"));
+  a = ask("2026-10-25T01:40:00Z");  // after both: pc2's alone
+  CHECK(a.kind == MatchKind::exact);
+  CHECK(a.leases[0]->host == "pc2");
 }
 
 TEST_CASE("match: a quiet period in the log is a gap", "[lease][match]") {

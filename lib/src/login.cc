@@ -158,8 +158,11 @@ std::string pairing_key_of(const StoredLoginEvent& e) {
 
 bool LoginStore::wanted(const LoginSessionRec& s) const {
   if (windows_.empty()) return true;
+  // (Either reading of a DST-ambiguous start or end.)
+  Instant start = earliest_reading(s.start, s.start_alt);
+  Instant end = latest_reading(s.end, s.end_alt);
   for (const auto& w : windows_)
-    if ((s.start_from_file || s.start <= w.to) && s.end > w.from) return true;
+    if ((s.start_from_file || start <= w.to) && end > w.from) return true;
   return false;
 }
 
@@ -193,6 +196,7 @@ uint32_t LoginStore::open(StoredLoginEvent&& e, Instant start, std::string key, 
   p = Pending{};
   fill(p.s, e);
   p.s.start = start;
+  p.s.start_alt = other_reading(start, e.time_flags);
   p.s.source = e.source;
   p.events.push_back(std::move(e));
   p.key = std::move(key);
@@ -239,6 +243,7 @@ void LoginStore::add(const LoginEvent& ev, uint32_t file_id, uint32_t source, st
         }
         if (e.action == LoginAction::login) {
           p.s.end = e.time;
+          p.s.end_alt = other_reading(e.time, e.time_flags);
           p.s.end_kind = LoginSessionRec::EndKind::reused;
           close(it->second);
         }
@@ -259,6 +264,7 @@ void LoginStore::add(const LoginEvent& ev, uint32_t file_id, uint32_t source, st
         Pending& p = open_[it->second];
         fill(p.s, e);
         p.s.end = std::max(e.time, p.s.start);
+        p.s.end_alt = other_reading(e.time, e.time_flags);
         p.s.end_kind = LoginSessionRec::EndKind::logout;
         p.events.push_back(std::move(e));
         close(it->second);
@@ -268,6 +274,7 @@ void LoginStore::add(const LoginEvent& ev, uint32_t file_id, uint32_t source, st
       fill(p.s, e);
       p.s.source = e.source;
       p.s.end = e.time;
+      p.s.end_alt = other_reading(e.time, e.time_flags);
       p.s.end_kind = LoginSessionRec::EndKind::logout;
       if (e.start != kNoTime)
         p.s.start = e.start;
@@ -290,6 +297,10 @@ void LoginStore::add(const LoginEvent& ev, uint32_t file_id, uint32_t source, st
         p.s.end = std::max(e.time, p.s.start);
         p.s.end_kind = LoginSessionRec::EndKind::stated;
       }
+      // One set of flags for the record's two times: either may be the
+      // ambiguous one.
+      p.s.start_alt = other_reading(p.s.start, e.time_flags);
+      p.s.end_alt = other_reading(p.s.end == kForever ? kNoTime : p.s.end, e.time_flags);
       p.events.push_back(std::move(e));
       commit(std::move(p));
       return;
@@ -302,6 +313,7 @@ void LoginStore::add(const LoginEvent& ev, uint32_t file_id, uint32_t source, st
       for (uint32_t slot : list) {
         Pending& p = open_[slot];
         p.s.end = std::max(e.time, p.s.start == kNoTime ? e.time : p.s.start);
+        p.s.end_alt = other_reading(e.time, e.time_flags);
         p.s.end_kind = e.action == LoginAction::boot ? LoginSessionRec::EndKind::boot
                                                      : LoginSessionRec::EndKind::shutdown;
         p.events.push_back(e);
@@ -417,8 +429,15 @@ LoginAnswer match_logins(const std::vector<const LoginSessionRec*>& sessions, In
                          Micros skew, const Coverage& coverage) {
   LoginAnswer a;
   Instant lo = t - skew, hi = t + skew;
+  // A start or end in a DST fold could be either reading: a session is a
+  // candidate if one reading meets the window, and sure only if both do.
+  auto early = earliest_reading;
+  auto late = latest_reading;
+  std::vector<const LoginSessionRec*> unsure;
   for (const LoginSessionRec* s : sessions) {
-    if (!(s->start <= hi && s->end > lo)) continue;
+    if (!(early(s->start, s->start_alt) <= hi && late(s->end, s->end_alt) > lo)) continue;
+    bool sure = late(s->start, s->start_alt) <= hi && early(s->end, s->end_alt) > lo;
+    if (!sure) unsure.push_back(s);
     auto it = std::find_if(a.candidates.begin(), a.candidates.end(),
                            [&](const auto& c) { return iequals(c.front()->user, s->user); });
     if (it == a.candidates.end()) {
@@ -441,9 +460,23 @@ LoginAnswer match_logins(const std::vector<const LoginSessionRec*>& sessions, In
                   "that time";
           return a;
         }
-  if (a.candidates.size() == 1) {
+  // A user is in doubt when none of their sessions is sure: then no answer
+  // is exact, even one with that user alone.
+  std::vector<std::string_view> doubtful;
+  for (const auto& c : a.candidates)
+    if (std::all_of(c.begin(), c.end(), [&](const LoginSessionRec* s) {
+          return std::find(unsure.begin(), unsure.end(), s) != unsure.end();
+        }))
+      doubtful.push_back(c.front()->user);
+  for (std::string_view user : doubtful)
+    a.caveat += fmt::format(
+        "{}{}'s session has a start or end in a DST fold (the clocks went back: the local time "
+        "happened twice, and the log does not say which): in one reading it covers the time "
+        "asked, in the other it does not",
+        a.caveat.empty() ? "" : "; ", user.empty() ? std::string_view("the user") : user);
+  if (a.candidates.size() == 1 && doubtful.empty()) {
     a.kind = MatchKind::exact;
-  } else if (a.candidates.size() > 1) {
+  } else if (!a.candidates.empty()) {
     a.kind = MatchKind::ambiguous;
   } else {
     a.kind = no_candidate(coverage, t, skew, Micros(0), "", "", a.why);

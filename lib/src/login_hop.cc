@@ -342,7 +342,11 @@ Row LoginHop::row_for(const LoginQuery& q, MatchKind kind,
       notes.push_back(fmt::format(
           "{} sessions of this user in the window; the one nearest the time asked is shown",
           c->size()));
-    if (t != kNoTime && !(s->start <= t && s->end > t))
+    // (Unless the other reading of a DST-ambiguous start or end meets it:
+    // the answer's caveat says so.)
+    Instant start = earliest_reading(s->start, s->start_alt);
+    Instant end = latest_reading(s->end, s->end_alt);
+    if (t != kNoTime && !(start <= t && end > t))
       notes.push_back("the session meets the skew window but not the time asked itself");
     add_time_notes(refs, files, notes);
   }

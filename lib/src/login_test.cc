@@ -33,14 +33,18 @@ struct Builder {
   void ev(LoginAction a, const char* user, const char* key, const char* time) {
     add(make(a, user, key, time));
   }
-  LoginAnswer ask(const char* key, const char* time, Micros skew = 0s,
-                  const char* log_end = "2026-04-24T00:00:00Z") {
+  LoginAnswer ask_in(const char* from, const char* to, const char* key, const char* time,
+                     Micros skew = 0s) {
     LoginKey k;
     std::string err;
     REQUIRE(parse_login_key(key, k, err));
     Coverage c;
-    c.spans.push_back({at("2026-04-23T00:00:00Z"), at(log_end)});
+    c.spans.push_back({at(from), at(to)});
     return match_logins(store.find(k), at(time), skew, c);
+  }
+  LoginAnswer ask(const char* key, const char* time, Micros skew = 0s,
+                  const char* log_end = "2026-04-24T00:00:00Z") {
+    return ask_in("2026-04-23T00:00:00Z", log_end, key, time, skew);
   }
 };
 
@@ -143,6 +147,52 @@ TEST_CASE("login: a logout with no login after its host went down starts no earl
   auto later = b.ask("ws-lab1-07", "2026-04-23T14:00:00Z");
   REQUIRE(later.kind == MatchKind::exact);
   CHECK(later.candidates[0][0]->user == "asmith");
+}
+
+TEST_CASE("login: a logout in a DST fold leaves the hour between its readings in doubt",
+          "[login][dst]") {
+  // Europe/London, 25 October 2026: 01:30 happened at 00:30Z (BST) and at
+  // 01:30Z (GMT). alice's logout at 01:30 was read the first way.
+  Builder b;
+  // Sessions far from the times asked are dropped as they close: not one
+  // whose other reading comes near.
+  b.store.set_windows({{at("2026-10-25T01:10:00Z"), at("2026-10-25T01:40:00Z")}});
+  b.ev(LoginAction::login, "alice", "tty7", "2026-10-24T22:05:00Z");
+  b.ev(LoginAction::login, "bob", "2301", "2026-10-24T23:55:00Z");
+  LoginEvent out = b.make(LoginAction::logout, "alice", "tty7", "2026-10-25T00:30:00Z");
+  out.time_flags = kLocalAmbiguous;
+  b.add(out);
+  b.ev(LoginAction::logout, "bob", "2301", "2026-10-25T03:00:00Z");
+  b.store.build({kNoTime});
+  auto ask = [&](const char* time) {
+    return b.ask_in("2026-10-24T00:00:00Z", "2026-10-26T00:00:00Z", "ws-lab1-07", time);
+  };
+  // Before either reading alice was there for sure: two users, no doubt.
+  auto a = ask("2026-10-25T00:10:00Z");
+  CHECK(a.kind == MatchKind::ambiguous);
+  CHECK(a.candidates.size() == 2);
+  CHECK(a.caveat.empty());
+  // Between the readings she may have been: not bob alone.
+  a = ask("2026-10-25T01:10:00Z");
+  CHECK(a.kind == MatchKind::ambiguous);
+  REQUIRE(a.candidates.size() == 2);
+  CHECK_THAT(a.caveat, Catch::StartsWith("alice's session has a start or end in a DST fold"));
+  // After both readings: bob alone.
+  a = ask("2026-10-25T01:40:00Z");
+  CHECK(a.kind == MatchKind::exact);
+  CHECK(a.caveat.empty());
+  // Read the later way (the log went back), the earlier is ruled out: no doubt.
+  Builder later;
+  LoginEvent in = later.make(LoginAction::login, "carol", "tty2", "2026-10-25T01:20:00Z");
+  in.time_flags = kLocalAmbiguous | kLocalLaterReading;
+  later.add(in);
+  later.store.build({kNoTime});
+  REQUIRE(later.store.sessions().size() == 1);
+  CHECK(later.store.sessions()[0].start_alt == kNoTime);
+  CHECK(later
+            .ask_in("2026-10-24T00:00:00Z", "2026-10-26T00:00:00Z", "ws-lab1-07",
+                    "2026-10-25T01:50:00Z")
+            .kind == MatchKind::exact);
 }
 
 TEST_CASE("login: RADIUS interim update without a start, keyed by MAC and assigned address",

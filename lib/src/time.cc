@@ -405,6 +405,32 @@ std::string format_local(Instant t, const date::time_zone* zone) {
   return date::format("%F %T %Ez (%Z)", zt);
 }
 
+Instant other_reading(Instant t, uint8_t flags) {
+  if (!(flags & kLocalAmbiguous) || (flags & (kLocalLaterReading | kLocalReadingSettled)) ||
+      t == kNoTime || t == kForever)
+    return kNoTime;
+  return t + std::chrono::hours(1);
+}
+
+void settle_fold_readings(std::vector<FoldLine>& lines) {
+  std::vector<const FoldLine*> later;
+  for (const auto& l : lines)
+    if ((*l.flags & kLocalAmbiguous) && (*l.flags & kLocalLaterReading)) later.push_back(&l);
+  if (later.empty()) return;
+  // (The tolerance a log's order allows: lines written out of order by
+  // a few seconds, as syslog relays do.)
+  constexpr Micros kSlack = std::chrono::minutes(5);
+  for (auto& l : lines) {
+    if (!(*l.flags & kLocalAmbiguous) || (*l.flags & kLocalLaterReading)) continue;
+    Instant other = l.time + std::chrono::hours(1);
+    for (const FoldLine* b : later)
+      if (b->file == l.file && b->line > l.line && other > b->time + kSlack) {
+        *l.flags |= kLocalReadingSettled;
+        break;
+      }
+  }
+}
+
 LocalTimeConverter::LocalTimeConverter(const date::time_zone* zone) : zone_(zone) {}
 
 Instant LocalTimeConverter::to_utc(int64_t local_day, int64_t micros_of_day, uint8_t& flags) {
@@ -445,7 +471,12 @@ Instant LocalTimeConverter::to_utc(int64_t local_day, int64_t micros_of_day, uin
       flags |= kLocalAmbiguous;
       Instant earlier(Micros(local_us - off(info.first)));
       Instant later(Micros(local_us - off(info.second)));
-      t = (last_ != kNoTime && earlier < last_ - std::chrono::minutes(5)) ? later : earlier;
+      if (last_ != kNoTime && earlier < last_ - std::chrono::minutes(5)) {
+        t = later;
+        flags |= kLocalLaterReading;
+      } else {
+        t = earlier;
+      }
       break;
     }
   }

@@ -22,6 +22,12 @@ Instant local_utc(const char* zone, int y, unsigned m, unsigned d, int hh, int m
   LocalTimeConverter& c = conv ? *conv : own;
   return c.to_utc(days_from_civil(y, m, d), (int64_t(hh) * 3600 + mm * 60) * 1000000, flags);
 }
+Instant at_utc(std::string_view s) {
+  Instant t;
+  std::string err;
+  if (!parse_query_time(s, nullptr, t, err)) throw std::runtime_error(err);
+  return t;
+}
 }  // namespace
 
 TEST_CASE("query times: the forms DESIGN.md lists", "[time]") {
@@ -126,11 +132,36 @@ TEST_CASE("local log times in a DST fold are placed by log order", "[time][dst]"
   // The log goes back to 01:05: that is the second pass, EST.
   CHECK(format_rfc3339(local_utc("America/New_York", 2026, 11, 1, 1, 5, f, &c)) ==
         "2026-11-01T06:05:00Z");
-  CHECK(f == kLocalAmbiguous);
+  CHECK(f == (kLocalAmbiguous | kLocalLaterReading));
+  // The other reading of the first is an hour later; the second has none:
+  // the log's going back ruled the first pass out.
+  CHECK(format_rfc3339(other_reading(at_utc("2026-11-01T05:40:00Z"), kLocalAmbiguous)) ==
+        "2026-11-01T06:40:00Z");
+  CHECK(other_reading(at_utc("2026-11-01T06:05:00Z"), f) == kNoTime);
+  CHECK(other_reading(at_utc("2026-11-01T07:05:00Z"), 0) == kNoTime);
   f = 0;
   CHECK(format_rfc3339(local_utc("America/New_York", 2026, 11, 1, 2, 5, f, &c)) ==
         "2026-11-01T07:05:00Z");
   CHECK(f == 0);
+}
+
+TEST_CASE("a line read at the second pass of a fold settles the lines before it", "[time][dst]") {
+  // Europe/London, 25 October 2026. A log's lines: 01:02 and 01:20 (read
+  // the first way, 00:02Z and 00:20Z), then 01:05, read the second way
+  // (01:05Z) because the log went back. 01:20 cannot have been 01:20Z: it
+  // came before 01:05Z. 01:02 could have been 01:02Z.
+  uint8_t a = kLocalAmbiguous, b = kLocalAmbiguous, back = kLocalAmbiguous | kLocalLaterReading,
+          other_file = kLocalAmbiguous;
+  std::vector<FoldLine> lines{{at_utc("2026-10-25T00:02:00Z"), 0, 1, &a},
+                              {at_utc("2026-10-25T00:20:00Z"), 0, 2, &b},
+                              {at_utc("2026-10-25T01:05:00Z"), 0, 3, &back},
+                              {at_utc("2026-10-25T00:20:00Z"), 1, 1, &other_file}};
+  settle_fold_readings(lines);
+  CHECK(a == kLocalAmbiguous);
+  CHECK(b == (kLocalAmbiguous | kLocalReadingSettled));
+  CHECK(other_file == kLocalAmbiguous);
+  CHECK(other_reading(at_utc("2026-10-25T00:02:00Z"), a) != kNoTime);
+  CHECK(other_reading(at_utc("2026-10-25T00:20:00Z"), b) == kNoTime);
 }
 
 TEST_CASE("year inference from the file time, with New Year rollover", "[time][year]") {

@@ -55,6 +55,9 @@ struct LoginSessionRec {
   // No login record, and its host went down (shutdown or boot) in its file
   // before the logout: starts at that down, the earliest it can have begun.
   bool start_from_down = false;
+  // The other reading of a start or end given in a DST-ambiguous local time
+  // (kNoTime: none). Between the two readings the session may or may not be.
+  Instant start_alt = kNoTime, end_alt = kNoTime;
   uint32_t source = 0;
   std::vector<uint32_t> events;  // the events folded into it
 };
@@ -133,7 +136,8 @@ struct LoginAnswer {
   std::vector<std::vector<const LoginSessionRec*>> candidates;  // per user; [0] nearest t
   std::string why;
   // Not a gap: what the answer depends on that the logs do not show (a
-  // candidate whose end is assumed across a silence in the log).
+  // candidate whose end is assumed across a silence in the log, or whose
+  // start or end, a DST-ambiguous local time, decides whether it is one).
   std::string caveat;
 };
 

@@ -126,6 +126,9 @@ struct Lease {
     open,     // nothing ends it before the log does: open-ended
   } end_kind = EndKind::open;
   Micros assumed_lease_time{0};
+  // The other reading of a start or end given in a DST-ambiguous local time
+  // (kNoTime: none). Between the two readings the lease may or may not be.
+  Instant start_alt = kNoTime, end_alt = kNoTime;
   uint8_t time_flags = 0;  // union of the flags of its events
   uint32_t source = 0;     // index of the source it was read from (first event)
   static constexpr uint32_t kNoEvent = UINT32_MAX;

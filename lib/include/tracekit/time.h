@@ -3,10 +3,12 @@
 // resolution; local time exists only at the edges (input and reports).
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace date {
 class time_zone;
@@ -25,13 +27,44 @@ inline constexpr Instant kForever = Instant::max();
 // What a timestamp's conversion to UTC depended on. Carried on records and
 // shown with any answer they support.
 enum TimeFlag : uint8_t {
-  kLocalAmbiguous = 1 << 0,    // local time fell in a DST fold (occurs twice)
-  kLocalNonexistent = 1 << 1,  // local time fell in a DST gap (never occurred)
-  kYearInferred = 1 << 2,      // year-less date, year inferred (mtime / rollover)
-  kZoneAssumed = 1 << 3,       // zone-less time, no zone configured: machine zone used
-  kHasFraction = 1 << 4,       // the source gave sub-second precision
-  kTimeLowerBound = 1 << 5,    // it happened at this time or some unrecorded time after
+  kLocalAmbiguous = 1 << 0,       // local time fell in a DST fold (occurs twice)
+  kLocalNonexistent = 1 << 1,     // local time fell in a DST gap (never occurred)
+  kYearInferred = 1 << 2,         // year-less date, year inferred (mtime / rollover)
+  kZoneAssumed = 1 << 3,          // zone-less time, no zone configured: machine zone used
+  kHasFraction = 1 << 4,          // the source gave sub-second precision
+  kTimeLowerBound = 1 << 5,       // it happened at this time or some unrecorded time after
+  kLocalLaterReading = 1 << 6,    // with kLocalAmbiguous: the later of the two, by log order
+  kLocalReadingSettled = 1 << 7,  // with kLocalAmbiguous: a later line rules the other out
 };
+
+// The other reading of a DST-ambiguous local time (kLocalAmbiguous), else
+// kNoTime. The later reading is taken only when the log went back in time,
+// which rules the earlier out (a log is written in order): then there is
+// none. The earlier is taken when nothing before says otherwise; lines after
+// may (kLocalReadingSettled, see settle_fold_readings), else the later stays
+// possible.
+// The fold is taken as one hour, as in every zone with a fold in use but
+// Lord Howe's (30 minutes): there it errs wide, never narrow.
+Instant other_reading(Instant t, uint8_t flags);
+// A log's line placed at the later reading of a fold proves every line
+// before it in its file happened no later: a line read the earlier way whose
+// other reading would come after it is settled (kLocalReadingSettled). Reads
+// and updates the flags of events, each with its time, file and line.
+struct FoldLine {
+  Instant time;
+  uint32_t file;
+  uint64_t line;
+  uint8_t* flags;
+};
+void settle_fold_readings(std::vector<FoldLine>& lines);
+
+// The earlier and the later of a time and its other reading (kNoTime: none).
+inline Instant earliest_reading(Instant t, Instant alt) {
+  return alt == kNoTime ? t : std::min(t, alt);
+}
+inline Instant latest_reading(Instant t, Instant alt) {
+  return alt == kNoTime ? t : std::max(t, alt);
+}
 
 // Returns nullptr for an unknown zone name. "UTC" and "Z" are always known.
 const date::time_zone* find_zone(std::string_view name);
