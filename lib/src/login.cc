@@ -348,6 +348,7 @@ void LoginStore::build(const std::vector<Instant>& file_start) {
   open_by_key_.clear();
   open_on_host_.clear();
   bound_by_downs();
+  settle_folds();
   std::stable_sort(
       sessions_.begin(), sessions_.end(),
       [](const LoginSessionRec& a, const LoginSessionRec& b) { return a.start < b.start; });
@@ -377,6 +378,26 @@ void LoginStore::bound_by_downs() {
   };
   sessions_.erase(std::remove_if(sessions_.begin(), sessions_.end(), tail), sessions_.end());
   downs_.clear();
+}
+
+// A start or end read the earlier way in a DST fold keeps its later reading
+// unless a later line of its file, read the second way, rules it out.
+void LoginStore::settle_folds() {
+  std::vector<FoldLine> folded;
+  for (auto& e : events_)
+    if (e.time_flags & kLocalAmbiguous)
+      folded.push_back({e.time, e.ref.file, e.ref.line, &e.time_flags});
+  if (folded.empty()) return;
+  settle_fold_readings(folded);
+  for (auto& s : sessions_) {
+    if (s.start_alt == kNoTime && s.end_alt == kNoTime) continue;
+    for (uint32_t id : s.events) {
+      const StoredLoginEvent& e = events_[id];
+      if (!(e.time_flags & kLocalReadingSettled)) continue;
+      if (e.time == s.start) s.start_alt = kNoTime;
+      if (e.time == s.end) s.end_alt = kNoTime;
+    }
+  }
 }
 
 bool login_session_matches(const LoginSessionRec& s, const LoginKey& key) {

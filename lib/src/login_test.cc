@@ -181,6 +181,22 @@ TEST_CASE("login: a logout in a DST fold leaves the hour between its readings in
   a = ask("2026-10-25T01:40:00Z");
   CHECK(a.kind == MatchKind::exact);
   CHECK(a.caveat.empty());
+  // A line after the logout, read the second way (01:05 = 01:05Z, the log
+  // went back), shows the logout came before 01:05Z: its reading is settled.
+  Builder settled;
+  settled.ev(LoginAction::login, "alice", "tty7", "2026-10-24T22:05:00Z");
+  settled.ev(LoginAction::login, "bob", "2301", "2026-10-24T23:55:00Z");
+  settled.add(out);
+  LoginEvent back = settled.make(LoginAction::logout, "bob", "2301", "2026-10-25T01:05:00Z");
+  back.time_flags = kLocalAmbiguous | kLocalLaterReading;
+  back.first_line = out.first_line + 1;
+  settled.add(back);
+  settled.store.build({kNoTime});
+  a = settled.ask_in("2026-10-24T00:00:00Z", "2026-10-26T00:00:00Z", "ws-lab1-07",
+                     "2026-10-25T00:45:00Z");
+  CHECK(a.kind == MatchKind::exact);
+  CHECK(a.candidates[0][0]->user == "bob");
+  CHECK(a.caveat.empty());
   // Read the later way (the log went back), the earlier is ruled out: no doubt.
   Builder later;
   LoginEvent in = later.make(LoginAction::login, "carol", "tty2", "2026-10-25T01:20:00Z");

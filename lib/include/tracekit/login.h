@@ -116,6 +116,7 @@ class LoginStore {
   void close(uint32_t slot);
   void commit(Pending&& p);
   void bound_by_downs();
+  void settle_folds();
   std::vector<StoredLoginEvent> events_;
   std::vector<LoginSessionRec> sessions_;
   std::vector<Span> windows_;
