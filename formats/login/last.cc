@@ -94,6 +94,8 @@ bool parse_ctime(std::string_view s, const ParseContext& ctx, Instant& out, uint
       ss > 60 || !valid_date(y, mo, unsigned(d)))
     return false;
   int64_t us = (int64_t(hh) * 3600 + mi * 60 + std::min(ss, 59)) * 1000000;
+  // last(1) lists newest first: its order says nothing of a fold's reading.
+  ctx.local->reset_order();
   out = ctx.local->to_utc(days_from_civil(y, mo, unsigned(d)), us, flags);
   flags |= ctx.zone_flags;
   return true;

@@ -236,7 +236,10 @@ class SshdParser final : public LoginParser {
       if (out.from.empty()) set_from(out, s->from_view());
       return LineResult::record();
     }
-    if (s && s->down) return LineResult::skip("end of a session its host's shutdown ended");
+    // (Within minutes: systemd gives a service 90 s to stop. Later, the PID
+    // is a new process's after the boot, its login line lost.)
+    if (s && s->down && out.time - s->since < std::chrono::minutes(5))
+      return LineResult::skip("end of a session its host's shutdown ended");
     // The end lines of one session come within a second or so; a later one
     // is another process that got the same PID (its login in an earlier file).
     if (s && (!certain || out.time - s->since < std::chrono::seconds(60)))

@@ -497,8 +497,12 @@ TEST_CASE("sshd: the end lines of sessions killed by a reboot are their tail, no
       "Oct 20 10:41:01 srv sshd[2501]: Received disconnect from 10.9.9.7 port 50303:11: "
       "disconnected by user\n"
       "Oct 20 10:41:01 srv sshd[2501]: pam_unix(sshd:session): session closed for user carol\n"
-      "Oct 20 10:43:30 srv sshd[2501]: Disconnected from user carol 10.9.9.7 port 50303\n");
-  REQUIRE(all.size() == 6);
+      "Oct 20 10:43:30 srv sshd[2501]: Disconnected from user carol 10.9.9.7 port 50303\n"
+      // Long after the reboot the PID is another process's (its login lost).
+      "Oct 20 12:00:00 srv sshd[2501]: pam_unix(sshd:session): session closed for user dave\n");
+  REQUIRE(all.size() == 7);
+  REQUIRE(all[6].status == LineStatus::record);
+  CHECK(all[6].event.action == LoginAction::logout);
   CHECK(all[0].event.action == LoginAction::login);
   CHECK(all[2].event.action == LoginAction::shutdown);
   for (size_t i = 3; i < 6; ++i) {

@@ -276,9 +276,10 @@ void LoginStore::add(const LoginEvent& ev, uint32_t file_id, uint32_t source, st
       p.s.end = e.time;
       p.s.end_alt = other_reading(e.time, e.time_flags);
       p.s.end_kind = LoginSessionRec::EndKind::logout;
-      if (e.start != kNoTime)
-        p.s.start = e.start;
-      else
+      if (e.start != kNoTime) {
+        p.s.start = e.start;  // (from a session length: moves with the time)
+        p.s.start_alt = other_reading(e.start, e.time_flags);
+      } else
         from_file(p);
       p.events.push_back(std::move(e));
       commit(std::move(p));
@@ -307,9 +308,7 @@ void LoginStore::add(const LoginEvent& ev, uint32_t file_id, uint32_t source, st
     }
     case LoginAction::boot:
     case LoginAction::shutdown: {
-      std::string host_key = login_host_key(e.host);
-      downs_[host_key].emplace_back(e.time, e.action);
-      std::vector<uint32_t> list = open_on_host_[host_key];
+      std::vector<uint32_t> list = open_on_host_[login_host_key(e.host)];
       for (uint32_t slot : list) {
         Pending& p = open_[slot];
         p.s.end = std::max(e.time, p.s.start == kNoTime ? e.time : p.s.start);
@@ -347,37 +346,10 @@ void LoginStore::build(const std::vector<Instant>& file_start) {
   free_.clear();
   open_by_key_.clear();
   open_on_host_.clear();
-  bound_by_downs();
   settle_folds();
   std::stable_sort(
       sessions_.begin(), sessions_.end(),
       [](const LoginSessionRec& a, const LoginSessionRec& b) { return a.start < b.start; });
-}
-
-// A session with no login record that ends after its host went down cannot
-// have begun before that: the shutdown or boot would have ended it. Its start
-// moves up to the down. A logout within a minute of a shutdown, with no boot
-// between, is the tail of a session the shutdown already ended (the end lines
-// processes write as they are killed): no session of its own.
-void LoginStore::bound_by_downs() {
-  if (downs_.empty()) return;
-  constexpr Micros kTail = std::chrono::seconds(60);
-  auto tail = [&](LoginSessionRec& s) {
-    if (!s.start_from_file) return false;
-    auto it = downs_.find(login_host_key(s.host));
-    if (it == downs_.end()) return false;
-    const std::pair<Instant, LoginAction>* last = nullptr;
-    for (const auto& d : it->second)
-      if (d.first > s.start && d.first <= s.end && (!last || d.first >= last->first)) last = &d;
-    if (!last) return false;
-    if (last->second == LoginAction::shutdown && s.end - last->first <= kTail) return true;
-    s.start = last->first;
-    s.start_from_file = false;
-    s.start_from_down = true;
-    return false;
-  };
-  sessions_.erase(std::remove_if(sessions_.begin(), sessions_.end(), tail), sessions_.end());
-  downs_.clear();
 }
 
 // A start or end read the earlier way in a DST fold keeps its later reading

@@ -333,10 +333,6 @@ Row LoginHop::row_for(const LoginQuery& q, MatchKind kind,
       notes.push_back(
           "no login record: the session began before its log, at the latest at the file's first "
           "line");
-    if (s->start_from_down)
-      notes.push_back(
-          "no login record: the session began after its host went down or booted, at the "
-          "earliest at the start shown");
     if (s->logon_type >= 0) notes.push_back(fmt::format("Windows logon type {}", s->logon_type));
     if (c->size() > 1)
       notes.push_back(fmt::format(

@@ -413,21 +413,37 @@ Instant other_reading(Instant t, uint8_t flags) {
 }
 
 void settle_fold_readings(std::vector<FoldLine>& lines) {
-  std::vector<const FoldLine*> later;
+  // The lines read the later way, by file and line, with the earliest time
+  // among each one and those after it in its file.
+  struct Back {
+    uint32_t file;
+    uint64_t line;
+    Instant min_after;
+  };
+  std::vector<Back> back;
   for (const auto& l : lines)
-    if ((*l.flags & kLocalAmbiguous) && (*l.flags & kLocalLaterReading)) later.push_back(&l);
-  if (later.empty()) return;
+    if ((*l.flags & kLocalAmbiguous) && (*l.flags & kLocalLaterReading))
+      back.push_back({l.file, l.line, l.time});
+  if (back.empty()) return;
+  std::sort(back.begin(), back.end(), [](const Back& a, const Back& b) {
+    return a.file != b.file ? a.file < b.file : a.line < b.line;
+  });
+  for (size_t k = back.size() - 1; k-- > 0;)
+    if (back[k].file == back[k + 1].file)
+      back[k].min_after = std::min(back[k].min_after, back[k + 1].min_after);
   // (The tolerance a log's order allows: lines written out of order by
   // a few seconds, as syslog relays do.)
   constexpr Micros kSlack = std::chrono::minutes(5);
   for (auto& l : lines) {
     if (!(*l.flags & kLocalAmbiguous) || (*l.flags & kLocalLaterReading)) continue;
-    Instant other = l.time + std::chrono::hours(1);
-    for (const FoldLine* b : later)
-      if (b->file == l.file && b->line > l.line && other > b->time + kSlack) {
-        *l.flags |= kLocalReadingSettled;
-        break;
-      }
+    // The first line read the later way after this one in its file.
+    auto it =
+        std::upper_bound(back.begin(), back.end(), std::make_pair(l.file, l.line),
+                         [](const std::pair<uint32_t, uint64_t>& key, const Back& b) {
+                           return key.first != b.file ? key.first < b.file : key.second < b.line;
+                         });
+    if (it == back.end() || it->file != l.file) continue;
+    if (l.time + std::chrono::hours(1) > it->min_after + kSlack) *l.flags |= kLocalReadingSettled;
   }
 }
 

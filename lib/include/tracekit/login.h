@@ -52,9 +52,6 @@ struct LoginSessionRec {
   } end_kind = EndKind::open;
   std::string end_how;           // what the record said ("crash", "down")
   bool start_from_file = false;  // no login record: starts at its file's first line
-  // No login record, and its host went down (shutdown or boot) in its file
-  // before the logout: starts at that down, the earliest it can have begun.
-  bool start_from_down = false;
   // The other reading of a start or end given in a DST-ambiguous local time
   // (kNoTime: none). Between the two readings the session may or may not be.
   Instant start_alt = kNoTime, end_alt = kNoTime;
@@ -115,7 +112,6 @@ class LoginStore {
   uint32_t open(StoredLoginEvent&& e, Instant start, std::string key, std::string host);
   void close(uint32_t slot);
   void commit(Pending&& p);
-  void bound_by_downs();
   void settle_folds();
   std::vector<StoredLoginEvent> events_;
   std::vector<LoginSessionRec> sessions_;
@@ -125,8 +121,6 @@ class LoginStore {
   std::vector<Pending> orphans_;  // logouts whose file's first time was unknown
   std::unordered_map<std::string, uint32_t> open_by_key_;
   std::unordered_map<std::string, std::vector<uint32_t>> open_on_host_;
-  // Every boot and shutdown per host (short key), for sessions with no login.
-  std::unordered_map<std::string, std::vector<std::pair<Instant, LoginAction>>> downs_;
   size_t dropped_ = 0;
 };
 
