@@ -103,6 +103,14 @@ bool row_window(const Row& row, const date::time_zone* zone, QueryWindow& w, std
   return true;
 }
 
+std::string fold_doubt(std::string_view whose) {
+  return fmt::format(
+      "{} has a start or end in a DST fold (the clocks went back: the local time happened twice, "
+      "and the log does not say which): in one reading it covers the time asked, in the other "
+      "it does not",
+      whose);
+}
+
 MatchKind no_candidate_in(const Coverage& coverage, const QueryWindow& w, Micros skew,
                           std::string_view logs, std::string& why) {
   if (w.time != kNoTime) return no_candidate(coverage, w.time, skew, Micros{0}, "", "", why);

@@ -273,11 +273,9 @@ LeaseAnswer match_leases(const std::vector<const Lease*>& leases, Instant t, Mic
   // candidate if one reading meets the window, and sure only if both do.
   std::vector<bool> sure;  // per candidate
   for (const Lease* l : leases) {
-    if (!(earliest_reading(l->start, l->start_alt) <= hi &&
-          latest_reading(l->end, l->end_alt) > lo))
-      continue;
-    bool is_sure =
-        latest_reading(l->start, l->start_alt) <= hi && earliest_reading(l->end, l->end_alt) > lo;
+    FoldedSpan span{l->start, l->start_alt, l->end, l->end_alt};
+    if (!span.meets_in_some(lo, hi)) continue;
+    bool is_sure = span.meets_in_every(lo, hi);
     // The same client (by IP queries) or the same address (by MAC/host
     // queries) in two leases is one candidate: keep the lease nearest t.
     auto same = [&](const Lease* o) {
@@ -322,11 +320,9 @@ LeaseAnswer match_leases(const std::vector<const Lease*>& leases, Instant t, Mic
       doubt = true;
       const Lease& l = *a.leases[i];
       std::string who = l.has_mac ? to_string(l.mac) : l.host;
-      a.caveat += fmt::format(
-          "{}the lease of {} to {} has a start or end in a DST fold (the clocks went back: the "
-          "local time happened twice, and the log does not say which): in one reading it "
-          "covers the time asked, in the other it does not",
-          a.caveat.empty() ? "" : "; ", to_string(l.ip), who.empty() ? "its client" : who);
+      if (!a.caveat.empty()) a.caveat += "; ";
+      a.caveat += fold_doubt(
+          fmt::format("the lease of {} to {}", to_string(l.ip), who.empty() ? "its client" : who));
     }
   if (a.leases.size() == 1 && !doubt) {
     a.kind = MatchKind::exact;

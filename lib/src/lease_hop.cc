@@ -220,8 +220,7 @@ Row LeaseHop::row_for(const LeaseQuery& q, MatchKind kind, const Lease* l, Insta
     }
     // (Unless the other reading of a DST-ambiguous start or end meets it:
     // the answer's caveat says so.)
-    if (t != kNoTime &&
-        !(earliest_reading(l->start, l->start_alt) <= t && latest_reading(l->end, l->end_alt) > t))
+    if (t != kNoTime && !FoldedSpan{l->start, l->start_alt, l->end, l->end_alt}.meets_in_some(t, t))
       notes.push_back("the lease meets the skew window but not the time asked itself");
     add_time_notes(ev, notes);
   }

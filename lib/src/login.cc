@@ -159,10 +159,11 @@ std::string pairing_key_of(const StoredLoginEvent& e) {
 bool LoginStore::wanted(const LoginSessionRec& s) const {
   if (windows_.empty()) return true;
   // (Either reading of a DST-ambiguous start or end.)
-  Instant start = earliest_reading(s.start, s.start_alt);
-  Instant end = latest_reading(s.end, s.end_alt);
+  // (A session with no login record began before its file: any time before its end.)
+  Instant start = s.start_from_file ? kNoTime : s.start;
+  FoldedSpan span{start, s.start_alt, s.end, s.end_alt};
   for (const auto& w : windows_)
-    if ((s.start_from_file || start <= w.to) && end > w.from) return true;
+    if (span.meets_in_some(w.from, w.to)) return true;
   return false;
 }
 
@@ -424,18 +425,18 @@ LoginAnswer match_logins(const std::vector<const LoginSessionRec*>& sessions, In
   Instant lo = t - skew, hi = t + skew;
   // A start or end in a DST fold could be either reading: a session is a
   // candidate if one reading meets the window, and sure only if both do.
-  auto early = earliest_reading;
-  auto late = latest_reading;
-  std::vector<const LoginSessionRec*> unsure;
+  std::vector<bool> sure;  // per candidate: some session of the user meets it in every reading
   for (const LoginSessionRec* s : sessions) {
-    if (!(early(s->start, s->start_alt) <= hi && late(s->end, s->end_alt) > lo)) continue;
-    bool sure = late(s->start, s->start_alt) <= hi && early(s->end, s->end_alt) > lo;
-    if (!sure) unsure.push_back(s);
+    FoldedSpan span{s->start, s->start_alt, s->end, s->end_alt};
+    if (!span.meets_in_some(lo, hi)) continue;
+    bool is_sure = span.meets_in_every(lo, hi);
     auto it = std::find_if(a.candidates.begin(), a.candidates.end(),
                            [&](const auto& c) { return iequals(c.front()->user, s->user); });
     if (it == a.candidates.end()) {
       a.candidates.push_back({s});
+      sure.push_back(is_sure);
     } else {
+      if (is_sure) sure[size_t(it - a.candidates.begin())] = true;
       it->push_back(s);
       if (distance(*s, t) < distance(*it->front(), t)) std::swap(it->front(), it->back());
     }
@@ -455,19 +456,15 @@ LoginAnswer match_logins(const std::vector<const LoginSessionRec*>& sessions, In
         }
   // A user is in doubt when none of their sessions is sure: then no answer
   // is exact, even one with that user alone.
-  std::vector<std::string_view> doubtful;
-  for (const auto& c : a.candidates)
-    if (std::all_of(c.begin(), c.end(), [&](const LoginSessionRec* s) {
-          return std::find(unsure.begin(), unsure.end(), s) != unsure.end();
-        }))
-      doubtful.push_back(c.front()->user);
-  for (std::string_view user : doubtful)
-    a.caveat += fmt::format(
-        "{}{}'s session has a start or end in a DST fold (the clocks went back: the local time "
-        "happened twice, and the log does not say which): in one reading it covers the time "
-        "asked, in the other it does not",
-        a.caveat.empty() ? "" : "; ", user.empty() ? std::string_view("the user") : user);
-  if (a.candidates.size() == 1 && doubtful.empty()) {
+  bool doubt = false;
+  for (size_t i = 0; i < a.candidates.size(); ++i)
+    if (!sure[i]) {
+      doubt = true;
+      std::string_view user = a.candidates[i].front()->user;
+      if (!a.caveat.empty()) a.caveat += "; ";
+      a.caveat += fold_doubt(fmt::format("{}'s session", user.empty() ? "the user" : user));
+    }
+  if (a.candidates.size() == 1 && !doubt) {
     a.kind = MatchKind::exact;
   } else if (!a.candidates.empty()) {
     a.kind = MatchKind::ambiguous;

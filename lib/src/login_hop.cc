@@ -340,9 +340,7 @@ Row LoginHop::row_for(const LoginQuery& q, MatchKind kind,
           c->size()));
     // (Unless the other reading of a DST-ambiguous start or end meets it:
     // the answer's caveat says so.)
-    Instant start = earliest_reading(s->start, s->start_alt);
-    Instant end = latest_reading(s->end, s->end_alt);
-    if (t != kNoTime && !(start <= t && end > t))
+    if (t != kNoTime && !FoldedSpan{s->start, s->start_alt, s->end, s->end_alt}.meets_in_some(t, t))
       notes.push_back("the session meets the skew window but not the time asked itself");
     add_time_notes(refs, files, notes);
   }

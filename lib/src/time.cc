@@ -405,11 +405,14 @@ std::string format_local(Instant t, const date::time_zone* zone) {
   return date::format("%F %T %Ez (%Z)", zt);
 }
 
+// The length other_reading takes a fold to have (see there).
+constexpr Micros kFoldLength = std::chrono::hours(1);
+
 Instant other_reading(Instant t, uint8_t flags) {
   if (!(flags & kLocalAmbiguous) || (flags & (kLocalLaterReading | kLocalReadingSettled)) ||
       t == kNoTime || t == kForever)
     return kNoTime;
-  return t + std::chrono::hours(1);
+  return t + kFoldLength;
 }
 
 void settle_fold_readings(std::vector<FoldLine>& lines) {
@@ -443,7 +446,7 @@ void settle_fold_readings(std::vector<FoldLine>& lines) {
                            return key.first != b.file ? key.first < b.file : key.second < b.line;
                          });
     if (it == back.end() || it->file != l.file) continue;
-    if (l.time + std::chrono::hours(1) > it->min_after + kSlack) *l.flags |= kLocalReadingSettled;
+    if (l.time + kFoldLength > it->min_after + kSlack) *l.flags |= kLocalReadingSettled;
   }
 }
 

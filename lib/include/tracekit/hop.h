@@ -75,6 +75,11 @@ std::string partial_window_note(const Coverage& coverage, const QueryWindow& w,
 MatchKind no_candidate(const Coverage& coverage, Instant t, Micros skew, Micros lookback,
                        std::string_view lookback_name, std::string_view earlier, std::string& why);
 
+// The caveat of an answer with a candidate (`whose`: "the lease of ...",
+// "jdoe's session") that one reading of a DST-ambiguous start or end puts
+// at the time asked and the other does not.
+std::string fold_doubt(std::string_view whose);
+
 // {file, line, offset, raw} for JSON Lines evidence (TSV shows FILE:LINE).
 nlohmann::ordered_json evidence_item(const std::vector<ScanFile>& files, const EvidenceRef& ref,
                                      std::string_view raw);

@@ -65,6 +65,18 @@ inline Instant earliest_reading(Instant t, Instant alt) {
 inline Instant latest_reading(Instant t, Instant alt) {
   return alt == kNoTime ? t : std::max(t, alt);
 }
+// Whether an interval [start, end) whose ends may have other readings
+// (start_alt, end_alt; kNoTime: none) meets [lo, hi] in some reading of
+// them, and in every one.
+struct FoldedSpan {
+  Instant start, start_alt, end, end_alt;
+  bool meets_in_some(Instant lo, Instant hi) const {
+    return earliest_reading(start, start_alt) <= hi && latest_reading(end, end_alt) > lo;
+  }
+  bool meets_in_every(Instant lo, Instant hi) const {
+    return latest_reading(start, start_alt) <= hi && earliest_reading(end, end_alt) > lo;
+  }
+};
 
 // Returns nullptr for an unknown zone name. "UTC" and "Z" are always known.
 const date::time_zone* find_zone(std::string_view name);
