@@ -120,6 +120,11 @@ void LeaseStore::build_ip(std::vector<uint32_t>& ids, std::span<const Micros> le
   Lease cur;
   bool open = false;
   Instant stated_end = kNoTime;  // expiry the source gave for the current lease
+  // The other reading of an end counted from the last grant (its lease time,
+  // stated or assumed) when that grant was in a DST fold: the end moves with
+  // it. An expiry stated as a date of its own has none.
+  Micros end_shift{0};
+  bool stated_as_date = false;
   auto assumed_length = [&](const Lease& l) {
     return l.source < lease_time.size() ? lease_time[l.source] : Micros(0);
   };
@@ -132,6 +137,8 @@ void LeaseStore::build_ip(std::vector<uint32_t>& ids, std::span<const Micros> le
   auto close_natural = [&]() {
     Instant end = natural_end();
     cur.end = end;
+    if (end != kForever && end_shift.count() != 0 && !(stated_end != kNoTime && stated_as_date))
+      cur.end_alt = end + end_shift;
     if (end == kForever)
       cur.end_kind = Lease::EndKind::open;
     else
@@ -140,6 +147,7 @@ void LeaseStore::build_ip(std::vector<uint32_t>& ids, std::span<const Micros> le
     cur = Lease{};
     open = false;
     stated_end = kNoTime;
+    end_shift = Micros(0);
   };
   for (uint32_t id : ids) {
     const auto& e = events_[id];
@@ -179,6 +187,9 @@ void LeaseStore::build_ip(std::vector<uint32_t>& ids, std::span<const Micros> le
         stated_end = e.time + e.lease_time;
       else
         stated_end = kNoTime;
+      stated_as_date = e.lease_end != kNoTime;
+      Instant alt = other_reading(e.time, e.time_flags);
+      end_shift = alt == kNoTime ? Micros(0) : alt - e.time;
       cur.assumed_lease_time = assumed_length(cur);
       if (e.action == DhcpAction::lease && e.ends_lease && e.lease_end != kNoTime) {
         // The database says this lease is over (free/expired/released).

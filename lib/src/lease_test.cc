@@ -262,6 +262,43 @@ TEST_CASE("match: a release in a DST fold leaves the hour between its readings i
   CHECK(a.leases[0]->host == "pc2");
 }
 
+TEST_CASE("match: a lease counted from a grant in a DST fold ends in either reading",
+          "[lease][match][dst]") {
+  // Europe/London, 25 October 2026: the ACK at 01:30 local was read as
+  // 00:30Z (BST); it may have been 01:30Z (GMT). With a 20-minute lease its
+  // end is 00:50Z or 01:50Z.
+  Builder b;
+  b.ev(DhcpAction::ack, "10.0.0.5", "52:54:00:00:00:01", "2026-10-25T00:30:00Z", "pc1",
+       kLocalAmbiguous);
+  b.build(20min);
+  Coverage cov = covering("2026-10-24T00:00:00Z", "2026-10-26T00:00:00Z");
+  auto ask = [&](const char* time) {
+    return match_leases(b.ip("10.0.0.5"), at(time), 0s, cov, 20min, true);
+  };
+  auto a = ask("2026-10-25T01:40:00Z");  // within the later reading
+  CHECK(a.kind == MatchKind::ambiguous);
+  REQUIRE(a.leases.size() == 1);
+  CHECK(a.leases[0]->host == "pc1");
+  CHECK_THAT(a.caveat, Catch::Contains("DST fold"));
+  CHECK(ask("2026-10-25T02:00:00Z").kind == MatchKind::none);  // past both
+  // An expiry stated as a date of its own (a leases file, in UTC) does not
+  // move with the grant's reading.
+  Builder d;
+  DhcpEvent e;
+  e.action = DhcpAction::lease;
+  parse_ip("10.0.0.6", e.ip);
+  e.has_mac = parse_mac("52:54:00:00:00:02", e.mac);
+  e.time = at("2026-10-25T00:30:00Z");
+  e.time_flags = kLocalAmbiguous;
+  e.lease_end = at("2026-10-25T00:50:00Z");
+  e.first_line = 1;
+  d.store.add(e, 0, 0);
+  d.build(20min);
+  auto l = d.ip("10.0.0.6");
+  REQUIRE(l.size() == 1);
+  CHECK(l[0]->end_alt == kNoTime);
+}
+
 TEST_CASE("match: a quiet period in the log is a gap", "[lease][match]") {
   Coverage cov;
   cov.spans.push_back({at("2026-04-23T00:00:00Z"), at("2026-04-23T10:00:00Z")});
