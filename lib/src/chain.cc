@@ -259,8 +259,12 @@ void add_chain_verdict(Row& row, const std::string& extra_note) {
   if (limited_by.empty() && !first_ambiguous.empty()) {
     match = "ambiguous";
     limited_by = first_ambiguous;
-    why = fmt::format("{}: more than one candidate in the time window; one row each",
+    // (More than one candidate, or one whose hop cannot vouch for it: a
+    // DST fold, a host name two clients claimed. The hop's note says which.)
+    why = fmt::format("{}: no single sure candidate in the time window; one row per candidate",
                       first_ambiguous);
+    std::string_view note = hop_text(row, first_ambiguous, "note");
+    if (!note.empty()) fmt::format_to(std::back_inserter(why), " ({})", note);
   }
   if (!bypassed.empty()) why = why.empty() ? bypassed : bypassed + "; " + why;
   if (!caveat.empty()) why += "; " + caveat;

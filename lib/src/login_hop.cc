@@ -116,6 +116,7 @@ bool login_query_from_row(Row given, const std::string& key_field, const date::t
       error = fmt::format("field {}: {}", f, error);
       return false;
     }
+    k.from_lease = f == "lease.host" && k.kind == LoginKey::Kind::host;
     out.keys.push_back(k);
   }
   if (out.keys.empty()) {
@@ -257,6 +258,23 @@ bool LoginHop::load(const std::vector<LoginKey>& keys, std::vector<Span> windows
   store_.build(file_start);
   login_sources_ = sources_read(scanner_.files());
   coverage_ = build_coverage(scanner_.files(), login_sources_, kNoSilence);
+  // Host names that came from DHCP leases and name sessions here: whether
+  // another client claimed the name too (read only when there is a session
+  // the name would be trusted for).
+  std::unordered_set<std::string> named;
+  for (const auto& k : keys)
+    if (k.from_lease) named.insert(login_host_key(k.text));
+  std::vector<std::string> claimed;
+  for (const auto& s : store_.sessions()) {
+    auto it = named.find(login_host_key(s.host));
+    if (it == named.end()) continue;
+    claimed.push_back(*it);
+    named.erase(it);
+  }
+  if (!claimed.empty()) {
+    claims_ = std::make_unique<HostClaims>(run_);
+    claims_->load(claimed);
+  }
   return true;
 }
 
@@ -425,10 +443,43 @@ std::vector<Row> LoginHop::answer(const LoginQuery& q) const {
         break;
       }
   }
+  if (std::string doubt = name_in_doubt(q, a); !doubt.empty()) {
+    if (a.kind == MatchKind::exact) a.kind = MatchKind::ambiguous;
+    note = doubt + (note.empty() ? "" : "; " + note);
+  }
   if (a.candidates.empty()) return one_row(row_for(q, a.kind, nullptr, q.time, note));
   std::vector<Row> rows;
   for (const auto& c : a.candidates) rows.push_back(row_for(q, a.kind, &c, q.time, note));
   return rows;
+}
+
+std::string LoginHop::name_in_doubt(const LoginQuery& q, const LoginAnswer& a) const {
+  if (!claims_ || q.time == kNoTime) return {};
+  const LoginKey* name = nullptr;
+  for (const auto& k : q.keys)
+    if (k.from_lease) name = &k;
+  if (!name) return {};
+  // Only a candidate found by the name alone is in doubt: one found by the
+  // lease's MAC or address is that client's, whatever it called itself.
+  bool by_name = false;
+  for (const auto& c : a.candidates)
+    for (const LoginSessionRec* s : c) {
+      if (!login_session_matches(*s, *name)) continue;
+      bool by_client = false;
+      for (const auto& k : q.keys)
+        if (&k != name && k.kind != LoginKey::Kind::host && login_session_matches(*s, k))
+          by_client = true;
+      by_name |= !by_client;
+    }
+  if (!by_name) return {};
+  MacAddr mac;
+  IpAddr ip;
+  bool has_mac = parse_mac(get_text(q.row, "lease.mac"), mac);
+  bool has_ip = parse_ip(get_text(q.row, "lease.ip"), ip);
+  Micros skew = widen_skew(run_.skew, run_.sources, login_sources_) + claims_->skew();
+  auto others = claims_->others(name->text, has_mac ? &mac : nullptr, has_ip ? &ip : nullptr,
+                                q.time - skew, q.time + skew);
+  return others.empty() ? std::string() : claims_->describe(name->text, others);
 }
 
 std::vector<Row> LoginHop::answer_assigned(const LoginQuery& q) const {

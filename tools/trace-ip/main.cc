@@ -123,6 +123,7 @@ int main(int argc, char** argv) {
   for (const auto* hop : {chain.nat() ? &chain.nat()->scanner() : nullptr,
                           chain.lease() ? &chain.lease()->scanner() : nullptr,
                           chain.login() ? &chain.login()->scanner() : nullptr,
+                          chain.login() ? chain.login()->claims_scanner() : nullptr,
                           chain.owner() ? &chain.owner()->scanner() : nullptr})
     if (hop) note_inputs(run, *hop);
   if (!ok) return finish_run(run, false);

@@ -65,6 +65,9 @@ struct LoginKey {
   std::string text;  // host or user
   IpAddr ip;
   MacAddr mac;
+  // A host name a DHCP lease gave (lease.host): the client's own claim,
+  // checked against the other clients that claimed it (HostClaims).
+  bool from_lease = false;
 };
 // A host name, an IP address or a MAC (for user keys, set kind yourself).
 bool parse_login_key(std::string_view text, LoginKey& out, std::string& error);

@@ -13,6 +13,7 @@
 
 #include "tracekit/cli.h"
 #include "tracekit/codec.h"
+#include "tracekit/host_claims.h"
 #include "tracekit/login.h"
 #include "tracekit/scan.h"
 
@@ -66,6 +67,8 @@ class LoginHop {
 
   const Scanner& scanner() const { return scanner_; }
   const LoginStore& store() const { return store_; }
+  // The DHCP logs read to check lease host names (null: none read).
+  const Scanner* claims_scanner() const { return claims_ ? &claims_->scanner() : nullptr; }
 
  private:
   Row row_for(const LoginQuery& q, MatchKind kind, const std::vector<const LoginSessionRec*>* c,
@@ -73,6 +76,9 @@ class LoginHop {
   std::vector<const LoginSessionRec*> find(const LoginQuery& q) const;
   // assigned_only: the sessions given the address, or match=skipped.
   std::vector<Row> answer_assigned(const LoginQuery& q) const;
+  // Why the sessions found by a lease's host name may be another machine's
+  // (another DHCP client claimed the name at the time), or empty.
+  std::string name_in_doubt(const LoginQuery& q, const LoginAnswer& a) const;
 
   ToolRun& run_;
   LoginHopSettings settings_;
@@ -80,6 +86,7 @@ class LoginHop {
   LoginStore store_;
   Coverage coverage_;
   std::vector<uint32_t> login_sources_;
+  std::unique_ptr<HostClaims> claims_;  // null: no lease's host name to check
   // Coverage of a set of sources (a host's own, or the site-wide ones),
   // worked out when first asked for: answers run on two threads.
   mutable std::map<std::vector<uint32_t>, Coverage> coverage_by_sources_;

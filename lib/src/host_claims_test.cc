@@ -1,0 +1,118 @@
+#include "tracekit/host_claims.h"
+
+#include <catch2/catch.hpp>
+#include <fstream>
+
+#include "parse_harness.h"
+
+using namespace tracekit;
+using namespace std::chrono_literals;
+
+namespace {
+
+Instant at(std::string_view s) {
+  Instant t;
+  std::string err;
+  if (!parse_query_time(s, nullptr, t, err)) throw std::runtime_error(err);
+  return t;
+}
+
+SourceSpec dhcp_source(const std::string& file, const std::string& format, std::string_view text) {
+  auto dir = test::scratch_dir("host-claims-test");
+  auto p = (dir / file).string();
+  std::ofstream(p) << text;
+  SourceSpec s;
+  s.name = file;
+  s.format = format;
+  s.patterns.push_back(p);
+  s.tz = "UTC";
+  s.year = 2026;
+  s.lease_time = 4h;
+  return s;
+}
+
+struct Fixture {
+  ToolRun run{"trace-login"};
+  std::unique_ptr<HostClaims> claims;
+  explicit Fixture(std::vector<SourceSpec> sources) {
+    run.diag = Diagnostics("trace-login", false, nullptr);
+    run.sources = std::move(sources);
+    claims = std::make_unique<HostClaims>(run);
+  }
+  // The MACs of the other clients holding `host` at `time`, besides `mac`.
+  std::vector<std::string> others(const char* host, const char* mac, const char* ip,
+                                  const char* time) {
+    MacAddr m;
+    IpAddr a;
+    REQUIRE(parse_mac(mac, m));
+    REQUIRE(parse_ip(ip, a));
+    std::vector<std::string> out;
+    for (const Lease* l : claims->others(host, &m, &a, at(time), at(time)))
+      out.push_back(to_string(l->mac));
+    return out;
+  }
+};
+
+using Macs = std::vector<std::string>;
+
+}  // namespace
+
+TEST_CASE("host claims: another client under the same name, until its lease ends",
+          "[host-claims]") {
+  Fixture f({dhcp_source(
+      "dhcpd.log", "isc-dhcpd",
+      "May 12 08:00:00 dhcp1 dhcpd[811]: DHCPACK on 10.20.3.44 to 52:54:00:aa:00:07 "
+      "(ws-lab1-07) via 10.20.0.1\n"
+      "May 12 09:00:00 dhcp1 dhcpd[811]: DHCPACK on 10.20.3.45 to 52:54:00:aa:00:08 "
+      "(ws-lab1-08) via 10.20.0.1\n"
+      "May 12 09:10:00 dhcp1 dhcpd[811]: DHCPACK on 10.20.3.90 to 02:11:22:33:44:55 "
+      "(ws-lab1-07.example.org) via 10.20.0.1\n"
+      "May 12 09:40:00 dhcp1 dhcpd[811]: DHCPRELEASE of 10.20.3.90 from 02:11:22:33:44:55 "
+      "(ws-lab1-07) via eth0 (found)\n"
+      "May 12 10:00:00 dhcp1 dhcpd[811]: DHCPACK on 10.20.3.91 to 02:11:22:33:44:66 "
+      "(WS-LAB1-07) via 10.20.0.1\n"
+      // The expiry names no host: only the address ends the claim.
+      "May 12 10:30:00 dhcp1 dhcpd[811]: DHCPEXPIRE on 10.20.3.91 to 02:11:22:33:44:66\n"
+      "May 12 11:00:00 dhcp1 dhcpd[811]: DHCPACK on 10.20.3.45 to 52:54:00:aa:00:08 "
+      "(ws-lab1-08) via 10.20.0.1\n")});
+  f.claims->load({"ws-lab1-07"});
+  const char* lab = "52:54:00:aa:00:07";
+  CHECK(f.others("ws-lab1-07", lab, "10.20.3.44", "2026-05-12T08:30:00Z").empty());
+  CHECK(f.others("ws-lab1-07", lab, "10.20.3.44", "2026-05-12T09:20:00Z") ==
+        Macs{"02:11:22:33:44:55"});
+  CHECK(f.others("ws-lab1-07", lab, "10.20.3.44", "2026-05-12T09:50:00Z").empty());
+  // A name in capitals is the same name.
+  CHECK(f.others("WS-LAB1-07", lab, "10.20.3.44", "2026-05-12T10:10:00Z") ==
+        Macs{"02:11:22:33:44:66"});
+  CHECK(f.others("ws-lab1-07", lab, "10.20.3.44", "2026-05-12T10:40:00Z").empty());
+  // From the laptop's side, the lab machine is the other one.
+  CHECK(f.others("ws-lab1-07", "02:11:22:33:44:55", "10.20.3.90", "2026-05-12T09:20:00Z") ==
+        Macs{lab});
+  // Another name is not asked about.
+  CHECK(f.others("ws-lab1-08", "52:54:00:aa:00:08", "10.20.3.45", "2026-05-12T09:20:00Z").empty());
+}
+
+TEST_CASE("host claims: a lease database's block is found by the name inside it", "[host-claims]") {
+  // The name is on a line of its own in the block, the address on the first:
+  // the prefilter's hit is the name's line, and the parser has kept the
+  // block's other lines.
+  Fixture f({dhcp_source("dhcpd.leases", "isc-dhcpd-leases",
+                         "lease 10.20.3.44 {\n"
+                         "  starts 2 2026/05/12 08:00:00;\n"
+                         "  ends 2 2026/05/12 12:00:00;\n"
+                         "  binding state active;\n"
+                         "  hardware ethernet 52:54:00:aa:00:07;\n"
+                         "  client-hostname \"ws-lab1-07\";\n"
+                         "}\n"
+                         "lease 10.20.3.90 {\n"
+                         "  starts 2 2026/05/12 09:10:00;\n"
+                         "  ends 2 2026/05/12 13:10:00;\n"
+                         "  binding state active;\n"
+                         "  hardware ethernet 02:11:22:33:44:55;\n"
+                         "  client-hostname \"ws-lab1-07\";\n"
+                         "}\n")});
+  f.claims->load({"ws-lab1-07"});
+  CHECK(f.others("ws-lab1-07", "52:54:00:aa:00:07", "10.20.3.44", "2026-05-12T09:20:00Z") ==
+        Macs{"02:11:22:33:44:55"});
+  CHECK(f.others("ws-lab1-07", "52:54:00:aa:00:07", "10.20.3.44", "2026-05-12T08:30:00Z").empty());
+}
