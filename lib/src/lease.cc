@@ -307,12 +307,20 @@ LeaseAnswer match_leases(const std::vector<const Lease*>& leases, Instant t, Mic
   // silence, or past their end, its release or expiry, and the address's
   // grant to another client, could be what is missing. The candidates stay
   // shown, as a gap.
+  // Past the logs' end an expiry the source stated is no better: the client
+  // may have released the address after the last line, and the server given
+  // it to another.
   if (!a.leases.empty() && !coverage.covers(t, t))
     for (const Lease* l : a.leases)
-      if (l->end_kind == Lease::EndKind::assumed || l->end_kind == Lease::EndKind::open) {
-        std::string why = coverage.explain_gap(t, t) +
-                          ": a lease with no expiry or release logged may have ended, and the "
-                          "address been given to another client, in that time";
+      if (l->end_kind == Lease::EndKind::assumed || l->end_kind == Lease::EndKind::open ||
+          (l->end_kind == Lease::EndKind::stated && coverage.past_end(t))) {
+        std::string why =
+            coverage.explain_gap(t, t) +
+            (l->end_kind == Lease::EndKind::stated
+                 ? ": the client may have released a lease before the expiry the log states, and "
+                   "the address been given to another client, in that time"
+                 : ": a lease with no expiry or release logged may have ended, and the "
+                   "address been given to another client, in that time");
         if (coverage.past_end(t)) {
           a.kind = MatchKind::gap;
           a.why = std::move(why);

@@ -233,6 +233,22 @@ TEST_CASE("match: a lease whose end is assumed: a caveat in a silence, a gap pas
   CHECK(a.caveat.empty());
 }
 
+TEST_CASE("match: past the logs' end a stated expiry is no answer either", "[lease][match]") {
+  Builder b;
+  b.db("10.0.0.9", "00:11:22:33:44:55", "2026-04-23T08:00:00Z", "2026-04-23T20:00:00Z", false);
+  b.build(12h);
+  Coverage cov = covering("2026-04-23T00:00:00Z", "2026-04-23T18:00:00Z");
+  auto a = match_leases(b.ip("10.0.0.9"), at("2026-04-23T17:00:00Z"), 0s, cov, 12h, true);
+  CHECK(a.kind == MatchKind::exact);
+  CHECK(a.caveat.empty());
+  // After the last line the client may have released it early.
+  a = match_leases(b.ip("10.0.0.9"), at("2026-04-23T19:00:00Z"), 0s, cov, 12h, true);
+  CHECK(a.kind == MatchKind::gap);
+  REQUIRE(a.leases.size() == 1);
+  CHECK_THAT(a.why, Catch::StartsWith("the logs end at 2026-04-23T18:00:00Z: the client may have "
+                                      "released a lease before the expiry the log states"));
+}
+
 TEST_CASE("match: a release in a DST fold leaves the hour between its readings in doubt",
           "[lease][match][dst]") {
   // Europe/London, 25 October 2026: the release at 01:30 local was read as
