@@ -557,7 +557,8 @@ bool Scanner::scan(const SourceSpec& src, uint32_t source, const EventSink<Event
     }
     LocalTimeConverter local(f.zone);
     YearTracker years;
-    years.begin_file(src.year, f.info.mtime == kNoTime ? now_utc() : f.info.mtime);
+    years.begin_file(src.year, f.info.mtime == kNoTime ? now_utc() : f.info.mtime,
+                     f.zone_assumed ? nullptr : f.zone);
     size_t record_size = 0;
     if (f.format->input == InputKind::records) {
       record_size = f.format->record_size ? f.format->record_size(head) : 0;

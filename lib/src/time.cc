@@ -503,31 +503,41 @@ Instant LocalTimeConverter::to_utc(int64_t local_day, int64_t micros_of_day, uin
   return t;
 }
 
-void YearTracker::begin_file(int configured_year, Instant reference) {
+void YearTracker::begin_file(int configured_year, Instant reference, const date::time_zone* zone) {
   configured_ = configured_year;
   year_ = 0;
   first_year_ = 0;
   last_month_ = 0;
-  auto days = std::chrono::floor<date::days>(reference);
-  date::year_month_day ymd{date::sys_days(days)};
+  // The reference's date where the file's lines were written; in an unknown
+  // zone (none given, the machine's assumed) the UTC date, a day's leeway
+  // for a zone ahead of it.
+  date::sys_days days;
+  if (zone) {
+    days = date::sys_days(
+        std::chrono::floor<date::days>(zone->to_local(reference).time_since_epoch()));
+    leeway_days_ = 0;
+  } else {
+    days = std::chrono::floor<date::days>(reference);
+    leeway_days_ = 1;
+  }
+  date::year_month_day ymd{days};
   ref_year_ = int(ymd.year());
   ref_days_ = days.time_since_epoch().count();
 }
 
 int YearTracker::year_for(unsigned month, unsigned day) {
   if (year_ == 0) {
-    if (configured_)
+    if (configured_) {
       year_ = configured_;
-    else
+    } else {
       // The latest year that puts the date at or before the file time's
-      // (UTC) day and the next: the file's zone may be up to a day ahead of
-      // UTC (a line of 1 January in Tokyo, written at 23:35 UTC on 31
-      // December).
-      for (int y : {ref_year_ + 1, ref_year_, ref_year_ - 1})
-        if (days_from_civil(y, month, day) <= ref_days_ + 1) {
+      // date (a line is written before its file's last write), one that has
+      // the date (29 February: a leap year).
+      for (int y = ref_year_ + 1; y >= ref_year_ - 4 && year_ == 0; --y)
+        if (valid_date(y, month, day) && days_from_civil(y, month, day) <= ref_days_ + leeway_days_)
           year_ = y;
-          break;
-        }
+      if (year_ == 0) year_ = ref_year_;  // (no such date: the caller refuses it)
+    }
     first_year_ = year_;
     last_month_ = month;
   } else if (month + 6 <= last_month_) {

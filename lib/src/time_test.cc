@@ -200,6 +200,40 @@ TEST_CASE("year inference: a zone ahead of UTC is a day ahead of the file time",
   CHECK(may.year_for(5, 1) == 2026);
 }
 
+TEST_CASE("year inference: the file time's date in the file's zone", "[time][year]") {
+  Instant mtime;
+  std::string err;
+  // A yearly file of New York, 1 January to 31 December 2025, last written
+  // at 19:00 local time on 31 December: 00:00 UTC on 1 January 2026. Its
+  // first line is of 1 January 2025, not 2026.
+  REQUIRE(parse_query_time("2026-01-01T00:00:00Z", nullptr, mtime, err));
+  YearTracker ny;
+  ny.begin_file(0, mtime, find_zone("America/New_York"));
+  CHECK(ny.year_for(1, 1) == 2025);
+  // The same in Tokyo, where that instant is already 1 January 2026.
+  YearTracker tokyo;
+  tokyo.begin_file(0, mtime, find_zone("Asia/Tokyo"));
+  CHECK(tokyo.year_for(1, 1) == 2026);
+  // In an unknown zone the UTC date and a day's leeway, as before.
+  YearTracker unknown;
+  unknown.begin_file(0, mtime);
+  CHECK(unknown.year_for(1, 2) == 2026);
+}
+
+TEST_CASE("year inference: 29 February is put in a leap year", "[time][year]") {
+  Instant mtime;
+  std::string err;
+  REQUIRE(parse_query_time("2027-03-10T12:00:00Z", nullptr, mtime, err));
+  YearTracker y;
+  y.begin_file(0, mtime, find_zone("UTC"));
+  CHECK(y.year_for(2, 29) == 2024);
+  CHECK(y.first_year() == 2024);
+  YearTracker leap;
+  REQUIRE(parse_query_time("2028-03-01T12:00:00Z", nullptr, mtime, err));
+  leap.begin_file(0, mtime, find_zone("UTC"));
+  CHECK(leap.year_for(2, 29) == 2028);
+}
+
 TEST_CASE("year inference: small steps back are late lines, not a new year", "[time][year]") {
   YearTracker y;
   Instant mtime;

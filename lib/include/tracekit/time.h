@@ -155,8 +155,9 @@ class LocalTimeConverter {
 class YearTracker {
  public:
   // configured_year: the source's `year` (0 = none). reference: the file's
-  // modification time, or the time of the run for stdin.
-  void begin_file(int configured_year, Instant reference);
+  // modification time, or the time of the run for stdin. zone: the zone of
+  // the file's dates, null when it is not known (then UTC and a day more).
+  void begin_file(int configured_year, Instant reference, const date::time_zone* zone = nullptr);
   int year_for(unsigned month, unsigned day);
   bool inferred() const { return configured_ == 0; }
   int first_year() const { return first_year_; }
@@ -164,8 +165,9 @@ class YearTracker {
  private:
   int configured_ = 0;
   int ref_year_ = 1970;
-  int64_t ref_days_ = 0;  // the reference's day (days since 1970-01-01, UTC)
-  int year_ = 0;          // 0 until the first date
+  int64_t ref_days_ = 0;  // the reference's date (days since 1970-01-01)
+  int64_t leeway_days_ = 1;
+  int year_ = 0;  // 0 until the first date
   int first_year_ = 0;
   unsigned last_month_ = 0;
 };
