@@ -280,8 +280,10 @@ void LoginStore::add(const LoginEvent& ev, uint32_t file_id, uint32_t source, st
       if (e.start != kNoTime) {
         p.s.start = e.start;  // (from a session length: moves with the time)
         p.s.start_alt = other_reading(e.start, e.time_flags);
-      } else
+      } else {
         from_file(p);
+        p.s.orphan_logout = true;
+      }
       p.events.push_back(std::move(e));
       commit(std::move(p));
       return;
@@ -309,6 +311,9 @@ void LoginStore::add(const LoginEvent& ev, uint32_t file_id, uint32_t source, st
     }
     case LoginAction::boot:
     case LoginAction::shutdown: {
+      downs_.push_back({login_host_key(e.host), e.time, uint32_t(events_.size()),
+                        e.action == LoginAction::shutdown});
+      events_.push_back(e);
       std::vector<uint32_t> list = open_on_host_[login_host_key(e.host)];
       for (uint32_t slot : list) {
         Pending& p = open_[slot];
@@ -347,10 +352,57 @@ void LoginStore::build(const std::vector<Instant>& file_start) {
   free_.clear();
   open_by_key_.clear();
   open_on_host_.clear();
+  bound_by_downs();
   settle_folds();
   std::stable_sort(
       sessions_.begin(), sessions_.end(),
       [](const LoginSessionRec& a, const LoginSessionRec& b) { return a.start < b.start; });
+}
+
+void LoginStore::note_down(const LoginEvent& ev, uint32_t file_id, uint32_t source,
+                           std::string_view host) {
+  if (ev.time == kNoTime) return;
+  StoredLoginEvent e = stored(ev, file_id, source, host);
+  downs_.push_back({login_host_key(e.host), e.time, uint32_t(events_.size()),
+                    e.action == LoginAction::shutdown});
+  events_.push_back(std::move(e));
+}
+
+// A logout with no login whose host went down between its file's first
+// line and the logout: the session began after that down, which ended
+// every session before it. Not a logout written as a shutdown killed its
+// session (within kShutdownTail after it): that session began before.
+// Only such logouts: a session a boot or shutdown itself ended, or one
+// whose start a record states, is not bounded this way.
+void LoginStore::bound_by_downs() {
+  constexpr Micros kShutdownTail = std::chrono::minutes(5);
+  if (downs_.empty()) return;
+  std::stable_sort(downs_.begin(), downs_.end(), [](const Down& a, const Down& b) {
+    return a.host != b.host ? a.host < b.host : a.time < b.time;
+  });
+  for (auto& s : sessions_) {
+    if (!s.orphan_logout || !s.start_from_file) continue;
+    std::string host = login_host_key(s.host);
+    // The last down of the host before the logout.
+    auto it = std::lower_bound(downs_.begin(), downs_.end(), std::make_pair(host, s.end),
+                               [](const Down& d, const std::pair<std::string, Instant>& k) {
+                                 return d.host != k.first ? d.host < k.first : d.time < k.second;
+                               });
+    while (it != downs_.begin()) {
+      const Down& d = *std::prev(it);
+      if (d.host != host || d.time <= s.start) break;
+      if (d.shutdown && s.end - d.time <= kShutdownTail) {
+        --it;  // the logout of a session this shutdown killed: the one before
+        continue;
+      }
+      s.start = d.time;
+      s.start_alt = other_reading(d.time, events_[d.event].time_flags);
+      s.start_from_file = false;
+      s.start_after_down = d.event;
+      s.events.insert(s.events.begin(), d.event);
+      break;
+    }
+  }
 }
 
 // A start or end read the earlier way in a DST fold keeps its later reading

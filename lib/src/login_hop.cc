@@ -231,7 +231,10 @@ bool LoginHop::load(const std::vector<LoginKey>& keys, std::vector<Span> windows
       }
       session_hosts.insert(hk);
     } else if (boot) {
-      if (!session_hosts.count(hk)) return;
+      if (!session_hosts.count(hk)) {
+        store_.note_down(ev, file_id, f.source, host);
+        return;
+      }
     } else {
       // The pairing key, made once: for the sessions kept and for the held Starts.
       bool radius = !ips.empty() && ev.service == "radius" && !ev.session_key.empty();
@@ -351,6 +354,13 @@ Row LoginHop::row_for(const LoginQuery& q, MatchKind kind,
       notes.push_back(
           "no login record: the session began before its log, at the latest at the file's first "
           "line");
+    if (s->start_after_down != LoginSessionRec::kNoEvent) {
+      const StoredLoginEvent& d = store_.event(s->start_after_down);
+      notes.push_back(fmt::format(
+          "no login record: the session began after the host's {} at {}, which ended every "
+          "session before it, and before its logout",
+          d.action == LoginAction::shutdown ? "shutdown" : "boot", format_rfc3339(d.time)));
+    }
     if (s->logon_type >= 0) notes.push_back(fmt::format("Windows logon type {}", s->logon_type));
     if (c->size() > 1)
       notes.push_back(fmt::format(

@@ -288,3 +288,46 @@ TEST_CASE("login: past the records' end a session with no logout is a gap, shown
   a = early.ask("ws-lab1-07", "2026-04-22T23:59:58Z", 10s, end);
   CHECK(a.kind == MatchKind::exact);
 }
+
+TEST_CASE("login: a logout with no login after its host went down began after that",
+          "[login][reboot]") {
+  // The file begins at 06:00; the host rebooted at 12:00 and shut down at
+  // 15:00. jdoe's login is in no file read.
+  auto build = [](Builder& b) {
+    b.add(b.make(LoginAction::boot, "reboot", "~", "2026-04-23T12:00:00Z"));
+    b.add(b.make(LoginAction::shutdown, "shutdown", "~~", "2026-04-23T15:00:00Z"));
+  };
+  auto from_file = [](Builder& b, const LoginEvent& e) {
+    b.store.add(e, 0, 0, "", at("2026-04-23T06:00:00Z"));
+  };
+  Builder b;
+  build(b);
+  from_file(b, b.make(LoginAction::logout, "jdoe", "pts/0", "2026-04-23T14:00:00Z"));
+  // Written as the 15:00 shutdown killed it: it began before the shutdown,
+  // and after the boot before that.
+  from_file(b, b.make(LoginAction::logout, "asmith", "pts/1", "2026-04-23T15:01:00Z"));
+  // On another host, which did not go down: from the file's first line.
+  from_file(b, b.make(LoginAction::logout, "bob", "pts/2", "2026-04-23T14:00:00Z", "ws-lab1-08"));
+  b.store.build({at("2026-04-23T06:00:00Z")});
+  auto find = [&](const char* user) -> const LoginSessionRec& {
+    for (const auto& s : b.store.sessions())
+      if (s.user == user) return s;
+    FAIL("no session of " << user);
+    throw;
+  };
+  const auto& jdoe = find("jdoe");
+  CHECK(jdoe.start == at("2026-04-23T12:00:00Z"));
+  CHECK_FALSE(jdoe.start_from_file);
+  REQUIRE(jdoe.start_after_down != LoginSessionRec::kNoEvent);
+  CHECK(b.store.event(jdoe.start_after_down).action == LoginAction::boot);
+  CHECK(find("asmith").start == at("2026-04-23T12:00:00Z"));
+  const auto& bob = find("bob");
+  CHECK(bob.start == at("2026-04-23T06:00:00Z"));
+  CHECK(bob.start_from_file);
+  // Before the boot jdoe was not there.
+  CHECK(b.ask("ws-lab1-07", "2026-04-23T11:00:00Z").kind == MatchKind::none);
+  CHECK(b.ask("ws-lab1-07", "2026-04-23T13:00:00Z").kind == MatchKind::ambiguous);
+  auto a = b.ask("ws-lab1-07", "2026-04-23T14:30:00Z");
+  REQUIRE(a.kind == MatchKind::exact);
+  CHECK(a.candidates[0].front()->user == "asmith");
+}

@@ -52,6 +52,12 @@ struct LoginSessionRec {
   } end_kind = EndKind::open;
   std::string end_how;           // what the record said ("crash", "down")
   bool start_from_file = false;  // no login record: starts at its file's first line
+  // No login record, and its host went down (booted or shut down) after its
+  // file's first line: it started after that, and start is that event's
+  // time (start_after_down, an event of `events`). kNoEvent: not so.
+  static constexpr uint32_t kNoEvent = UINT32_MAX;
+  uint32_t start_after_down = kNoEvent;
+  bool orphan_logout = false;  // made of a logout with no login (and no stated start)
   // The other reading of a start or end given in a DST-ambiguous local time
   // (kNoTime: none). Between the two readings the session may or may not be.
   Instant start_alt = kNoTime, end_alt = kNoTime;
@@ -90,6 +96,9 @@ class LoginStore {
   // `file_start` is the first time of the event's file (kNoTime: unknown yet).
   void add(const LoginEvent& ev, uint32_t file_id, uint32_t source, std::string_view host,
            Instant file_start = kNoTime);
+  // A boot or shutdown of a host none of whose sessions is kept (yet): it
+  // may still bound the start of a logout with no login found later.
+  void note_down(const LoginEvent& ev, uint32_t file_id, uint32_t source, std::string_view host);
   // Ends the stream: sessions still open are open-ended. `file_start` gives
   // the files' first times for sessions whose login came before their file.
   void build(const std::vector<Instant>& file_start);
@@ -116,6 +125,14 @@ class LoginStore {
   void close(uint32_t slot);
   void commit(Pending&& p);
   void settle_folds();
+  void bound_by_downs();
+  struct Down {
+    std::string host;  // short, lower case
+    Instant time;
+    uint32_t event;
+    bool shutdown;
+  };
+  std::vector<Down> downs_;
   std::vector<StoredLoginEvent> events_;
   std::vector<LoginSessionRec> sessions_;
   std::vector<Span> windows_;
