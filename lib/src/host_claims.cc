@@ -15,45 +15,43 @@ namespace tracekit {
 HostClaims::HostClaims(ToolRun& run)
     : run_(run),
       quiet_(std::make_unique<Diagnostics>(run.tool, false, nullptr)),
+      names_(*quiet_, ScanSettings{run.zone, run.max_silence, {}}),
       scanner_(*quiet_, ScanSettings{run.zone, run.max_silence, {}}) {}
 
 void HostClaims::load(const std::vector<std::string>& hosts) {
   std::unordered_set<std::string> wanted;
-  std::vector<std::string> needles;
-  auto add_needle = [&](std::string n) {
-    if (!n.empty() && std::find(needles.begin(), needles.end(), n) == needles.end())
-      needles.push_back(std::move(n));
-  };
-  for (const auto& h : hosts) {
-    std::string key = login_host_key(h);  // short name, lower case
-    if (key.empty() || !wanted.insert(key).second) continue;
-    // The prefilter is exact on bytes: the name as the lease gave it, and in
-    // lower and upper case (Windows clients send their NetBIOS name in
-    // capitals). A claim in mixed case otherwise is parsed only when the
-    // prefilter is off (many names).
-    add_needle(std::string(h.substr(0, h.find('.'))));
-    add_needle(key);
-    std::string upper = key;
-    for (char& c : upper) c = char(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
-    add_needle(std::move(upper));
-  }
+  for (const auto& h : hosts)
+    if (std::string key = login_host_key(h); !key.empty()) wanted.insert(std::move(key));
   if (wanted.empty()) return;
-  ScanSettings settings{run_.zone, run_.max_silence, {}};
-  if (Scanner::prefilter_pays(needles)) settings.needles = std::move(needles);
-  scanner_ = Scanner(*quiet_, std::move(settings));
+  // Pass 1, every line (a name is compared case aside, which no byte
+  // prefilter does, and the answer must not depend on how many names a
+  // batch asks): the addresses leased under the names.
   std::unordered_set<IpAddr, IpHash> held;
+  std::vector<std::string> needles;
+  bool all_v4 = true;
+  {
+    Scanner& first = names_;
+    DhcpSink note = [&](const DhcpEvent& ev, const ScanFile&, uint32_t, const Line&) {
+      if (ev.ip.is_unset() || ev.host.empty() || !wanted.count(login_host_key(ev.host))) return;
+      if (held.insert(ev.ip).second) {
+        all_v4 &= ev.ip.is_v4();
+        needles.push_back(to_string(ev.ip));
+      }
+    };
+    for (uint32_t s = 0; s < run_.sources.size(); ++s)
+      first.scan_dhcp(run_.sources[s], s, note);  // (not strict: never stops)
+    read_any_ = !first.files().empty();
+  }
+  if (held.empty()) return;
+  // Pass 2: every line of those addresses, in whatever source (a failover
+  // peer's expiry read before the grant's file), to rebuild their leases.
+  ScanSettings settings{run_.zone, run_.max_silence, {}};
+  if (all_v4 && Scanner::prefilter_pays(needles)) settings.needles = std::move(needles);
+  scanner_ = Scanner(*quiet_, std::move(settings));
   DhcpSink keep = [&](const DhcpEvent& ev, const ScanFile& f, uint32_t file_id, const Line&) {
-    if (ev.ip.is_unset()) return;
-    if (!ev.host.empty() && wanted.count(login_host_key(ev.host))) {
-      store_.add(ev, file_id, f.source);
-      // Its address's later lines: its release or expiry, another grant.
-      if (held.insert(ev.ip).second) scanner_.add_needle(to_string(ev.ip));
-    } else if (held.count(ev.ip)) {
-      store_.add(ev, file_id, f.source);
-    }
+    if (held.count(ev.ip)) store_.add(ev, file_id, f.source);
   };
-  for (uint32_t s = 0; s < run_.sources.size(); ++s)
-    scanner_.scan_dhcp(run_.sources[s], s, keep);  // (not strict: never stops)
+  for (uint32_t s = 0; s < run_.sources.size(); ++s) scanner_.scan_dhcp(run_.sources[s], s, keep);
   std::vector<Micros> lt(run_.sources.size());
   for (uint32_t s = 0; s < run_.sources.size(); ++s)
     lt[s] = run_.sources[s].lease_time.value_or(kDefaultLeaseTime);
@@ -68,8 +66,15 @@ std::vector<const Lease*> HostClaims::others(std::string_view host, const MacAdd
   for (const auto& l : store_.leases()) {
     if (l.host.empty() || login_host_key(l.host) != key) continue;
     if (!FoldedSpan{l.start, l.start_alt, l.end, l.end_alt}.meets_in_some(lo, hi)) continue;
-    bool same = mac && l.has_mac ? l.mac == *mac : ip && l.ip == *ip;
-    if (!same) out.push_back(&l);
+    // Another client: another MAC. With no MAC on one side (a DHCPv6 lease
+    // names a DUID), another address of the same family; one of the other
+    // family may be the same machine's, and is not counted.
+    bool other;
+    if (mac && l.has_mac)
+      other = l.mac != *mac;
+    else
+      other = !mac && !l.has_mac && ip && l.ip.is_v4() == ip->is_v4() && l.ip != *ip;
+    if (other) out.push_back(&l);
   }
   return out;
 }
@@ -77,12 +82,17 @@ std::vector<const Lease*> HostClaims::others(std::string_view host, const MacAdd
 std::string HostClaims::describe(std::string_view host,
                                  const std::vector<const Lease*>& others) const {
   std::string who;
+  std::vector<std::string> seen;  // one mention per client and address
   for (const Lease* l : others) {
+    std::string client = l->has_mac ? to_string(l->mac) : "a client with no MAC logged";
+    std::string id = client + " " + to_string(l->ip);
+    if (std::find(seen.begin(), seen.end(), id) != seen.end()) continue;
+    seen.push_back(id);
     if (!who.empty()) who += ", ";
     const auto& e = store_.event(l->events.front());
-    who += fmt::format("{} (lease of {} from {}; {}:{})",
-                       l->has_mac ? to_string(l->mac) : "a client with no MAC logged",
-                       to_string(l->ip), format_rfc3339(l->start),
+    bool assumed = l->end_kind == Lease::EndKind::assumed || l->end_kind == Lease::EndKind::open;
+    who += fmt::format("{} (lease of {} from {}{}; {}:{})", client, to_string(l->ip),
+                       format_rfc3339(l->start), assumed ? ", its end not logged" : "",
                        scanner_.files()[e.ref.file].info.path, e.ref.line);
   }
   return fmt::format(

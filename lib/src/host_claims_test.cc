@@ -70,7 +70,7 @@ TEST_CASE("host claims: another client under the same name, until its lease ends
       "May 12 09:40:00 dhcp1 dhcpd[811]: DHCPRELEASE of 10.20.3.90 from 02:11:22:33:44:55 "
       "(ws-lab1-07) via eth0 (found)\n"
       "May 12 10:00:00 dhcp1 dhcpd[811]: DHCPACK on 10.20.3.91 to 02:11:22:33:44:66 "
-      "(WS-LAB1-07) via 10.20.0.1\n"
+      "(Ws-Lab1-07) via 10.20.0.1\n"
       // The expiry names no host: only the address ends the claim.
       "May 12 10:30:00 dhcp1 dhcpd[811]: DHCPEXPIRE on 10.20.3.91 to 02:11:22:33:44:66\n"
       "May 12 11:00:00 dhcp1 dhcpd[811]: DHCPACK on 10.20.3.45 to 52:54:00:aa:00:08 "
@@ -81,7 +81,7 @@ TEST_CASE("host claims: another client under the same name, until its lease ends
   CHECK(f.others("ws-lab1-07", lab, "10.20.3.44", "2026-05-12T09:20:00Z") ==
         Macs{"02:11:22:33:44:55"});
   CHECK(f.others("ws-lab1-07", lab, "10.20.3.44", "2026-05-12T09:50:00Z").empty());
-  // A name in capitals is the same name.
+  // A name in other cases is the same name.
   CHECK(f.others("WS-LAB1-07", lab, "10.20.3.44", "2026-05-12T10:10:00Z") ==
         Macs{"02:11:22:33:44:66"});
   CHECK(f.others("ws-lab1-07", lab, "10.20.3.44", "2026-05-12T10:40:00Z").empty());
@@ -115,4 +115,44 @@ TEST_CASE("host claims: a lease database's block is found by the name inside it"
   CHECK(f.others("ws-lab1-07", "52:54:00:aa:00:07", "10.20.3.44", "2026-05-12T09:20:00Z") ==
         Macs{"02:11:22:33:44:55"});
   CHECK(f.others("ws-lab1-07", "52:54:00:aa:00:07", "10.20.3.44", "2026-05-12T08:30:00Z").empty());
+}
+
+TEST_CASE("host claims: an end logged by another source, read before the grant's",
+          "[host-claims]") {
+  // A failover pair: the expiry is in the first source's file, the grant
+  // in the second's.
+  Fixture f({dhcp_source("peer-a.log", "isc-dhcpd",
+                         "May 12 08:00:00 dhcp1 dhcpd[811]: DHCPACK on 10.20.3.44 to "
+                         "52:54:00:aa:00:07 (ws-lab1-07) via 10.20.0.1\n"
+                         "May 12 09:40:00 dhcp1 dhcpd[811]: DHCPEXPIRE on 10.20.3.90 to "
+                         "02:11:22:33:44:55\n"),
+             dhcp_source("peer-b.log", "isc-dhcpd",
+                         "May 12 09:10:00 dhcp2 dhcpd[900]: DHCPACK on 10.20.3.90 to "
+                         "02:11:22:33:44:55 (ws-lab1-07) via 10.20.0.1\n")});
+  f.claims->load({"ws-lab1-07"});
+  const char* lab = "52:54:00:aa:00:07";
+  CHECK(f.others("ws-lab1-07", lab, "10.20.3.44", "2026-05-12T09:20:00Z") ==
+        Macs{"02:11:22:33:44:55"});
+  CHECK(f.others("ws-lab1-07", lab, "10.20.3.44", "2026-05-12T09:50:00Z").empty());
+}
+
+TEST_CASE("host claims: a client with no MAC is not told from one with a MAC", "[host-claims]") {
+  Fixture f({dhcp_source(
+      "dhcpd.leases", "isc-dhcpd-leases",
+      "lease 10.20.3.44 {\n  starts 2 2026/05/12 08:00:00;\n  ends 2 2026/05/12 12:00:00;\n"
+      "  binding state active;\n  hardware ethernet 52:54:00:aa:00:07;\n"
+      "  client-hostname \"ws-lab1-07\";\n}\n")});
+  f.claims->load({"ws-lab1-07"});
+  IpAddr v6, v4;
+  REQUIRE(parse_ip("2001:db8::44", v6));
+  REQUIRE(parse_ip("10.20.3.99", v4));
+  Instant t = at("2026-05-12T09:00:00Z");
+  // Asked for a DHCPv6 lease (a DUID, no MAC) of the same name: the lab
+  // machine's IPv4 lease may be the same machine's, and is not counted.
+  CHECK(f.claims->others("ws-lab1-07", nullptr, &v6, t, t).empty());
+  // Nor for an IPv4 lease with no MAC logged.
+  CHECK(f.claims->others("ws-lab1-07", nullptr, &v4, t, t).empty());
+  IpAddr same;
+  REQUIRE(parse_ip("10.20.3.44", same));
+  CHECK(f.claims->others("ws-lab1-07", nullptr, &same, t, t).empty());
 }

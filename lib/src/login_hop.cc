@@ -116,7 +116,9 @@ bool login_query_from_row(Row given, const std::string& key_field, const date::t
       error = fmt::format("field {}: {}", f, error);
       return false;
     }
-    k.from_lease = f == "lease.host" && k.kind == LoginKey::Kind::host;
+    // (A name from the address register is the site's, not a client's.)
+    k.from_lease = f == "lease.host" && k.kind == LoginKey::Kind::host &&
+                   get_text(row, "lease.server") != "register";
     out.keys.push_back(k);
   }
   if (out.keys.empty()) {
@@ -453,9 +455,10 @@ std::vector<Row> LoginHop::answer(const LoginQuery& q) const {
         break;
       }
   }
-  if (std::string doubt = name_in_doubt(q, a); !doubt.empty()) {
-    if (a.kind == MatchKind::exact) a.kind = MatchKind::ambiguous;
-    note = doubt + (note.empty() ? "" : "; " + note);
+  bool doubt = false;
+  if (std::string why = name_in_doubt(q, a, doubt); !why.empty()) {
+    if (doubt && a.kind == MatchKind::exact) a.kind = MatchKind::ambiguous;
+    note = why + (note.empty() ? "" : "; " + note);
   }
   if (a.candidates.empty()) return one_row(row_for(q, a.kind, nullptr, q.time, note));
   std::vector<Row> rows;
@@ -463,7 +466,7 @@ std::vector<Row> LoginHop::answer(const LoginQuery& q) const {
   return rows;
 }
 
-std::string LoginHop::name_in_doubt(const LoginQuery& q, const LoginAnswer& a) const {
+std::string LoginHop::name_in_doubt(const LoginQuery& q, const LoginAnswer& a, bool& doubt) const {
   if (!claims_ || q.time == kNoTime) return {};
   const LoginKey* name = nullptr;
   for (const auto& k : q.keys)
@@ -487,9 +490,15 @@ std::string LoginHop::name_in_doubt(const LoginQuery& q, const LoginAnswer& a) c
   bool has_mac = parse_mac(get_text(q.row, "lease.mac"), mac);
   bool has_ip = parse_ip(get_text(q.row, "lease.ip"), ip);
   Micros skew = widen_skew(run_.skew, run_.sources, login_sources_) + claims_->skew();
+  if (!claims_->read_any())  // (said, but not doubted: nothing says another claimed it)
+    return fmt::format(
+        "the host name {} comes from a DHCP lease and no DHCP source was read to check that no "
+        "other client claimed it at the time",
+        name->text);
   auto others = claims_->others(name->text, has_mac ? &mac : nullptr, has_ip ? &ip : nullptr,
                                 q.time - skew, q.time + skew);
-  return others.empty() ? std::string() : claims_->describe(name->text, others);
+  doubt = !others.empty();
+  return doubt ? claims_->describe(name->text, others) : std::string();
 }
 
 std::vector<Row> LoginHop::answer_assigned(const LoginQuery& q) const {

@@ -163,8 +163,10 @@ std::string answer_line(const Row& row) {
   }
   if (match == "exact") return fmt::format("exact: {}", who);
   if (match == "ambiguous")
-    return fmt::format("ambiguous: one of several candidates; this one: {}",
-                       who.empty() ? "(see the hops)" : who);
+    return fmt::format(
+        "ambiguous: one of several candidates, or one that cannot be vouched for (see the "
+        "hops); this one: {}",
+        who.empty() ? "(see the hops)" : who);
   return fmt::format("{}: cannot say who{}", match,
                      who.empty() ? std::string() : fmt::format("; established so far: {}", who));
 }

@@ -21,12 +21,15 @@ class HostClaims {
  public:
   explicit HostClaims(ToolRun& run);
 
-  // Reads the run's DHCP sources for the leases of these host names (any
-  // form: compared by short name, case aside), and of the addresses they
-  // held from then on (so that an expiry or another client's grant of the
-  // address ends the claim). Problems in the files are not reported here:
-  // the DHCP hop reports them. Never stops for --strict.
+  // Reads the run's DHCP sources for the addresses leased under these host
+  // names (any form: compared by short name, case aside; every line), then
+  // again for every line of those addresses, and rebuilds their leases (an
+  // expiry or another client's grant of the address ends a claim).
+  // Problems in the files are not reported here: the DHCP hop reports them.
+  // Never stops for --strict.
   void load(const std::vector<std::string>& hosts);
+  // Whether any DHCP file was read.
+  bool read_any() const { return read_any_; }
 
   // The leases under `host`'s name that meet [lo, hi] in some reading and
   // are not the lease asked about: another MAC (when both have one), else
@@ -38,13 +41,16 @@ class HostClaims {
   // The widest clock skew of the DHCP sources read.
   Micros skew() const;
 
-  const Scanner& scanner() const { return scanner_; }
+  // The files read (for the manifest).
+  const Scanner& scanner() const { return names_; }
 
  private:
   ToolRun& run_;
   std::unique_ptr<Diagnostics> quiet_;
-  Scanner scanner_;
+  Scanner names_;    // pass 1: the addresses leased under the names
+  Scanner scanner_;  // pass 2: those addresses' lines (the evidence's files)
   LeaseStore store_;
+  bool read_any_ = false;
 };
 
 }  // namespace tracekit

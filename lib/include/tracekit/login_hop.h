@@ -77,8 +77,9 @@ class LoginHop {
   // assigned_only: the sessions given the address, or match=skipped.
   std::vector<Row> answer_assigned(const LoginQuery& q) const;
   // Why the sessions found by a lease's host name may be another machine's
-  // (another DHCP client claimed the name at the time), or empty.
-  std::string name_in_doubt(const LoginQuery& q, const LoginAnswer& a) const;
+  // (another DHCP client claimed the name at the time: `doubt`), or that it
+  // could not be checked (no DHCP source); else empty.
+  std::string name_in_doubt(const LoginQuery& q, const LoginAnswer& a, bool& doubt) const;
 
   ToolRun& run_;
   LoginHopSettings settings_;
