@@ -11,10 +11,7 @@ using namespace std::chrono_literals;
 namespace {
 
 Instant at(std::string_view s) {
-  Instant t;
-  std::string err;
-  if (!parse_query_time(s, nullptr, t, err)) throw std::runtime_error(err);
-  return t;
+  return test::utc(s);
 }
 
 SourceSpec dhcp_source(const std::string& file, const std::string& format, std::string_view text) {
