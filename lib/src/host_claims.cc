@@ -31,8 +31,11 @@ void HostClaims::load(const std::vector<std::string>& hosts) {
   bool all_v4 = true;
   {
     Scanner& first = names_;
+    std::string key;  // (one buffer for every line's name)
     DhcpSink note = [&](const DhcpEvent& ev, const ScanFile&, uint32_t, const Line&) {
-      if (ev.ip.is_unset() || ev.host.empty() || !wanted.count(login_host_key(ev.host))) return;
+      if (ev.ip.is_unset() || ev.host.empty()) return;
+      login_host_key(ev.host, key);
+      if (!wanted.count(key)) return;
       if (held.insert(ev.ip).second) {
         all_v4 &= ev.ip.is_v4();
         needles.push_back(to_string(ev.ip));
@@ -53,8 +56,7 @@ void HostClaims::load(const std::vector<std::string>& hosts) {
   };
   for (uint32_t s = 0; s < run_.sources.size(); ++s) scanner_.scan_dhcp(run_.sources[s], s, keep);
   std::vector<Micros> lt(run_.sources.size());
-  for (uint32_t s = 0; s < run_.sources.size(); ++s)
-    lt[s] = run_.sources[s].lease_time.value_or(kDefaultLeaseTime);
+  for (uint32_t s = 0; s < run_.sources.size(); ++s) lt[s] = assumed_lease_time(run_.sources[s]);
   store_.build(lt);
 }
 

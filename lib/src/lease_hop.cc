@@ -92,11 +92,13 @@ LeaseHop::LeaseHop(ToolRun& run, LeaseHopSettings settings)
       settings_(settings),
       scanner_(run.diag, ScanSettings{run.zone, run.max_silence, {}}) {}
 
+Micros assumed_lease_time(const SourceSpec& source, std::optional<Micros> forced) {
+  return forced ? *forced : source.lease_time.value_or(kDefaultLeaseTime);
+}
+
 Micros LeaseHop::lease_time_for(uint32_t source) const {
-  if (settings_.lease_time) return *settings_.lease_time;
-  if (source < run_.sources.size() && run_.sources[source].lease_time)
-    return *run_.sources[source].lease_time;
-  return kDefaultLeaseTime;
+  if (source >= run_.sources.size()) return settings_.lease_time.value_or(kDefaultLeaseTime);
+  return assumed_lease_time(run_.sources[source], settings_.lease_time);
 }
 
 bool LeaseHop::load(const std::vector<LeaseKey>& keys) {

@@ -49,11 +49,21 @@ std::string_view login_end_kind_name(LoginSessionRec::EndKind k) {
   return "?";
 }
 
-std::string login_host_key(std::string_view host) {
+void login_host_key(std::string_view host, std::string& out) {
   // An address stays whole; a name is cut to its first label.
   IpAddr ip;
-  if (parse_ip(host, ip)) return to_string(ip);
-  return lower(host.substr(0, host.find('.')));
+  if (parse_ip(host, ip)) {
+    out = to_string(ip);
+    return;
+  }
+  out.assign(host.substr(0, host.find('.')));
+  ascii_lower_in_place(out);
+}
+
+std::string login_host_key(std::string_view host) {
+  std::string out;
+  login_host_key(host, out);
+  return out;
 }
 
 std::string login_pairing_key(std::string_view host, const LoginEvent& ev) {
@@ -311,9 +321,7 @@ void LoginStore::add(const LoginEvent& ev, uint32_t file_id, uint32_t source, st
     }
     case LoginAction::boot:
     case LoginAction::shutdown: {
-      downs_.push_back({login_host_key(e.host), e.time, uint32_t(events_.size()),
-                        e.action == LoginAction::shutdown});
-      events_.push_back(e);
+      keep_down(StoredLoginEvent(e));
       std::vector<uint32_t> list = open_on_host_[login_host_key(e.host)];
       for (uint32_t slot : list) {
         Pending& p = open_[slot];
@@ -362,7 +370,10 @@ void LoginStore::build(const std::vector<Instant>& file_start) {
 void LoginStore::note_down(const LoginEvent& ev, uint32_t file_id, uint32_t source,
                            std::string_view host) {
   if (ev.time == kNoTime) return;
-  StoredLoginEvent e = stored(ev, file_id, source, host);
+  keep_down(stored(ev, file_id, source, host));
+}
+
+void LoginStore::keep_down(StoredLoginEvent&& e) {
   downs_.push_back({login_host_key(e.host), e.time, uint32_t(events_.size()),
                     e.action == LoginAction::shutdown});
   events_.push_back(std::move(e));

@@ -18,6 +18,9 @@
 namespace tracekit {
 
 inline constexpr Micros kDefaultLeaseTime = std::chrono::hours(12);  // ISC dhcpd's default
+// The lease length assumed for a source's leases whose end no line gives:
+// `forced` (--lease-time), else the source's lease_time, else the default.
+Micros assumed_lease_time(const SourceSpec& source, std::optional<Micros> forced = {});
 
 struct LeaseKey {
   enum class Kind : uint8_t { ip, mac, host } kind = Kind::ip;

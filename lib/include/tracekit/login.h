@@ -82,6 +82,8 @@ bool parse_login_key(std::string_view text, LoginKey& out, std::string& error);
 // or host, user, service, tty and origin when the log has no key.
 std::string login_pairing_key(std::string_view host, const LoginEvent& ev);
 std::string login_host_key(std::string_view host);  // short name, lower case
+// The same into `out`, whose memory is reused (for a key made per line).
+void login_host_key(std::string_view host, std::string& out);
 
 // Sessions are built as the events stream in: only the open ones and those
 // kept are held, so memory follows the sessions that matter, not the log's
@@ -126,6 +128,7 @@ class LoginStore {
   void commit(Pending&& p);
   void settle_folds();
   void bound_by_downs();
+  void keep_down(StoredLoginEvent&& e);  // a boot or shutdown, for bound_by_downs
   struct Down {
     std::string host;  // short, lower case
     Instant time;
