@@ -16,13 +16,30 @@ HostClaims::HostClaims(ToolRun& run)
     : run_(run),
       quiet_(std::make_unique<Diagnostics>(run.tool, false, nullptr)),
       names_(*quiet_, ScanSettings{run.zone, run.max_silence, {}}),
-      scanner_(*quiet_, ScanSettings{run.zone, run.max_silence, {}}) {}
+      scanner_(*quiet_, ScanSettings{run.zone, run.max_silence, {}}),
+      registers_(*quiet_, ScanSettings{run.zone, run.max_silence, {}}) {}
 
 void HostClaims::load(const std::vector<std::string>& hosts) {
   std::unordered_set<std::string> wanted;
   for (const auto& h : hosts)
     if (std::string key = login_host_key(h); !key.empty()) wanted.insert(std::move(key));
   if (wanted.empty()) return;
+  // The registers (small, read whole): the fixed addresses named so.
+  for (uint32_t s = 0; s < run_.directories.size(); ++s) {
+    const SourceSpec& d = run_.directories[s];
+    if (d.format != "address-register") continue;
+    std::string key;
+    EventSink<OwnerEvent> note = [&](const OwnerEvent& ev, const ScanFile&, uint32_t file_id,
+                                     const Line& line) {
+      if (ev.kind != OwnerKeyKind::ip || ev.host.empty()) return;
+      login_host_key(ev.host, key);
+      if (!wanted.count(key)) return;
+      fixed_.push_back(FixedClaim{
+          ev.ip, ev.prefix_len, std::string(ev.host), ev.dated ? ev.valid_from : kNoTime,
+          ev.dated ? ev.valid_to : kForever, file_id, ev.first_line ? ev.first_line : line.number});
+    };
+    registers_.scan<OwnerEvent>(d, s, note);
+  }
   // Pass 1, every line (a name is compared case aside, which no byte
   // prefilter does, and the answer must not depend on how many names a
   // batch asks): the addresses leased under the names.
@@ -60,11 +77,20 @@ void HostClaims::load(const std::vector<std::string>& hosts) {
   store_.build(lt);
 }
 
-std::vector<const Lease*> HostClaims::others(std::string_view host, const MacAddr* mac,
-                                             const IpAddr* ip, Instant lo, Instant hi) const {
-  std::vector<const Lease*> out;
+Claimants HostClaims::others(std::string_view host, const MacAddr* mac, const IpAddr* ip,
+                             Instant lo, Instant hi) const {
+  Claimants out;
   std::string key = login_host_key(host);
   if (key.empty()) return out;
+  for (const auto& f : fixed_) {
+    if (login_host_key(f.host) != key) continue;
+    if (f.valid_to <= lo || (f.valid_from != kNoTime && f.valid_from > hi)) continue;
+    // The address asked about in the register under this name: the name is
+    // that address's, whatever else the register gives it. Another family's
+    // address may be the same machine's, and is not counted.
+    if (ip && (ip->is_v4() != f.ip.is_v4() || prefix_contains(f.ip, f.prefix_len, *ip))) continue;
+    out.fixed.push_back(&f);
+  }
   for (const auto& l : store_.leases()) {
     if (l.host.empty() || login_host_key(l.host) != key) continue;
     if (!FoldedSpan{l.start, l.start_alt, l.end, l.end_alt}.meets_in_some(lo, hi)) continue;
@@ -76,16 +102,15 @@ std::vector<const Lease*> HostClaims::others(std::string_view host, const MacAdd
       other = l.mac != *mac;
     else
       other = !mac && !l.has_mac && ip && l.ip.is_v4() == ip->is_v4() && l.ip != *ip;
-    if (other) out.push_back(&l);
+    if (other) out.leases.push_back(&l);
   }
   return out;
 }
 
-std::string HostClaims::describe(std::string_view host,
-                                 const std::vector<const Lease*>& others) const {
+std::string HostClaims::describe(std::string_view host, const Claimants& others) const {
   std::string who;
   std::vector<std::string> seen;  // one mention per client and address
-  for (const Lease* l : others) {
+  for (const Lease* l : others.leases) {
     std::string client = l->has_mac ? to_string(l->mac) : "a client with no MAC logged";
     std::string id = client + " " + to_string(l->ip);
     if (std::find(seen.begin(), seen.end(), id) != seen.end()) continue;
@@ -97,11 +122,27 @@ std::string HostClaims::describe(std::string_view host,
                        format_rfc3339(l->start), assumed ? ", its end not logged" : "",
                        scanner_.files()[e.ref.file].info.path, e.ref.line);
   }
+  std::string fixed;
+  for (const FixedClaim* f : others.fixed) {
+    fixed += fmt::format("{}{} ({}:{})", fixed.empty() ? "" : ", ",
+                         prefix_to_string(f->ip, f->prefix_len),
+                         registers_.files()[f->file].info.path, f->line);
+  }
+  std::string what;
+  if (!who.empty())
+    what = fmt::format("the host name {} was also claimed over DHCP at the time asked by {}", host,
+                       who);
+  if (!fixed.empty())
+    what += who.empty()
+                ? fmt::format(
+                      "the address register gives the host name {} to the fixed "
+                      "address {}",
+                      host, fixed)
+                : fmt::format(", and the address register gives it to the fixed address {}", fixed);
   return fmt::format(
-      "the host name {} was also claimed over DHCP at the time asked by {}: a DHCP client "
-      "names itself, so the login records of {} may be another machine's (or those of "
-      "another network interface of the same machine)",
-      host, who, host);
+      "{}: a DHCP client names itself, so the login records of {} may be another machine's (or "
+      "those of another network interface of the same machine)",
+      what, host);
 }
 
 Micros HostClaims::skew() const {

@@ -44,8 +44,17 @@ struct Fixture {
     REQUIRE(parse_mac(mac, m));
     REQUIRE(parse_ip(ip, a));
     std::vector<std::string> out;
-    for (const Lease* l : claims->others(host, &m, &a, at(time), at(time)))
+    for (const Lease* l : claims->others(host, &m, &a, at(time), at(time)).leases)
       out.push_back(to_string(l->mac));
+    return out;
+  }
+  // The register entries giving `host` to another address than `ip`.
+  std::vector<std::string> fixed(const char* host, const char* ip, const char* time) {
+    IpAddr a;
+    REQUIRE(parse_ip(ip, a));
+    std::vector<std::string> out;
+    for (const FixedClaim* c : claims->others(host, nullptr, &a, at(time), at(time)).fixed)
+      out.push_back(prefix_to_string(c->ip, c->prefix_len));
     return out;
   }
 };
@@ -152,4 +161,47 @@ TEST_CASE("host claims: a client with no MAC is not told from one with a MAC", "
   IpAddr same;
   REQUIRE(parse_ip("10.20.3.44", same));
   CHECK(f.claims->others("ws-lab1-07", nullptr, &same, t, t).empty());
+}
+
+TEST_CASE("host claims: the address register gives the name to a fixed address", "[host-claims]") {
+  // A machine with a fixed address never asks DHCP for a lease: only the
+  // register says that a laptop calling itself by its name is not it.
+  Fixture f({dhcp_source("dhcpd.log", "isc-dhcpd",
+                         "May 12 08:00:00 dhcp1 dhcpd[811]: DHCPACK on 10.20.3.93 to "
+                         "02:11:22:33:44:77 (ws-office-21) via 10.20.0.1\n")});
+  SourceSpec reg = dhcp_source(
+      "fixed-ip.txt", "address-register",
+      "# ADDRESS[/LEN]  HOST  LOGIN  FULL NAME  [key=value ...]\n"
+      "10.20.5.21       ws-office-21  pmorgan  Priya Morgan  from=2026-01-01 to=2026-06-01\n"
+      "2001:db8:20::21  ws-office-21  pmorgan  Priya Morgan\n"
+      "10.20.5.22       WS-Office-22.example.org  -  Physics  from=2026-06-01\n"
+      "10.20.6.0/24     ws-lab6  -  Lab 6 Technicians\n"
+      "10.20.5.23       -  jdoe  Jane Doe\n");
+  f.run.directories.push_back(reg);
+  f.claims->load({"ws-office-21", "ws-office-22", "ws-lab6"});
+  using Ips = std::vector<std::string>;
+  const char* may = "2026-05-12T09:00:00Z";
+  const char* july = "2026-07-01T09:00:00Z";
+  // The laptop's address: the register gives the name to 10.20.5.21 (the
+  // IPv6 entry may be the laptop's own other family, not counted).
+  CHECK(f.fixed("ws-office-21", "10.20.3.93", may) == Ips{"10.20.5.21"});
+  // The register's own address, and after its entry's end: no claim.
+  CHECK(f.fixed("ws-office-21", "10.20.5.21", may).empty());
+  CHECK(f.fixed("ws-office-21", "10.20.3.93", july).empty());
+  // An IPv6 lease of the name: the IPv6 entry.
+  CHECK(f.fixed("ws-office-21", "2001:db8::99", july) == Ips{"2001:db8:20::21"});
+  // Before its entry is valid; then by short name, case aside.
+  CHECK(f.fixed("ws-office-22", "10.20.3.93", may).empty());
+  CHECK(f.fixed("ws-office-22", "10.20.3.93", july) == Ips{"10.20.5.22"});
+  // A prefix: an address inside it is the name's; one outside is not.
+  CHECK(f.fixed("ws-lab6", "10.20.6.9", may).empty());
+  CHECK(f.fixed("ws-lab6", "10.20.3.93", may) == Ips{"10.20.6.0/24"});
+  // The note names the entry's file and line.
+  IpAddr laptop;
+  REQUIRE(parse_ip("10.20.3.93", laptop));
+  auto why = f.claims->describe(
+      "ws-office-21", f.claims->others("ws-office-21", nullptr, &laptop, at(may), at(may)));
+  CHECK_THAT(why, Catch::StartsWith("the address register gives the host name ws-office-21 to "
+                                    "the fixed address 10.20.5.21 (") &&
+                      Catch::Contains("fixed-ip.txt:2)"));
 }

@@ -490,15 +490,16 @@ std::string LoginHop::name_in_doubt(const LoginQuery& q, const LoginAnswer& a, b
   bool has_mac = parse_mac(get_text(q.row, "lease.mac"), mac);
   bool has_ip = parse_ip(get_text(q.row, "lease.ip"), ip);
   Micros skew = widen_skew(run_.skew, run_.sources, login_sources_) + claims_->skew();
-  if (!claims_->read_any())  // (said, but not doubted: nothing says another claimed it)
-    return fmt::format(
-        "the host name {} comes from a DHCP lease and no DHCP source was read to check that no "
-        "other client claimed it at the time",
-        name->text);
-  auto others = claims_->others(name->text, has_mac ? &mac : nullptr, has_ip ? &ip : nullptr,
-                                q.time - skew, q.time + skew);
+  Claimants others = claims_->others(name->text, has_mac ? &mac : nullptr, has_ip ? &ip : nullptr,
+                                     q.time - skew, q.time + skew);
   doubt = !others.empty();
-  return doubt ? claims_->describe(name->text, others) : std::string();
+  std::string why = doubt ? claims_->describe(name->text, others) : std::string();
+  if (!claims_->read_any())  // (said, but no doubt of its own: nothing says another claimed it)
+    why += fmt::format(
+        "{}the host name {} comes from a DHCP lease and no DHCP source was read to check that no "
+        "other client claimed it at the time",
+        why.empty() ? "" : "; ", name->text);
+  return why;
 }
 
 std::vector<Row> LoginHop::answer_assigned(const LoginQuery& q) const {

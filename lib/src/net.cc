@@ -107,6 +107,20 @@ const char* parse_ipv4_prefix(const char* p, const char* e, IpAddr& out) {
   return p;
 }
 
+bool prefix_contains(const IpAddr& net, uint8_t len, const IpAddr& ip) {
+  for (unsigned b = 0; b < len && b < 128; ++b) {
+    uint8_t mask = uint8_t(0x80 >> (b % 8));
+    if ((net.bytes[b / 8] & mask) != (ip.bytes[b / 8] & mask)) return false;
+  }
+  return true;
+}
+
+std::string prefix_to_string(const IpAddr& net, uint8_t len) {
+  unsigned max = net.is_v4() ? 32 : 128;
+  unsigned bits = net.is_v4() ? len - 96u : len;
+  return bits == max ? to_string(net) : to_string(net) + "/" + std::to_string(bits);
+}
+
 bool parse_ipv4(std::string_view s, IpAddr& out) {
   // An empty view may have a null data(): the prefix parser's null "no
   // address" would then equal the end.

@@ -15,18 +15,8 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-bool prefix_contains(const IpAddr& net, uint8_t len, const IpAddr& ip) {
-  for (unsigned b = 0; b < len; ++b) {
-    uint8_t mask = uint8_t(0x80 >> (b % 8));
-    if ((net.bytes[b / 8] & mask) != (ip.bytes[b / 8] & mask)) return false;
-  }
-  return true;
-}
-
 std::string prefix_text(const OwnerEntry& e) {
-  unsigned max = e.ip.is_v4() ? 32 : 128;
-  unsigned len = e.ip.is_v4() ? e.prefix_len - 96u : e.prefix_len;
-  return len == max ? to_string(e.ip) : fmt::format("{}/{}", to_string(e.ip), len);
+  return prefix_to_string(e.ip, e.prefix_len);
 }
 
 bool valid_at(const OwnerEntry& e, Instant t) {

@@ -120,12 +120,14 @@ int main(int argc, char** argv) {
   std::vector<Row> rows;
   std::vector<size_t> query_of;
   bool ok = chain.answer(queries, rows, &query_of);
-  for (const auto* hop : {chain.nat() ? &chain.nat()->scanner() : nullptr,
-                          chain.lease() ? &chain.lease()->scanner() : nullptr,
-                          chain.login() ? &chain.login()->scanner() : nullptr,
-                          chain.login() ? chain.login()->claims_scanner() : nullptr,
-                          chain.owner() ? &chain.owner()->scanner() : nullptr})
-    if (hop) note_inputs(run, *hop);
+  std::vector<const Scanner*> read;
+  if (chain.nat()) read.push_back(&chain.nat()->scanner());
+  if (chain.lease()) read.push_back(&chain.lease()->scanner());
+  if (chain.login()) read.push_back(&chain.login()->scanner());
+  if (chain.owner()) read.push_back(&chain.owner()->scanner());
+  if (chain.login())  // (read for the login hop's checks, after the hops' own files)
+    for (const Scanner* checked : chain.login()->claims_scanners()) read.push_back(checked);
+  for (const Scanner* hop : read) note_inputs(run, *hop);
   if (!ok) return finish_run(run, false);
 
   bool answered = false;

@@ -116,7 +116,7 @@ int main(int argc, char** argv) {
   LoginHop hop(run, settings);
   bool loaded = hop.load(keys, windows);
   note_inputs(run, hop.scanner());
-  if (const Scanner* dhcp = hop.claims_scanner()) note_inputs(run, *dhcp);
+  for (const Scanner* checked : hop.claims_scanners()) note_inputs(run, *checked);
   if (!loaded) return finish_run(run, false);
 
   RowWriter out(run.output, stdout);

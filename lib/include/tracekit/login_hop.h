@@ -67,8 +67,12 @@ class LoginHop {
 
   const Scanner& scanner() const { return scanner_; }
   const LoginStore& store() const { return store_; }
-  // The DHCP logs read to check lease host names (null: none read).
-  const Scanner* claims_scanner() const { return claims_ ? &claims_->scanner() : nullptr; }
+  // The DHCP logs and address registers read to check lease host names
+  // (none: not checked).
+  std::vector<const Scanner*> claims_scanners() const {
+    if (!claims_) return {};
+    return {&claims_->scanner(), &claims_->register_files()};
+  }
 
  private:
   Row row_for(const LoginQuery& q, MatchKind kind, const std::vector<const LoginSessionRec*>* c,

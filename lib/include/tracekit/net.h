@@ -31,6 +31,12 @@ struct MacAddr {
   friend auto operator<=>(const MacAddr&, const MacAddr&) = default;
 };
 
+// Whether `ip` is in the prefix `net`/`len`, len in IPv6 terms (an IPv4
+// prefix /n is 96 + n, as IpAddr stores IPv4 mapped).
+bool prefix_contains(const IpAddr& net, uint8_t len, const IpAddr& ip);
+// "10.20.6.0/24", or the address alone when the prefix is the whole address.
+std::string prefix_to_string(const IpAddr& net, uint8_t len);
+
 bool parse_ipv4(std::string_view s, IpAddr& out);
 // Reads a dotted quad at the start of [p, e) and returns where it ends (null
 // if there is none); the caller checks what follows. For parsers that walk a
