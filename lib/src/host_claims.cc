@@ -92,8 +92,7 @@ Claimants HostClaims::others(std::string_view host, const MacAddr* mac, const Ip
     out.fixed.push_back(&f);
   }
   for (const auto& l : store_.leases()) {
-    if (l.host.empty() || login_host_key(l.host) != key) continue;
-    if (!FoldedSpan{l.start, l.start_alt, l.end, l.end_alt}.meets_in_some(lo, hi)) continue;
+    if (!went_by(l, key, lo, hi)) continue;
     // Another client: another MAC. With no MAC on one side (a DHCPv6 lease
     // names a DUID), another address of the same family; one of the other
     // family may be the same machine's, and is not counted.
@@ -105,6 +104,32 @@ Claimants HostClaims::others(std::string_view host, const MacAddr* mac, const Ip
     if (other) out.leases.push_back(&l);
   }
   return out;
+}
+
+bool HostClaims::went_by(const Lease& l, std::string_view key, Instant lo, Instant hi) const {
+  // A client may rename itself within a lease (a renewal under another
+  // name): it goes by a name from the grant naming it (from the lease's
+  // start, for its first name: the grants before named none) to the next
+  // grant naming another. The lease's host is only its last name.
+  std::string k;
+  bool named = false, any = false;
+  Instant from = kNoTime;
+  auto meets = [&](Instant start, Instant end) {
+    return FoldedSpan{start, start == l.start ? l.start_alt : kNoTime, end,
+                      end == l.end ? l.end_alt : kNoTime}
+        .meets_in_some(lo, hi);
+  };
+  for (uint32_t id : l.events) {
+    const StoredDhcpEvent& e = store_.event(id);
+    if (e.host.empty()) continue;
+    login_host_key(e.host, k);
+    bool now = k == key;
+    if (now && !named) from = any ? e.time : l.start;
+    if (!now && named && meets(from, e.time)) return true;
+    named = now;
+    any = true;
+  }
+  return named && meets(from, l.end);
 }
 
 std::string HostClaims::describe(std::string_view host, const Claimants& others) const {

@@ -1,5 +1,6 @@
 #include "tracekit/host_claims.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <fstream>
 
@@ -46,6 +47,7 @@ struct Fixture {
     std::vector<std::string> out;
     for (const Lease* l : claims->others(host, &m, &a, at(time), at(time)).leases)
       out.push_back(to_string(l->mac));
+    std::sort(out.begin(), out.end());
     return out;
   }
   // The register entries giving `host` to another address than `ip`.
@@ -96,6 +98,40 @@ TEST_CASE("host claims: another client under the same name, until its lease ends
         Macs{lab});
   // Another name is not asked about.
   CHECK(f.others("ws-lab1-08", "52:54:00:aa:00:08", "10.20.3.45", "2026-05-12T09:20:00Z").empty());
+}
+
+TEST_CASE("host claims: a client that renames itself within a lease", "[host-claims]") {
+  // The lease's host is its last grant's: the claim follows each grant's name.
+  Fixture f({dhcp_source(
+      "dhcpd.log", "isc-dhcpd",
+      "May 12 08:00:00 dhcp1 dhcpd[811]: DHCPACK on 10.20.3.44 to 52:54:00:aa:00:07 "
+      "(ws-lab1-07) via 10.20.0.1\n"
+      // Named nothing at first, then the lab machine's name.
+      "May 12 09:00:00 dhcp1 dhcpd[811]: DHCPACK on 10.20.3.91 to 02:11:22:33:44:66 via "
+      "10.20.0.1\n"
+      "May 12 09:10:00 dhcp1 dhcpd[811]: DHCPACK on 10.20.3.90 to 02:11:22:33:44:55 "
+      "(ws-lab1-07) via 10.20.0.1\n"
+      "May 12 09:40:00 dhcp1 dhcpd[811]: DHCPACK on 10.20.3.90 to 02:11:22:33:44:55 "
+      "(laptop-bob) via 10.20.0.1\n"
+      "May 12 10:10:00 dhcp1 dhcpd[811]: DHCPACK on 10.20.3.90 to 02:11:22:33:44:55 "
+      "(WS-LAB1-07) via 10.20.0.1\n"
+      "May 12 10:20:00 dhcp1 dhcpd[811]: DHCPACK on 10.20.3.90 to 02:11:22:33:44:55 "
+      "(laptop-bob) via 10.20.0.1\n"
+      "May 12 11:00:00 dhcp1 dhcpd[811]: DHCPACK on 10.20.3.91 to 02:11:22:33:44:66 "
+      "(ws-lab1-07) via 10.20.0.1\n"
+      "May 12 11:30:00 dhcp1 dhcpd[811]: DHCPEXPIRE on 10.20.3.91 to 02:11:22:33:44:66\n")});
+  f.claims->load({"ws-lab1-07"});
+  const char* lab = "52:54:00:aa:00:07";
+  const char* ip = "10.20.3.44";
+  CHECK(f.others("ws-lab1-07", lab, ip, "2026-05-12T08:30:00Z").empty());
+  // 02:...:66's first grant named nothing: it may have gone by the name since.
+  CHECK(f.others("ws-lab1-07", lab, ip, "2026-05-12T09:20:00Z") ==
+        Macs{"02:11:22:33:44:55", "02:11:22:33:44:66"});
+  CHECK(f.others("ws-lab1-07", lab, ip, "2026-05-12T09:50:00Z") == Macs{"02:11:22:33:44:66"});
+  CHECK(f.others("ws-lab1-07", lab, ip, "2026-05-12T10:15:00Z") ==
+        Macs{"02:11:22:33:44:55", "02:11:22:33:44:66"});
+  CHECK(f.others("ws-lab1-07", lab, ip, "2026-05-12T10:30:00Z") == Macs{"02:11:22:33:44:66"});
+  CHECK(f.others("ws-lab1-07", lab, ip, "2026-05-12T11:40:00Z").empty());
 }
 
 TEST_CASE("host claims: a lease database's block is found by the name inside it", "[host-claims]") {

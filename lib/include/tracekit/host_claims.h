@@ -71,6 +71,9 @@ class HostClaims {
   const Scanner& register_files() const { return registers_; }
 
  private:
+  // Whether lease l went by the name `key` (a host key) at some time in [lo, hi].
+  bool went_by(const Lease& l, std::string_view key, Instant lo, Instant hi) const;
+
   ToolRun& run_;
   std::unique_ptr<Diagnostics> quiet_;
   Scanner names_;    // pass 1: the addresses leased under the names
