@@ -81,6 +81,7 @@ uint32_t LeaseStore::add(const DhcpEvent& ev, uint32_t file_id, uint32_t source)
 void LeaseStore::build(std::span<const Micros> lease_time) {
   leases_.clear();
   by_ip_.clear();
+  informs_.clear();
   std::vector<FoldLine> folded;
   for (auto& e : events_)
     if (e.time_flags & kLocalAmbiguous)
@@ -100,6 +101,9 @@ void LeaseStore::build(std::span<const Micros> lease_time) {
       case DhcpAction::nak:
         events_by_ip[e.ip].push_back(id);
         break;
+      case DhcpAction::inform:
+        if (e.has_mac) informs_[e.ip].push_back(id);
+        break;
       default:
         break;  // discover, offer, request, inform: no lease changes
     }
@@ -110,7 +114,16 @@ void LeaseStore::build(std::span<const Micros> lease_time) {
   for (auto& [ip, ids] : events_by_ip) ips.push_back(ip);
   std::sort(ips.begin(), ips.end());
   for (const auto& ip : ips) build_ip(events_by_ip[ip], lease_time);
+  for (auto& [ip, ids] : informs_)
+    std::stable_sort(ids.begin(), ids.end(),
+                     [&](uint32_t a, uint32_t b) { return events_[a].time < events_[b].time; });
   for (uint32_t k = 0; k < leases_.size(); ++k) by_ip_[leases_[k].ip].push_back(k);
+}
+
+const std::vector<uint32_t>& LeaseStore::informs_for(const IpAddr& ip) const {
+  static const std::vector<uint32_t> none;
+  auto it = informs_.find(ip);
+  return it == informs_.end() ? none : it->second;
 }
 
 void LeaseStore::build_ip(std::vector<uint32_t>& ids, std::span<const Micros> lease_time) {

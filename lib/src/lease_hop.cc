@@ -257,11 +257,63 @@ std::vector<Row> LeaseHop::answer(const LeaseQuery& q) const {
       std::vector<Row> rows = from_register(q, a.kind, note);
       if (!rows.empty()) return rows;
     }
+    if (a.kind == MatchKind::none && q.key.kind == LeaseKey::Kind::ip)
+      if (std::string seen = informs_near(q.key.ip, q.time, lookback); !seen.empty())
+        note = seen + (note.empty() ? "" : "; " + note);
     return one_row(row_for(q, a.kind, nullptr, q.time, note));
   }
+  // Another client that informed for the address during a lease had it
+  // too (set by hand): the lease does not say who used it alone.
+  std::vector<std::string> informed;
+  MatchKind kind = a.kind;
+  for (const Lease* l : a.leases) {
+    informed.push_back(q.key.kind == LeaseKey::Kind::ip ? others_informing(*l) : "");
+    if (kind == MatchKind::exact && !informed.back().empty()) kind = MatchKind::ambiguous;
+  }
   std::vector<Row> rows;
-  for (const Lease* l : a.leases) rows.push_back(row_for(q, a.kind, l, q.time, note));
+  for (size_t i = 0; i < a.leases.size(); ++i)
+    rows.push_back(row_for(q, kind, a.leases[i], q.time,
+                           informed[i].empty() ? note
+                           : note.empty()      ? informed[i]
+                                               : informed[i] + "; " + note));
   return rows;
+}
+
+std::string LeaseHop::informs_near(const IpAddr& ip, Instant t, Micros within) const {
+  std::string who;
+  for (uint32_t id : store_.informs_for(ip)) {
+    const StoredDhcpEvent& e = store_.event(id);
+    if (e.time < t - within || e.time > t + within) continue;
+    who += fmt::format("{}{} at {} ({}:{})", who.empty() ? "" : ", ", to_string(e.mac),
+                       format_rfc3339(e.time), scanner_.files()[e.ref.file].info.path, e.ref.line);
+  }
+  if (who.empty()) return {};
+  return fmt::format(
+      "no lease, but the DHCP server answered a DHCPINFORM for {} within {} of the time asked: {}; "
+      "a client informs for an address it already has (set by hand, or from elsewhere)",
+      to_string(ip), format_duration(within), who);
+}
+
+std::string LeaseHop::others_informing(const Lease& l) const {
+  if (!l.has_mac) return {};
+  std::string who;
+  std::vector<MacAddr> seen;
+  for (uint32_t id : store_.informs_for(l.ip)) {
+    const StoredDhcpEvent& e = store_.event(id);
+    if (e.mac == l.mac ||
+        !FoldedSpan{l.start, l.start_alt, l.end, l.end_alt}.meets_in_some(e.time, e.time))
+      continue;
+    if (std::find(seen.begin(), seen.end(), e.mac) != seen.end()) continue;
+    seen.push_back(e.mac);
+    who += fmt::format("{}{} at {} ({}:{})", who.empty() ? "" : ", ", to_string(e.mac),
+                       format_rfc3339(e.time), scanner_.files()[e.ref.file].info.path, e.ref.line);
+  }
+  if (who.empty()) return {};
+  return fmt::format(
+      "during this lease the DHCP server answered a DHCPINFORM for {} from another client: {}; a "
+      "client informs for an address it already has (set by hand, or from elsewhere), so {} may "
+      "not have been the only one using it",
+      to_string(l.ip), who, to_string(l.mac));
 }
 
 bool LeaseHop::load_registers(const std::vector<LeaseKey>& keys) {

@@ -424,3 +424,26 @@ TEST_CASE("DhcpEvent::clear resets every field to its default", "[lease]") {
   CHECK(e.server == blank.server);
   CHECK(e.relay == blank.relay);
 }
+
+TEST_CASE("lease: informs are kept apart from leases, those with a MAC in time order",
+          "[lease]") {
+  Builder b;
+  b.ev(DhcpAction::ack, "10.0.0.5", "52:54:00:00:00:01", "2026-05-12T08:00:00Z");
+  // Read out of order (a second server's file), and one with no MAC (the
+  // DHCPINFORM line itself, which names none).
+  b.ev(DhcpAction::inform, "10.0.0.5", "00:1b:21:00:00:02", "2026-05-12T10:00:00Z");
+  b.ev(DhcpAction::inform, "10.0.0.5", "", "2026-05-12T09:30:00Z");
+  b.ev(DhcpAction::inform, "10.0.0.5", "52:54:00:00:00:01", "2026-05-12T09:00:00Z");
+  b.build();
+  IpAddr a, other;
+  REQUIRE(parse_ip("10.0.0.5", a));
+  REQUIRE(parse_ip("10.0.0.6", other));
+  const auto& informs = b.store.informs_for(a);
+  REQUIRE(informs.size() == 2);
+  CHECK(to_string(b.store.event(informs[0]).mac) == "52:54:00:00:00:01");
+  CHECK(to_string(b.store.event(informs[1]).mac) == "00:1b:21:00:00:02");
+  CHECK(b.store.informs_for(other).empty());
+  // An inform neither starts nor ends a lease.
+  REQUIRE(b.ip("10.0.0.5").size() == 1);
+  CHECK(b.ip("10.0.0.5")[0]->events.size() == 1);
+}

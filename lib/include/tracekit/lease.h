@@ -49,6 +49,12 @@ class LeaseStore {
   std::vector<const Lease*> for_mac(const MacAddr& mac) const;
   std::vector<const Lease*> for_host(std::string_view host) const;  // case-insensitive
 
+  // The answers to DHCPINFORM ("DHCPACK to IP (MAC)": a client asking for
+  // its settings for an address it already has) for `ip` that name a MAC,
+  // in time order. Not leases: a client that informs may have set the
+  // address by hand.
+  const std::vector<uint32_t>& informs_for(const IpAddr& ip) const;
+
   // The events worth quoting for a lease asked about at `t`: its start, the
   // last renewal at or before t, the first one after t, and its end.
   std::vector<uint32_t> evidence_for(const Lease& l, Instant t) const;
@@ -58,6 +64,7 @@ class LeaseStore {
   std::vector<StoredDhcpEvent> events_;
   std::vector<Lease> leases_;
   std::unordered_map<IpAddr, std::vector<uint32_t>, IpHash> by_ip_;
+  std::unordered_map<IpAddr, std::vector<uint32_t>, IpHash> informs_;
 };
 
 struct LeaseAnswer {

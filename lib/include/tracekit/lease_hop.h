@@ -80,6 +80,12 @@ class LeaseHop {
   Row row_for(const LeaseQuery& q, MatchKind kind, const Lease* l, Instant t,
               const std::string& extra_note) const;
   void add_time_notes(const std::vector<uint32_t>& events, std::vector<std::string>& notes) const;
+  // A note naming the other clients (another MAC) whose DHCPINFORM for the
+  // lease's address was answered during the lease ("": none).
+  std::string others_informing(const Lease& l) const;
+  // With no lease: a note naming the DHCPINFORMs answered for `ip` within
+  // `within` of t ("": none).
+  std::string informs_near(const IpAddr& ip, Instant t, Micros within) const;
   bool load_registers(const std::vector<LeaseKey>& keys);
   std::vector<Row> from_register(const LeaseQuery& q, MatchKind dhcp_kind,
                                  const std::string& dhcp_note) const;
