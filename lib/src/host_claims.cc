@@ -35,7 +35,7 @@ void HostClaims::load(const std::vector<std::string>& hosts) {
       login_host_key(ev.host, key);
       if (!wanted.count(key)) return;
       fixed_.push_back(FixedClaim{
-          ev.ip, ev.prefix_len, std::string(ev.host), ev.dated ? ev.valid_from : kNoTime,
+          ev.ip, ev.prefix_len, std::string(ev.host), key, ev.dated ? ev.valid_from : kNoTime,
           ev.dated ? ev.valid_to : kForever, file_id, ev.first_line ? ev.first_line : line.number});
     };
     registers_.scan<OwnerEvent>(d, s, note);
@@ -75,6 +75,26 @@ void HostClaims::load(const std::vector<std::string>& hosts) {
   std::vector<Micros> lt(run_.sources.size());
   for (uint32_t s = 0; s < run_.sources.size(); ++s) lt[s] = assumed_lease_time(run_.sources[s]);
   store_.build(lt);
+  // Each lease's names over time, by name: a query looks at its name's only.
+  std::string k;
+  for (const auto& l : store_.leases()) {
+    // A client may rename itself within a lease (a renewal under another
+    // name): it goes by a name from the line naming it (from the lease's
+    // start, for its first name: the lines before named none) to the next
+    // line naming another. The lease's host is only its last name.
+    std::string name;
+    Instant from = kNoTime;
+    for (uint32_t id : l.events) {
+      const StoredDhcpEvent& e = store_.event(id);
+      if (e.host.empty()) continue;
+      login_host_key(e.host, k);
+      if (k == name) continue;
+      if (!name.empty()) spans_[name].push_back({&l, from, e.time});
+      from = name.empty() ? l.start : e.time;
+      name = k;
+    }
+    if (!name.empty()) spans_[name].push_back({&l, from, l.end});
+  }
 }
 
 Claimants HostClaims::others(std::string_view host, const MacAddr* mac, const IpAddr* ip,
@@ -82,17 +102,28 @@ Claimants HostClaims::others(std::string_view host, const MacAddr* mac, const Ip
   Claimants out;
   std::string key = login_host_key(host);
   if (key.empty()) return out;
+  // The register's entries for the name valid then; none counts when one
+  // of them holds the address asked about (the name is that address's, the
+  // others the same machine's other interfaces). Another family's address
+  // may be the same machine's too, and is not counted.
   for (const auto& f : fixed_) {
-    if (login_host_key(f.host) != key) continue;
+    if (f.key != key) continue;
     if (f.valid_to <= lo || (f.valid_from != kNoTime && f.valid_from > hi)) continue;
-    // The address asked about in the register under this name: the name is
-    // that address's, whatever else the register gives it. Another family's
-    // address may be the same machine's, and is not counted.
-    if (ip && (ip->is_v4() != f.ip.is_v4() || prefix_contains(f.ip, f.prefix_len, *ip))) continue;
-    out.fixed.push_back(&f);
+    if (ip && prefix_contains(f.ip, f.prefix_len, *ip)) {
+      out.fixed.clear();
+      break;
+    }
+    if (!ip || ip->is_v4() == f.ip.is_v4()) out.fixed.push_back(&f);
   }
-  for (const auto& l : store_.leases()) {
-    if (!went_by(l, key, lo, hi)) continue;
+  auto it = spans_.find(key);
+  if (it == spans_.end()) return out;
+  for (const NameSpan& n : it->second) {
+    const Lease& l = *n.lease;
+    if (!FoldedSpan{n.from, n.from == l.start ? l.start_alt : kNoTime, n.to,
+                    n.to == l.end ? l.end_alt : kNoTime}
+             .meets_in_some(lo, hi))
+      continue;
+    if (!out.leases.empty() && out.leases.back() == &l) continue;  // (two spans of one lease)
     // Another client: another MAC. With no MAC on one side (a DHCPv6 lease
     // names a DUID), another address of the same family; one of the other
     // family may be the same machine's, and is not counted.
@@ -104,32 +135,6 @@ Claimants HostClaims::others(std::string_view host, const MacAddr* mac, const Ip
     if (other) out.leases.push_back(&l);
   }
   return out;
-}
-
-bool HostClaims::went_by(const Lease& l, std::string_view key, Instant lo, Instant hi) const {
-  // A client may rename itself within a lease (a renewal under another
-  // name): it goes by a name from the grant naming it (from the lease's
-  // start, for its first name: the grants before named none) to the next
-  // grant naming another. The lease's host is only its last name.
-  std::string k;
-  bool named = false, any = false;
-  Instant from = kNoTime;
-  auto meets = [&](Instant start, Instant end) {
-    return FoldedSpan{start, start == l.start ? l.start_alt : kNoTime, end,
-                      end == l.end ? l.end_alt : kNoTime}
-        .meets_in_some(lo, hi);
-  };
-  for (uint32_t id : l.events) {
-    const StoredDhcpEvent& e = store_.event(id);
-    if (e.host.empty()) continue;
-    login_host_key(e.host, k);
-    bool now = k == key;
-    if (now && !named) from = any ? e.time : l.start;
-    if (!now && named && meets(from, e.time)) return true;
-    named = now;
-    any = true;
-  }
-  return named && meets(from, l.end);
 }
 
 std::string HostClaims::describe(std::string_view host, const Claimants& others) const {
@@ -149,9 +154,10 @@ std::string HostClaims::describe(std::string_view host, const Claimants& others)
   }
   std::string fixed;
   for (const FixedClaim* f : others.fixed) {
-    fixed += fmt::format("{}{} ({}:{})", fixed.empty() ? "" : ", ",
-                         prefix_to_string(f->ip, f->prefix_len),
-                         registers_.files()[f->file].info.path, f->line);
+    bool whole = f->prefix_len == 128;  // (IPv4 too: stored mapped)
+    fixed += fmt::format(
+        "{}{} {} ({}:{})", fixed.empty() ? "" : ", ", whole ? "the fixed address" : "the addresses",
+        prefix_to_string(f->ip, f->prefix_len), registers_.files()[f->file].info.path, f->line);
   }
   std::string what;
   if (!who.empty())
@@ -159,11 +165,8 @@ std::string HostClaims::describe(std::string_view host, const Claimants& others)
                        who);
   if (!fixed.empty())
     what += who.empty()
-                ? fmt::format(
-                      "the address register gives the host name {} to the fixed "
-                      "address {}",
-                      host, fixed)
-                : fmt::format(", and the address register gives it to the fixed address {}", fixed);
+                ? fmt::format("the address register gives the host name {} to {}", host, fixed)
+                : fmt::format(", and the address register gives it to {}", fixed);
   return fmt::format(
       "{}: a DHCP client names itself, so the login records of {} may be another machine's (or "
       "those of another network interface of the same machine)",

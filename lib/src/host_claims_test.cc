@@ -212,9 +212,11 @@ TEST_CASE("host claims: the address register gives the name to a fixed address",
       "2001:db8:20::21  ws-office-21  pmorgan  Priya Morgan\n"
       "10.20.5.22       WS-Office-22.example.org  -  Physics  from=2026-06-01\n"
       "10.20.6.0/24     ws-lab6  -  Lab 6 Technicians\n"
-      "10.20.5.23       -  jdoe  Jane Doe\n");
+      "10.20.5.23       -  jdoe  Jane Doe\n"
+      "10.20.3.94       ws-office-23  -  Two interfaces\n"
+      "10.20.7.23       ws-office-23  -  Two interfaces\n");
   f.run.directories.push_back(reg);
-  f.claims->load({"ws-office-21", "ws-office-22", "ws-lab6"});
+  f.claims->load({"ws-office-21", "ws-office-22", "ws-lab6", "ws-office-23"});
   using Ips = std::vector<std::string>;
   const char* may = "2026-05-12T09:00:00Z";
   const char* july = "2026-07-01T09:00:00Z";
@@ -232,6 +234,16 @@ TEST_CASE("host claims: the address register gives the name to a fixed address",
   // A prefix: an address inside it is the name's; one outside is not.
   CHECK(f.fixed("ws-lab6", "10.20.6.9", may).empty());
   CHECK(f.fixed("ws-lab6", "10.20.3.93", may) == Ips{"10.20.6.0/24"});
+  // The address asked about is one of the name's in the register: the
+  // others are the same machine's; from another address, both count.
+  CHECK(f.fixed("ws-office-23", "10.20.3.94", may).empty());
+  CHECK(f.fixed("ws-office-23", "10.20.7.23", may).empty());
+  CHECK(f.fixed("ws-office-23", "10.20.3.95", may) == Ips{"10.20.3.94", "10.20.7.23"});
+  IpAddr outside;
+  REQUIRE(parse_ip("10.20.3.93", outside));
+  CHECK_THAT(f.claims->describe("ws-lab6",
+                                f.claims->others("ws-lab6", nullptr, &outside, at(may), at(may))),
+             Catch::Contains("to the addresses 10.20.6.0/24 ("));
   // The note names the entry's file and line.
   IpAddr laptop;
   REQUIRE(parse_ip("10.20.3.93", laptop));

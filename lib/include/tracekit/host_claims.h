@@ -12,6 +12,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "tracekit/cli.h"
@@ -25,6 +26,7 @@ struct FixedClaim {
   IpAddr ip;
   uint8_t prefix_len = 128;  // in IPv6 terms, as OwnerEvent's
   std::string host;
+  std::string key;                                    // login_host_key(host)
   Instant valid_from = kNoTime, valid_to = kForever;  // undated: always
   uint32_t file = 0;                                  // index into register_files()
   uint64_t line = 0;
@@ -71,8 +73,11 @@ class HostClaims {
   const Scanner& register_files() const { return registers_; }
 
  private:
-  // Whether lease l went by the name `key` (a host key) at some time in [lo, hi].
-  bool went_by(const Lease& l, std::string_view key, Instant lo, Instant hi) const;
+  // A span of time in which a lease's client went by a name.
+  struct NameSpan {
+    const Lease* lease;
+    Instant from, to;
+  };
 
   ToolRun& run_;
   std::unique_ptr<Diagnostics> quiet_;
@@ -81,6 +86,7 @@ class HostClaims {
   Scanner registers_;
   LeaseStore store_;
   std::vector<FixedClaim> fixed_;
+  std::unordered_map<std::string, std::vector<NameSpan>> spans_;  // by host key
   bool read_any_ = false;
 };
 
