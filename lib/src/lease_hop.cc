@@ -242,6 +242,9 @@ std::vector<Row> LeaseHop::answer(const LeaseQuery& q) const {
   Micros lookback{0};
   for (uint32_t s : dhcp_sources_) lookback = std::max(lookback, lease_time_for(s));
   Micros skew = widen_skew(run_.skew, run_.sources, dhcp_sources_);
+  // How far from the time asked a DHCPINFORM of the address still counts:
+  // the longest lease time, and the skew.
+  const Micros near = lookback + skew;
   LeaseAnswer a =
       match_leases(leases, q.time, skew, coverage_, lookback, q.key.kind == LeaseKey::Kind::ip);
   std::string note;
@@ -258,7 +261,7 @@ std::vector<Row> LeaseHop::answer(const LeaseQuery& q) const {
       if (!rows.empty()) return rows;
     }
     if (a.kind == MatchKind::none && q.key.kind == LeaseKey::Kind::ip)
-      if (std::string seen = informs_near(q.key.ip, q.time, lookback); !seen.empty())
+      if (std::string seen = informs_near(q.key.ip, q.time, near); !seen.empty())
         note = seen + (note.empty() ? "" : "; " + note);
     return one_row(row_for(q, a.kind, nullptr, q.time, note));
   }
@@ -267,7 +270,7 @@ std::vector<Row> LeaseHop::answer(const LeaseQuery& q) const {
   std::vector<std::string> informed;
   MatchKind kind = a.kind;
   for (const Lease* l : a.leases) {
-    informed.push_back(q.key.kind == LeaseKey::Kind::ip ? others_informing(*l) : "");
+    informed.push_back(q.key.kind == LeaseKey::Kind::ip ? others_informing(*l, q.time, near) : "");
     if (kind == MatchKind::exact && !informed.back().empty()) kind = MatchKind::ambiguous;
   }
   std::vector<Row> rows;
@@ -279,41 +282,66 @@ std::vector<Row> LeaseHop::answer(const LeaseQuery& q) const {
   return rows;
 }
 
-std::string LeaseHop::informs_near(const IpAddr& ip, Instant t, Micros within) const {
-  std::string who;
+std::string LeaseHop::informs_between(const IpAddr& ip, Instant lo, Instant hi,
+                                      const MacAddr* except) const {
+  // One mention per client: how many times, the first and the last.
+  struct Client {
+    MacAddr mac;
+    uint32_t first, last, count;
+  };
+  std::vector<Client> clients;
   for (uint32_t id : store_.informs_for(ip)) {
     const StoredDhcpEvent& e = store_.event(id);
-    if (e.time < t - within || e.time > t + within) continue;
-    who += fmt::format("{}{} at {} ({}:{})", who.empty() ? "" : ", ", to_string(e.mac),
-                       format_rfc3339(e.time), scanner_.files()[e.ref.file].info.path, e.ref.line);
+    if (e.time < lo || e.time > hi || (except && e.mac == *except)) continue;
+    auto c = std::find_if(clients.begin(), clients.end(),
+                          [&](const Client& k) { return k.mac == e.mac; });
+    if (c == clients.end())
+      clients.push_back({e.mac, id, id, 1});
+    else
+      c->last = id, ++c->count;
   }
+  std::string who;
+  constexpr size_t kNamed = 5;
+  for (size_t i = 0; i < clients.size() && i < kNamed; ++i) {
+    const Client& c = clients[i];
+    auto at = [&](uint32_t id) {
+      const StoredDhcpEvent& e = store_.event(id);
+      return fmt::format("{} ({}:{})", format_rfc3339(e.time),
+                         scanner_.files()[e.ref.file].info.path, e.ref.line);
+    };
+    if (c.count == 1)
+      who += fmt::format("{}{} at {}", i ? ", " : "", to_string(c.mac), at(c.first));
+    else
+      who += fmt::format("{}{} {} times, from {} to {}", i ? ", " : "", to_string(c.mac), c.count,
+                         at(c.first), at(c.last));
+  }
+  if (clients.size() > kNamed)
+    who += fmt::format(", and {} other clients", clients.size() - kNamed);
+  return who;
+}
+
+std::string LeaseHop::informs_near(const IpAddr& ip, Instant t, Micros within) const {
+  std::string who = informs_between(ip, t - within, t + within, nullptr);
   if (who.empty()) return {};
   return fmt::format(
-      "no lease, but the DHCP server answered a DHCPINFORM for {} within {} of the time asked: {}; "
-      "a client informs for an address it already has (set by hand, or from elsewhere)",
+      "no lease, but a DHCPINFORM for {} was logged within {} of the time asked: {}; a client "
+      "informs for an address it already has (set by hand, or from elsewhere)",
       to_string(ip), format_duration(within), who);
 }
 
-std::string LeaseHop::others_informing(const Lease& l) const {
+std::string LeaseHop::others_informing(const Lease& l, Instant t, Micros within) const {
   if (!l.has_mac) return {};
-  std::string who;
-  std::vector<MacAddr> seen;
-  for (uint32_t id : store_.informs_for(l.ip)) {
-    const StoredDhcpEvent& e = store_.event(id);
-    if (e.mac == l.mac ||
-        !FoldedSpan{l.start, l.start_alt, l.end, l.end_alt}.meets_in_some(e.time, e.time))
-      continue;
-    if (std::find(seen.begin(), seen.end(), e.mac) != seen.end()) continue;
-    seen.push_back(e.mac);
-    who += fmt::format("{}{} at {} ({}:{})", who.empty() ? "" : ", ", to_string(e.mac),
-                       format_rfc3339(e.time), scanner_.files()[e.ref.file].info.path, e.ref.line);
-  }
+  // Within the lease, and near the time asked: a renewed lease can last for
+  // weeks, and one inform at its other end says little about the time asked.
+  Instant lo = std::max(earliest_reading(l.start, l.start_alt), t - within);
+  Instant hi = std::min(latest_reading(l.end, l.end_alt), t + within);
+  std::string who = informs_between(l.ip, lo, hi, &l.mac);
   if (who.empty()) return {};
   return fmt::format(
-      "during this lease the DHCP server answered a DHCPINFORM for {} from another client: {}; a "
-      "client informs for an address it already has (set by hand, or from elsewhere), so {} may "
-      "not have been the only one using it",
-      to_string(l.ip), who, to_string(l.mac));
+      "a DHCPINFORM for {} from another client was logged during this lease, within {} of the "
+      "time asked: {}; a client informs for an address it already has (set by hand, or from "
+      "elsewhere), so {} may not have been the only one using it",
+      to_string(l.ip), format_duration(within), who, to_string(l.mac));
 }
 
 bool LeaseHop::load_registers(const std::vector<LeaseKey>& keys) {

@@ -81,11 +81,17 @@ class LeaseHop {
               const std::string& extra_note) const;
   void add_time_notes(const std::vector<uint32_t>& events, std::vector<std::string>& notes) const;
   // A note naming the other clients (another MAC) whose DHCPINFORM for the
-  // lease's address was answered during the lease ("": none).
-  std::string others_informing(const Lease& l) const;
-  // With no lease: a note naming the DHCPINFORMs answered for `ip` within
+  // lease's address was logged during the lease within `within` of t ("":
+  // none).
+  std::string others_informing(const Lease& l, Instant t, Micros within) const;
+  // With no lease: a note naming the DHCPINFORMs logged for `ip` within
   // `within` of t ("": none).
   std::string informs_near(const IpAddr& ip, Instant t, Micros within) const;
+  // The clients (but `except`) whose DHCPINFORMs for `ip` in [lo, hi] were
+  // logged, for a note: each with its first time and line, and how many more
+  // to its last ("": none).
+  std::string informs_between(const IpAddr& ip, Instant lo, Instant hi,
+                              const MacAddr* except) const;
   bool load_registers(const std::vector<LeaseKey>& keys);
   std::vector<Row> from_register(const LeaseQuery& q, MatchKind dhcp_kind,
                                  const std::string& dhcp_note) const;
