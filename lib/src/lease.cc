@@ -18,6 +18,14 @@ bool same_client(const Lease& l, const StoredDhcpEvent& e) {
   return !l.host.empty() && l.host == e.host;
 }
 
+// "ws-lab1-07" is "WS-LAB1-07" and "ws-lab1-07.example.org" (a short name
+// matches any domain; two full names must be equal).
+bool same_host(std::string_view h, std::string_view host) {
+  std::string_view a = h.substr(0, h.find('.')), b = host.substr(0, host.find('.'));
+  return iequals(h, host) ||
+         (iequals(a, b) && (h.find('.') == h.npos || host.find('.') == host.npos));
+}
+
 bool ends_lease(DhcpAction a) {
   return a == DhcpAction::release || a == DhcpAction::expire || a == DhcpAction::remove ||
          a == DhcpAction::decline || a == DhcpAction::nak;
@@ -260,16 +268,50 @@ std::vector<const Lease*> LeaseStore::for_mac(const MacAddr& mac) const {
 std::vector<const Lease*> LeaseStore::for_host(std::string_view host) const {
   std::vector<const Lease*> out;
   for (const auto& l : leases_) {
-    std::string_view h = l.host;
-    // "ws-lab1-07" matches "ws-lab1-07.example.org" and the other way round.
-    std::string_view a = h.substr(0, h.find('.')), b = host.substr(0, host.find('.'));
-    if (iequals(h, host) ||
-        (iequals(a, b) && (h.find('.') == h.npos || host.find('.') == host.npos)))
-      out.push_back(&l);
+    // Any name the client went by in the lease (it may rename itself).
+    bool named = !l.host.empty() && same_host(l.host, host);
+    for (size_t k = 0; !named && k < l.events.size(); ++k) {
+      std::string_view h = events_[l.events[k]].host;
+      named = !h.empty() && same_host(h, host);
+    }
+    if (named) out.push_back(&l);
   }
   std::stable_sort(out.begin(), out.end(),
                    [](const Lease* a, const Lease* b) { return a->start < b->start; });
   return out;
+}
+
+std::vector<uint32_t> LeaseStore::names_of(const Lease& l) const {
+  std::vector<uint32_t> out;
+  for (uint32_t id : l.events) {
+    std::string_view h = events_[id].host;
+    if (h.empty() || (!out.empty() && same_host(events_[out.back()].host, h))) continue;
+    out.push_back(id);
+  }
+  return out;
+}
+
+bool LeaseStore::named_between(const Lease& l, std::string_view host, Instant lo,
+                               Instant hi) const {
+  std::vector<uint32_t> names = names_of(l);
+  if (names.size() <= 1) return true;  // (one name all along: for_host's)
+  for (size_t k = 0; k < names.size(); ++k) {
+    if (!same_host(events_[names[k]].host, host)) continue;
+    Instant from = k == 0 ? earliest_reading(l.start, l.start_alt) : events_[names[k]].time;
+    Instant to =
+        k + 1 < names.size() ? events_[names[k + 1]].time : latest_reading(l.end, l.end_alt);
+    if (from <= hi && to > lo) return true;
+  }
+  return false;
+}
+
+std::string_view LeaseStore::host_at(const Lease& l, Instant t) const {
+  std::vector<uint32_t> names = names_of(l);
+  if (names.empty()) return l.host;
+  std::string_view h = events_[names.front()].host;  // (before its first name: that one)
+  for (uint32_t id : names)
+    if (events_[id].time <= t) h = events_[id].host;
+  return h;
 }
 
 std::vector<uint32_t> LeaseStore::evidence_for(const Lease& l, Instant t) const {

@@ -194,7 +194,7 @@ Row LeaseHop::row_for(const LeaseQuery& q, MatchKind kind, const Lease* l, Insta
   } else {
     append_field(hop, "ip", to_string(l->ip));
     append_field(hop, "mac", l->has_mac ? to_string(l->mac) : "");
-    append_field(hop, "host", l->host);
+    append_field(hop, "host", std::string(t != kNoTime ? store_.host_at(*l, t) : l->host));
     bool frac = l->time_flags & kHasFraction;
     append_field(hop, "start", format_rfc3339(l->start, frac));
     append_field(hop, "end", l->end == kForever ? "" : format_rfc3339(l->end, frac));
@@ -225,6 +225,19 @@ Row LeaseHop::row_for(const LeaseQuery& q, MatchKind kind, const Lease* l, Insta
     if (t != kNoTime && !FoldedSpan{l->start, l->start_alt, l->end, l->end_alt}.meets_in_some(t, t))
       notes.push_back("the lease meets the skew window but not the time asked itself");
     add_time_notes(ev, notes);
+    if (std::vector<uint32_t> names = store_.names_of(*l); names.size() > 1) {
+      std::string list;
+      for (uint32_t id : names) {
+        const auto& e = store_.event(id);
+        list += fmt::format("{}{} from {} ({}:{})", list.empty() ? "" : ", ", e.host,
+                            format_rfc3339(e.time, frac), scanner_.files()[e.ref.file].info.path,
+                            e.ref.line);
+      }
+      notes.push_back(
+          fmt::format("the client went by more than one name in this lease: {}; "
+                      "lease.host is the name {}",
+                      list, t != kNoTime ? "at the time asked" : "it went by last"));
+    }
   }
   if (!extra_note.empty()) notes.push_back(extra_note);
   append_field(hop, "note", join_notes(notes));
@@ -245,6 +258,12 @@ std::vector<Row> LeaseHop::answer(const LeaseQuery& q) const {
   // How far from the time asked a DHCPINFORM of the address still counts:
   // the longest lease time, and the skew.
   const Micros near = lookback + skew;
+  // Asked by a host name: a lease whose client had another name at the time
+  // (it renamed itself) is not that host's then.
+  if (q.key.kind == LeaseKey::Kind::host && q.time != kNoTime)
+    std::erase_if(leases, [&](const Lease* l) {
+      return !store_.named_between(*l, q.key.host, q.time - skew, q.time + skew);
+    });
   LeaseAnswer a =
       match_leases(leases, q.time, skew, coverage_, lookback, q.key.kind == LeaseKey::Kind::ip);
   std::string note;

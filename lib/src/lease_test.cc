@@ -425,8 +425,7 @@ TEST_CASE("DhcpEvent::clear resets every field to its default", "[lease]") {
   CHECK(e.relay == blank.relay);
 }
 
-TEST_CASE("lease: informs are kept apart from leases, those with a MAC in time order",
-          "[lease]") {
+TEST_CASE("lease: informs are kept apart from leases, those with a MAC in time order", "[lease]") {
   Builder b;
   b.ev(DhcpAction::ack, "10.0.0.5", "52:54:00:00:00:01", "2026-05-12T08:00:00Z");
   // Read out of order (a second server's file), and one with no MAC (the
@@ -446,4 +445,41 @@ TEST_CASE("lease: informs are kept apart from leases, those with a MAC in time o
   // An inform neither starts nor ends a lease.
   REQUIRE(b.ip("10.0.0.5").size() == 1);
   CHECK(b.ip("10.0.0.5")[0]->events.size() == 1);
+}
+
+TEST_CASE("lease: a client that renames itself within a lease", "[lease]") {
+  Builder b;
+  b.ev(DhcpAction::ack, "10.0.0.5", "02:00:00:00:00:88", "2026-05-12T09:00:00Z");
+  b.ev(DhcpAction::ack, "10.0.0.5", "02:00:00:00:00:88", "2026-05-12T09:30:00Z", "ws-lab1-07");
+  b.ev(DhcpAction::ack, "10.0.0.5", "02:00:00:00:00:88", "2026-05-12T09:40:00Z",
+       "WS-LAB1-07.example.org");
+  b.ev(DhcpAction::ack, "10.0.0.5", "02:00:00:00:00:88", "2026-05-12T09:50:00Z", "laptop-carol");
+  b.ev(DhcpAction::ack, "10.0.0.6", "52:54:00:00:00:07", "2026-05-12T08:00:00Z", "ws-lab1-08");
+  b.build(4h);
+  auto ls = b.ip("10.0.0.5");
+  REQUIRE(ls.size() == 1);
+  const Lease& l = *ls[0];
+  CHECK(l.host == "laptop-carol");
+  // The same name in another case or with its domain is no new name.
+  auto names = b.store.names_of(l);
+  REQUIRE(names.size() == 2);
+  CHECK(b.store.event(names[0]).host == "ws-lab1-07");
+  CHECK(b.store.event(names[1]).host == "laptop-carol");
+  // Before its first name: that one; then the last given at or before t (as
+  // first written).
+  CHECK(b.store.host_at(l, at("2026-05-12T09:10:00Z")) == "ws-lab1-07");
+  CHECK(b.store.host_at(l, at("2026-05-12T09:45:00Z")) == "ws-lab1-07");
+  CHECK(b.store.host_at(l, at("2026-05-12T11:00:00Z")) == "laptop-carol");
+  // Found by any of its names; named so only over that name's span.
+  REQUIRE(b.store.for_host("ws-lab1-07").size() == 1);
+  REQUIRE(b.store.for_host("laptop-carol").size() == 1);
+  CHECK(b.store.for_host("ws-lab1-08").size() == 1);
+  CHECK(b.store.named_between(l, "ws-lab1-07", at("2026-05-12T09:10:00Z"),
+                              at("2026-05-12T09:10:00Z")));
+  CHECK_FALSE(b.store.named_between(l, "ws-lab1-07", at("2026-05-12T10:00:00Z"),
+                                    at("2026-05-12T11:00:00Z")));
+  CHECK(b.store.named_between(l, "laptop-carol", at("2026-05-12T10:00:00Z"),
+                              at("2026-05-12T11:00:00Z")));
+  CHECK_FALSE(b.store.named_between(l, "laptop-carol", at("2026-05-12T09:00:00Z"),
+                                    at("2026-05-12T09:49:00Z")));
 }

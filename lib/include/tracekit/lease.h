@@ -47,7 +47,20 @@ class LeaseStore {
 
   std::vector<const Lease*> for_ip(const IpAddr& ip) const;
   std::vector<const Lease*> for_mac(const MacAddr& mac) const;
-  std::vector<const Lease*> for_host(std::string_view host) const;  // case-insensitive
+  // Leases under any name their client went by (case aside; a short name
+  // matches a full one).
+  std::vector<const Lease*> for_host(std::string_view host) const;
+  // A client may rename itself within a lease (a renewal under another
+  // name): the events of l that give it a name other than the one before,
+  // in time order (one: it kept its name; none: it gave none).
+  std::vector<uint32_t> names_of(const Lease& l) const;
+  // The name l's client went by at t: the last given at or before t, else
+  // its first. (Lease::host is its last.)
+  std::string_view host_at(const Lease& l, Instant t) const;
+  // Whether l's client went by `host` (one of for_host's) at some time in
+  // [lo, hi]: from the event naming it (the first name from the lease's
+  // start) to the next naming another.
+  bool named_between(const Lease& l, std::string_view host, Instant lo, Instant hi) const;
 
   // The answers to DHCPINFORM ("DHCPACK to IP (MAC)": a client asking for
   // its settings for an address it already has) for `ip` that name a MAC,
