@@ -75,25 +75,14 @@ void HostClaims::load(const std::vector<std::string>& hosts) {
   std::vector<Micros> lt(run_.sources.size());
   for (uint32_t s = 0; s < run_.sources.size(); ++s) lt[s] = assumed_lease_time(run_.sources[s]);
   store_.build(lt);
-  // Each lease's names over time, by name: a query looks at its name's only.
-  std::string k;
+  // Each lease's names over time (LeaseStore::names_of: a client may rename
+  // itself within a lease), by name: a query looks at its name's only.
   for (const auto& l : store_.leases()) {
-    // A client may rename itself within a lease (a renewal under another
-    // name): it goes by a name from the line naming it (from the lease's
-    // start, for its first name: the lines before named none) to the next
-    // line naming another. The lease's host is only its last name.
-    std::string name;
-    Instant from = kNoTime;
-    for (uint32_t id : l.events) {
-      const StoredDhcpEvent& e = store_.event(id);
-      if (e.host.empty()) continue;
-      login_host_key(e.host, k);
-      if (k == name) continue;
-      if (!name.empty()) spans_[name].push_back({&l, from, e.time});
-      from = name.empty() ? l.start : e.time;
-      name = k;
-    }
-    if (!name.empty()) spans_[name].push_back({&l, from, l.end});
+    std::vector<uint32_t> names = store_.names_of(l);
+    for (size_t k = 0; k < names.size(); ++k)
+      spans_[login_host_key(store_.event(names[k]).host)].push_back(
+          {&l, k == 0 ? l.start : store_.event(names[k]).time,
+           k + 1 < names.size() ? store_.event(names[k + 1]).time : l.end});
   }
 }
 
