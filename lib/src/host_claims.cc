@@ -78,7 +78,7 @@ void HostClaims::load(const std::vector<std::string>& hosts) {
   // Each lease's names over time (LeaseStore::names_of: a client may rename
   // itself within a lease), by name: a query looks at its name's only.
   for (const auto& l : store_.leases()) {
-    std::vector<uint32_t> names = store_.names_of(l);
+    const std::vector<uint32_t>& names = store_.names_of(l);
     for (size_t k = 0; k < names.size(); ++k)
       spans_[login_host_key(store_.event(names[k]).host)].push_back(
           {&l, k == 0 ? l.start : store_.event(names[k]).time,

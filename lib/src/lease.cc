@@ -18,12 +18,33 @@ bool same_client(const Lease& l, const StoredDhcpEvent& e) {
   return !l.host.empty() && l.host == e.host;
 }
 
+// A host name without the root's trailing dot ("ws1.example.org." as Kea
+// writes it).
+std::string_view undotted(std::string_view h) {
+  while (!h.empty() && h.back() == '.') h.remove_suffix(1);
+  return h;
+}
+
+// A host name's first label: what a rename is told by.
+std::string_view first_label(std::string_view h) {
+  h = undotted(h);
+  return h.substr(0, h.find('.'));
+}
+
 // "ws-lab1-07" is "WS-LAB1-07" and "ws-lab1-07.example.org" (a short name
-// matches any domain; two full names must be equal).
+// matches any domain; two full names must be equal, a trailing dot aside).
 bool same_host(std::string_view h, std::string_view host) {
-  std::string_view a = h.substr(0, h.find('.')), b = host.substr(0, host.find('.'));
-  return iequals(h, host) ||
-         (iequals(a, b) && (h.find('.') == h.npos || host.find('.') == host.npos));
+  h = undotted(h);
+  host = undotted(host);
+  return iequals(h, host) || (iequals(first_label(h), first_label(host)) &&
+                              (h.find('.') == h.npos || host.find('.') == host.npos));
+}
+
+// The index key of a name: its first label in lower case.
+std::string label_key(std::string_view h) {
+  std::string k(first_label(h));
+  ascii_lower_in_place(k);
+  return k;
 }
 
 bool ends_lease(DhcpAction a) {
@@ -47,6 +68,10 @@ Lease::EndKind end_kind_for(DhcpAction a) {
 }
 
 }  // namespace
+
+bool same_host_label(std::string_view a, std::string_view b) {
+  return iequals(first_label(a), first_label(b));
+}
 
 std::string_view match_name(MatchKind k) {
   switch (k) {
@@ -125,7 +150,27 @@ void LeaseStore::build(std::span<const Micros> lease_time) {
   for (auto& [ip, ids] : informs_)
     std::stable_sort(ids.begin(), ids.end(),
                      [&](uint32_t a, uint32_t b) { return events_[a].time < events_[b].time; });
-  for (uint32_t k = 0; k < leases_.size(); ++k) by_ip_[leases_[k].ip].push_back(k);
+  by_host_.clear();
+  for (uint32_t k = 0; k < leases_.size(); ++k) {
+    Lease& l = leases_[k];
+    by_ip_[l.ip].push_back(k);
+    // A client may rename itself within a lease: a name is new when its
+    // first label is not the one before's (case, domain and trailing dot
+    // aside).
+    l.names.clear();
+    for (uint32_t id : l.events) {
+      std::string_view h = events_[id].host;
+      if (first_label(h).empty()) continue;
+      if (!l.names.empty() && same_host_label(events_[l.names.back()].host, h)) continue;
+      l.names.push_back(id);
+    }
+    std::vector<std::string> keys;
+    for (uint32_t id : l.names) keys.push_back(label_key(events_[id].host));
+    if (!l.host.empty()) keys.push_back(label_key(l.host));
+    std::sort(keys.begin(), keys.end());
+    keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+    for (auto& key : keys) by_host_[std::move(key)].push_back(k);
+  }
 }
 
 const std::vector<uint32_t>& LeaseStore::informs_for(const IpAddr& ip) const {
@@ -267,13 +312,14 @@ std::vector<const Lease*> LeaseStore::for_mac(const MacAddr& mac) const {
 
 std::vector<const Lease*> LeaseStore::for_host(std::string_view host) const {
   std::vector<const Lease*> out;
-  for (const auto& l : leases_) {
+  auto it = by_host_.find(label_key(host));
+  if (it == by_host_.end()) return out;
+  for (uint32_t k : it->second) {
+    const Lease& l = leases_[k];
     // Any name the client went by in the lease (it may rename itself).
     bool named = !l.host.empty() && same_host(l.host, host);
-    for (size_t k = 0; !named && k < l.events.size(); ++k) {
-      std::string_view h = events_[l.events[k]].host;
-      named = !h.empty() && same_host(h, host);
-    }
+    for (size_t n = 0; !named && n < l.names.size(); ++n)
+      named = same_host(events_[l.names[n]].host, host);
     if (named) out.push_back(&l);
   }
   std::stable_sort(out.begin(), out.end(),
@@ -281,19 +327,9 @@ std::vector<const Lease*> LeaseStore::for_host(std::string_view host) const {
   return out;
 }
 
-std::vector<uint32_t> LeaseStore::names_of(const Lease& l) const {
-  std::vector<uint32_t> out;
-  for (uint32_t id : l.events) {
-    std::string_view h = events_[id].host;
-    if (h.empty() || (!out.empty() && same_host(events_[out.back()].host, h))) continue;
-    out.push_back(id);
-  }
-  return out;
-}
-
 bool LeaseStore::named_between(const Lease& l, std::string_view host, Instant lo,
                                Instant hi) const {
-  std::vector<uint32_t> names = names_of(l);
+  const std::vector<uint32_t>& names = l.names;
   if (names.size() <= 1) return true;  // (one name all along: for_host's)
   for (size_t k = 0; k < names.size(); ++k) {
     if (!same_host(events_[names[k]].host, host)) continue;
@@ -305,8 +341,18 @@ bool LeaseStore::named_between(const Lease& l, std::string_view host, Instant lo
   return false;
 }
 
+Instant LeaseStore::named_until(const Lease& l, std::string_view host) const {
+  const std::vector<uint32_t>& names = l.names;
+  if (names.size() <= 1) return l.end;
+  Instant until = kNoTime;
+  for (size_t k = 0; k < names.size(); ++k)
+    if (same_host(events_[names[k]].host, host))
+      until = k + 1 < names.size() ? events_[names[k + 1]].time : l.end;
+  return until;
+}
+
 std::string_view LeaseStore::host_at(const Lease& l, Instant t) const {
-  std::vector<uint32_t> names = names_of(l);
+  const std::vector<uint32_t>& names = l.names;
   if (names.empty()) return l.host;
   std::string_view h = events_[names.front()].host;  // (before its first name: that one)
   for (uint32_t id : names)

@@ -225,13 +225,35 @@ Row LeaseHop::row_for(const LeaseQuery& q, MatchKind kind, const Lease* l, Insta
     if (t != kNoTime && !FoldedSpan{l->start, l->start_alt, l->end, l->end_alt}.meets_in_some(t, t))
       notes.push_back("the lease meets the skew window but not the time asked itself");
     add_time_notes(ev, notes);
-    if (std::vector<uint32_t> names = store_.names_of(*l); names.size() > 1) {
-      std::string list;
+    if (const std::vector<uint32_t>& names = store_.names_of(*l); names.size() > 1) {
+      // Each name once, from its first use; one taken again (a client
+      // switching back and forth) with how often and its last use.
+      struct Use {
+        uint32_t first, last, count;
+      };
+      std::vector<Use> uses;
       for (uint32_t id : names) {
+        auto u = std::find_if(uses.begin(), uses.end(), [&](const Use& x) {
+          return same_host_label(store_.event(x.first).host, store_.event(id).host);
+        });
+        if (u == uses.end())
+          uses.push_back({id, id, 1});
+        else
+          u->last = id, ++u->count;
+      }
+      auto from = [&](uint32_t id) {
         const auto& e = store_.event(id);
-        list += fmt::format("{}{} from {} ({}:{})", list.empty() ? "" : ", ", e.host,
-                            format_rfc3339(e.time, frac), scanner_.files()[e.ref.file].info.path,
-                            e.ref.line);
+        return fmt::format("{} ({}:{})", format_rfc3339(e.time, frac),
+                           scanner_.files()[e.ref.file].info.path, e.ref.line);
+      };
+      std::string list;
+      for (const Use& u : uses) {
+        list += fmt::format("{}{} from {}", list.empty() ? "" : ", ", store_.event(u.first).host,
+                            from(u.first));
+        if (u.count > 1)
+          list += fmt::format(" and again {}, the last from {}",
+                              u.count == 2 ? "once" : fmt::format("{} times", u.count - 1),
+                              from(u.last));
       }
       notes.push_back(
           fmt::format("the client went by more than one name in this lease: {}; "
@@ -428,6 +450,11 @@ std::vector<Row> LeaseHop::history(const LeaseQuery& q, Instant from, Instant to
   for (const Lease* l : leases_for(q.key)) {
     if (from != kNoTime && l->end <= from) continue;
     if (to != kNoTime && l->start >= to) continue;
+    // By a host name: only if the client went by it within the range.
+    if (q.key.kind == LeaseKey::Kind::host && (from != kNoTime || to != kNoTime) &&
+        !store_.named_between(*l, q.key.host, from == kNoTime ? l->start : from,
+                              to == kNoTime ? l->end : to - Micros(1)))
+      continue;
     rows.push_back(row_for(q, MatchKind::exact, l, kNoTime, ""));
   }
   if (rows.empty()) {
@@ -439,9 +466,17 @@ std::vector<Row> LeaseHop::history(const LeaseQuery& q, Instant from, Instant to
 }
 
 std::vector<Row> LeaseHop::last(const LeaseQuery& q) const {
+  // The lease that started last; by a host name, the one that went by it
+  // last (a client that took the name and renamed itself is ranked by when
+  // it gave the name up).
   const Lease* best = nullptr;
-  for (const Lease* l : leases_for(q.key))
-    if (!best || l->start >= best->start) best = l;
+  Instant best_rank = kNoTime;
+  for (const Lease* l : leases_for(q.key)) {
+    Instant rank =
+        q.key.kind == LeaseKey::Kind::host ? store_.named_until(*l, q.key.host) : l->start;
+    if (!best || rank > best_rank || (rank == best_rank && l->start >= best->start))
+      best = l, best_rank = rank;
+  }
   if (!best) {
     bool nothing = coverage_.spans.empty();
     return one_row(row_for(q, nothing ? MatchKind::gap : MatchKind::none, nullptr, kNoTime,

@@ -483,3 +483,38 @@ TEST_CASE("lease: a client that renames itself within a lease", "[lease]") {
   CHECK_FALSE(b.store.named_between(l, "laptop-carol", at("2026-05-12T09:00:00Z"),
                                     at("2026-05-12T09:49:00Z")));
 }
+
+TEST_CASE("lease: a name's case, domain or trailing dot is no rename", "[lease]") {
+  Builder b;
+  b.ev(DhcpAction::ack, "10.0.0.5", "02:00:00:00:00:88", "2026-05-12T09:00:00Z", "ws2.example.org");
+  b.ev(DhcpAction::ack, "10.0.0.5", "02:00:00:00:00:88", "2026-05-12T09:10:00Z",
+       "ws2.example.org.");
+  b.ev(DhcpAction::ack, "10.0.0.5", "02:00:00:00:00:88", "2026-05-12T09:20:00Z", "WS2");
+  b.ev(DhcpAction::ack, "10.0.0.5", "02:00:00:00:00:88", "2026-05-12T09:30:00Z",
+       "ws2.corp.example.org");
+  b.build(4h);
+  auto ls = b.ip("10.0.0.5");
+  REQUIRE(ls.size() == 1);
+  CHECK(b.store.names_of(*ls[0]).size() == 1);
+  CHECK(b.store.for_host("ws2.example.org").size() == 1);
+  CHECK(b.store.for_host("ws2.example.org.").size() == 1);
+  CHECK(b.store.for_host("ws2").size() == 1);
+  CHECK(b.store.for_host("ws3").empty());
+  CHECK(
+      b.store.named_between(*ls[0], "ws2", at("2026-05-12T12:00:00Z"), at("2026-05-12T12:00:00Z")));
+}
+
+TEST_CASE("lease: when a client last went by a name", "[lease]") {
+  Builder b;
+  b.ev(DhcpAction::ack, "10.0.0.20", "52:54:00:00:00:20", "2026-05-12T07:00:00Z", "ws9");
+  b.ev(DhcpAction::ack, "10.0.0.30", "02:00:00:00:00:30", "2026-05-12T09:00:00Z", "ws9");
+  b.ev(DhcpAction::ack, "10.0.0.30", "02:00:00:00:00:30", "2026-05-12T09:05:00Z", "laptop");
+  b.ev(DhcpAction::ack, "10.0.0.20", "52:54:00:00:00:20", "2026-05-12T10:00:00Z", "ws9");
+  b.build(4h);
+  const Lease& lab = *b.ip("10.0.0.20").at(0);
+  const Lease& laptop = *b.ip("10.0.0.30").at(0);
+  CHECK(b.store.named_until(lab, "ws9") == at("2026-05-12T14:00:00Z"));
+  CHECK(b.store.named_until(laptop, "ws9") == at("2026-05-12T09:05:00Z"));
+  CHECK(b.store.named_until(laptop, "laptop") == at("2026-05-12T13:05:00Z"));
+  CHECK(b.store.named_until(laptop, "ws8") == kNoTime);
+}

@@ -33,6 +33,10 @@ struct StoredDhcpEvent {
   uint32_t source = 0;
 };
 
+// Whether two host names are one name for a rename: the same first label,
+// case, domain and the root's trailing dot aside ("ws1", "WS1.example.org.").
+bool same_host_label(std::string_view a, std::string_view b);
+
 class LeaseStore {
  public:
   // Keeps a copy of `ev` (a parser's view of one line).
@@ -52,8 +56,8 @@ class LeaseStore {
   std::vector<const Lease*> for_host(std::string_view host) const;
   // A client may rename itself within a lease (a renewal under another
   // name): the events of l that give it a name other than the one before,
-  // in time order (one: it kept its name; none: it gave none).
-  std::vector<uint32_t> names_of(const Lease& l) const;
+  // in time order (one: it kept its name; none: it gave none). Lease::names.
+  const std::vector<uint32_t>& names_of(const Lease& l) const { return l.names; }
   // The name l's client went by at t: the last given at or before t, else
   // its first. (Lease::host is its last.)
   std::string_view host_at(const Lease& l, Instant t) const;
@@ -61,6 +65,9 @@ class LeaseStore {
   // [lo, hi]: from the event naming it (the first name from the lease's
   // start) to the next naming another.
   bool named_between(const Lease& l, std::string_view host, Instant lo, Instant hi) const;
+  // When l's client last stopped going by `host` (one of for_host's): the
+  // next name's line, else the lease's end.
+  Instant named_until(const Lease& l, std::string_view host) const;
 
   // The answers to DHCPINFORM ("DHCPACK to IP (MAC)": a client asking for
   // its settings for an address it already has) for `ip` that name a MAC,
@@ -77,6 +84,7 @@ class LeaseStore {
   std::vector<StoredDhcpEvent> events_;
   std::vector<Lease> leases_;
   std::unordered_map<IpAddr, std::vector<uint32_t>, IpHash> by_ip_;
+  std::unordered_map<std::string, std::vector<uint32_t>> by_host_;  // by first label, lower case
   std::unordered_map<IpAddr, std::vector<uint32_t>, IpHash> informs_;
 };
 

@@ -133,6 +133,7 @@ struct Lease {
   uint32_t source = 0;     // index of the source it was read from (first event)
   static constexpr uint32_t kNoEvent = UINT32_MAX;
   std::vector<uint32_t> events;   // the events folded into it (ids in the run's event store)
+  std::vector<uint32_t> names;    // those giving it a new host name (LeaseStore::names_of)
   uint32_t end_event = kNoEvent;  // the event that ended it, if one did
 };
 std::string_view lease_end_kind_name(Lease::EndKind k);
