@@ -312,6 +312,16 @@ std::vector<Row> LeaseHop::answer(const LeaseQuery& q) const {
   MatchKind kind = a.kind;
   for (const Lease* l : a.leases) {
     informed.push_back(q.key.kind == LeaseKey::Kind::ip ? others_informing(*l, q.time, near) : "");
+    // Asked by a host name that the client went by only within the skew
+    // (it renamed itself just before or after the time asked): not sure.
+    if (q.key.kind == LeaseKey::Kind::host && q.time != kNoTime) {
+      std::string_view then = store_.host_at(*l, q.time);
+      if (!same_host_label(then, q.key.host))
+        informed.back() = fmt::format(
+            "the client went by {} only within the skew of the time asked: at the time asked "
+            "it was {}",
+            q.key.host, then);
+    }
     if (kind == MatchKind::exact && !informed.back().empty()) kind = MatchKind::ambiguous;
   }
   std::vector<Row> rows;
