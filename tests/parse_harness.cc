@@ -283,4 +283,15 @@ std::filesystem::path scratch_dir(std::string_view name) {
   return dir;
 }
 
+SourceSpec source_file(std::string_view dir, const std::string& file, std::string_view format,
+                       std::string_view text) {
+  auto p = (scratch_dir(dir) / file).string();
+  std::ofstream(p) << text;
+  SourceSpec s;
+  s.name = file;
+  s.format = std::string(format);
+  s.patterns.push_back(p);
+  return s;
+}
+
 }  // namespace tracekit::test

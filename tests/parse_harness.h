@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "tracekit/config.h"
 #include "tracekit/format.h"
 #include "tracekit/net.h"
 #include "tracekit/time.h"
@@ -115,6 +116,10 @@ std::string read_sample(std::string_view rel);
 // TRACEKIT_THREADS=1: a directory named alike by both would have one run read
 // what the other wrote.)
 std::filesystem::path scratch_dir(std::string_view name);
+// A source over FILE in scratch_dir(dir) holding `text`: named FILE, of
+// `format`, its one pattern that file's path (the caller sets the rest).
+SourceSpec source_file(std::string_view dir, const std::string& file, std::string_view format,
+                       std::string_view text);
 
 // The public sample corpus (TRACEKIT_CORPUS_DIR; see tests/corpus_test.cc).
 // [corpus] tests skip, with a warning, when the corpus is not there.

@@ -80,9 +80,7 @@ void HostClaims::load(const std::vector<std::string>& hosts) {
   for (const auto& l : store_.leases()) {
     const std::vector<uint32_t>& names = store_.names_of(l);
     for (size_t k = 0; k < names.size(); ++k)
-      spans_[login_host_key(store_.event(names[k]).host)].push_back(
-          {&l, k == 0 ? l.start : store_.event(names[k]).time,
-           k + 1 < names.size() ? store_.event(names[k + 1]).time : l.end});
+      spans_[login_host_key(store_.event(names[k]).host)].push_back({&l, store_.name_span(l, k)});
   }
 }
 
@@ -108,10 +106,7 @@ Claimants HostClaims::others(std::string_view host, const MacAddr* mac, const Ip
   if (it == spans_.end()) return out;
   for (const NameSpan& n : it->second) {
     const Lease& l = *n.lease;
-    if (!FoldedSpan{n.from, n.from == l.start ? l.start_alt : kNoTime, n.to,
-                    n.to == l.end ? l.end_alt : kNoTime}
-             .meets_in_some(lo, hi))
-      continue;
+    if (!n.span.meets_in_some(lo, hi)) continue;
     if (!out.leases.empty() && out.leases.back() == &l) continue;  // (two spans of one lease)
     // Another client: another MAC. With no MAC on one side (a DHCPv6 lease
     // names a DUID), another address of the same family; one of the other

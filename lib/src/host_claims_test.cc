@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <catch2/catch.hpp>
-#include <fstream>
 
 #include "parse_harness.h"
 
@@ -16,13 +15,7 @@ Instant at(std::string_view s) {
 }
 
 SourceSpec dhcp_source(const std::string& file, const std::string& format, std::string_view text) {
-  auto dir = test::scratch_dir("host-claims-test");
-  auto p = (dir / file).string();
-  std::ofstream(p) << text;
-  SourceSpec s;
-  s.name = file;
-  s.format = format;
-  s.patterns.push_back(p);
+  SourceSpec s = test::source_file("host-claims-test", file, format, text);
   s.tz = "UTC";
   s.year = 2026;
   s.lease_time = 4h;

@@ -138,7 +138,7 @@ void LeaseStore::build(std::span<const Micros> lease_time) {
         if (e.has_mac) informs_[e.ip].push_back(id);
         break;
       default:
-        break;  // discover, offer, request, inform: no lease changes
+        break;  // discover, offer, request: no lease changes
     }
   }
   // Deterministic order whatever the hash map does.
@@ -327,27 +327,27 @@ std::vector<const Lease*> LeaseStore::for_host(std::string_view host) const {
   return out;
 }
 
+FoldedSpan LeaseStore::name_span(const Lease& l, size_t k) const {
+  const std::vector<uint32_t>& names = l.names;
+  bool first = k == 0, last = k + 1 >= names.size();
+  return {first ? l.start : events_[names[k]].time, first ? l.start_alt : kNoTime,
+          last ? l.end : events_[names[k + 1]].time, last ? l.end_alt : kNoTime};
+}
+
 bool LeaseStore::named_between(const Lease& l, std::string_view host, Instant lo,
                                Instant hi) const {
-  const std::vector<uint32_t>& names = l.names;
-  if (names.size() <= 1) return true;  // (one name all along: for_host's)
-  for (size_t k = 0; k < names.size(); ++k) {
-    if (!same_host(events_[names[k]].host, host)) continue;
-    Instant from = k == 0 ? earliest_reading(l.start, l.start_alt) : events_[names[k]].time;
-    Instant to =
-        k + 1 < names.size() ? events_[names[k + 1]].time : latest_reading(l.end, l.end_alt);
-    if (from <= hi && to > lo) return true;
-  }
+  if (l.names.size() <= 1) return true;  // (one name all along: for_host's)
+  for (size_t k = 0; k < l.names.size(); ++k)
+    if (same_host(events_[l.names[k]].host, host) && name_span(l, k).meets_in_some(lo, hi))
+      return true;
   return false;
 }
 
 Instant LeaseStore::named_until(const Lease& l, std::string_view host) const {
-  const std::vector<uint32_t>& names = l.names;
-  if (names.size() <= 1) return l.end;
+  if (l.names.size() <= 1) return l.end;
   Instant until = kNoTime;
-  for (size_t k = 0; k < names.size(); ++k)
-    if (same_host(events_[names[k]].host, host))
-      until = k + 1 < names.size() ? events_[names[k + 1]].time : l.end;
+  for (size_t k = 0; k < l.names.size(); ++k)
+    if (same_host(events_[l.names[k]].host, host)) until = name_span(l, k).end;
   return until;
 }
 

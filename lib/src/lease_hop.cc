@@ -18,6 +18,24 @@ std::string short_host(std::string_view h) {
   return std::string(h.substr(0, h.find('.')));
 }
 
+// Events grouped by what `same` says is one thing (a client, a name), in
+// the order first seen: each with its first and last event and how many.
+struct Uses {
+  uint32_t first, last, count;
+};
+template <typename Same>
+std::vector<Uses> group_uses(const std::vector<uint32_t>& ids, Same same) {
+  std::vector<Uses> out;
+  for (uint32_t id : ids) {
+    auto u = std::find_if(out.begin(), out.end(), [&](const Uses& x) { return same(x.first, id); });
+    if (u == out.end())
+      out.push_back({id, id, 1});
+    else
+      u->last = id, ++u->count;
+  }
+  return out;
+}
+
 }  // namespace
 
 bool parse_lease_key(std::string_view text, LeaseKey& out, std::string& error) {
@@ -228,26 +246,16 @@ Row LeaseHop::row_for(const LeaseQuery& q, MatchKind kind, const Lease* l, Insta
     if (const std::vector<uint32_t>& names = store_.names_of(*l); names.size() > 1) {
       // Each name once, from its first use; one taken again (a client
       // switching back and forth) with how often and its last use.
-      struct Use {
-        uint32_t first, last, count;
-      };
-      std::vector<Use> uses;
-      for (uint32_t id : names) {
-        auto u = std::find_if(uses.begin(), uses.end(), [&](const Use& x) {
-          return same_host_label(store_.event(x.first).host, store_.event(id).host);
-        });
-        if (u == uses.end())
-          uses.push_back({id, id, 1});
-        else
-          u->last = id, ++u->count;
-      }
+      std::vector<Uses> uses = group_uses(names, [&](uint32_t a, uint32_t b) {
+        return same_host_label(store_.event(a).host, store_.event(b).host);
+      });
       auto from = [&](uint32_t id) {
         const auto& e = store_.event(id);
         return fmt::format("{} ({}:{})", format_rfc3339(e.time, frac),
                            scanner_.files()[e.ref.file].info.path, e.ref.line);
       };
       std::string list;
-      for (const Use& u : uses) {
+      for (const Uses& u : uses) {
         list += fmt::format("{}{} from {}", list.empty() ? "" : ", ", store_.event(u.first).host,
                             from(u.first));
         if (u.count > 1)
@@ -335,36 +343,29 @@ std::vector<Row> LeaseHop::answer(const LeaseQuery& q) const {
 
 std::string LeaseHop::informs_between(const IpAddr& ip, Instant lo, Instant hi,
                                       const MacAddr* except) const {
-  // One mention per client: how many times, the first and the last.
-  struct Client {
-    MacAddr mac;
-    uint32_t first, last, count;
-  };
-  std::vector<Client> clients;
+  std::vector<uint32_t> ids;
   for (uint32_t id : store_.informs_for(ip)) {
     const StoredDhcpEvent& e = store_.event(id);
-    if (e.time < lo || e.time > hi || (except && e.mac == *except)) continue;
-    auto c = std::find_if(clients.begin(), clients.end(),
-                          [&](const Client& k) { return k.mac == e.mac; });
-    if (c == clients.end())
-      clients.push_back({e.mac, id, id, 1});
-    else
-      c->last = id, ++c->count;
+    if (e.time >= lo && e.time <= hi && !(except && e.mac == *except)) ids.push_back(id);
   }
+  // One mention per client: how many times, the first and the last.
+  std::vector<Uses> clients = group_uses(
+      ids, [&](uint32_t a, uint32_t b) { return store_.event(a).mac == store_.event(b).mac; });
   std::string who;
   constexpr size_t kNamed = 5;
   for (size_t i = 0; i < clients.size() && i < kNamed; ++i) {
-    const Client& c = clients[i];
+    const Uses& c = clients[i];
     auto at = [&](uint32_t id) {
       const StoredDhcpEvent& e = store_.event(id);
       return fmt::format("{} ({}:{})", format_rfc3339(e.time),
                          scanner_.files()[e.ref.file].info.path, e.ref.line);
     };
     if (c.count == 1)
-      who += fmt::format("{}{} at {}", i ? ", " : "", to_string(c.mac), at(c.first));
+      who += fmt::format("{}{} at {}", i ? ", " : "", to_string(store_.event(c.first).mac),
+                         at(c.first));
     else
-      who += fmt::format("{}{} {} times, from {} to {}", i ? ", " : "", to_string(c.mac), c.count,
-                         at(c.first), at(c.last));
+      who += fmt::format("{}{} {} times, from {} to {}", i ? ", " : "",
+                         to_string(store_.event(c.first).mac), c.count, at(c.first), at(c.last));
   }
   if (clients.size() > kNamed)
     who += fmt::format(", and {} other clients", clients.size() - kNamed);

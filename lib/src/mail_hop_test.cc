@@ -4,7 +4,6 @@
 
 #include <catch2/catch.hpp>
 #include <filesystem>
-#include <fstream>
 
 #include "parse_harness.h"
 
@@ -45,13 +44,8 @@ constexpr std::string_view kMaillog =
     "Apr 23 12:00:01 mx1 postfix/qmgr[12]: AAA111: removed\n";
 
 SourceSpec source() {
-  auto dir = test::scratch_dir("mail-hop-test");
-  auto p = (dir / "maillog").string();
-  std::ofstream(p) << kMaillog;
-  SourceSpec s;
+  SourceSpec s = test::source_file("mail-hop-test", "maillog", "postfix", kMaillog);
   s.name = "mx1";
-  s.format = "postfix";
-  s.patterns.push_back(p);
   s.tz = "UTC";
   s.year = 2026;
   return s;

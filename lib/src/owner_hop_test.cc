@@ -2,7 +2,6 @@
 
 #include <catch2/catch.hpp>
 #include <filesystem>
-#include <fstream>
 
 #include "parse_harness.h"
 
@@ -19,13 +18,7 @@ Instant at(std::string_view s) {
 
 // A directory source over a file written with `text`.
 SourceSpec directory(const std::string& file, const std::string& format, std::string_view text) {
-  auto dir = test::scratch_dir("owner-hop-test");
-  auto p = (dir / file).string();
-  std::ofstream(p) << text;
-  SourceSpec s;
-  s.name = file;
-  s.format = format;
-  s.patterns.push_back(p);
+  SourceSpec s = test::source_file("owner-hop-test", file, format, text);
   s.tz = "UTC";
   return s;
 }

@@ -4,7 +4,6 @@
 
 #include <catch2/catch.hpp>
 #include <filesystem>
-#include <fstream>
 
 #include "parse_harness.h"
 
@@ -51,13 +50,8 @@ std::string proxy_log() {
 }
 
 SourceSpec source(std::string_view text, Micros skew = Micros{0}) {
-  auto dir = test::scratch_dir("url-hop-test");
-  auto p = (dir / "access.log").string();
-  std::ofstream(p) << text;
-  SourceSpec s;
+  SourceSpec s = test::source_file("url-hop-test", "access.log", "squid", text);
   s.name = "proxy";
-  s.format = "squid";
-  s.patterns.push_back(p);
   s.skew = skew;
   return s;
 }

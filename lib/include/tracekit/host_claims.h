@@ -76,7 +76,7 @@ class HostClaims {
   // A span of time in which a lease's client went by a name.
   struct NameSpan {
     const Lease* lease;
-    Instant from, to;
+    FoldedSpan span;  // LeaseStore::name_span
   };
 
   ToolRun& run_;

@@ -61,6 +61,11 @@ class LeaseStore {
   // The name l's client went by at t: the last given at or before t, else
   // its first. (Lease::host is its last.)
   std::string_view host_at(const Lease& l, Instant t) const;
+  // When l's client went by its k-th name (names_of(l)[k]): from the line
+  // giving it (the first from the lease's start) to the next name's line
+  // (the last to the lease's end), with the lease's other readings at its
+  // own start and end.
+  FoldedSpan name_span(const Lease& l, size_t k) const;
   // Whether l's client went by `host` (one of for_host's) at some time in
   // [lo, hi]: from the event naming it (the first name from the lease's
   // start) to the next naming another.
