@@ -74,6 +74,10 @@ std::string login_pairing_key(std::string_view host, const LoginEvent& ev) {
   return fmt::format("{}|u|{}|{}|{}|{}", h, lower(ev.user), ev.service, ev.tty, ev.from);
 }
 
+bool login_address_comes_later(const LoginEvent& ev) {
+  return ev.service == "radius" || ev.service == "openvpn" || ev.service == "strongswan";
+}
+
 bool parse_login_key(std::string_view text, LoginKey& out, std::string& error) {
   out = LoginKey{};
   if (text.empty()) {
@@ -144,10 +148,7 @@ void fill(LoginSessionRec& s, const StoredLoginEvent& e) {
     s.has_from_ip = true;
     s.from_ip = e.from_ip;
   }
-  if (!s.has_assigned_ip && e.has_assigned_ip) {
-    s.has_assigned_ip = true;
-    s.assigned_ip = e.assigned_ip;
-  }
+  if (e.has_assigned_ip && !s.assigned_to(e.assigned_ip)) s.assigned.push_back(e.assigned_ip);
   if (!s.has_mac && e.has_mac) {
     s.has_mac = true;
     s.mac = e.mac;
@@ -441,8 +442,7 @@ bool login_session_matches(const LoginSessionRec& s, const LoginKey& key) {
     case LoginKey::Kind::host:
       return login_host_key(s.host) == login_host_key(key.text);
     case LoginKey::Kind::ip:
-      return (s.has_assigned_ip && s.assigned_ip == key.ip) ||
-             (s.has_from_ip && s.from_ip == key.ip) ||
+      return s.assigned_to(key.ip) || (s.has_from_ip && s.from_ip == key.ip) ||
              (!s.host.empty() && login_host_key(s.host) == to_string(key.ip));
     case LoginKey::Kind::mac:
       return s.has_mac && s.mac == key.mac;

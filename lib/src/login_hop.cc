@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <deque>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -174,10 +175,14 @@ bool LoginHop::load(const std::vector<LoginKey>& keys, std::vector<Span> windows
   std::unordered_set<std::string> sessions, session_hosts;
   std::string user_lower;
   // A RADIUS Start often lacks the address the NAS learns later (the
-  // Framed-IP-Address comes with the Interim-Update or the Stop): looked up
-  // by address, the session would lose its first record. Starts that match
-  // nothing yet are held, one per open session, until a later record of the
-  // session matches (they go in first) or its Stop comes.
+  // Framed-IP-Address comes with the Interim-Update or the Stop), and a VPN
+  // server logs the peer before the addresses it gives it, one record each
+  // (login_address_comes_later): looked up by one address, the session would
+  // lose the records before it, and its start and the addresses shown would
+  // depend on whether another query of the batch named one of them. The
+  // records of a session that match nothing yet are held (logins and interim
+  // updates, the first kMaxHeldPerSession of them) until a later record of
+  // the session matches (they go in first, in their order) or its end comes.
   struct Held {
     LoginEvent ev;
     std::array<std::string, 10> text;
@@ -185,11 +190,18 @@ bool LoginHop::load(const std::vector<LoginKey>& keys, std::vector<Span> windows
     Instant file_start = kNoTime;
     std::string host;
   };
-  std::unordered_map<std::string, Held> held;
-  constexpr size_t kMaxHeld = 100000;
+  // (A deque: a Held's views point into its own strings, so it never moves.)
+  std::unordered_map<std::string, std::deque<Held>> held;
+  constexpr size_t kMaxHeld = 100000, kMaxHeldPerSession = 16;
   auto hold = [&](std::string key, const LoginEvent& ev, uint32_t file_id, uint32_t source,
                   std::string_view host, Instant file_start) {
-    Held& h = held[std::move(key)];
+    auto it = held.find(key);
+    if (it == held.end()) {
+      if (held.size() >= kMaxHeld) return;
+      it = held.try_emplace(std::move(key)).first;
+    }
+    if (it->second.size() >= kMaxHeldPerSession) return;
+    Held& h = it->second.emplace_back();
     h.ev = ev;
     std::string_view* views[] = {&h.ev.user,    &h.ev.domain,     &h.ev.host,   &h.ev.from,
                                  &h.ev.service, &h.ev.tty,        &h.ev.method, &h.ev.end_how,
@@ -224,9 +236,9 @@ bool LoginHop::load(const std::vector<LoginKey>& keys, std::vector<Span> windows
       if (!boot) {
         std::string key = login_pairing_key(host, ev);
         if (auto h = held.find(key); h != held.end()) {
-          // Its Start, held until now: in first.
-          const Held& st = h->second;
-          store_.add(st.ev, st.file_id, st.source, st.host, st.file_start);
+          // Its records held until now: in first.
+          for (const Held& st : h->second)
+            store_.add(st.ev, st.file_id, st.source, st.host, st.file_start);
           held.erase(h);
         }
         sessions.insert(std::move(key));
@@ -239,14 +251,16 @@ bool LoginHop::load(const std::vector<LoginKey>& keys, std::vector<Span> windows
       }
     } else {
       // The pairing key, made once: for the sessions kept and for the held Starts.
-      bool radius = !ips.empty() && ev.service == "radius" && !ev.session_key.empty();
-      std::string key = !sessions.empty() || radius ? login_pairing_key(host, ev) : std::string();
+      bool later = !ips.empty() && !ev.session_key.empty() && login_address_comes_later(ev);
+      std::string key = !sessions.empty() || later ? login_pairing_key(host, ev) : std::string();
       if (sessions.empty() || !sessions.count(key)) {
-        if (radius) {
-          // (At most kMaxHeld: Starts whose Stop was lost must not grow
-          // without bound; past it a session only loses its Start's evidence,
-          // its start still comes from its Acct-Session-Time.)
-          if (ev.action == LoginAction::login && !ev.has_assigned_ip && held.size() < kMaxHeld)
+        if (later) {
+          // (At most kMaxHeld sessions: those whose end was lost must not
+          // grow without bound; past it a session only loses the evidence of
+          // its first records: a RADIUS start still comes from its
+          // Acct-Session-Time, a VPN's from the record naming the address,
+          // moments later.)
+          if (ev.action == LoginAction::login || ev.action == LoginAction::interim)
             hold(std::move(key), ev, file_id, f.source, host, f.first_time);
           else if (ev.action == LoginAction::logout)
             held.erase(key);
@@ -312,9 +326,11 @@ Row LoginHop::row_for(const LoginQuery& q, MatchKind kind,
                  s->domain.empty() ? s->user : fmt::format("{}\\{}", s->domain, s->user));
     append_field(hop, "host", s->host.empty() ? run_.sources[s->source].name : s->host);
     std::string from = s->from;
-    if (s->has_assigned_ip)
-      from = from.empty() ? to_string(s->assigned_ip)
-                          : fmt::format("{} (assigned {})", from, to_string(s->assigned_ip));
+    if (!s->assigned.empty()) {
+      std::string given;
+      for (const IpAddr& ip : s->assigned) given += (given.empty() ? "" : ", ") + to_string(ip);
+      from = from.empty() ? given : fmt::format("{} (assigned {})", from, given);
+    }
     if (s->has_mac) from += (from.empty() ? "" : " ") + fmt::format("mac {}", to_string(s->mac));
     append_field(hop, "from", from);
     append_field(hop, "service", s->service);
@@ -509,7 +525,7 @@ std::vector<Row> LoginHop::answer_assigned(const LoginQuery& q) const {
   std::vector<const LoginSessionRec*> found;
   for (const auto& s : store_.sessions())
     for (const auto& k : q.keys)
-      if (k.kind == LoginKey::Kind::ip && s.has_assigned_ip && s.assigned_ip == k.ip) {
+      if (k.kind == LoginKey::Kind::ip && s.assigned_to(k.ip)) {
         found.push_back(&s);
         break;
       }

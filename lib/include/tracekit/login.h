@@ -10,6 +10,8 @@
 // at its file's first line. A login with no end is open-ended.
 #pragma once
 
+#include <algorithm>
+
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -38,8 +40,14 @@ struct LoginSessionRec {
   std::string user, domain, host, from, service, tty;
   LoginPlace place = LoginPlace::unknown;
   int logon_type = -1;
-  bool has_from_ip = false, has_assigned_ip = false, has_mac = false;
-  IpAddr from_ip, assigned_ip;
+  bool has_from_ip = false, has_mac = false;
+  IpAddr from_ip;
+  // Every address the session was given, in the order its records name
+  // them (a dual-stack VPN client gets an IPv4 and an IPv6 address).
+  std::vector<IpAddr> assigned;
+  bool assigned_to(const IpAddr& ip) const {
+    return std::find(assigned.begin(), assigned.end(), ip) != assigned.end();
+  }
   MacAddr mac;
   Instant start = kNoTime, end = kForever;
   enum class EndKind : uint8_t {
@@ -84,6 +92,13 @@ std::string login_pairing_key(std::string_view host, const LoginEvent& ev);
 std::string login_host_key(std::string_view host);  // short name, lower case
 // The same into `out`, whose memory is reused (for a key made per line).
 void login_host_key(std::string_view host, std::string& out);
+// Whether a session of ev's service may name the address it was given only
+// in a later record than its first: RADIUS (Framed-IP-Address with the
+// Interim-Update or Stop), OpenVPN (the pool or Learn line after "Peer
+// Connection Initiated"), strongSwan (the virtual IP after IKE_SA
+// established). Looked up by that address, such a session keeps its first
+// record only if the record is held until the address comes.
+bool login_address_comes_later(const LoginEvent& ev);
 
 // Sessions are built as the events stream in: only the open ones and those
 // kept are held, so memory follows the sessions that matter, not the log's
