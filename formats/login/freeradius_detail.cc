@@ -21,11 +21,11 @@
 // sessions all ended); a block without Acct-Status-Type (a detail file of
 // authentication requests) is skipped. The fields: User-Name (user, as
 // written), NAS-IP-Address / NAS-IPv6-Address, else NAS-Identifier, else
-// Packet-Src-IP-Address (host: the NAS), Framed-IP-Address / Framed-IPv6-Address
-// (assigned_ip), Calling-Station-Id (the client's MAC in any usual notation;
-// when not a MAC, e.g. a VPN client's public address or a phone number, it is
-// kept as `from`; all decimal digits are taken for a phone number), Acct-Session-Id, else
-// Acct-Unique-Session-Id (session_key; unique per NAS only, so it pairs together with host),
+// Packet-Src-IP-Address (host: the NAS), Framed-IP-Address and Framed-IPv6-Address
+// (assigned_ip, and assigned_ip2 for the IPv6 one when both are there), Calling-Station-Id (the
+// client's MAC in any usual notation; when not a MAC, e.g. a VPN client's public address or a phone
+// number, it is kept as `from`; all decimal digits are taken for a phone number), Acct-Session-Id,
+// else Acct-Unique-Session-Id (session_key; unique per NAS only, so it pairs together with host),
 // NAS-Port-Id or NAS-Port (tty), NAS-Port-Type (method). Time: Event-Timestamp when present (the
 // NAS's time of the event; written "Apr 23 2026 16:19:00 CEST" in the server's zone, whose
 // abbreviation settles a DST fold, or as epoch seconds), else Timestamp (epoch seconds when the
@@ -390,10 +390,18 @@ class FreeradiusDetailParser final : public LoginParser {
     if (!framed.empty()) {
       if (!parse_ip(framed, out.assigned_ip)) return LineResult::malformed("bad Framed-IP-Address");
       out.has_assigned_ip = true;
-    } else if (!framed6.empty()) {
-      if (!parse_ip(framed6, out.assigned_ip))
-        return LineResult::malformed("bad Framed-IPv6-Address");
-      out.has_assigned_ip = true;
+    }
+    if (!framed6.empty()) {
+      // (A dual-stack session: the IPv6 address beside the IPv4 one.)
+      IpAddr a;
+      if (!parse_ip(framed6, a)) return LineResult::malformed("bad Framed-IPv6-Address");
+      if (out.has_assigned_ip) {
+        out.assigned_ip2 = a;
+        out.has_assigned_ip2 = true;
+      } else {
+        out.assigned_ip = a;
+        out.has_assigned_ip = true;
+      }
     }
     if (!calling.empty()) {
       // Twelve decimal digits read as a bare MAC too, but there they are a

@@ -76,6 +76,33 @@ TEST_CASE("freeradius-detail: start, interim and stop of one session",
   CHECK(all[2].line == 21);
 }
 
+TEST_CASE("freeradius-detail: a dual-stack session's IPv4 and IPv6 addresses",
+          "[login][freeradius-detail]") {
+  LoginHarness h("freeradius-detail", "UTC", 2026);
+  auto all = h.run(
+      "Thu Apr 23 16:19:00 2026\n"
+      "\tAcct-Status-Type = Interim-Update\n"
+      "\tUser-Name = \"cust-0042\"\n"
+      "\tNAS-IP-Address = 10.0.0.9\n"
+      "\tFramed-IP-Address = 100.64.7.9\n"
+      "\tFramed-IPv6-Address = 2001:db8:42::9\n"
+      "\tAcct-Session-Id = \"0A00002\"\n"
+      "\n"
+      "Thu Apr 23 16:20:00 2026\n"
+      "\tAcct-Status-Type = Interim-Update\n"
+      "\tUser-Name = \"cust-0043\"\n"
+      "\tNAS-IP-Address = 10.0.0.9\n"
+      "\tFramed-IPv6-Address = 2001:db8:43::9\n"
+      "\tAcct-Session-Id = \"0A00003\"\n"
+      "\n");
+  REQUIRE(all.size() == 2);
+  CHECK(assigned(all[0]) == "100.64.7.9");
+  REQUIRE(all[0].event.has_assigned_ip2);
+  CHECK(to_string(all[0].event.assigned_ip2) == "2001:db8:42::9");
+  CHECK(assigned(all[1]) == "2001:db8:43::9");  // the only one
+  CHECK(!all[1].event.has_assigned_ip2);
+}
+
 TEST_CASE("freeradius-detail: Interim-Update without a Start", "[login][freeradius-detail]") {
   LoginHarness h("freeradius-detail", "UTC", 2026);
   auto r = h.records(

@@ -46,6 +46,7 @@
 // again. Caution: two OpenVPN instances logging to one syslog host are one host
 // here. Every other OpenVPN line is skipped; only an OpenVPN line whose prefix
 // or event cannot be read is malformed.
+#include <algorithm>
 #include <array>
 #include <vector>
 
@@ -311,8 +312,10 @@ class OpenvpnParser final : public LoginParser {
     out.session_key = session_key(c);
   }
 
-  // A session's address: a login the first time it is named.
-  LineResult assigned(const Client& c, const IpAddr& addr, LoginEvent& out) {
+  // A session's address (and a second one the same line gives: the pool's
+  // IPv6 address): a login the first time one is named.
+  LineResult assigned(const Client& c, const IpAddr& addr, LoginEvent& out,
+                      const IpAddr* addr2 = nullptr) {
     set_client(c, out);
     Slot& s = slots_.take(hash_text(out.session_key));
     if (!s.open) {
@@ -320,12 +323,25 @@ class OpenvpnParser final : public LoginParser {
       s.open = true;
     }
     s.since = out.time;
-    for (uint8_t i = 0; i < s.n_addrs; ++i)
-      if (s.addrs[i] == addr) return LineResult::skip("address already recorded for this session");
-    if (s.n_addrs < s.addrs.size()) s.addrs[s.n_addrs++] = addr;
+    // (Each address once: the Learn and primary-virtual-IP lines repeat the
+    // pool's.)
+    const IpAddr* fresh[2] = {};
+    size_t n = 0;
+    for (const IpAddr* a : {&addr, addr2}) {
+      if (!a || std::find(s.addrs.begin(), s.addrs.begin() + s.n_addrs, *a) !=
+                    s.addrs.begin() + s.n_addrs)
+        continue;
+      if (s.n_addrs < s.addrs.size()) s.addrs[s.n_addrs++] = *a;
+      fresh[n++] = a;
+    }
+    if (n == 0) return LineResult::skip("address already recorded for this session");
     out.action = LoginAction::login;
-    out.assigned_ip = addr;
+    out.assigned_ip = *fresh[0];
     out.has_assigned_ip = true;
+    if (n == 2) {
+      out.assigned_ip2 = *fresh[1];
+      out.has_assigned_ip2 = true;
+    }
     return LineResult::record();
   }
 
@@ -402,8 +418,10 @@ class OpenvpnParser final : public LoginParser {
         if (item.starts_with("IPv4=")) v4 = item.substr(5);
         if (item.starts_with("IPv6=")) v6 = item.substr(5);
       }
-      IpAddr addr;
-      if (parse_ip(v4, addr) || parse_ip(v6, addr)) return assigned(c, addr, out);
+      IpAddr addr, addr6;
+      bool have4 = parse_ip(v4, addr), have6 = parse_ip(v6, addr6);
+      if (have4 && have6) return assigned(c, addr, out, &addr6);
+      if (have4 || have6) return assigned(c, have4 ? addr : addr6, out);
       if ((v4.empty() || v4.starts_with("(")) && (v6.empty() || v6.starts_with("(")))
         return LineResult::skip("pool returned no address");
       return LineResult::malformed("pool address: bad address");

@@ -241,6 +241,10 @@ void EventWriter::write(const LoginEvent& ev, const ScanFile& file) {
   if (ev.time != kNoTime) append_rfc3339(time, ev.time, frac);
   if (ev.has_from_ip) append_ip(from_ip, ev.from_ip);
   if (ev.has_assigned_ip) append_ip(assigned, ev.assigned_ip);
+  if (ev.has_assigned_ip2) {
+    assigned += ',';
+    append_ip(assigned, ev.assigned_ip2);
+  }
   if (ev.has_mac) append_mac(mac, ev.mac);
   if (ev.start != kNoTime) append_rfc3339(start, ev.start, frac);
   if (ev.logon_type >= 0) logon_type = std::to_string(ev.logon_type);

@@ -112,6 +112,7 @@ StoredLoginEvent stored(const LoginEvent& ev, uint32_t file_id, uint32_t source,
   s.time_flags = ev.time_flags;
   s.has_from_ip = ev.has_from_ip;
   s.has_assigned_ip = ev.has_assigned_ip;
+  s.has_assigned_ip2 = ev.has_assigned_ip2;
   s.has_mac = ev.has_mac;
   s.open_end = ev.open_end;
   s.logon_type = ev.logon_type;
@@ -119,6 +120,7 @@ StoredLoginEvent stored(const LoginEvent& ev, uint32_t file_id, uint32_t source,
   s.start = ev.start;
   s.from_ip = ev.from_ip;
   s.assigned_ip = ev.assigned_ip;
+  s.assigned_ip2 = ev.assigned_ip2;
   s.mac = ev.mac;
   s.user = ev.user;
   s.domain = ev.domain;
@@ -149,6 +151,7 @@ void fill(LoginSessionRec& s, const StoredLoginEvent& e) {
     s.from_ip = e.from_ip;
   }
   if (e.has_assigned_ip && !s.assigned_to(e.assigned_ip)) s.assigned.push_back(e.assigned_ip);
+  if (e.has_assigned_ip2 && !s.assigned_to(e.assigned_ip2)) s.assigned.push_back(e.assigned_ip2);
   if (!s.has_mac && e.has_mac) {
     s.has_mac = true;
     s.mac = e.mac;
@@ -458,6 +461,7 @@ bool LoginStore::event_matches(const StoredLoginEvent& e, const LoginKey& key) c
       return login_host_key(e.host) == login_host_key(key.text);
     case LoginKey::Kind::ip:
       return (e.has_assigned_ip && e.assigned_ip == key.ip) ||
+             (e.has_assigned_ip2 && e.assigned_ip2 == key.ip) ||
              (e.has_from_ip && e.from_ip == key.ip);
     case LoginKey::Kind::mac:
       return e.has_mac && e.mac == key.mac;

@@ -225,6 +225,7 @@ bool LoginHop::load(const std::vector<LoginKey>& keys, std::vector<Span> windows
     std::string hk = login_host_key(host);
     bool direct = (!host.empty() && hosts.count(hk)) || (ev.has_from_ip && ips.count(ev.from_ip)) ||
                   (ev.has_assigned_ip && ips.count(ev.assigned_ip)) ||
+                  (ev.has_assigned_ip2 && ips.count(ev.assigned_ip2)) ||
                   (ev.has_mac && macs.count(ev.mac));
     if (!direct && !users.empty() && !ev.user.empty()) {
       user_lower.assign(ev.user);

@@ -26,10 +26,11 @@ struct StoredLoginEvent {
   LoginAction action = LoginAction::login;
   LoginPlace place = LoginPlace::unknown;
   uint8_t time_flags = 0;
-  bool has_from_ip = false, has_assigned_ip = false, has_mac = false, open_end = false;
+  bool has_from_ip = false, has_assigned_ip = false, has_assigned_ip2 = false, has_mac = false,
+       open_end = false;
   int logon_type = -1;
   Instant time = kNoTime, start = kNoTime;
-  IpAddr from_ip, assigned_ip;
+  IpAddr from_ip, assigned_ip, assigned_ip2;
   MacAddr mac;
   std::string user, domain, host, from, service, tty, session_key, method, end_how, raw;
   EvidenceRef ref;

@@ -187,12 +187,13 @@ enum class LoginPlace : uint8_t { unknown, local, remote };  // at the machine, 
 // Windows computer name, the source's `host` setting for wtmp; for RADIUS the
 // NAS); `from` is where the user came from as logged (remote host name or
 // address); from_ip the same when it is an address; assigned_ip an address
-// given to the session (RADIUS Framed-IP-Address, VPN).
+// given to the session (RADIUS Framed-IP-Address, VPN), assigned_ip2 a
+// second one the same record gives (the IPv6 address beside the IPv4 one).
 struct LoginEvent : EventBase {
   LoginAction action = LoginAction::login;
   LoginPlace place = LoginPlace::unknown;
-  bool has_from_ip = false, has_assigned_ip = false, has_mac = false;
-  IpAddr from_ip, assigned_ip;
+  bool has_from_ip = false, has_assigned_ip = false, has_assigned_ip2 = false, has_mac = false;
+  IpAddr from_ip, assigned_ip, assigned_ip2;
   MacAddr mac;  // RADIUS Calling-Station-Id
   std::string_view user, domain, host, from;
   std::string_view service;      // sshd, login, gdm, imap, pop3, radius, rdp, ...
