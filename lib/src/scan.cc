@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <bit>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 
 #include "tracekit/search.h"
@@ -395,7 +396,24 @@ Instant now_utc() {
   return std::chrono::time_point_cast<Micros>(std::chrono::system_clock::now());
 }
 
+// TRACEKIT_PREFILTER=0: no prefilter, every line parsed whole. Read once.
+bool prefilter_allowed() {
+  static const bool allowed = [] {
+    const char* env = std::getenv("TRACEKIT_PREFILTER");
+    return !(env && std::string_view(env) == "0");
+  }();
+  return allowed;
+}
+
 }  // namespace
+
+Scanner::Scanner(Diagnostics& diag, ScanSettings settings)
+    : diag_(&diag), settings_(std::move(settings)) {
+  if (!prefilter_allowed()) {
+    settings_.needles.clear();
+    settings_.addr_ports.clear();
+  }
+}
 
 const FormatInfo* choose_format(const SourceSpec& src, Family family, std::string_view head,
                                 std::string& why, std::string& error) {

@@ -119,8 +119,10 @@ class SessionFilter {
 
 class Scanner {
  public:
-  Scanner(Diagnostics& diag, ScanSettings settings)
-      : diag_(&diag), settings_(std::move(settings)) {}
+  // With TRACEKIT_PREFILTER=0 in the environment the settings' needles and
+  // address/port pairs are dropped: every line of every log is parsed whole
+  // (a check that the prefilter never changes an answer).
+  Scanner(Diagnostics& diag, ScanSettings settings);
 
   // Reads every file of `src` (index `source` in the run) with the parsers of
   // Event's family. Files that cannot be read are reported and skipped.
