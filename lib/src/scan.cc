@@ -697,6 +697,9 @@ bool Scanner::scan(const SourceSpec& src, uint32_t source, const EventSink<Event
           break;
         case LineStatus::malformed:
           ++file.malformed;
+          // Its time, when read, still shows the log was written then (as
+          // when the prefilter reads such a line for its time only).
+          note_time(file, ev.time, max_silence);
           if (!diag_->malformed(path, ev.first_line ? ev.first_line : at.number, r.reason))
             stop = true;
           break;

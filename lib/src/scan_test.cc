@@ -100,7 +100,9 @@ TEST_CASE("scan: the prefilter changes nothing but the work done", "[scan]") {
     line("Oct 25 01:50", 0, "dhcpd[1]: DHCPACK on 10.0.0.8 to 00:11:22:33:44:88 via eth0");
     line("Oct 25 01:05", 0, "dhcpd[1]: DHCPACK on 10.0.0.7 to 00:11:22:33:44:77 via eth0");
     line("Oct 25 01:06", 0, "dhcpd[1]: Wrote 5 leases to leases file.");
-    // Quiet from 01:06 GMT to 04:00, then the log goes on.
+    // Quiet from 01:06 GMT to 04:00 but for a malformed line at 02:30: its
+    // time counts, whether the line is read whole or for its time only.
+    line("Oct 25 02:30", 0, "dhcpd[1]: DHCPACK on 10.0.0.300 to 00:11:22:33:44:99 via eth0");
     for (int s = 0; s < 30; ++s)
       line("Oct 25 04:00", s, "dhcpd[1]: DHCPACK on 10.0.1.1 to 00:11:22:33:44:51 via eth0");
     line("Oct 25 04:01", 0, "sshd[2]: only sshd here");
@@ -121,16 +123,19 @@ TEST_CASE("scan: the prefilter changes nothing but the work done", "[scan]") {
   Result none = scan(path.string(), {"10.9.9.9", "192.0.2.1"});
   CHECK(none.records.empty());
   CHECK(none.spans == full.spans);
-  // Three quiet periods over an hour (sshd lines do not count for dhcpd).
-  REQUIRE(full.spans.size() == 4);
+  CHECK(full.malformed == 1);
+  // Four quiet periods over an hour (sshd lines do not count for dhcpd).
+  REQUIRE(full.spans.size() == 5);
   CHECK(full.spans[0] ==
         std::pair<std::string, std::string>("2026-10-24T22:00:00Z", "2026-10-24T22:00:59Z"));
   // 01:10 and 01:50 BST, then 01:05 and 01:06 GMT: the fold read in log order.
   CHECK(full.spans[1] ==
         std::pair<std::string, std::string>("2026-10-25T00:10:00Z", "2026-10-25T01:06:00Z"));
-  CHECK(full.spans[2].first == "2026-10-25T04:00:00Z");
-  CHECK(full.spans[3].first == "2026-10-25T05:30:00Z");
-  CHECK(full.records.back() == "400 2026-10-25T05:30:00Z");
+  CHECK(full.spans[2] ==
+        std::pair<std::string, std::string>("2026-10-25T02:30:00Z", "2026-10-25T02:30:00Z"));
+  CHECK(full.spans[3].first == "2026-10-25T04:00:00Z");
+  CHECK(full.spans[4].first == "2026-10-25T05:30:00Z");
+  CHECK(full.records.back() == "401 2026-10-25T05:30:00Z");
   std::filesystem::remove(path);
 }
 
