@@ -74,7 +74,7 @@ void HostClaims::load(const std::vector<std::string>& hosts) {
   for (uint32_t s = 0; s < run_.sources.size(); ++s) scanner_.scan_dhcp(run_.sources[s], s, keep);
   std::vector<Micros> lt(run_.sources.size());
   for (uint32_t s = 0; s < run_.sources.size(); ++s) lt[s] = assumed_lease_time(run_.sources[s]);
-  store_.build(lt);
+  store_.build(lt, later_readings(scanner_.files()));
   // Each lease's names over time (LeaseStore::names_of: a client may rename
   // itself within a lease), by name: a query looks at its name's only.
   for (const auto& l : store_.leases()) {

@@ -111,7 +111,7 @@ uint32_t LeaseStore::add(const DhcpEvent& ev, uint32_t file_id, uint32_t source)
   return uint32_t(events_.size() - 1);
 }
 
-void LeaseStore::build(std::span<const Micros> lease_time) {
+void LeaseStore::build(std::span<const Micros> lease_time, std::span<const FoldMark> later) {
   leases_.clear();
   by_ip_.clear();
   informs_.clear();
@@ -119,7 +119,7 @@ void LeaseStore::build(std::span<const Micros> lease_time) {
   for (auto& e : events_)
     if (e.time_flags & kLocalAmbiguous)
       folded.push_back({e.time, e.ref.file, e.ref.line, &e.time_flags});
-  settle_fold_readings(folded);
+  settle_fold_readings(folded, later);
   std::unordered_map<IpAddr, std::vector<uint32_t>, IpHash> events_by_ip;
   for (uint32_t id = 0; id < events_.size(); ++id) {
     const auto& e = events_[id];

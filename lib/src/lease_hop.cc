@@ -175,7 +175,7 @@ bool LeaseHop::load(const std::vector<LeaseKey>& keys) {
     if (!scanner_.scan_dhcp(run_.sources[s], s, keep)) return false;
   std::vector<Micros> lt(run_.sources.size());
   for (uint32_t s = 0; s < run_.sources.size(); ++s) lt[s] = lease_time_for(s);
-  store_.build(lt);
+  store_.build(lt, later_readings(scanner_.files()));
   dhcp_sources_ = sources_read(scanner_.files());
   coverage_ = build_coverage(scanner_.files(), dhcp_sources_, run_.max_silence);
   return load_registers(keys);

@@ -341,7 +341,7 @@ void LoginStore::add(const LoginEvent& ev, uint32_t file_id, uint32_t source, st
   }
 }
 
-void LoginStore::build(const std::vector<Instant>& file_start) {
+void LoginStore::build(const std::vector<Instant>& file_start, std::span<const FoldMark> later) {
   auto start_of_file = [&](const Pending& p) {
     const StoredLoginEvent& e = p.events.front();
     Instant t = e.ref.file < file_start.size() ? file_start[e.ref.file] : kNoTime;
@@ -365,7 +365,7 @@ void LoginStore::build(const std::vector<Instant>& file_start) {
   open_by_key_.clear();
   open_on_host_.clear();
   bound_by_downs();
-  settle_folds();
+  settle_folds(later);
   std::stable_sort(
       sessions_.begin(), sessions_.end(),
       [](const LoginSessionRec& a, const LoginSessionRec& b) { return a.start < b.start; });
@@ -422,13 +422,13 @@ void LoginStore::bound_by_downs() {
 
 // A start or end read the earlier way in a DST fold keeps its later reading
 // unless a later line of its file, read the second way, rules it out.
-void LoginStore::settle_folds() {
+void LoginStore::settle_folds(std::span<const FoldMark> later) {
   std::vector<FoldLine> folded;
   for (auto& e : events_)
     if (e.time_flags & kLocalAmbiguous)
       folded.push_back({e.time, e.ref.file, e.ref.line, &e.time_flags});
   if (folded.empty()) return;
-  settle_fold_readings(folded);
+  settle_fold_readings(folded, later);
   for (auto& s : sessions_) {
     if (s.start_alt == kNoTime && s.end_alt == kNoTime) continue;
     for (uint32_t id : s.events) {

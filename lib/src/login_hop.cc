@@ -275,7 +275,7 @@ bool LoginHop::load(const std::vector<LoginKey>& keys, std::vector<Span> windows
     if (!scanner_.scan<LoginEvent>(run_.sources[s], s, keep)) return false;
   std::vector<Instant> file_start;
   for (const auto& f : scanner_.files()) file_start.push_back(f.first_time);
-  store_.build(file_start);
+  store_.build(file_start, later_readings(scanner_.files()));
   login_sources_ = sources_read(scanner_.files());
   coverage_ = build_coverage(scanner_.files(), login_sources_, kNoSilence);
   // Host names that came from DHCP leases and name sessions here: whether

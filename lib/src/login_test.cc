@@ -178,6 +178,29 @@ TEST_CASE("login: a logout in a DST fold leaves the hour between its readings in
   CHECK(a.kind == MatchKind::exact);
   CHECK(a.candidates[0][0]->user == "bob");
   CHECK(a.caveat.empty());
+  // The same when that line is no event of the store's (another host's
+  // line, or one read for its time only): the scan's mark of it settles.
+  Builder marked;
+  marked.ev(LoginAction::login, "alice", "tty7", "2026-10-24T22:05:00Z");
+  marked.ev(LoginAction::login, "bob", "2301", "2026-10-24T23:55:00Z");
+  marked.add(out);
+  std::vector<FoldMark> marks{{0, out.first_line + 1, at("2026-10-25T01:05:00Z")}};
+  marked.store.build({kNoTime}, marks);
+  a = marked.ask_in("2026-10-24T00:00:00Z", "2026-10-26T00:00:00Z", "ws-lab1-07",
+                    "2026-10-25T00:45:00Z");
+  CHECK(a.kind == MatchKind::exact);
+  CHECK(a.caveat.empty());
+  // (A mark in another file settles nothing.)
+  Builder other;
+  other.ev(LoginAction::login, "alice", "tty7", "2026-10-24T22:05:00Z");
+  other.ev(LoginAction::login, "bob", "2301", "2026-10-24T23:55:00Z");
+  other.add(out);
+  marks[0].file = 1;
+  other.store.build({kNoTime}, marks);
+  CHECK(other
+            .ask_in("2026-10-24T00:00:00Z", "2026-10-26T00:00:00Z", "ws-lab1-07",
+                    "2026-10-25T00:45:00Z")
+            .kind == MatchKind::ambiguous);
   // Read the later way (the log went back), the earlier is ruled out: no doubt.
   Builder later;
   LoginEvent in = later.make(LoginAction::login, "carol", "tty2", "2026-10-25T01:20:00Z");

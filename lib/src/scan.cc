@@ -392,6 +392,8 @@ class NeedleMarker final : public LineMarker {
   if (t < f.first_time) f.first_time = t;
 }
 
+constexpr uint8_t kFoldLater = kLocalAmbiguous | kLocalLaterReading;
+
 Instant now_utc() {
   return std::chrono::time_point_cast<Micros>(std::chrono::system_clock::now());
 }
@@ -413,6 +415,13 @@ Scanner::Scanner(Diagnostics& diag, ScanSettings settings)
     settings_.needles.clear();
     settings_.addr_ports.clear();
   }
+}
+
+std::vector<FoldMark> later_readings(const std::vector<ScanFile>& files) {
+  std::vector<FoldMark> out;
+  for (const auto& f : files)
+    out.insert(out.end(), f.later_readings.begin(), f.later_readings.end());
+  return out;
 }
 
 const FormatInfo* choose_format(const SourceSpec& src, Family family, std::string_view head,
@@ -665,6 +674,12 @@ bool Scanner::scan(const SourceSpec& src, uint32_t source, const EventSink<Event
     uint64_t utf8_bad = 0, utf8_first_line = 0, utf8_first_offset = 0;
     char key[64];  // room for a relay header, a device date and host before the tag
     size_t key_len = 0;
+    Instant key_later = kNoTime;  // the key's time when read the later way in a fold
+    // A line read the later way in a fold: noted, whatever becomes of it.
+    auto note_later = [&](const Line& at) __attribute__((always_inline)) {
+      if ((ev.time_flags & kFoldLater) == kFoldLater && ev.time != kNoTime) [[unlikely]]
+        file.later_readings.push_back({file_id, at.number, ev.time});
+    };
     // A record to the sink: inline where every line of a full parse goes.
     auto take_record = [&](const Line& at) __attribute__((always_inline)) {
       ++file.records;
@@ -778,6 +793,7 @@ bool Scanner::scan(const SourceSpec& src, uint32_t source, const EventSink<Event
                : hits.line_has_hit(reader, line)) ||
           names_session(line)) {
         LineResult r = parser->parse(line, ev);
+        note_later(line);
         if (r.status == LineStatus::record)
           take_record(line);
         else
@@ -787,14 +803,18 @@ bool Scanner::scan(const SourceSpec& src, uint32_t source, const EventSink<Event
       // Same time key as the last line timed: same time, nothing to learn.
       if (key_len && line.text.size() >= key_len && bytes_equal(line.text.data(), key, key_len)) {
         ++file.skipped;
+        if (key_later != kNoTime) [[unlikely]]
+          file.later_readings.push_back({file_id, line.number, key_later});
         continue;
       }
       ev.time_key = 0;
       LineResult r = parser->parse_time(line, ev);
+      note_later(line);
       if (r.status == LineStatus::skip && ev.time != kNoTime && ev.time_key &&
           ev.time_key <= sizeof key && line.text.size() >= ev.time_key) {
         key_len = ev.time_key;
         std::memcpy(key, line.text.data(), key_len);
+        key_later = (ev.time_flags & kFoldLater) == kFoldLater ? ev.time : kNoTime;
       }
       handle(r, line);
     }

@@ -21,6 +21,7 @@ struct Result {
   std::vector<std::string> records;  // "line ip"
   std::vector<std::pair<std::string, std::string>> spans;
   uint64_t malformed = 0;
+  std::vector<std::string> later;  // "line time" of lines read the later way in a fold
 };
 
 // Scans the dhcpd log at `path` (dates in 2026, in `zone`), prefiltered for
@@ -51,6 +52,8 @@ Result scan(const std::string& path, std::vector<std::string> needles) {
   Coverage c = build_coverage(files, {0}, std::chrono::hours(1));
   for (auto& s : c.spans) r.spans.emplace_back(format_rfc3339(s.from), format_rfc3339(s.to));
   r.malformed = files.at(0).malformed;
+  for (const FoldMark& m : files.at(0).later_readings)
+    r.later.push_back(std::to_string(m.line) + " " + format_rfc3339(m.time));
   return r;
 }
 
@@ -100,6 +103,7 @@ TEST_CASE("scan: the prefilter changes nothing but the work done", "[scan]") {
     line("Oct 25 01:50", 0, "dhcpd[1]: DHCPACK on 10.0.0.8 to 00:11:22:33:44:88 via eth0");
     line("Oct 25 01:05", 0, "dhcpd[1]: DHCPACK on 10.0.0.7 to 00:11:22:33:44:77 via eth0");
     line("Oct 25 01:06", 0, "dhcpd[1]: Wrote 5 leases to leases file.");
+    line("Oct 25 01:06", 0, "dhcpd[1]: Wrote 5 leases to leases file.");
     // Quiet from 01:06 GMT to 04:00 but for a malformed line at 02:30: its
     // time counts, whether the line is read whole or for its time only.
     line("Oct 25 02:30", 0, "dhcpd[1]: DHCPACK on 10.0.0.300 to 00:11:22:33:44:99 via eth0");
@@ -115,6 +119,12 @@ TEST_CASE("scan: the prefilter changes nothing but the work done", "[scan]") {
   CHECK(full.records.size() == 5);
   CHECK(fast.records == full.records);
   CHECK(fast.spans == full.spans);
+  // The lines read the later way in the fold (those that settle the fold
+  // readings of the records kept), records or not, the repeated line too.
+  CHECK(full.later == std::vector<std::string>{"366 2026-10-25T01:05:00Z",
+                                               "367 2026-10-25T01:06:00Z",
+                                               "368 2026-10-25T01:06:00Z"});
+  CHECK(fast.later == full.later);
   // Several needles, each tracked on its own: one on most lines, one on
   // none, the key (rare), and one that is a prefix of the key.
   Result multi = scan(path.string(), {"10.0.1.", "10.9.9.9", "10.0.0.7", "10.0.0."});
@@ -135,7 +145,7 @@ TEST_CASE("scan: the prefilter changes nothing but the work done", "[scan]") {
         std::pair<std::string, std::string>("2026-10-25T02:30:00Z", "2026-10-25T02:30:00Z"));
   CHECK(full.spans[3].first == "2026-10-25T04:00:00Z");
   CHECK(full.spans[4].first == "2026-10-25T05:30:00Z");
-  CHECK(full.records.back() == "401 2026-10-25T05:30:00Z");
+  CHECK(full.records.back() == "402 2026-10-25T05:30:00Z");
   std::filesystem::remove(path);
 }
 

@@ -415,7 +415,7 @@ Instant other_reading(Instant t, uint8_t flags) {
   return t + kFoldLength;
 }
 
-void settle_fold_readings(std::vector<FoldLine>& lines) {
+void settle_fold_readings(std::vector<FoldLine>& lines, std::span<const FoldMark> later) {
   // The lines read the later way, by file and line, with the earliest time
   // among each one and those after it in its file.
   struct Back {
@@ -427,6 +427,7 @@ void settle_fold_readings(std::vector<FoldLine>& lines) {
   for (const auto& l : lines)
     if ((*l.flags & kLocalAmbiguous) && (*l.flags & kLocalLaterReading))
       back.push_back({l.file, l.line, l.time});
+  for (const auto& m : later) back.push_back({m.file, m.line, m.time});
   if (back.empty()) return;
   std::sort(back.begin(), back.end(), [](const Back& a, const Back& b) {
     return a.file != b.file ? a.file < b.file : a.line < b.line;

@@ -43,7 +43,9 @@ class LeaseStore {
   uint32_t add(const DhcpEvent& ev, uint32_t file_id, uint32_t source);
   // Builds the leases; lease_time[source] is the length assumed when a source
   // states none (0: none assumed, the lease stays open until an event ends it).
-  void build(std::span<const Micros> lease_time);
+  // `later`: the scan's lines read the later way in a DST fold (its files'
+  // later_readings), which settle the events' fold readings.
+  void build(std::span<const Micros> lease_time, std::span<const FoldMark> later = {});
 
   const std::vector<Lease>& leases() const { return leases_; }
   const StoredDhcpEvent& event(uint32_t id) const { return events_[id]; }

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -118,8 +119,10 @@ class LoginStore {
   // may still bound the start of a logout with no login found later.
   void note_down(const LoginEvent& ev, uint32_t file_id, uint32_t source, std::string_view host);
   // Ends the stream: sessions still open are open-ended. `file_start` gives
-  // the files' first times for sessions whose login came before their file.
-  void build(const std::vector<Instant>& file_start);
+  // the files' first times for sessions whose login came before their file;
+  // `later` the scan's lines read the later way in a DST fold (its files'
+  // later_readings), which settle the events' fold readings.
+  void build(const std::vector<Instant>& file_start, std::span<const FoldMark> later = {});
 
   const std::vector<LoginSessionRec>& sessions() const { return sessions_; }
   const StoredLoginEvent& event(uint32_t id) const { return events_[id]; }
@@ -142,7 +145,7 @@ class LoginStore {
   uint32_t open(StoredLoginEvent&& e, Instant start, std::string key, std::string host);
   void close(uint32_t slot);
   void commit(Pending&& p);
-  void settle_folds();
+  void settle_folds(std::span<const FoldMark> later);
   void bound_by_downs();
   void keep_down(StoredLoginEvent&& e);  // a boot or shutdown, for bound_by_downs
   struct Down {

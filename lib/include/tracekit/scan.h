@@ -36,9 +36,16 @@ struct ScanFile {
   // Lines holding NUL bytes (binary data): how many, and the first one.
   uint64_t nul_lines = 0, first_nul_line = 0, first_nul_offset = 0;
   std::vector<Span> silences;  // quiet periods longer than the source's max_silence
-  std::string error;           // unreadable or damaged: what and where
-  bool complete = false;       // read to its end without damage
+  // Every line read the later way in a DST fold (kLocalLaterReading), a
+  // record or not: what settles the fold readings of the events kept
+  // (settle_fold_readings).
+  std::vector<FoldMark> later_readings;
+  std::string error;      // unreadable or damaged: what and where
+  bool complete = false;  // read to its end without damage
 };
+
+// The later_readings of every file, for settle_fold_readings.
+std::vector<FoldMark> later_readings(const std::vector<ScanFile>& files);
 
 // Decides a path's format: the forced one, else sniffed within `family`.
 // Returns null with `error` set when none fits.

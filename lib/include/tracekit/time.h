@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -56,7 +57,17 @@ struct FoldLine {
   uint64_t line;
   uint8_t* flags;
 };
-void settle_fold_readings(std::vector<FoldLine>& lines);
+// A line read the later way (kLocalLaterReading), by file, line and time,
+// whether or not it became an event: the scanner notes every one it reads
+// (ScanFile::later_readings), so that what settles a line does not depend
+// on which other lines a query kept (or a prefilter read for their time
+// only).
+struct FoldMark {
+  uint32_t file;
+  uint64_t line;
+  Instant time;
+};
+void settle_fold_readings(std::vector<FoldLine>& lines, std::span<const FoldMark> later = {});
 
 // The earlier and the later of a time and its other reading (kNoTime: none).
 inline Instant earliest_reading(Instant t, Instant alt) {
