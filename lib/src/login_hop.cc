@@ -200,7 +200,9 @@ bool LoginHop::load(const std::vector<LoginKey>& keys, std::vector<Span> windows
       if (held.size() >= kMaxHeld) return;
       it = held.try_emplace(std::move(key)).first;
     }
-    if (it->second.size() >= kMaxHeldPerSession) return;
+    // Past the limit the session keeps its first record (its start) and its
+    // latest ones.
+    if (it->second.size() >= kMaxHeldPerSession) it->second.erase(it->second.begin() + 1);
     Held& h = it->second.emplace_back();
     h.ev = ev;
     std::string_view* views[] = {&h.ev.user,    &h.ev.domain,     &h.ev.host,   &h.ev.from,
@@ -233,6 +235,16 @@ bool LoginHop::load(const std::vector<LoginKey>& keys, std::vector<Span> windows
       direct = users.count(user_lower) > 0;
     }
     bool boot = ev.action == LoginAction::boot || ev.action == LoginAction::shutdown;
+    if (boot && !held.empty()) {
+      // The host went down: the sessions whose records are held ended (a
+      // session key used again after it is another session's).
+      for (auto it = held.begin(); it != held.end();)
+        if (it->first.size() > hk.size() && it->first.starts_with(hk) &&
+            it->first[hk.size()] == '|')
+          it = held.erase(it);
+        else
+          ++it;
+    }
     if (direct) {
       if (!boot) {
         std::string key = login_pairing_key(host, ev);

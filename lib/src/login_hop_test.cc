@@ -106,3 +106,39 @@ TEST_CASE("login hop: OpenVPN's peer line before its pool line is the session's 
         "login.evidence=openvpn.log:1,openvpn.log:2,openvpn.log:3\n");
   CHECK(answer(src, {"10.8.0.6", "198.51.100.23"}, "10.8.0.6", t) == alone);
 }
+
+TEST_CASE("login hop: records held for a session do not outlive a restart of the server",
+          "[login]") {
+  // The same client instance name before and after the server restarted
+  // (line 5): two sessions, the first with no end.
+  SourceSpec src = vpn_source(
+      "openvpn.log", "openvpn",
+      "2026-04-23 08:00:01 OpenVPN 2.6.12 x86_64-pc-linux-gnu [SSL (OpenSSL)] [LZO] [AEAD]\n"
+      "2026-04-23 08:00:01 Initialization Sequence Completed\n"
+      "2026-04-23 10:00:00 198.51.100.23:51234 [jdoe] Peer Connection Initiated with "
+      "[AF_INET]198.51.100.23:51234\n"
+      "2026-04-23 10:00:00 jdoe/198.51.100.23:51234 MULTI_sva: pool returned IPv4=10.8.0.9, "
+      "IPv6=(Not enabled)\n"
+      "2026-04-23 12:00:00 OpenVPN 2.6.12 x86_64-pc-linux-gnu [SSL (OpenSSL)] [LZO] [AEAD]\n"
+      "2026-04-23 12:00:01 Initialization Sequence Completed\n"
+      "2026-04-23 12:00:05 198.51.100.23:51234 [jdoe] Peer Connection Initiated with "
+      "[AF_INET]198.51.100.23:51234\n"
+      "2026-04-23 12:00:05 jdoe/198.51.100.23:51234 MULTI_sva: pool returned IPv4=10.8.0.6, "
+      "IPv6=(Not enabled)\n"
+      "2026-04-23 13:00:00 jdoe/198.51.100.23:51234 SIGTERM[soft,remote-exit] received, "
+      "client-instance exiting\n");
+  // 10.8.0.6 was given at 12:00:05: nobody held it at 11:00.
+  CHECK_THAT(answer(src, {"10.8.0.6"}, "10.8.0.6", "2026-04-23T11:00:00Z"),
+             Catch::StartsWith("login.match=none\n"));
+  CHECK_THAT(answer(src, {"10.8.0.6", "10.8.0.9"}, "10.8.0.6", "2026-04-23T11:00:00Z"),
+             Catch::StartsWith("login.match=none\n"));
+  std::string after = answer(src, {"10.8.0.6"}, "10.8.0.6", "2026-04-23T12:30:00Z");
+  CHECK(after ==
+        "login.match=exact\n"
+        "login.user=jdoe\n"
+        "login.from=198.51.100.23 (assigned 10.8.0.6)\n"
+        "login.start=2026-04-23T12:00:05Z\n"
+        "login.end=2026-04-23T13:00:00Z\n"
+        "login.evidence=openvpn.log:7,openvpn.log:8,openvpn.log:9\n");
+  CHECK(answer(src, {"10.8.0.6", "10.8.0.9"}, "10.8.0.6", "2026-04-23T12:30:00Z") == after);
+}
