@@ -327,6 +327,7 @@ class IscDhcpdSyslogParser final : public DhcpParser {
     }
     if (!is_dhcpd(h.program)) return LineResult::foreign("not a dhcpd line");
     out.time = h.time;
+    out.time_flags = h.time_flags;
     return LineResult::skip("not examined beyond its time");
   }
 

@@ -676,9 +676,13 @@ bool Scanner::scan(const SourceSpec& src, uint32_t source, const EventSink<Event
     size_t key_len = 0;
     Instant key_later = kNoTime;  // the key's time when read the later way in a fold
     // A line read the later way in a fold: noted, whatever becomes of it.
+    // (Only where a store settles fold readings: leases and logins. A NAT,
+    // proxy or mail log may write millions of lines in the fold's hour.)
+    constexpr bool kFoldMarks = family == Family::dhcp || family == Family::login;
     auto note_later = [&](const Line& at) __attribute__((always_inline)) {
-      if ((ev.time_flags & kFoldLater) == kFoldLater && ev.time != kNoTime) [[unlikely]]
-        file.later_readings.push_back({file_id, at.number, ev.time});
+      if constexpr (kFoldMarks)
+        if ((ev.time_flags & kFoldLater) == kFoldLater && ev.time != kNoTime) [[unlikely]]
+          file.later_readings.push_back({file_id, at.number, ev.time});
     };
     // A record to the sink: inline where every line of a full parse goes.
     auto take_record = [&](const Line& at) __attribute__((always_inline)) {
@@ -731,11 +735,13 @@ bool Scanner::scan(const SourceSpec& src, uint32_t source, const EventSink<Event
       Line at;
       for (;;) {
         ev.time = kNoTime;
+        ev.time_flags = 0;
         ev.first_line = 0;
         ev.raw = {};
         if (!parser->pull(ev, r)) break;
         ++file.lines;
         at.number = ev.first_line;
+        note_later(at);
         handle(r, at);
         if (stop) return false;
       }
@@ -782,6 +788,7 @@ bool Scanner::scan(const SourceSpec& src, uint32_t source, const EventSink<Event
         continue;
       }
       ev.time = kNoTime;
+      ev.time_flags = 0;  // (a parser that sets no flags leaves none from the last line)
       ev.first_line = 0;
       ev.raw = {};
       // A line that cannot be about the keys asked for is read for its time
@@ -814,17 +821,19 @@ bool Scanner::scan(const SourceSpec& src, uint32_t source, const EventSink<Event
           ev.time_key <= sizeof key && line.text.size() >= ev.time_key) {
         key_len = ev.time_key;
         std::memcpy(key, line.text.data(), key_len);
-        key_later = (ev.time_flags & kFoldLater) == kFoldLater ? ev.time : kNoTime;
+        key_later = kFoldMarks && (ev.time_flags & kFoldLater) == kFoldLater ? ev.time : kNoTime;
       }
       handle(r, line);
     }
     if (stop) return false;
     ev.time = kNoTime;
+    ev.time_flags = 0;
     ev.first_line = 0;
     ev.raw = {};
     Line end_line;
     end_line.number = line.number;
     LineResult last = parser->finish(ev);
+    note_later(end_line);
     if (last.status == LineStatus::record || last.status == LineStatus::malformed)
       handle(last, end_line);
     if (stop) return false;
