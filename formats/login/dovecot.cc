@@ -119,8 +119,10 @@ class DovecotParser final : public LoginParser {
       size_t used = 0;
       std::string_view t = text.substr(9);
       if (!parse_iso_timestamp(t, ctx_, out.time, out.time_flags, used) || used >= t.size() ||
-          t[used] != ' ')
+          t[used] != ' ') {
+        out.time = kNoTime;  // (no time for the coverage from a date that is not one)
         return LineResult::malformed("bad Dovecot log timestamp");
+      }
       msg = t.substr(used + 1);
     } else {
       SyslogHeader h;

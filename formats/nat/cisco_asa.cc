@@ -164,8 +164,7 @@ class CiscoAsaParser final : public NatParser {
     out.clear();
     size_t tag = find_tag(text);
     if (tag == std::string_view::npos) return LineResult::foreign("no %ASA-/%FTD- message tag");
-    const char* why = read_header(text.substr(0, tag), out);
-    if (why) return LineResult::malformed(why);
+    if (const char* why = header(text.substr(0, tag), out)) return LineResult::malformed(why);
     // "%ASA-6-305011: " / "%ASA-session-5-106100: " / "%ASA-6-302016 " (no colon)
     std::string_view rest = text.substr(tag + 1);
     size_t end = 0;
@@ -203,12 +202,19 @@ class CiscoAsaParser final : public NatParser {
     out.clear();
     size_t tag = find_tag(text);
     if (tag == std::string_view::npos) return LineResult::foreign("no %ASA-/%FTD- message tag");
-    if (const char* why = read_header(text.substr(0, tag), out)) return LineResult::malformed(why);
+    if (const char* why = header(text.substr(0, tag), out)) return LineResult::malformed(why);
     if (out.time != kNoTime && tag + 5 <= 255) out.time_key = uint8_t(tag + 5);
     return LineResult::skip("not examined beyond its time");
   }
 
  private:
+  // read_header; a header that cannot be read gives no time (a date read in
+  // the wrong zone, say, must not count for the file's coverage).
+  const char* header(std::string_view head, NatEvent& out) {
+    const char* why = read_header(head, out);
+    if (why) out.time = kNoTime;
+    return why;
+  }
   // read_prefix, or what it gave the last header read when this one is the
   // same bytes: a batch parses many lines of one second, whose headers are
   // read (dates, zone, host) once. A header that could not be read is read

@@ -233,6 +233,8 @@ TEST_CASE("cisco-asa: skipped, foreign and malformed lines", "[nat][cisco-asa]")
   CHECK(all[8].status == LineStatus::malformed);
   CHECK(all[8].reason ==
         "the ASA's zone name is not the source's zone at that time (set the source's tz)");
+  // Its date, read in the wrong zone, gives no time (none for the coverage).
+  CHECK(all[8].event.time == kNoTime);
   CHECK(all[0].status == LineStatus::skip);
   CHECK(all[0].reason == "ASA message without a translation");
   CHECK(all[0].time() == "2026-04-23T16:19:00Z");
