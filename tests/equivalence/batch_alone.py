@@ -17,7 +17,8 @@ Queries come from the logs themselves: every key `trace-cat` finds in a
 case's logs (addresses, MACs, host names; public address and port for NAT)
 at each event's time and an hour, a minute and a second either side, a
 seeded sample of them. Also the sample campus's queries through trace-ip,
-and a simulated site across the October DST change (tests/sim).
+and simulated sites (tests/sim) across the October DST change and across
+New Year.
 
 Exit status 0 when every case agrees, 1 when one differs (its rows shown),
 2 when a tool cannot be run.
@@ -196,6 +197,16 @@ def main():
         bad += query_file_case('trace-ip campus', ['trace-ip', '--config', 'sources.toml'], campus,
                                os.path.join(campus, 'queries.tsv'), 100, env)
     if not a.only or 'sim' in a.only:
+        # Across New Year (year-less syslog dates whose year rolls over).
+        with tempfile.TemporaryDirectory() as site:
+            gen = run([sys.executable, os.path.join(HERE, '..', 'sim', 'gen_site.py'), '--seed',
+                       '1', '--out', site], env=env)
+            if gen.returncode != 0:
+                print(f'gen_site.py failed: {gen.stderr.strip()}')
+                return 2
+            bad += query_file_case('trace-ip sim site 1 (New Year)',
+                                   ['trace-ip', '--config', 'sources.toml'], site,
+                                   os.path.join(site, 'queries-ip.tsv'), 2 * a.queries, env)
         with tempfile.TemporaryDirectory() as site:
             gen = run([sys.executable, os.path.join(HERE, '..', 'sim', 'gen_site.py'), '--seed',
                        '3', '--period', 'dst', '--out', site], env=env)
