@@ -181,8 +181,9 @@ bool LoginHop::load(const std::vector<LoginKey>& keys, std::vector<Span> windows
   // lose the records before it, and its start and the addresses shown would
   // depend on whether another query of the batch named one of them. The
   // records of a session that match nothing yet are held (logins and interim
-  // updates, the first kMaxHeldPerSession of them) until a later record of
-  // the session matches (they go in first, in their order) or its end comes.
+  // updates; past kMaxHeldPerSession the first and the latest) until a later
+  // record of the session matches (they go in first, in their order), or its
+  // end or its host's restart comes.
   struct Held {
     LoginEvent ev;
     std::array<std::string, 10> text;
