@@ -74,6 +74,10 @@ std::string login_pairing_key(std::string_view host, const LoginEvent& ev) {
   return fmt::format("{}|u|{}|{}|{}|{}", h, lower(ev.user), ev.service, ev.tty, ev.from);
 }
 
+bool login_pairing_key_on(std::string_view key, std::string_view host_key) {
+  return key.size() > host_key.size() && key.starts_with(host_key) && key[host_key.size()] == '|';
+}
+
 bool login_address_comes_later(const LoginEvent& ev) {
   return ev.service == "radius" || ev.service == "openvpn" || ev.service == "strongswan";
 }

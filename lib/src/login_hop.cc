@@ -239,12 +239,7 @@ bool LoginHop::load(const std::vector<LoginKey>& keys, std::vector<Span> windows
     if (boot && !held.empty()) {
       // The host went down: the sessions whose records are held ended (a
       // session key used again after it is another session's).
-      for (auto it = held.begin(); it != held.end();)
-        if (it->first.size() > hk.size() && it->first.starts_with(hk) &&
-            it->first[hk.size()] == '|')
-          it = held.erase(it);
-        else
-          ++it;
+      std::erase_if(held, [&](const auto& h) { return login_pairing_key_on(h.first, hk); });
     }
     if (direct) {
       if (!boot) {

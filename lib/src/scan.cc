@@ -675,6 +675,15 @@ bool Scanner::scan(const SourceSpec& src, uint32_t source, const EventSink<Event
     char key[64];  // room for a relay header, a device date and host before the tag
     size_t key_len = 0;
     Instant key_later = kNoTime;  // the key's time when read the later way in a fold
+    // Before each line (or record pulled, or the parser's last word): nothing
+    // of the last one's time, flags, first line or text stays (a parser that
+    // sets no flags leaves none).
+    auto fresh_event = [&] {
+      ev.time = kNoTime;
+      ev.time_flags = 0;
+      ev.first_line = 0;
+      ev.raw = {};
+    };
     // A line read the later way in a fold: noted, whatever becomes of it.
     // (Only where a store settles fold readings: leases and logins. A NAT,
     // proxy or mail log may write millions of lines in the fold's hour.)
@@ -734,10 +743,7 @@ bool Scanner::scan(const SourceSpec& src, uint32_t source, const EventSink<Event
       LineResult r;
       Line at;
       for (;;) {
-        ev.time = kNoTime;
-        ev.time_flags = 0;
-        ev.first_line = 0;
-        ev.raw = {};
+        fresh_event();
         if (!parser->pull(ev, r)) break;
         ++file.lines;
         at.number = ev.first_line;
@@ -787,10 +793,7 @@ bool Scanner::scan(const SourceSpec& src, uint32_t source, const EventSink<Event
         if (!diag_->malformed(path, line.number, why)) stop = true;
         continue;
       }
-      ev.time = kNoTime;
-      ev.time_flags = 0;  // (a parser that sets no flags leaves none from the last line)
-      ev.first_line = 0;
-      ev.raw = {};
+      fresh_event();
       // A line that cannot be about the keys asked for is read for its time
       // only (coverage); a header that cannot be read is still malformed, and
       // a multi-line record it completes is still kept.
@@ -826,10 +829,7 @@ bool Scanner::scan(const SourceSpec& src, uint32_t source, const EventSink<Event
       handle(r, line);
     }
     if (stop) return false;
-    ev.time = kNoTime;
-    ev.time_flags = 0;
-    ev.first_line = 0;
-    ev.raw = {};
+    fresh_event();
     Line end_line;
     end_line.number = line.number;
     LineResult last = parser->finish(ev);

@@ -91,6 +91,8 @@ bool parse_login_key(std::string_view text, LoginKey& out, std::string& error);
 // Events of one session share this: host (short, lower case) and session key,
 // or host, user, service, tty and origin when the log has no key.
 std::string login_pairing_key(std::string_view host, const LoginEvent& ev);
+// Whether a pairing key is one of the host whose login_host_key is `host_key`.
+bool login_pairing_key_on(std::string_view key, std::string_view host_key);
 std::string login_host_key(std::string_view host);  // short name, lower case
 // The same into `out`, whose memory is reused (for a key made per line).
 void login_host_key(std::string_view host, std::string& out);
